@@ -1,0 +1,169 @@
+//! The codec traits: [`Codec`] (dyn-safe, what registries and pipelines use) and
+//! [`StaticCodec`] (typed, built from a serde config).
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::{ArrayViewMut, Data, DataRef, Error, NdArray, Result};
+
+/// Default limit on the size of one decoded buffer: 2 GiB. A header that claims more
+/// is refused before anything is allocated. Typed codecs that read sizes from their
+/// input let the caller change it.
+pub const DEFAULT_DECODED_SIZE_LIMIT: usize = 2 << 30;
+
+/// A numcodecs codec: the dyn-safe interface.
+///
+/// Implementations are immutable after construction and `Send + Sync`, so one instance
+/// (e.g. in an `Arc<dyn Codec>`) serves many threads at once.
+///
+/// Conventions, as in Python numcodecs:
+/// - compressors take any numeric array (its bytes in memory order) and return `|u1`
+///   bytes; their `decode` returns `|u1` bytes;
+/// - filters take and return typed arrays whose dtypes their config names;
+/// - object codecs take object arrays and return bytes.
+pub trait Codec: Send + Sync + std::fmt::Debug {
+    /// The numcodecs id, e.g. `"zstd"`.
+    fn codec_id(&self) -> &str;
+
+    /// The configuration exactly as Python's `codec.get_config()` returns it,
+    /// including the `"id"` key. `get_codec(&codec.get_config())` builds an equal codec.
+    fn get_config(&self) -> Value;
+
+    /// Encodes `data`.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedDType`] / [`Error::UnsupportedInput`] for data this codec
+    /// does not take, [`Error::Library`] if the backend fails.
+    fn encode(&self, data: DataRef<'_>) -> Result<Data>;
+
+    /// Decodes `encoded`.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] for invalid input, [`Error::DecodedSizeLimit`] if the output
+    /// would be larger than the codec's limit.
+    fn decode(&self, encoded: DataRef<'_>) -> Result<Data>;
+
+    /// Decodes `encoded` straight into the caller's buffer, which must have exactly the
+    /// decoded size. Compressors write the decoded bytes whatever `out`'s dtype;
+    /// filters check that `out`'s dtype is the one they decode to.
+    ///
+    /// The default implementation decodes into a new buffer and copies; codecs that can
+    /// write in place override it.
+    ///
+    /// # Errors
+    /// As [`Codec::decode`], plus [`Error::OutputSizeMismatch`].
+    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+        let decoded = self.decode(encoded)?;
+        let bytes = decoded.as_bytes().ok_or_else(|| {
+            Error::unsupported_input(self.codec_id(), "object arrays cannot be decoded into a byte buffer")
+        })?;
+        copy_decoded(self.codec_id(), bytes, out.as_bytes_mut())
+    }
+}
+
+/// Copies `decoded` into `out`, checking that the sizes agree.
+///
+/// # Errors
+/// [`Error::OutputSizeMismatch`] if they do not.
+pub fn copy_decoded(codec: &str, decoded: &[u8], out: &mut [u8]) -> Result<()> {
+    if decoded.len() != out.len() {
+        return Err(Error::OutputSizeMismatch { codec: codec.into(), expected: out.len(), actual: decoded.len() });
+    }
+    out.copy_from_slice(decoded);
+    Ok(())
+}
+
+/// A codec with a typed configuration: the static layer under [`Codec`].
+///
+/// `Config` serialises to exactly the keys of numcodecs' `get_config()` without
+/// `"id"`, and deserialises every form numcodecs ever wrote (reject unknown keys with
+/// `#[serde(deny_unknown_fields)]`).
+pub trait StaticCodec: Codec + Sized + 'static {
+    /// The numcodecs id.
+    const CODEC_ID: &'static str;
+
+    /// The configuration type.
+    type Config: Serialize + DeserializeOwned;
+
+    /// Builds the codec, checking value ranges.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for out-of-range values.
+    fn from_config(config: Self::Config) -> Result<Self>;
+
+    /// The configuration (without `"id"`).
+    fn config(&self) -> Self::Config;
+
+    /// Builds the codec from a JSON configuration, with or without its `"id"` key.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] if the JSON is not an object, names another id, has
+    /// unknown keys, values of the wrong type or out of range.
+    fn from_json(config: &Value) -> Result<Self> {
+        let map = config
+            .as_object()
+            .ok_or_else(|| Error::invalid_config(Self::CODEC_ID, "the configuration must be a JSON object"))?;
+        Self::from_json_map(map)
+    }
+
+    /// As [`StaticCodec::from_json`], from the object's map.
+    ///
+    /// # Errors
+    /// As [`StaticCodec::from_json`].
+    fn from_json_map(map: &Map<String, Value>) -> Result<Self> {
+        let mut map = map.clone();
+        if let Some(id) = map.remove("id") {
+            if id.as_str() != Some(Self::CODEC_ID) {
+                return Err(Error::invalid_config(
+                    Self::CODEC_ID,
+                    format_args!("the configuration's id is {id}, not {:?}", Self::CODEC_ID),
+                ));
+            }
+        }
+        let config: Self::Config =
+            serde_json::from_value(Value::Object(map)).map_err(|e| Error::invalid_config(Self::CODEC_ID, e))?;
+        Self::from_config(config)
+    }
+
+    /// The configuration as numcodecs writes it, `"id"` included. Implementations of
+    /// [`Codec::get_config`] call this.
+    fn config_json(&self) -> Value {
+        let mut map = match serde_json::to_value(self.config()) {
+            Ok(Value::Object(map)) => map,
+            // Config types are structs of plain values: serialisation cannot fail.
+            _ => Map::new(),
+        };
+        map.insert("id".into(), Value::String(Self::CODEC_ID.into()));
+        Value::Object(map)
+    }
+}
+
+/// Conveniences for every codec (typed or `dyn`).
+pub trait CodecExt: Codec {
+    /// Encodes raw bytes (`|u1`) and returns the encoded bytes.
+    ///
+    /// # Errors
+    /// As [`Codec::encode`]; [`Error::UnsupportedInput`] if the codec returns objects.
+    fn encode_bytes(&self, bytes: &[u8]) -> Result<NdArray> {
+        self.encode(DataRef::from(bytes))?.into_array()
+    }
+
+    /// Decodes encoded bytes into a new array.
+    ///
+    /// # Errors
+    /// As [`Codec::decode`]; [`Error::UnsupportedInput`] if the codec returns objects.
+    fn decode_bytes(&self, encoded: &[u8]) -> Result<NdArray> {
+        self.decode(DataRef::from(encoded))?.into_array()
+    }
+
+    /// Decodes encoded bytes into `out`, which must have exactly the decoded size.
+    ///
+    /// # Errors
+    /// As [`Codec::decode_into`].
+    fn decode_bytes_into(&self, encoded: &[u8], out: &mut [u8]) -> Result<()> {
+        self.decode_into(DataRef::from(encoded), &mut ArrayViewMut::from_bytes(out))
+    }
+}
+
+impl<C: Codec + ?Sized> CodecExt for C {}

@@ -1,0 +1,19 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod array;
+mod codec;
+mod dtype;
+mod error;
+pub mod npy;
+pub mod registry;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use array::{
+    AlignedBuf, ArrayView, ArrayViewMut, Data, DataRef, NdArray, Object, ObjectArray, BUFFER_ALIGN,
+};
+pub use codec::{copy_decoded, Codec, CodecExt, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT};
+pub use dtype::{ByteOrder, DType, DTypeKind, TimeUnit};
+pub use error::{Error, Result};
+pub use registry::{get_codec, register_codec, registered_ids, CodecRegistration};

@@ -1,0 +1,180 @@
+//! Test helpers every codec crate reuses (feature `testing`).
+//!
+//! They panic with a descriptive message on failure, as test helpers should.
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+
+use crate::{ArrayViewMut, Codec, Data, DataRef, Error, NdArray, StaticCodec};
+
+/// A small deterministic generator (xorshift64*), so tests need no `rand` dependency.
+#[derive(Debug, Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Self {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// `n` random bytes.
+    pub fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| (self.next_u64() >> 56) as u8).collect()
+    }
+}
+
+/// Every numeric dtype numcodecs users store, in both byte orders.
+pub const NUMERIC_DTYPES: &[&str] = &[
+    "|b1", "|i1", "|u1", "<i2", ">i2", "<u2", ">u2", "<i4", ">i4", "<u4", ">u4", "<i8", ">i8", "<u8", ">u8",
+    "<f2", ">f2", "<f4", ">f4", "<f8", ">f8", "<c8", ">c16", "<M8[ns]", ">m8[s]", "|S7", "<U3", "|V4",
+];
+
+/// Shapes covering empty, one element, odd sizes, several dimensions and a chunk of a
+/// few hundred KiB.
+pub const SHAPES: &[&[usize]] = &[&[0], &[1], &[7], &[3, 5], &[2, 0, 3], &[64, 64, 3], &[100_003]];
+
+/// Arrays of every dtype in [`NUMERIC_DTYPES`] and shape in [`SHAPES`]: a mix of
+/// compressible (ramps) and incompressible (random) contents.
+pub fn sample_arrays() -> Vec<NdArray> {
+    let mut rng = Rng::new(42);
+    let mut out = Vec::new();
+    for (i, dt) in NUMERIC_DTYPES.iter().enumerate() {
+        let dtype = dt.parse().unwrap();
+        for (j, shape) in SHAPES.iter().enumerate() {
+            let mut a = NdArray::zeros(dtype, shape.to_vec()).unwrap();
+            let bytes = a.as_bytes_mut();
+            if (i + j) % 2 == 0 {
+                let r = rng.bytes(bytes.len());
+                bytes.copy_from_slice(&r);
+            } else {
+                for (k, b) in bytes.iter_mut().enumerate() {
+                    *b = (k / 7) as u8;
+                }
+            }
+            if dt.starts_with("|b") {
+                bytes.iter_mut().for_each(|b| *b &= 1);
+            }
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// Checks that a compressor round-trips every sample array: `decode(encode(x))` gives
+/// x's bytes, through `decode`, `decode_into` and the `dyn Codec` interface.
+pub fn assert_bytes_round_trip(codec: &dyn Codec) {
+    for a in sample_arrays() {
+        let encoded = codec
+            .encode(DataRef::from(&a))
+            .unwrap_or_else(|e| panic!("{}: encode {} {:?}: {e}", codec.codec_id(), a.dtype(), a.shape()));
+        let encoded = encoded.into_array().unwrap();
+        let decoded = codec.decode(DataRef::from(&encoded)).unwrap().into_array().unwrap();
+        assert_eq!(decoded.as_bytes(), a.as_bytes(), "{}: round trip of {} {:?}", codec.codec_id(), a.dtype(), a.shape());
+        let mut out = NdArray::zeros(a.dtype(), a.shape().to_vec()).unwrap();
+        codec.decode_into(DataRef::from(&encoded), &mut out.view_mut()).unwrap();
+        assert_eq!(out.as_bytes(), a.as_bytes(), "{}: decode_into of {} {:?}", codec.codec_id(), a.dtype(), a.shape());
+        if !a.is_empty() {
+            // One byte too few and one too many: both must be a typed error.
+            let mut small = vec![0u8; a.as_bytes().len() - 1];
+            let r = codec.decode_into(DataRef::from(&encoded), &mut ArrayViewMut::from_bytes(&mut small));
+            assert!(matches!(r, Err(Error::OutputSizeMismatch { .. })), "{}: short output gave {r:?}", codec.codec_id());
+            let mut big = vec![0u8; a.as_bytes().len() + 1];
+            let r = codec.decode_into(DataRef::from(&encoded), &mut ArrayViewMut::from_bytes(&mut big));
+            assert!(matches!(r, Err(Error::OutputSizeMismatch { .. })), "{}: long output gave {r:?}", codec.codec_id());
+        }
+    }
+}
+
+/// Checks that a typed codec's configuration survives JSON: `get_config()` carries the
+/// id, and building from it gives a codec with the same configuration.
+pub fn assert_config_round_trip<C: StaticCodec>(codec: &C) {
+    let json = codec.get_config();
+    assert_eq!(json["id"], C::CODEC_ID, "get_config() must carry the id");
+    let back = C::from_json(&json).unwrap_or_else(|e| panic!("{}: from its own config {json}: {e}", C::CODEC_ID));
+    assert_eq!(back.get_config(), json);
+    let text = serde_json::to_string(&json).unwrap();
+    let reparsed: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(C::from_json(&reparsed).unwrap().get_config(), json);
+}
+
+/// Checks that each configuration is refused with [`Error::InvalidConfig`].
+pub fn assert_configs_rejected<C: StaticCodec>(configs: &[serde_json::Value]) {
+    for c in configs {
+        match C::from_json(c) {
+            Err(Error::InvalidConfig { .. }) => {}
+            other => panic!("{}: config {c} should be rejected, got {other:?}", C::CODEC_ID),
+        }
+    }
+}
+
+/// A known answer: Python numcodecs encoded `input` to `encoded` with `config`.
+#[derive(Debug, Clone, Copy)]
+pub struct KnownAnswer<'a> {
+    /// A name for messages.
+    pub name: &'a str,
+    /// The codec configuration, as Python's `get_config()` wrote it.
+    pub config: &'a str,
+    /// The input bytes.
+    pub input: &'a [u8],
+    /// What Python numcodecs wrote.
+    pub encoded: &'a [u8],
+    /// Byte ranges of `encoded` that may legitimately differ (e.g. gzip's timestamp).
+    pub ignore: &'a [std::ops::Range<usize>],
+}
+
+/// Checks a known answer: Python's bytes decode to the input, and our encoding of the
+/// input equals Python's bytes (outside the `ignore` ranges).
+pub fn assert_known_answer(build: impl Fn(&serde_json::Value) -> crate::Result<Box<dyn Codec>>, ka: &KnownAnswer<'_>) {
+    let config: serde_json::Value = serde_json::from_str(ka.config).unwrap();
+    let codec = build(&config).unwrap_or_else(|e| panic!("{}: {e}", ka.name));
+    let decoded = codec.decode(DataRef::from(ka.encoded)).unwrap_or_else(|e| panic!("{}: decode: {e}", ka.name));
+    assert_eq!(decoded.as_bytes(), Some(ka.input), "{}: Python's bytes decode to the input", ka.name);
+    let encoded = codec.encode(DataRef::from(ka.input)).unwrap();
+    let ours = mask(encoded.as_bytes().unwrap(), ka.ignore);
+    assert_eq!(ours, mask(ka.encoded, ka.ignore), "{}: our bytes equal Python's", ka.name);
+}
+
+fn mask(bytes: &[u8], ignore: &[std::ops::Range<usize>]) -> Vec<u8> {
+    let mut v = bytes.to_vec();
+    for r in ignore {
+        for i in r.clone() {
+            if let Some(b) = v.get_mut(i) {
+                *b = 0;
+            }
+        }
+    }
+    v
+}
+
+/// Checks that decoding every strict prefix of `encoded` (and the empty input) gives
+/// an error and never panics, and that flipping bytes never panics.
+pub fn assert_rejects_truncation(codec: &dyn Codec, encoded: &[u8]) {
+    let step = (encoded.len() / 200).max(1);
+    for n in (0..encoded.len()).step_by(step) {
+        let r = codec.decode(DataRef::from(&encoded[..n]));
+        assert!(r.is_err(), "{}: a {n}-byte prefix of {} bytes decoded", codec.codec_id(), encoded.len());
+    }
+    let mut rng = Rng::new(7);
+    for _ in 0..200 {
+        let mut bad = encoded.to_vec();
+        if bad.is_empty() {
+            break;
+        }
+        let i = (rng.next_u64() % bad.len() as u64) as usize;
+        bad[i] ^= 1 << (rng.next_u64() % 8);
+        let _ = codec.decode(DataRef::from(&bad[..]));
+    }
+}
+
+/// Encodes then decodes `data` and returns the result, for codecs whose output is
+/// compared by the caller.
+pub fn round_trip(codec: &dyn Codec, data: DataRef<'_>) -> Data {
+    let e = codec.encode(data).unwrap();
+    codec.decode(e.as_ref()).unwrap()
+}
