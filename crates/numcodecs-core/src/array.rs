@@ -76,9 +76,7 @@ impl AlignedBuf {
     pub fn resize(&mut self, len: usize) -> Result<()> {
         let words = words_for(len);
         if words > self.words.len() {
-            self.words
-                .try_reserve_exact(words - self.words.len())
-                .map_err(|_| Error::Allocation { size: len })?;
+            self.words.try_reserve_exact(words - self.words.len()).map_err(|_| Error::Allocation { size: len })?;
         }
         self.words.resize(words, 0);
         if len < self.len {

@@ -20,8 +20,7 @@ pub enum ByteOrder {
 
 impl ByteOrder {
     /// The byte order of the machine this code runs on (numpy's `=`).
-    pub const NATIVE: ByteOrder =
-        if cfg!(target_endian = "little") { ByteOrder::Little } else { ByteOrder::Big };
+    pub const NATIVE: ByteOrder = if cfg!(target_endian = "little") { ByteOrder::Little } else { ByteOrder::Big };
 
     /// The character numpy prints for this byte order.
     pub fn as_char(self) -> char {
@@ -188,9 +187,7 @@ impl DType {
             return Err(bad("item size not supported for this kind"));
         }
         let order = match kind {
-            DTypeKind::Bytes | DTypeKind::Void | DTypeKind::Object | DTypeKind::Bool => {
-                ByteOrder::NotApplicable
-            }
+            DTypeKind::Bytes | DTypeKind::Void | DTypeKind::Object | DTypeKind::Bool => ByteOrder::NotApplicable,
             DTypeKind::Int | DTypeKind::UInt if itemsize == 1 => ByteOrder::NotApplicable,
             _ if order == ByteOrder::NotApplicable => ByteOrder::NATIVE,
             _ => order,
@@ -388,8 +385,8 @@ mod tests {
     #[test]
     fn canonical_strings_round_trip() {
         for s in [
-            "<f8", ">i2", "|b1", "<f2", "|S10", "<U7", ">U1", "<M8[ns]", ">m8[10s]", "<M8", "<c16", "<c8",
-            "|O", "|V8", "|u1", "|i1", "<u8", ">f4", "|S0", "<M8[D]",
+            "<f8", ">i2", "|b1", "<f2", "|S10", "<U7", ">U1", "<M8[ns]", ">m8[10s]", "<M8", "<c16", "<c8", "|O", "|V8",
+            "|u1", "|i1", "<u8", ">f4", "|S0", "<M8[D]",
         ] {
             let d: DType = s.parse().unwrap();
             assert_eq!(d.to_string(), s, "{s}");
@@ -428,7 +425,21 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        for s in ["", "<", "<x8", "<f3", "<i16", "<fx", "<U7[ns]", "<M8[ns", "<M8[parsec]", "<c4", "|b2", "<M8[0s]", "<i99999999999999999999999"] {
+        for s in [
+            "",
+            "<",
+            "<x8",
+            "<f3",
+            "<i16",
+            "<fx",
+            "<U7[ns]",
+            "<M8[ns",
+            "<M8[parsec]",
+            "<c4",
+            "|b2",
+            "<M8[0s]",
+            "<i99999999999999999999999",
+        ] {
             assert!(matches!(s.parse::<DType>(), Err(Error::InvalidDType { .. })), "{s}");
         }
     }

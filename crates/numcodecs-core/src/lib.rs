@@ -10,9 +10,7 @@ pub mod registry;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-pub use array::{
-    AlignedBuf, ArrayView, ArrayViewMut, Data, DataRef, NdArray, Object, ObjectArray, BUFFER_ALIGN,
-};
+pub use array::{AlignedBuf, ArrayView, ArrayViewMut, Data, DataRef, NdArray, Object, ObjectArray, BUFFER_ALIGN};
 pub use codec::{copy_decoded, Codec, CodecExt, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT};
 pub use dtype::{ByteOrder, DType, DTypeKind, TimeUnit};
 pub use error::{Error, Result};

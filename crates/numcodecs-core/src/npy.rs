@@ -204,7 +204,11 @@ mod literal {
                             return Err("expected ',' or a closing bracket".into());
                         }
                     }
-                    if open == b'(' { Value::Tuple(items) } else { Value::List(items) }
+                    if open == b'(' {
+                        Value::Tuple(items)
+                    } else {
+                        Value::List(items)
+                    }
                 }
                 Some(q @ (b'\'' | b'"')) => {
                     self.pos += 1;

@@ -84,9 +84,9 @@ pub fn unregister_codec(id: &str) -> bool {
 /// # Errors
 /// [`Error::InvalidConfig`] if the value has neither form.
 pub fn split_config(config: &Value) -> Result<(String, Map<String, Value>)> {
-    let map = config
-        .as_object()
-        .ok_or_else(|| Error::invalid_config("?", format_args!("a codec configuration must be a JSON object, got {config}")))?;
+    let map = config.as_object().ok_or_else(|| {
+        Error::invalid_config("?", format_args!("a codec configuration must be a JSON object, got {config}"))
+    })?;
     if let Some(id) = map.get("id") {
         let id = id.as_str().ok_or_else(|| Error::invalid_config("?", "\"id\" must be a string"))?;
         let mut rest = map.clone();
@@ -97,7 +97,10 @@ pub fn split_config(config: &Value) -> Result<(String, Map<String, Value>)> {
         let name = name.as_str().ok_or_else(|| Error::invalid_config("?", "\"name\" must be a string"))?;
         let id = name.strip_prefix("numcodecs.").unwrap_or(name).to_string();
         if let Some(key) = map.keys().find(|k| *k != "name" && *k != "configuration") {
-            return Err(Error::invalid_config(id, format_args!("unknown key {key:?} beside \"name\" and \"configuration\"")));
+            return Err(Error::invalid_config(
+                id,
+                format_args!("unknown key {key:?} beside \"name\" and \"configuration\""),
+            ));
         }
         let rest = match map.get("configuration") {
             None => Map::new(),

@@ -31,8 +31,8 @@ impl Rng {
 
 /// Every numeric dtype numcodecs users store, in both byte orders.
 pub const NUMERIC_DTYPES: &[&str] = &[
-    "|b1", "|i1", "|u1", "<i2", ">i2", "<u2", ">u2", "<i4", ">i4", "<u4", ">u4", "<i8", ">i8", "<u8", ">u8",
-    "<f2", ">f2", "<f4", ">f4", "<f8", ">f8", "<c8", ">c16", "<M8[ns]", ">m8[s]", "|S7", "<U3", "|V4",
+    "|b1", "|i1", "|u1", "<i2", ">i2", "<u2", ">u2", "<i4", ">i4", "<u4", ">u4", "<i8", ">i8", "<u8", ">u8", "<f2",
+    ">f2", "<f4", ">f4", "<f8", ">f8", "<c8", ">c16", "<M8[ns]", ">m8[s]", "|S7", "<U3", "|V4",
 ];
 
 /// Shapes covering empty, one element, odd sizes, several dimensions and a chunk of a
@@ -75,7 +75,14 @@ pub fn assert_bytes_round_trip(codec: &dyn Codec) {
             .unwrap_or_else(|e| panic!("{}: encode {} {:?}: {e}", codec.codec_id(), a.dtype(), a.shape()));
         let encoded = encoded.into_array().unwrap();
         let decoded = codec.decode(DataRef::from(&encoded)).unwrap().into_array().unwrap();
-        assert_eq!(decoded.as_bytes(), a.as_bytes(), "{}: round trip of {} {:?}", codec.codec_id(), a.dtype(), a.shape());
+        assert_eq!(
+            decoded.as_bytes(),
+            a.as_bytes(),
+            "{}: round trip of {} {:?}",
+            codec.codec_id(),
+            a.dtype(),
+            a.shape()
+        );
         let mut out = NdArray::zeros(a.dtype(), a.shape().to_vec()).unwrap();
         codec.decode_into(DataRef::from(&encoded), &mut out.view_mut()).unwrap();
         assert_eq!(out.as_bytes(), a.as_bytes(), "{}: decode_into of {} {:?}", codec.codec_id(), a.dtype(), a.shape());
@@ -83,7 +90,11 @@ pub fn assert_bytes_round_trip(codec: &dyn Codec) {
             // One byte too few and one too many: both must be a typed error.
             let mut small = vec![0u8; a.as_bytes().len() - 1];
             let r = codec.decode_into(DataRef::from(&encoded), &mut ArrayViewMut::from_bytes(&mut small));
-            assert!(matches!(r, Err(Error::OutputSizeMismatch { .. })), "{}: short output gave {r:?}", codec.codec_id());
+            assert!(
+                matches!(r, Err(Error::OutputSizeMismatch { .. })),
+                "{}: short output gave {r:?}",
+                codec.codec_id()
+            );
             let mut big = vec![0u8; a.as_bytes().len() + 1];
             let r = codec.decode_into(DataRef::from(&encoded), &mut ArrayViewMut::from_bytes(&mut big));
             assert!(matches!(r, Err(Error::OutputSizeMismatch { .. })), "{}: long output gave {r:?}", codec.codec_id());

@@ -1,0 +1,73 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod pipeline;
+
+pub use numcodecs_core::{
+    npy, AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, CodecExt, CodecRegistration, DType, DTypeKind, Data,
+    DataRef, Error, NdArray, Object, ObjectArray, Result, StaticCodec, TimeUnit, DEFAULT_DECODED_SIZE_LIMIT,
+};
+pub use pipeline::Pipeline;
+
+/// The core crate: traits and data model, for writing codecs of your own.
+pub use numcodecs_core as core;
+
+/// `zlib` and `gzip` (feature `zlib`).
+#[cfg(feature = "zlib")]
+pub use numcodecs_zlib as zlib;
+
+/// `zstd` (feature `zstd`).
+#[cfg(feature = "zstd")]
+pub use numcodecs_zstd as zstd;
+
+use serde_json::{Map, Value};
+
+/// Makes sure the registrations of every enabled codec crate are linked in: a codec
+/// crate that nothing refers to may be left out by the linker, and its entries in the
+/// distributed slice with it.
+fn ensure_linked() {
+    let regs: &[&CodecRegistration] = &[
+        #[cfg(feature = "zlib")]
+        &zlib::ZLIB_REGISTRATION,
+        #[cfg(feature = "zlib")]
+        &zlib::GZIP_REGISTRATION,
+        #[cfg(feature = "zstd")]
+        &zstd::ZSTD_REGISTRATION,
+    ];
+    std::hint::black_box(regs);
+}
+
+/// Builds a codec from its configuration, as numcodecs' `get_codec`: numcodecs' form
+/// `{"id": "zstd", "level": 3}` or zarr v3's
+/// `{"name": "numcodecs.zstd", "configuration": {"level": 3}}`.
+/// Codecs registered at run time with [`register_codec`] come first.
+///
+/// ```
+/// let codec = numcodecs::get_codec(&serde_json::json!({"id": "zlib", "level": 6}))?;
+/// assert_eq!(codec.get_config(), serde_json::json!({"id": "zlib", "level": 6}));
+/// # Ok::<(), numcodecs::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::UnknownCodec`] for an id nothing registered; [`Error::InvalidConfig`] for a
+/// configuration the codec does not accept.
+pub fn get_codec(config: &Value) -> Result<Box<dyn Codec>> {
+    ensure_linked();
+    numcodecs_core::registry::get_codec(config)
+}
+
+/// Registers a codec constructor under `id` at run time, as numcodecs'
+/// `register_codec`: a later registration of the same id replaces the earlier one and
+/// takes precedence over the codecs compiled in.
+pub fn register_codec<F>(id: impl Into<String>, constructor: F)
+where
+    F: Fn(&Map<String, Value>) -> Result<Box<dyn Codec>> + Send + Sync + 'static,
+{
+    numcodecs_core::registry::register_codec(id, constructor);
+}
+
+/// The ids of every registered codec, sorted.
+pub fn registered_ids() -> Vec<String> {
+    ensure_linked();
+    numcodecs_core::registry::registered_ids()
+}
