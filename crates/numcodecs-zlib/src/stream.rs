@@ -140,9 +140,14 @@ impl Stream {
         usize::try_from(bound).unwrap_or(usize::MAX)
     }
 
-    /// Compresses all of `input` (first with `Z_NO_FLUSH`, then `Z_FINISH`, as Python's
-    /// `compressobj().compress()` + `flush()` do, or with `Z_FINISH` at once, as
-    /// `zlib.compress` does) and appends the stream to `out` from `out_pos` on.
+    /// Compresses all of `input` and writes the stream into `out` from `out_pos` on,
+    /// growing `out` if needed; returns the end position.
+    ///
+    /// The calls to `deflate` are those CPython makes, so that stored blocks (level 0,
+    /// whose sizes follow the output space of each call) come out byte for byte as
+    /// Python writes them: output space in CPython's block sizes (32 KiB, 64 KiB,
+    /// 256 KiB, ...), and either `Z_FINISH` at once (`zlib.compress`) or all input with
+    /// `Z_NO_FLUSH` then `Z_FINISH` into a new output buffer (`GzipFile.write` then `close`).
     pub(crate) fn deflate_all(
         &mut self,
         input: &[u8],
@@ -153,6 +158,7 @@ impl Stream {
         debug_assert_eq!(self.mode as u8, Mode::Deflate as u8);
         let mut consumed = 0;
         let mut finishing = finish_at_once;
+        let mut blocks = PythonBlocks::new();
         loop {
             if out_pos == out.len() {
                 let grow = out.len().max(64);
@@ -162,7 +168,7 @@ impl Stream {
             let last_chunk = consumed + in_chunk.len() == input.len();
             let flush = if finishing && last_chunk { z::Z_FINISH } else { z::Z_NO_FLUSH };
             let out_space = &mut out.as_mut_slice()[out_pos..];
-            let out_len = out_space.len().min(CHUNK);
+            let out_len = out_space.len().min(blocks.left);
             self.strm.next_in = in_chunk.as_ptr().cast_mut();
             self.strm.avail_in = in_chunk.len() as c_uint;
             self.strm.next_out = out_space.as_mut_ptr();
@@ -172,13 +178,20 @@ impl Stream {
             // the call, and the pointers are cleared right after it.
             let rc = unsafe { z::deflate(self.strm.as_mut(), flush) };
             consumed += in_chunk.len() - self.strm.avail_in as usize;
-            out_pos += out_len - self.strm.avail_out as usize;
+            let made = out_len - self.strm.avail_out as usize;
+            out_pos += made;
+            blocks.used(made);
             self.clear_pointers();
             match rc {
                 z::Z_STREAM_END => return Ok(out_pos),
-                // Out of output space, or all input taken with Z_NO_FLUSH: go on, and
-                // finish once every input byte has been handed over.
-                z::Z_OK | z::Z_BUF_ERROR => finishing |= consumed == input.len(),
+                z::Z_OK | z::Z_BUF_ERROR => {
+                    if !finishing && consumed == input.len() && blocks.left > 0 {
+                        // All input handed over with Z_NO_FLUSH: finish, like `flush()`
+                        // on a fresh output buffer.
+                        finishing = true;
+                        blocks = PythonBlocks::new();
+                    }
+                }
                 z::Z_MEM_ERROR => return Err(Error::Allocation { size: 0 }),
                 _ => return Err(Error::library(self.codec, self.message(rc))),
             }
@@ -318,6 +331,49 @@ impl Output<'_> {
                 }
                 Ok(&mut buf.as_mut_slice()[written..])
             }
+        }
+    }
+}
+
+/// The output block sizes of CPython's `_BlocksOutputBuffer`, which `zlib.compress`
+/// and `compressobj` fill one after another.
+struct PythonBlocks {
+    next: usize,
+    left: usize,
+}
+
+impl PythonBlocks {
+    const KB: usize = 1024;
+    const MB: usize = 1024 * 1024;
+    const SIZES: [usize; 17] = [
+        32 * Self::KB,
+        64 * Self::KB,
+        256 * Self::KB,
+        Self::MB,
+        4 * Self::MB,
+        8 * Self::MB,
+        16 * Self::MB,
+        16 * Self::MB,
+        32 * Self::MB,
+        32 * Self::MB,
+        32 * Self::MB,
+        32 * Self::MB,
+        64 * Self::MB,
+        64 * Self::MB,
+        128 * Self::MB,
+        128 * Self::MB,
+        256 * Self::MB,
+    ];
+
+    fn new() -> Self {
+        PythonBlocks { next: 1, left: Self::SIZES[0] }
+    }
+
+    fn used(&mut self, n: usize) {
+        self.left -= n;
+        if self.left == 0 {
+            self.left = Self::SIZES[self.next.min(Self::SIZES.len() - 1)];
+            self.next += 1;
         }
     }
 }
