@@ -71,3 +71,8 @@ pub fn registered_ids() -> Vec<String> {
     ensure_linked();
     numcodecs_core::registry::registered_ids()
 }
+
+/// The workspace README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct WorkspaceReadme;
