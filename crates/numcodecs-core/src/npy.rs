@@ -82,7 +82,7 @@ pub fn read(bytes: &[u8]) -> Result<Npy> {
     };
     let dtype: DType = descr.parse()?;
     if dtype.is_object() {
-        return Err(npy_err("object arrays in .npy files are pickles; use --json for object data"));
+        return Err(npy_err("object arrays in .npy files are pickles, which are not read"));
     }
     let data = &bytes[end..];
     let nbytes = dtype.nbytes(&shape).ok_or_else(|| npy_err("shape overflows"))?;

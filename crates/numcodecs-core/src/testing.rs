@@ -1,7 +1,7 @@
 //! Test helpers every codec crate reuses (feature `testing`).
 //!
 //! They panic with a descriptive message on failure, as test helpers should.
-#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used, clippy::cast_possible_truncation)]
 
 use crate::{ArrayViewMut, Codec, Data, DataRef, Error, NdArray, StaticCodec};
 

@@ -188,7 +188,7 @@ impl Codec for GZip {
         let trailer = &mut out.as_mut_slice()[len..len + 8];
         trailer[..4].copy_from_slice(&stream::crc32(input).to_le_bytes());
         // ISIZE is the input length modulo 2^32.
-        trailer[4..].copy_from_slice(&((input.len() & 0xffff_ffff) as u32).to_le_bytes());
+        trailer[4..].copy_from_slice(&u32::try_from(input.len() as u64 & 0xffff_ffff).unwrap_or(0).to_le_bytes());
         len += 8;
         out.truncate(len);
         Ok(NdArray::from_buf(out).into())

@@ -80,6 +80,11 @@ fn new_z_stream() -> Box<z::z_stream> {
 /// Largest chunk handed to zlib at once (its counters are 32-bit).
 const CHUNK: usize = c_uint::MAX as usize;
 
+/// A length for zlib's 32-bit counters; callers pass at most [`CHUNK`].
+fn uint(n: usize) -> c_uint {
+    c_uint::try_from(n).unwrap_or(c_uint::MAX)
+}
+
 impl Stream {
     /// A deflate stream with numcodecs' parameters (memLevel 8, default strategy).
     pub(crate) fn deflate(codec: &'static str, level: i32, wrapper: Wrapper) -> Result<Self> {
@@ -170,9 +175,9 @@ impl Stream {
             let out_space = &mut out.as_mut_slice()[out_pos..];
             let out_len = out_space.len().min(blocks.left);
             self.strm.next_in = in_chunk.as_ptr().cast_mut();
-            self.strm.avail_in = in_chunk.len() as c_uint;
+            self.strm.avail_in = uint(in_chunk.len());
             self.strm.next_out = out_space.as_mut_ptr();
-            self.strm.avail_out = out_len as c_uint;
+            self.strm.avail_out = uint(out_len);
             // SAFETY: next_in/avail_in describe `in_chunk`, which zlib only reads;
             // next_out/avail_out describe `out_space`, valid for writes; both outlive
             // the call, and the pointers are cleared right after it.
@@ -224,9 +229,9 @@ impl Stream {
             let in_chunk = &input[consumed..][..(input.len() - consumed).min(CHUNK)];
             let out_len = space.len().min(CHUNK);
             self.strm.next_in = in_chunk.as_ptr().cast_mut();
-            self.strm.avail_in = in_chunk.len() as c_uint;
+            self.strm.avail_in = uint(in_chunk.len());
             self.strm.next_out = space.as_mut_ptr();
-            self.strm.avail_out = out_len as c_uint;
+            self.strm.avail_out = uint(out_len);
             // SAFETY: next_in/avail_in describe `in_chunk` (only read), next_out/avail_out
             // describe `space` (valid for writes); both outlive the call, and the
             // pointers are cleared right after it.
@@ -383,7 +388,7 @@ pub(crate) fn crc32(data: &[u8]) -> u32 {
     let mut crc: z::uLong = 0;
     for chunk in data.chunks(CHUNK) {
         // SAFETY: `chunk` is a valid slice of `chunk.len()` (< 2^32) readable bytes.
-        crc = unsafe { z::crc32(crc, chunk.as_ptr(), chunk.len() as c_uint) };
+        crc = unsafe { z::crc32(crc, chunk.as_ptr(), uint(chunk.len())) };
     }
     // The CRC-32 value is 32 bits wide whatever the width of `uLong`.
     (crc & 0xffff_ffff) as u32
