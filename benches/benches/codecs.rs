@@ -1,0 +1,115 @@
+//! Encode and decode of every codec configuration in `numcodecs_benches::CASES`, on
+//! every data kind it takes, at 64 KiB and 8 MiB; at 8 MiB also `decode_into` a
+//! preallocated buffer, and a memcpy of the same size as the physical limit.
+//!
+//! Bench ids: `<codec label>/<encode|decode|decode_into>/<data kind>/<size>`, e.g.
+//! `zstd/level=3/decode/f8_walk/64KiB`, and `memcpy/copy_from_slice/<size>`.
+//! Throughput is always the decoded (uncompressed) size.
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
+use numcodecs::{DataRef, NdArray};
+use numcodecs_benches::{DataKind, CASES, LARGE, SIZES};
+
+/// Few, flat samples for large chunks (one 8 MiB zlib encode takes ~0.1 s), the
+/// default auto sampling with fewer samples for small ones: the whole suite runs in
+/// a few minutes.
+fn configure(group: &mut BenchmarkGroup<'_, WallTime>, size: usize) {
+    group.throughput(Throughput::Bytes(size as u64));
+    if size >= LARGE {
+        group
+            .sampling_mode(SamplingMode::Flat)
+            .sample_size(10)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(2));
+    } else {
+        group
+            .sampling_mode(SamplingMode::Auto)
+            .sample_size(30)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_millis(1500));
+    }
+}
+
+fn codecs(c: &mut Criterion) {
+    for case in CASES {
+        let codec = case.codec().expect(case.config);
+        let mut group = c.benchmark_group(case.label().unwrap());
+        for &(size, size_label) in SIZES {
+            configure(&mut group, size);
+            for &kind in case.kinds {
+                let input = kind.generate(size).unwrap();
+                let encoded = codec.encode(DataRef::from(&input)).unwrap();
+                let encoded_len = encoded.as_bytes().map_or(0, <[u8]>::len);
+                let decoded = codec.decode(encoded.as_ref()).unwrap();
+                assert_eq!(decoded.as_bytes(), Some(input.as_bytes()), "{} {kind}: round trip", case.config);
+                eprintln!(
+                    "{} {kind} {size_label}: {encoded_len} bytes encoded, ratio {:.2}",
+                    case.config,
+                    size as f64 / encoded_len.max(1) as f64
+                );
+
+                group.bench_function(BenchmarkId::new(format!("encode/{kind}"), size_label), |b| {
+                    b.iter(|| codec.encode(DataRef::from(black_box(&input))).unwrap());
+                });
+                group.bench_function(BenchmarkId::new(format!("decode/{kind}"), size_label), |b| {
+                    b.iter(|| codec.decode(black_box(&encoded).as_ref()).unwrap());
+                });
+                if size >= LARGE {
+                    bench_decode_into(&mut group, codec.as_ref(), kind, &input, &encoded, size_label);
+                }
+            }
+        }
+        group.finish();
+    }
+}
+
+/// Decoding straight into a buffer allocated (and faulted in) once: what a reader that
+/// reuses its chunk buffer gets, against `decode`'s fresh allocation per chunk.
+fn bench_decode_into(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    codec: &dyn numcodecs::Codec,
+    kind: DataKind,
+    input: &NdArray,
+    encoded: &numcodecs::Data,
+    size_label: &str,
+) {
+    let mut out = NdArray::zeros(input.dtype(), input.shape().to_vec()).unwrap();
+    {
+        let mut view = out.view_mut();
+        codec.decode_into(encoded.as_ref(), &mut view).unwrap();
+        group.bench_function(BenchmarkId::new(format!("decode_into/{kind}"), size_label), |b| {
+            b.iter(|| codec.decode_into(black_box(encoded).as_ref(), &mut view).unwrap());
+        });
+    }
+    assert_eq!(out.as_bytes(), input.as_bytes(), "{} {kind}: decode_into", codec.codec_id());
+}
+
+/// `copy_from_slice` between two buffers of the chunk size: no codec decodes faster
+/// than this into memory it does not already own.
+fn memcpy(c: &mut Criterion) {
+    let mut group = c.benchmark_group("memcpy");
+    for &(size, size_label) in SIZES {
+        configure(&mut group, size);
+        let src = DataKind::F8Walk.generate(size).unwrap();
+        let src = src.as_bytes();
+        let mut dst = vec![0u8; size];
+        group.bench_function(BenchmarkId::new("copy_from_slice", size_label), |b| {
+            b.iter(|| dst.copy_from_slice(black_box(src)));
+        });
+        assert_eq!(dst, src);
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().without_plots();
+    targets = memcpy, codecs
+}
+criterion_main!(benches);

@@ -1,0 +1,328 @@
+//! What the benchmarks of `numcodecs-benches` run on: deterministic generators of
+//! realistic data and the tables of codec configurations to measure.
+//!
+//! To benchmark a new codec (or another configuration of one), add a line to [`CASES`];
+//! for a new chain of codecs, a line to [`PIPELINES`]. The bench targets
+//! (`benches/codecs.rs`, `benches/pipeline.rs`) iterate over these tables.
+
+use std::fmt;
+
+use numcodecs::{get_codec, Codec, Pipeline, Result};
+use numcodecs_core::{DType, NdArray};
+use serde_json::Value;
+
+/// The chunk sizes every case is measured at, in bytes, with their label in bench ids.
+pub const SIZES: &[(usize, &str)] = &[(64 << 10, "64KiB"), (8 << 20, "8MiB")];
+
+/// The size at or above which a chunk is "large": criterion takes fewer, flat samples
+/// and the `decode_into` and `memcpy` comparisons run.
+pub const LARGE: usize = 8 << 20;
+
+/// A kind of input data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DataKind {
+    /// `<f8`: a random walk (a sensor reading, a price): smooth, but with
+    /// full-entropy low mantissa bits, so it compresses poorly.
+    F8Walk,
+    /// `<i4`: linear ramps of random start, slope and length (indices, counters,
+    /// timestamps): very compressible.
+    I4Ramp,
+    /// `<f4`: 99% zeros, the rest random values at random places (masks, sparse fields).
+    F4Sparse,
+    /// `|u1`: ASCII text of pseudo-words drawn from a skewed vocabulary.
+    Text,
+}
+
+/// Every data kind: what byte compressors are measured on.
+pub const ALL_KINDS: &[DataKind] = &[DataKind::F8Walk, DataKind::I4Ramp, DataKind::F4Sparse, DataKind::Text];
+
+impl DataKind {
+    /// The name used in bench ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            DataKind::F8Walk => "f8_walk",
+            DataKind::I4Ramp => "i4_ramp",
+            DataKind::F4Sparse => "f4_sparse",
+            DataKind::Text => "text",
+        }
+    }
+
+    /// The numpy dtype of the generated array.
+    pub fn dtype(self) -> DType {
+        let text = match self {
+            DataKind::F8Walk => "<f8",
+            DataKind::I4Ramp => "<i4",
+            DataKind::F4Sparse => "<f4",
+            DataKind::Text => return DType::U1,
+        };
+        // Fixed, valid dtype strings.
+        text.parse().unwrap_or(DType::U1)
+    }
+
+    /// A one-dimensional array of `size` bytes of this kind (`size` is rounded down to
+    /// a whole number of items). The same `(kind, size)` always gives the same bytes.
+    ///
+    /// # Errors
+    /// [`numcodecs::Error::Allocation`] if the memory cannot be had.
+    pub fn generate(self, size: usize) -> Result<NdArray> {
+        let dtype = self.dtype();
+        let n = size / dtype.itemsize();
+        let mut rng = XorShift::new(0x9E37_79B9_7F4A_7C15 ^ (self as u64));
+        let mut bytes = Vec::with_capacity(n * dtype.itemsize());
+        match self {
+            DataKind::F8Walk => {
+                let mut x = 20.0f64;
+                for _ in 0..n {
+                    x += rng.unit_f64() - 0.5;
+                    bytes.extend_from_slice(&x.to_le_bytes());
+                }
+            }
+            DataKind::I4Ramp => {
+                let (mut value, mut step, mut left) = (0i32, 0i32, 0usize);
+                for _ in 0..n {
+                    if left == 0 {
+                        left = 100 + rng.below(1900);
+                        value = rng.below_i32(2_000_001) - 1_000_000;
+                        step = rng.below_i32(7) - 3;
+                    }
+                    bytes.extend_from_slice(&value.to_le_bytes());
+                    value = value.wrapping_add(step);
+                    left -= 1;
+                }
+            }
+            DataKind::F4Sparse => {
+                for _ in 0..n {
+                    let v = if rng.below(100) == 0 { rng.unit_f32() * 200.0 - 100.0 } else { 0.0 };
+                    bytes.extend_from_slice(&v.to_le_bytes());
+                }
+            }
+            DataKind::Text => bytes = text(&mut rng, n),
+        }
+        NdArray::from_bytes(&bytes, dtype, vec![n])
+    }
+}
+
+impl fmt::Display for DataKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// ASCII text of `n` bytes: words from a vocabulary of 512 pseudo-words, the frequent
+/// ones far more frequent (roughly Zipf), in sentences and lines.
+fn text(rng: &mut XorShift, n: usize) -> Vec<u8> {
+    const LETTERS: &[u8; 26] = b"abcdefghijklmnopqrstuvwxyz";
+    let vocab: Vec<Vec<u8>> = (0..512)
+        .map(|_| {
+            let len = 2 + rng.below(9);
+            (0..len).map(|_| LETTERS[rng.below(LETTERS.len())]).collect()
+        })
+        .collect();
+    let mut out = Vec::with_capacity(n + 16);
+    let (mut words_in_sentence, mut line_start) = (0usize, 0usize);
+    while out.len() < n {
+        let rank_limit = rng.below(vocab.len()) + 1;
+        let word = &vocab[rng.below(rank_limit)];
+        out.extend_from_slice(word);
+        words_in_sentence += 1;
+        if words_in_sentence > 4 && rng.below(10) == 0 {
+            out.push(b'.');
+            words_in_sentence = 0;
+        }
+        if out.len() - line_start > 72 {
+            out.push(b'\n');
+            line_start = out.len();
+        } else {
+            out.push(b' ');
+        }
+    }
+    out.truncate(n);
+    out
+}
+
+/// Marsaglia's xorshift64: deterministic, fast, good enough for test data.
+#[derive(Clone, Debug)]
+pub struct XorShift(u64);
+
+impl XorShift {
+    /// A generator seeded with `seed` (any value; zero is replaced).
+    pub fn new(seed: u64) -> Self {
+        XorShift(if seed == 0 { 0x2545_F491_4F6C_DD1D } else { seed })
+    }
+
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    /// A number in `0..n` (`n > 0`; slightly biased, which does not matter here).
+    pub fn below(&mut self, n: usize) -> usize {
+        let r = self.next_u64() % (n.max(1) as u64);
+        // `r < n`, so it fits.
+        usize::try_from(r).unwrap_or(0)
+    }
+
+    /// A number in `0..n` as an `i32` (`0 < n <= i32::MAX`).
+    pub fn below_i32(&mut self, n: i32) -> i32 {
+        let r = self.next_u64() % u64::from(n.max(1).unsigned_abs());
+        // `r < n <= i32::MAX`, so it fits.
+        i32::try_from(r).unwrap_or(0)
+    }
+
+    /// A number in `[0, 1)` with 53 random bits.
+    pub fn unit_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// A number in `[0, 1)` with 24 random bits.
+    pub fn unit_f32(&mut self) -> f32 {
+        (self.next_u64() >> 40) as f32 * (1.0 / (1u32 << 24) as f32)
+    }
+}
+
+/// One codec configuration and the data kinds it is measured on.
+#[derive(Clone, Copy, Debug)]
+pub struct Case {
+    /// The configuration, as numcodecs' `get_codec` takes it (JSON with `"id"`).
+    pub config: &'static str,
+    /// The data it takes: [`ALL_KINDS`] for byte compressors, the matching dtype for
+    /// filters.
+    pub kinds: &'static [DataKind],
+}
+
+/// Every codec configuration measured by the `codecs` bench. One line per
+/// configuration: add one for each new codec.
+pub const CASES: &[Case] = &[
+    Case { config: r#"{"id": "zlib", "level": 1}"#, kinds: ALL_KINDS },
+    Case { config: r#"{"id": "gzip", "level": 1}"#, kinds: ALL_KINDS },
+    Case { config: r#"{"id": "zstd", "level": 1, "checksum": false}"#, kinds: ALL_KINDS },
+    Case { config: r#"{"id": "zstd", "level": 3}"#, kinds: ALL_KINDS },
+];
+
+impl Case {
+    /// The parsed configuration.
+    ///
+    /// # Errors
+    /// [`numcodecs::Error::InvalidConfig`] if the table holds invalid JSON.
+    pub fn config_json(&self) -> Result<Value> {
+        serde_json::from_str(self.config).map_err(|e| numcodecs::Error::invalid_config("?", e))
+    }
+
+    /// The codec.
+    ///
+    /// # Errors
+    /// As [`get_codec`].
+    pub fn codec(&self) -> Result<Box<dyn Codec>> {
+        get_codec(&self.config_json()?)
+    }
+
+    /// The bench group name: the id, then the other keys of the configuration in
+    /// sorted order, e.g. `zstd/checksum=false,level=1` (`zstd` alone if there are none).
+    ///
+    /// # Errors
+    /// As [`Case::config_json`].
+    pub fn label(&self) -> Result<String> {
+        let config = self.config_json()?;
+        let Some(map) = config.as_object() else { return Ok(self.config.to_string()) };
+        let id = map.get("id").and_then(Value::as_str).unwrap_or("?");
+        let params: Vec<String> = map.iter().filter(|(k, _)| *k != "id").map(|(k, v)| format!("{k}={v}")).collect();
+        Ok(if params.is_empty() { id.to_string() } else { format!("{id}/{}", params.join(",")) })
+    }
+}
+
+/// A chain of codecs measured by the `pipeline` bench.
+#[derive(Clone, Copy, Debug)]
+pub struct PipelineCase {
+    /// The name in bench ids.
+    pub name: &'static str,
+    /// The pipeline, as [`Pipeline::from_json`] takes it.
+    pub config: &'static str,
+    /// The data it is measured on.
+    pub kinds: &'static [DataKind],
+}
+
+/// Every pipeline measured by the `pipeline` bench.
+pub const PIPELINES: &[PipelineCase] = &[PipelineCase {
+    name: "zstd1+zlib1+gzip1",
+    config: r#"[{"id": "zstd", "level": 1}, {"id": "zlib", "level": 1}, {"id": "gzip", "level": 1}]"#,
+    kinds: &[DataKind::F8Walk],
+}];
+
+impl PipelineCase {
+    /// The pipeline.
+    ///
+    /// # Errors
+    /// As [`Pipeline::from_json`].
+    pub fn pipeline(&self) -> Result<Pipeline> {
+        let json: Value = serde_json::from_str(self.config).map_err(|e| numcodecs::Error::invalid_config("?", e))?;
+        Pipeline::from_json(&json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use numcodecs::{CodecExt, DataRef};
+
+    use super::*;
+
+    #[test]
+    fn data_is_deterministic_and_sized() {
+        for &kind in ALL_KINDS {
+            let a = kind.generate(4096).unwrap();
+            assert_eq!(a.as_bytes().len(), 4096, "{kind}");
+            assert_eq!(a.dtype(), kind.dtype());
+            assert_eq!(a, kind.generate(4096).unwrap(), "{kind}");
+        }
+    }
+
+    #[test]
+    fn sparse_is_sparse_and_text_is_text() {
+        let sparse = DataKind::F4Sparse.generate(400_000).unwrap();
+        let zeros = sparse.as_slice::<f32>().unwrap().iter().filter(|v| **v == 0.0).count();
+        assert!((98_500..99_500).contains(&zeros), "{zeros}");
+        let text = DataKind::Text.generate(10_000).unwrap();
+        assert!(text.as_bytes().iter().all(|b| b.is_ascii_lowercase() || b" .\n".contains(b)));
+    }
+
+    #[test]
+    fn every_case_round_trips() {
+        for case in CASES {
+            let codec = case.codec().unwrap();
+            for &kind in case.kinds {
+                let input = kind.generate(10_000).unwrap();
+                let encoded = codec.encode(DataRef::from(&input)).unwrap();
+                let decoded = codec.decode(encoded.as_ref()).unwrap();
+                assert_eq!(decoded.as_bytes(), Some(input.as_bytes()), "{} {kind}", case.config);
+                let mut out = vec![0; input.as_bytes().len()];
+                codec.decode_bytes_into(encoded.as_bytes().unwrap(), &mut out).unwrap();
+                assert_eq!(out, input.as_bytes());
+            }
+        }
+        for p in PIPELINES {
+            let pipeline = p.pipeline().unwrap();
+            let input = DataKind::F8Walk.generate(10_000).unwrap();
+            let encoded = pipeline.encode(DataRef::from(&input)).unwrap();
+            assert_eq!(pipeline.decode(encoded.as_ref()).unwrap().as_bytes(), Some(input.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn every_registered_codec_is_benchmarked() {
+        let ids: Vec<String> =
+            CASES.iter().map(|c| c.config_json().unwrap()["id"].as_str().unwrap().to_string()).collect();
+        for id in numcodecs::registered_ids() {
+            assert!(ids.contains(&id), "no line in CASES for the codec {id:?}");
+        }
+    }
+
+    #[test]
+    fn labels() {
+        assert_eq!(CASES[2].label().unwrap(), "zstd/checksum=false,level=1");
+        assert_eq!(CASES[3].label().unwrap(), "zstd/level=3");
+    }
+}
