@@ -600,6 +600,7 @@ impl<'a> From<&'a Data> for DataRef<'a> {
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation)]
 mod tests {
     use super::*;
 

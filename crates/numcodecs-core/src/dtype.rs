@@ -379,6 +379,7 @@ impl<'de> Deserialize<'de> for DType {
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation)]
 mod tests {
     use super::*;
 

@@ -214,6 +214,7 @@ impl Codec for GZip {
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation)]
 mod tests {
     use super::*;
     use numcodecs_core::testing;

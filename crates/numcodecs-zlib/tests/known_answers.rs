@@ -2,6 +2,8 @@
 //! decode here, and our encoding of the same input is identical (gzip's timestamp,
 //! bytes 4..8, aside).
 
+#![allow(clippy::unwrap_used, clippy::single_range_in_vec_init)]
+
 use numcodecs_core::testing::{assert_known_answer, KnownAnswer};
 use numcodecs_core::{Codec, StaticCodec};
 use numcodecs_zlib::{GZip, Zlib};

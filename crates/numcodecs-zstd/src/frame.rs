@@ -115,6 +115,7 @@ pub(crate) fn zstd_error_name(code: zstd_safe::ErrorCode) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation)]
 mod tests {
     use super::*;
 

@@ -413,6 +413,7 @@ impl StaticCodec for Zstd {
 numcodecs_core::register_static_codec!(ZSTD_REGISTRATION: Zstd);
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation)]
 mod tests {
     use super::*;
 

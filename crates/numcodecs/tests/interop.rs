@@ -5,6 +5,8 @@
 //! `NUMCODECS_PYTHON` (`cargo xtask test` sets it). Without it the test says so and
 //! passes, unless `NUMCODECS_REQUIRE_PYTHON` is set, as CI does, in which case it fails.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::cast_possible_truncation)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
