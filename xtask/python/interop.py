@@ -55,7 +55,24 @@ def configs():
     # The older form without "checksum".
     out.append(({"id": "zstd", "level": 3}, None, False))
     out.append(({"id": "zstd"}, None, False))
+    # The checksums: every id and location; the big array for the two CRCs.
+    for cid in ("crc32", "crc32c", "adler32"):
+        out.append(({"id": cid}, None, cid in ("crc32", "crc32c")))
+        for location in ("start", "end"):
+            out.append(({"id": cid, "location": location}, None, False))
+    out.append(({"id": "fletcher32"}, None, False))
+    # A prefix cannot be written as JSON by numcodecs (get_config() returns it as a
+    # numpy array): the crate's known-answer fixture covers it.
+    for initval in (0, 12345, 2**32 - 1):
+        out.append(({"id": "jenkins_lookup3", "initval": initval, "prefix": None}, None, False))
+    out.append(({"id": "jenkins_lookup3"}, None, False))
+    out.append(({"id": "base64"}, None, False))
     return out
+
+
+def numcodecs_cannot_encode(config, a):
+    """Inputs numcodecs 0.15.2 raises on: fletcher32 of no data (IndexError)."""
+    return config["id"] == "fletcher32" and a.nbytes == 0
 
 
 def generate(root):
@@ -67,6 +84,8 @@ def generate(root):
     for i, (config, mask, with_big) in enumerate(configs()):
         codec = numcodecs.get_codec(dict(config))
         for name, a in small + (big if with_big else []):
+            if numcodecs_cannot_encode(config, a):
+                continue
             case = f"c{i:03d}_{config['id']}_{name}"
             enc = codec.encode(a)
             with open(os.path.join(root, f"{case}.py.bin"), "wb") as f:

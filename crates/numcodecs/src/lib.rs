@@ -20,6 +20,14 @@ pub use numcodecs_zlib as zlib;
 #[cfg(feature = "zstd")]
 pub use numcodecs_zstd as zstd;
 
+/// `crc32`, `crc32c`, `adler32`, `fletcher32` and `jenkins_lookup3` (feature `checksum32`).
+#[cfg(feature = "checksum32")]
+pub use numcodecs_checksum32 as checksum32;
+
+/// `base64` (feature `base64`).
+#[cfg(feature = "base64")]
+pub use numcodecs_base64 as base64;
+
 use serde_json::{Map, Value};
 
 /// Makes sure the registrations of every enabled codec crate are linked in: a codec
@@ -33,6 +41,18 @@ fn ensure_linked() {
         &zlib::GZIP_REGISTRATION,
         #[cfg(feature = "zstd")]
         &zstd::ZSTD_REGISTRATION,
+        #[cfg(feature = "checksum32")]
+        &checksum32::CRC32_REGISTRATION,
+        #[cfg(feature = "checksum32")]
+        &checksum32::CRC32C_REGISTRATION,
+        #[cfg(feature = "checksum32")]
+        &checksum32::ADLER32_REGISTRATION,
+        #[cfg(feature = "checksum32")]
+        &checksum32::FLETCHER32_REGISTRATION,
+        #[cfg(feature = "checksum32")]
+        &checksum32::JENKINS_LOOKUP3_REGISTRATION,
+        #[cfg(feature = "base64")]
+        &base64::BASE64_REGISTRATION,
     ];
     std::hint::black_box(regs);
 }
