@@ -67,6 +67,23 @@ def configs():
         out.append(({"id": "jenkins_lookup3", "initval": initval, "prefix": None}, None, False))
     out.append(({"id": "jenkins_lookup3"}, None, False))
     out.append(({"id": "base64"}, None, False))
+    out.extend(extra_configs())
+    return out
+
+
+def extra_configs():
+    """More grids, one module per codec crate in cases/ (each has a `configs()`
+    returning the same triples), so codec crates add cases without touching this file."""
+    import importlib.util
+    import glob
+
+    out = []
+    here = os.path.dirname(os.path.abspath(__file__))
+    for path in sorted(glob.glob(os.path.join(here, "cases", "*.py"))):
+        spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        out.extend(module.configs())
     return out
 
 
