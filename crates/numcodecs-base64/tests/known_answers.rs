@@ -4,15 +4,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::cast_possible_truncation)] // test helpers outside #[test] functions
 
 use numcodecs_base64::Base64;
-use numcodecs_core::testing::{assert_known_answer, KnownAnswer};
+use numcodecs_core::testing::{assert_known_answer, hex, KnownAnswer};
 use numcodecs_core::{Codec, StaticCodec};
 
 fn build(config: &serde_json::Value) -> numcodecs_core::Result<Box<dyn Codec>> {
     Ok(Box::new(Base64::from_json(config)?))
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
 #[test]

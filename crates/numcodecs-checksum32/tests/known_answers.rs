@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::cast_possible_truncation)] // test helpers outside #[test] functions
 
 use numcodecs_checksum32::{Adler32, Crc32, Crc32c, Fletcher32, JenkinsLookup3};
-use numcodecs_core::testing::{assert_known_answer, KnownAnswer};
+use numcodecs_core::testing::{assert_known_answer, hex, KnownAnswer};
 use numcodecs_core::{Codec, CodecExt, StaticCodec};
 
 fn build(config: &serde_json::Value) -> numcodecs_core::Result<Box<dyn Codec>> {
@@ -16,10 +16,6 @@ fn build(config: &serde_json::Value) -> numcodecs_core::Result<Box<dyn Codec>> {
         Some("fletcher32") => Box::new(Fletcher32::from_json(config)?),
         _ => Box::new(JenkinsLookup3::from_json(config)?),
     })
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
 #[test]

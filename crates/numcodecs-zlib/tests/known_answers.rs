@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::single_range_in_vec_init)]
 
-use numcodecs_core::testing::{assert_known_answer, KnownAnswer};
+use numcodecs_core::testing::{assert_known_answer, hex, KnownAnswer};
 use numcodecs_core::{Codec, StaticCodec};
 use numcodecs_zlib::{GZip, Zlib};
 
@@ -13,10 +13,6 @@ fn build(config: &serde_json::Value) -> numcodecs_core::Result<Box<dyn Codec>> {
         Some("zlib") => Ok(Box::new(Zlib::from_json(config)?)),
         _ => Ok(Box::new(GZip::from_json(config)?)),
     }
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
 }
 
 #[test]
