@@ -202,6 +202,9 @@ pub const CASES: &[Case] = &[
     Case { config: r#"{"id": "gzip", "level": 1}"#, kinds: ALL_KINDS },
     Case { config: r#"{"id": "zstd", "level": 1, "checksum": false}"#, kinds: ALL_KINDS },
     Case { config: r#"{"id": "zstd", "level": 3}"#, kinds: ALL_KINDS },
+    Case { config: r#"{"id": "lz4", "acceleration": 1}"#, kinds: ALL_KINDS },
+    Case { config: r#"{"id": "bz2", "level": 1}"#, kinds: ALL_KINDS },
+    Case { config: r#"{"id": "lzma", "format": 1, "check": -1, "preset": 1, "filters": null}"#, kinds: ALL_KINDS },
     // Checksums and base64 run at the same speed on any bytes: one data kind is enough.
     Case { config: r#"{"id": "crc32"}"#, kinds: &[DataKind::F8Walk] },
     Case { config: r#"{"id": "crc32c"}"#, kinds: &[DataKind::F8Walk] },
@@ -209,6 +212,8 @@ pub const CASES: &[Case] = &[
     Case { config: r#"{"id": "fletcher32"}"#, kinds: &[DataKind::F8Walk] },
     Case { config: r#"{"id": "jenkins_lookup3", "initval": 0, "prefix": null}"#, kinds: &[DataKind::F8Walk] },
     Case { config: r#"{"id": "base64"}"#, kinds: &[DataKind::F8Walk] },
+    Case { config: r#"{"id": "blosc", "cname": "lz4", "clevel": 5, "shuffle": 1, "blocksize": 0}"#, kinds: ALL_KINDS },
+    Case { config: r#"{"id": "blosc", "cname": "zstd", "clevel": 5, "shuffle": 2, "blocksize": 0}"#, kinds: ALL_KINDS },
 ];
 
 impl Case {
@@ -268,6 +273,28 @@ impl PipelineCase {
     pub fn pipeline(&self) -> Result<Pipeline> {
         let json: Value = serde_json::from_str(self.config).map_err(|e| numcodecs::Error::invalid_config("?", e))?;
         Pipeline::from_json(&json)
+    }
+}
+
+/// Sets a bench group's throughput to `size` bytes and its sampling: few, flat samples
+/// for large chunks (one 8 MiB zlib encode takes ~0.1 s), the default auto sampling
+/// with fewer samples for small ones, so the whole suite runs in a few minutes.
+pub fn configure(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>, size: usize) {
+    use criterion::{SamplingMode, Throughput};
+    use std::time::Duration;
+    group.throughput(Throughput::Bytes(size as u64));
+    if size >= LARGE {
+        group
+            .sampling_mode(SamplingMode::Flat)
+            .sample_size(10)
+            .warm_up_time(Duration::from_secs(1))
+            .measurement_time(Duration::from_secs(2));
+    } else {
+        group
+            .sampling_mode(SamplingMode::Auto)
+            .sample_size(30)
+            .warm_up_time(Duration::from_millis(500))
+            .measurement_time(Duration::from_millis(1500));
     }
 }
 

@@ -11,6 +11,8 @@ pub(crate) enum Format {
     Gzip,
     Zlib,
     Npy,
+    Lz4,
+    Blosc,
 }
 
 impl Format {
@@ -21,6 +23,8 @@ impl Format {
             "gzip" => Some(Format::Gzip),
             "zlib" => Some(Format::Zlib),
             "npy" => Some(Format::Npy),
+            "lz4" => Some(Format::Lz4),
+            "blosc" => Some(Format::Blosc),
             _ => None,
         }
     }
@@ -43,6 +47,12 @@ impl Format {
             if cmf & 0x0f == 8 && cmf >> 4 <= 7 && zlib_fcheck_ok(cmf, flg) {
                 return Some(Format::Zlib);
             }
+        }
+        // A blosc chunk has no magic, but a header consistent with its length (version
+        // 2, cbytes equal to the input length, sizes that fit) is a strong sign.
+        #[cfg(feature = "blosc")]
+        if numcodecs::blosc::header(bytes).is_ok() {
+            return Some(Format::Blosc);
         }
         None
     }
@@ -75,6 +85,8 @@ pub(crate) fn describe(bytes: &[u8], format: Option<Format>) -> Result<String, S
         Format::Gzip => gzip(bytes, &mut out)?,
         Format::Zlib => zlib(bytes, &mut out)?,
         Format::Npy => npy_info(bytes, &mut out)?,
+        Format::Lz4 => lz4(bytes, &mut out)?,
+        Format::Blosc => blosc(bytes, &mut out)?,
     }
     Ok(out)
 }
@@ -115,6 +127,51 @@ fn zstd(bytes: &[u8], out: &mut String) -> Result<(), String> {
 #[cfg(not(feature = "zstd"))]
 fn zstd(_bytes: &[u8], _out: &mut String) -> Result<(), String> {
     Err("this numcodecs was built without the zstd feature".into())
+}
+
+/// numcodecs' lz4 buffer: the declared size, then one LZ4 block (no magic: only with
+/// `-c lz4`).
+#[cfg(feature = "lz4")]
+fn lz4(bytes: &[u8], out: &mut String) -> Result<(), String> {
+    let declared = numcodecs::lz4::declared_size(bytes).map_err(|e| e.to_string())?;
+    kv!(out, "format", "lz4");
+    kv!(out, "compressed_size", "{}", bytes.len());
+    kv!(out, "content_size", "{declared}");
+    kv!(out, "block_size", "{}", bytes.len() - 4);
+    Ok(())
+}
+
+#[cfg(not(feature = "lz4"))]
+fn lz4(_bytes: &[u8], _out: &mut String) -> Result<(), String> {
+    Err("this numcodecs was built without the lz4 feature".into())
+}
+
+/// A C-Blosc 1.x chunk's 16-byte header (checked against the input length first).
+#[cfg(feature = "blosc")]
+fn blosc(bytes: &[u8], out: &mut String) -> Result<(), String> {
+    let h = numcodecs::blosc::header(bytes).map_err(|e| e.to_string())?;
+    let shuffle = match h.shuffle() {
+        numcodecs::blosc::SHUFFLE => "byte",
+        numcodecs::blosc::BITSHUFFLE => "bit",
+        _ => "none",
+    };
+    kv!(out, "format", "blosc");
+    kv!(out, "version", "{}", h.version);
+    kv!(out, "versionlz", "{}", h.versionlz);
+    kv!(out, "flags", "{:#04x}", h.flags);
+    kv!(out, "shuffle", "{shuffle}");
+    kv!(out, "memcpyed", "{}", h.memcpyed());
+    kv!(out, "typesize", "{}", h.typesize);
+    kv!(out, "nbytes", "{}", h.nbytes);
+    kv!(out, "blocksize", "{}", h.blocksize);
+    kv!(out, "cbytes", "{}", h.cbytes);
+    kv!(out, "complib", "{}", h.complib().unwrap_or("unknown"));
+    Ok(())
+}
+
+#[cfg(not(feature = "blosc"))]
+fn blosc(_bytes: &[u8], _out: &mut String) -> Result<(), String> {
+    Err("this numcodecs was built without the blosc feature".into())
 }
 
 fn gzip_os_name(os: u8) -> &'static str {
@@ -332,6 +389,34 @@ mod tests {
         let text = describe(&[0x78, 0x00, 3, 0, 0, 0, 0, 1], Some(Format::Zlib)).unwrap();
         assert!(text.contains("fcheck: invalid"), "{text}");
         assert!(describe(&[0x78, 0x01, 3], Some(Format::Zlib)).unwrap_err().contains("truncated"));
+    }
+
+    #[cfg(feature = "lz4")]
+    #[test]
+    fn lz4_declared_size() {
+        assert_eq!(Format::from_codec_id("lz4"), Some(Format::Lz4));
+        let text = describe(b"\x05\x00\x00\x00\x50abcde", Some(Format::Lz4)).unwrap();
+        for want in ["format: lz4", "compressed_size: 10", "content_size: 5", "block_size: 6"] {
+            assert!(text.contains(want), "{want} not in\n{text}");
+        }
+        assert!(describe(b"\x05\x00\x00", Some(Format::Lz4)).unwrap_err().contains("shorter than the 4-byte header"));
+        assert!(describe(b"\xff\xff\xff\xff\x00", Some(Format::Lz4)).unwrap_err().contains("more than"));
+    }
+
+    #[cfg(feature = "blosc")]
+    #[test]
+    fn blosc_header() {
+        assert_eq!(Format::from_codec_id("blosc"), Some(Format::Blosc));
+        let data: Vec<u8> = (0..1000u32).flat_map(|i| (i / 3).to_le_bytes()).collect();
+        let chunk = numcodecs::blosc::compress(&data, 4, "zstd", 5, 2, 0).unwrap();
+        let text = describe(chunk.as_slice(), None).unwrap();
+        for want in ["format: blosc", "version: 2", "shuffle: bit", "memcpyed: false", "typesize: 4", "nbytes: 4000"] {
+            assert!(text.contains(want), "{want} not in\n{text}");
+        }
+        assert!(text.contains(&format!("cbytes: {}", chunk.len())), "{text}");
+        assert!(text.contains("complib: Zstd"), "{text}");
+        let err = describe(&chunk.as_slice()[..chunk.len() - 1], Some(Format::Blosc)).unwrap_err();
+        assert!(err.contains("the header says"), "{err}");
     }
 
     #[test]

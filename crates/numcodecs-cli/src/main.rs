@@ -159,7 +159,9 @@ fn run(cli: Cli) -> CliResult<()> {
                 Some(spec) => {
                     let id = spec_codec_id(spec)?;
                     let format = info::Format::from_codec_id(&id).ok_or_else(|| {
-                        format!("info does not know the format of codec {id:?} (it knows zstd, gzip, zlib and npy)")
+                        format!(
+                            "info does not know the format of codec {id:?} (it knows zstd, gzip, zlib, lz4, blosc and npy)"
+                        )
                     })?;
                     Some(format)
                 }

@@ -436,8 +436,10 @@ fn info_errors() {
     assert!(err.contains("unknown format"), "{err}");
     let err = fails(&["info"], b"");
     assert!(err.contains("empty"), "{err}");
+    let err = fails(&["info", "-c", r#"{"id":"base64"}"#], b"hello");
+    assert!(err.contains("does not know the format of codec \"base64\""), "{err}");
     let err = fails(&["info", "-c", r#"{"id":"blosc"}"#], b"hello");
-    assert!(err.contains("does not know the format of codec \"blosc\""), "{err}");
+    assert!(err.contains("fewer than the 16-byte blosc header"), "{err}");
     let err = fails(&["info", "-c", "{"], b"hello");
     assert!(err.contains("invalid JSON"), "{err}");
 }

@@ -28,6 +28,22 @@ pub use numcodecs_checksum32 as checksum32;
 #[cfg(feature = "base64")]
 pub use numcodecs_base64 as base64;
 
+/// `lz4` (feature `lz4`).
+#[cfg(feature = "lz4")]
+pub use numcodecs_lz4 as lz4;
+
+/// `bz2` (feature `bz2`).
+#[cfg(feature = "bz2")]
+pub use numcodecs_bz2 as bz2;
+
+/// `lzma`: `.xz`, `.lzma` and raw LZMA streams (feature `lzma`).
+#[cfg(feature = "lzma")]
+pub use numcodecs_lzma as lzma;
+
+/// `blosc`: C-Blosc 1.x chunks (feature `blosc`).
+#[cfg(feature = "blosc")]
+pub use numcodecs_blosc as blosc;
+
 use serde_json::{Map, Value};
 
 /// Makes sure the registrations of every enabled codec crate are linked in: a codec
@@ -53,6 +69,14 @@ fn ensure_linked() {
         &checksum32::JENKINS_LOOKUP3_REGISTRATION,
         #[cfg(feature = "base64")]
         &base64::BASE64_REGISTRATION,
+        #[cfg(feature = "lz4")]
+        &lz4::LZ4_REGISTRATION,
+        #[cfg(feature = "bz2")]
+        &bz2::BZ2_REGISTRATION,
+        #[cfg(feature = "blosc")]
+        &blosc::BLOSC_REGISTRATION,
+        #[cfg(feature = "lzma")]
+        &lzma::LZMA_REGISTRATION,
     ];
     std::hint::black_box(regs);
 }
