@@ -9,32 +9,11 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::measurement::WallTime;
-use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion, SamplingMode, Throughput};
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion};
 use numcodecs::{DataRef, NdArray};
-use numcodecs_benches::{DataKind, CASES, LARGE, SIZES};
-
-/// Few, flat samples for large chunks (one 8 MiB zlib encode takes ~0.1 s), the
-/// default auto sampling with fewer samples for small ones: the whole suite runs in
-/// a few minutes.
-fn configure(group: &mut BenchmarkGroup<'_, WallTime>, size: usize) {
-    group.throughput(Throughput::Bytes(size as u64));
-    if size >= LARGE {
-        group
-            .sampling_mode(SamplingMode::Flat)
-            .sample_size(10)
-            .warm_up_time(Duration::from_secs(1))
-            .measurement_time(Duration::from_secs(2));
-    } else {
-        group
-            .sampling_mode(SamplingMode::Auto)
-            .sample_size(30)
-            .warm_up_time(Duration::from_millis(500))
-            .measurement_time(Duration::from_millis(1500));
-    }
-}
+use numcodecs_benches::{configure, DataKind, CASES, LARGE, SIZES};
 
 fn codecs(c: &mut Criterion) {
     for case in CASES {

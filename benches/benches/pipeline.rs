@@ -9,11 +9,10 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput};
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use numcodecs::{DataRef, NdArray};
-use numcodecs_benches::{DataKind, CASES, LARGE, PIPELINES, SIZES};
+use numcodecs_benches::{configure, DataKind, CASES, PIPELINES, SIZES};
 
 /// The system allocator, counting allocation calls and bytes requested.
 struct Counting;
@@ -111,20 +110,7 @@ fn pipelines(c: &mut Criterion) {
         let pipeline = p.pipeline().unwrap();
         let mut group = c.benchmark_group(format!("pipeline/{}", p.name));
         for &(size, size_label) in SIZES {
-            group.throughput(Throughput::Bytes(size as u64));
-            if size >= LARGE {
-                group
-                    .sampling_mode(SamplingMode::Flat)
-                    .sample_size(10)
-                    .warm_up_time(Duration::from_secs(1))
-                    .measurement_time(Duration::from_secs(2));
-            } else {
-                group
-                    .sampling_mode(SamplingMode::Auto)
-                    .sample_size(30)
-                    .warm_up_time(Duration::from_millis(500))
-                    .measurement_time(Duration::from_millis(1500));
-            }
+            configure(&mut group, size);
             for &kind in p.kinds {
                 let input = kind.generate(size).unwrap();
                 let encoded = pipeline.encode(DataRef::from(&input)).unwrap();
