@@ -3,11 +3,12 @@
 mod stream;
 
 use numcodecs_core::{
-    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeSink, Error, NdArray, Result, StaticCodec,
+    DEFAULT_DECODED_SIZE_LIMIT,
 };
 use serde::{Deserialize, Serialize};
 
-use stream::{End, Output, Stream};
+use stream::{End, Stream};
 
 /// The configuration of [`Bz2`]: numcodecs' `{"level": 1}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,7 +83,7 @@ numcodecs_core::register_static_codec!(BZ2_REGISTRATION: Bz2);
 /// until the input ends; after the first stream, bytes that are not a valid stream
 /// (libbzip2 reports a data error) end decoding and are ignored, together with what
 /// that stream had produced; a stream cut short is an error. Returns the output length.
-fn decompress_all(input: &[u8], out: &mut Output<'_>) -> Result<usize> {
+fn decompress_all(input: &[u8], out: &mut DecodeSink<'_>) -> Result<usize> {
     let codec = Bz2::CODEC_ID;
     if input.is_empty() {
         return Err(Error::corrupt(codec, "empty input"));
@@ -132,23 +133,17 @@ impl Codec for Bz2 {
         // bzip2 stores no decoded size: start from a guess and grow (doubling) up to
         // the limit.
         let hint = input.len().saturating_mul(4).max(64 * 1024).min(self.limit);
-        let mut out = Output::Grow { buf: AlignedBuf::zeroed(hint)?, limit: self.limit };
-        let written = decompress_all(input, &mut out)?;
-        let Output::Grow { mut buf, .. } = out else { unreachable!("the output stays a growing buffer") };
-        buf.truncate(written);
+        let mut sink = DecodeSink::growing(hint, self.limit)?;
+        let written = decompress_all(input, &mut sink)?;
+        let buf = sink.finish(Self::CODEC_ID, written)?.unwrap_or_default();
         Ok(NdArray::from_buf(buf).into())
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
         let input = encoded.expect_bytes(Self::CODEC_ID)?;
-        let out = out.as_bytes_mut();
-        let expected = out.len();
-        let mut sink = Output::Fixed { buf: out, scratch: [0] };
+        let mut sink = DecodeSink::fixed(out.as_bytes_mut());
         let written = decompress_all(input, &mut sink)?;
-        if written != expected {
-            return Err(Error::OutputSizeMismatch { codec: Self::CODEC_ID.into(), expected, actual: written });
-        }
-        Ok(())
+        sink.finish(Self::CODEC_ID, written).map(drop)
     }
 }
 

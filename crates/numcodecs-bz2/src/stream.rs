@@ -4,7 +4,7 @@
 use std::os::raw::{c_char, c_int, c_uint};
 
 use bzip2_sys as bz;
-use numcodecs_core::{AlignedBuf, Error, Result};
+use numcodecs_core::{AlignedBuf, DecodeSink, Error, Result};
 
 /// Largest chunk handed to libbzip2 at once (its counters are 32-bit).
 const CHUNK: usize = c_uint::MAX as usize;
@@ -130,7 +130,7 @@ impl Stream {
     pub(crate) fn decompress_stream(
         &mut self,
         input: &[u8],
-        out: &mut Output<'_>,
+        out: &mut DecodeSink<'_>,
         mut written: usize,
     ) -> Result<(End, usize)> {
         debug_assert_eq!(self.mode, Mode::Decompress);
@@ -188,46 +188,6 @@ impl Drop for Stream {
                 Mode::Compress => bz::BZ2_bzCompressEnd(self.strm.as_mut()),
                 Mode::Decompress => bz::BZ2_bzDecompressEnd(self.strm.as_mut()),
             };
-        }
-    }
-}
-
-/// Where decompressed bytes go: the caller's fixed buffer, or a growing one with a limit.
-pub(crate) enum Output<'a> {
-    /// `decode_into`: exactly this buffer.
-    Fixed { buf: &'a mut [u8], scratch: [u8; 1] },
-    /// `decode`: grows up to `limit` bytes.
-    Grow { buf: AlignedBuf, limit: usize },
-}
-
-impl Output<'_> {
-    /// Space to write into after `written` bytes. For a fixed buffer that is full, a
-    /// one-byte scratch space catches data that does not fit.
-    fn space(&mut self, codec: &str, written: usize) -> Result<&mut [u8]> {
-        match self {
-            Output::Fixed { buf, scratch } => {
-                if written < buf.len() {
-                    Ok(&mut buf[written..])
-                } else if written == buf.len() {
-                    Ok(&mut scratch[..])
-                } else {
-                    Err(Error::OutputSizeMismatch { codec: codec.into(), expected: buf.len(), actual: written })
-                }
-            }
-            Output::Grow { buf, limit } => {
-                if written == buf.len() {
-                    if written >= *limit {
-                        return Err(Error::DecodedSizeLimit {
-                            codec: codec.into(),
-                            size: written as u64 + 1,
-                            limit: *limit as u64,
-                        });
-                    }
-                    let grown = written.saturating_mul(2).max(64 * 1024).min(*limit);
-                    buf.resize(grown)?;
-                }
-                Ok(&mut buf.as_mut_slice()[written..])
-            }
         }
     }
 }

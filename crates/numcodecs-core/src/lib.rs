@@ -7,6 +7,7 @@ mod dtype;
 mod error;
 pub mod npy;
 pub mod registry;
+mod sink;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -15,3 +16,4 @@ pub use codec::{copy_decoded, Codec, CodecExt, StaticCodec, DEFAULT_DECODED_SIZE
 pub use dtype::{ByteOrder, DType, DTypeKind, TimeUnit};
 pub use error::{Error, Result};
 pub use registry::{get_codec, register_codec, registered_ids, CodecRegistration};
+pub use sink::DecodeSink;

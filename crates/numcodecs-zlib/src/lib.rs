@@ -3,11 +3,12 @@
 mod stream;
 
 use numcodecs_core::{
-    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeSink, Error, NdArray, Result, StaticCodec,
+    DEFAULT_DECODED_SIZE_LIMIT,
 };
 use serde::{Deserialize, Serialize};
 
-use stream::{Output, Stream, Wrapper};
+use stream::{Stream, Wrapper};
 
 /// The configuration of [`Zlib`] and [`GZip`]: numcodecs' `{"level": 1}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,25 +105,17 @@ level_codec!(
 
 /// Inflates `input` into a new buffer, sized from `hint` and grown up to `limit`.
 fn inflate_new(codec: &'static str, wrapper: Wrapper, input: &[u8], hint: usize, limit: usize) -> Result<Data> {
-    let mut stream = Stream::inflate(codec, wrapper)?;
-    let buf = AlignedBuf::zeroed(hint.min(limit))?;
-    let mut out = Output::Grow { buf, limit };
-    let written = stream.inflate_all(input, &mut out, wrapper == Wrapper::Gzip)?;
-    let Output::Grow { mut buf, .. } = out else { unreachable!("the output stays a growing buffer") };
-    buf.truncate(written);
+    let mut sink = DecodeSink::growing(hint, limit)?;
+    let written = Stream::inflate(codec, wrapper)?.inflate_all(input, &mut sink, wrapper == Wrapper::Gzip)?;
+    let buf = sink.finish(codec, written)?.unwrap_or_default();
     Ok(NdArray::from_buf(buf).into())
 }
 
 /// Inflates `input` into exactly `out`.
 fn inflate_into(codec: &'static str, wrapper: Wrapper, input: &[u8], out: &mut [u8]) -> Result<()> {
-    let expected = out.len();
-    let mut stream = Stream::inflate(codec, wrapper)?;
-    let mut sink = Output::Fixed { buf: out, scratch: [0] };
-    let written = stream.inflate_all(input, &mut sink, wrapper == Wrapper::Gzip)?;
-    if written != expected {
-        return Err(Error::OutputSizeMismatch { codec: codec.into(), expected, actual: written });
-    }
-    Ok(())
+    let mut sink = DecodeSink::fixed(out);
+    let written = Stream::inflate(codec, wrapper)?.inflate_all(input, &mut sink, wrapper == Wrapper::Gzip)?;
+    sink.finish(codec, written).map(drop)
 }
 
 impl Codec for Zlib {

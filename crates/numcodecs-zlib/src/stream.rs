@@ -4,7 +4,7 @@ use std::ffi::CStr;
 use std::os::raw::{c_int, c_uint};
 
 use libz_sys as z;
-use numcodecs_core::{AlignedBuf, Error, Result};
+use numcodecs_core::{AlignedBuf, DecodeSink, Error, Result};
 
 /// What the stream is wrapped in.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -217,7 +217,12 @@ impl Stream {
     /// Inflates `input` into `out`. With `several_members`, further gzip members after
     /// the first are decoded too (and zero padding skipped); otherwise bytes after the
     /// end of the stream are ignored, as Python's `zlib.decompress` does.
-    pub(crate) fn inflate_all(&mut self, input: &[u8], out: &mut Output<'_>, several_members: bool) -> Result<usize> {
+    pub(crate) fn inflate_all(
+        &mut self,
+        input: &[u8],
+        out: &mut DecodeSink<'_>,
+        several_members: bool,
+    ) -> Result<usize> {
         debug_assert_eq!(self.mode as u8, Mode::Inflate as u8);
         if input.is_empty() {
             return Err(Error::corrupt(self.codec, "empty input"));
@@ -296,46 +301,6 @@ impl Drop for Stream {
                 Mode::Deflate => z::deflateEnd(self.strm.as_mut()),
                 Mode::Inflate => z::inflateEnd(self.strm.as_mut()),
             };
-        }
-    }
-}
-
-/// Where inflated bytes go: the caller's fixed buffer, or a growing one with a limit.
-pub(crate) enum Output<'a> {
-    /// `decode_into`: exactly this buffer.
-    Fixed { buf: &'a mut [u8], scratch: [u8; 1] },
-    /// `decode`: grows up to `limit` bytes.
-    Grow { buf: AlignedBuf, limit: usize },
-}
-
-impl Output<'_> {
-    /// Space to write into after `written` bytes. For a fixed buffer that is full, a
-    /// one-byte scratch space catches data that does not fit.
-    fn space(&mut self, codec: &str, written: usize) -> Result<&mut [u8]> {
-        match self {
-            Output::Fixed { buf, scratch } => {
-                if written < buf.len() {
-                    Ok(&mut buf[written..])
-                } else if written == buf.len() {
-                    Ok(&mut scratch[..])
-                } else {
-                    Err(Error::OutputSizeMismatch { codec: codec.into(), expected: buf.len(), actual: written })
-                }
-            }
-            Output::Grow { buf, limit } => {
-                if written == buf.len() {
-                    if written >= *limit {
-                        return Err(Error::DecodedSizeLimit {
-                            codec: codec.into(),
-                            size: written as u64 + 1,
-                            limit: *limit as u64,
-                        });
-                    }
-                    let grown = written.saturating_mul(2).max(16 * 1024).min(*limit);
-                    buf.resize(grown)?;
-                }
-                Ok(&mut buf.as_mut_slice()[written..])
-            }
         }
     }
 }
