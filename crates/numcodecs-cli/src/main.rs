@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use numcodecs::{npy, ArrayView, DType, Data, DataRef, NdArray, Object, ObjectArray, Pipeline};
+use numcodecs::{
+    npy, zarr, ArrayView, DType, Data, DataRef, NdArray, Object, ObjectArray, Order as ZarrOrder, Pipeline,
+};
 use serde_json::Value;
 
 /// Encode, decode and inspect data with the codecs of Python numcodecs.
@@ -44,8 +46,12 @@ enum Command {
 #[derive(Debug, Args)]
 struct Io {
     /// The codec configuration, pipeline or @file (see below).
-    #[arg(short, long, value_name = "SPEC")]
-    codec: String,
+    #[arg(short, long, value_name = "SPEC", required_unless_present = "zarray", conflicts_with = "zarray")]
+    codec: Option<String>,
+    /// A zarr v2 array's .zarray (or its directory): the data is one chunk of that array,
+    /// coded with its filters and compressor (decode: of its dtype, chunk shape and order).
+    #[arg(long, value_name = "PATH")]
+    zarray: Option<PathBuf>,
     /// Input file [default: stdin].
     #[arg(short, long, value_name = "IN")]
     input: Option<PathBuf>,
@@ -98,11 +104,14 @@ enum Order {
 #[derive(Debug, Args)]
 struct InfoArgs {
     /// Input file [default: stdin].
-    #[arg(short, long, value_name = "IN")]
+    #[arg(short, long, value_name = "IN", conflicts_with = "zarray")]
     input: Option<PathBuf>,
     /// The codec that wrote the input (a SPEC or a bare id: zstd, gzip, zlib); detected by magic if absent.
-    #[arg(short, long, value_name = "SPEC")]
+    #[arg(short, long, value_name = "SPEC", conflicts_with = "zarray")]
     codec: Option<String>,
+    /// Summarise a zarr v2 array's .zarray (or its directory) and its pipeline instead.
+    #[arg(long, value_name = "PATH")]
+    zarray: Option<PathBuf>,
 }
 
 /// A failure: one line for stderr, exit status 1.
@@ -152,6 +161,9 @@ fn run(cli: Cli) -> CliResult<()> {
         }
         Command::Encode(args) => encode(&args),
         Command::Decode(args) => decode(&args),
+        Command::Info(InfoArgs { zarray: Some(path), .. }) => {
+            write_output(None, zarray_summary(&load_zarray(&path)?)?.as_bytes())
+        }
         Command::Info(args) => {
             let input = read_input(args.input.as_deref())?;
             let format = match &args.codec {
@@ -213,8 +225,49 @@ fn spec_json(spec: &str) -> CliResult<Value> {
     }
 }
 
-fn load_pipeline(spec: &str) -> CliResult<Pipeline> {
-    Ok(Pipeline::from_json(&spec_json(spec)?)?)
+fn load_pipeline(io: &Io) -> CliResult<Pipeline> {
+    match (&io.zarray, &io.codec) {
+        (Some(path), _) => load_zarray(path),
+        (None, Some(spec)) => Ok(Pipeline::from_json(&spec_json(spec)?)?),
+        (None, None) => Err(Failure("give --codec SPEC or --zarray PATH".into())),
+    }
+}
+
+/// The pipeline of the zarr v2 array whose `.zarray` is `path` (or is in directory `path`).
+fn load_zarray(path: &Path) -> CliResult<Pipeline> {
+    let file = if path.is_dir() { path.join(".zarray") } else { path.to_path_buf() };
+    let text = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let doc: Value = serde_json::from_slice(&text).map_err(|e| format!("invalid JSON in {}: {e}", file.display()))?;
+    Ok(Pipeline::from_zarray(&doc)?)
+}
+
+/// `info --zarray`: the array's metadata and pipeline as `key: value` lines.
+fn zarray_summary(pipeline: &Pipeline) -> CliResult<String> {
+    let a = pipeline.zarr_array().ok_or_else(|| Failure("not a zarr pipeline".into()))?;
+    let json = |v: &Value| serde_json::to_string(v).unwrap_or_default();
+    let fill = match &a.fill_value {
+        None => "null".to_string(),
+        Some(item) => item.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+    };
+    let codecs: Vec<String> = pipeline.codecs().iter().map(|c| json(&c.get_config())).collect();
+    let mut out = String::new();
+    for (key, value) in [
+        ("format", "zarr v2".to_string()),
+        ("shape", format!("{:?}", a.shape)),
+        ("chunks", format!("{:?}", a.chunks)),
+        ("chunk_grid", format!("{:?}", a.chunk_grid())),
+        ("chunk_bytes", a.chunk_nbytes().to_string()),
+        ("dtype", a.dtype.to_string()),
+        ("order", format!("{:?}", a.order)),
+        ("fill_value_bytes", fill),
+        ("dimension_separator", a.dimension_separator.clone()),
+        ("filters", a.filters.iter().map(json).collect::<Vec<_>>().join(", ")),
+        ("compressor", a.compressor.as_ref().map_or_else(|| "null".to_string(), json)),
+        ("encode", if codecs.is_empty() { "(no codecs)".to_string() } else { codecs.join(" -> ") }),
+    ] {
+        out.push_str(&format!("{key}: {value}\n"));
+    }
+    Ok(out)
 }
 
 /// The id of the codec that wrote the data `info` reads: a bare id, or the last codec
@@ -296,7 +349,13 @@ fn reinterpreted(io: &Io, dtype: DType, shape: &[usize], nbytes: usize) -> CliRe
 fn encode(args: &EncodeArgs) -> CliResult<()> {
     let io = &args.io;
     let input = read_input(io.input.as_deref())?;
-    let pipeline = load_pipeline(&io.codec)?;
+    let pipeline = load_pipeline(io)?;
+    if pipeline.zarr_array().is_some() {
+        if args.json || io.dtype.is_some() || io.shape.is_some() {
+            return Err(Failure("--zarray gives the dtype and shape: drop --json, --dtype and --shape".into()));
+        }
+        return write_output(io.output.as_deref(), &encode_zarr_chunk(&pipeline, &input)?);
+    }
     let encoded = if args.json {
         let dtype = parse_dtype(io.dtype.as_deref())?;
         let items = objects::parse(&input, dtype)?;
@@ -343,10 +402,43 @@ fn objects_document(o: &ObjectArray) -> CliResult<Vec<u8>> {
     Ok(text)
 }
 
+/// One chunk of a zarr array: a `.npy` of the chunk shape (converted to the array's
+/// order) or the raw bytes of a full chunk in the array's order.
+fn encode_zarr_chunk(pipeline: &Pipeline, input: &[u8]) -> CliResult<Vec<u8>> {
+    let Some(meta) = pipeline.zarr_array() else { return Err(Failure("not a zarr pipeline".into())) };
+    if !npy::is_npy(input) {
+        return Ok(pipeline.encode_chunk(input)?);
+    }
+    let file = npy::read(input)?;
+    if file.array.shape() != meta.chunks.as_slice() || file.array.dtype() != meta.dtype {
+        return Err(Failure(format!(
+            "the .npy holds {:?} {}, the array's chunks are {:?} {}",
+            file.array.shape(),
+            file.array.dtype(),
+            meta.chunks,
+            meta.dtype
+        )));
+    }
+    let array = match (file.fortran_order, meta.order) {
+        (true, ZarrOrder::C) => zarr::fortran_to_c(&file.array)?,
+        (false, ZarrOrder::F) => zarr::c_to_fortran(&file.array)?,
+        _ => file.array,
+    };
+    Ok(pipeline.encode_chunk(array.as_bytes())?)
+}
+
 fn decode(args: &DecodeArgs) -> CliResult<()> {
     let io = &args.io;
     let input = read_input(io.input.as_deref())?;
-    let pipeline = load_pipeline(&io.codec)?;
+    let pipeline = load_pipeline(io)?;
+    if let Some(meta) = pipeline.zarr_array() {
+        if args.json || io.dtype.is_some() || io.shape.is_some() {
+            return Err(Failure("--zarray gives the dtype and shape: drop --json, --dtype and --shape".into()));
+        }
+        let chunk = pipeline.decode_chunk(Some(&input))?;
+        let bytes = if args.npy { npy::write(&chunk, meta.order == ZarrOrder::F) } else { chunk.as_bytes().to_vec() };
+        return write_output(io.output.as_deref(), &bytes);
+    }
     let decoded = pipeline.decode(DataRef::from(&input[..]))?;
     let document = match decoded {
         Data::Object(o) => {

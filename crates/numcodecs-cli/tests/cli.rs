@@ -504,3 +504,44 @@ fn usage_errors_exit_2() {
         assert!(!stdout_text(&out).is_empty());
     }
 }
+
+#[test]
+fn zarray_chunks_through_the_cli() {
+    let dir = TempDir::new();
+    let zarray = dir.write(
+        ".zarray",
+        br#"{"zarr_format": 2, "shape": [5, 7], "chunks": [2, 3], "dtype": "<i4", "order": "F",
+             "compressor": {"id": "zstd", "level": 1, "checksum": false}, "filters": [{"id": "zlib", "level": 1}],
+             "fill_value": -1, "dimension_separator": "."}"#,
+    );
+    let za = p(&zarray);
+    let info = stdout_text(&run(&["info", "--zarray", p(&dir.0)], b""));
+    for line in ["shape: [5, 7]", "chunks: [2, 3]", "chunk_grid: [3, 3]", "dtype: <i4", "order: F", "chunk_bytes: 24"] {
+        assert!(info.contains(line), "{line} not in {info}");
+    }
+    assert!(info.contains(r#"encode: {"id":"zlib","level":1} -> {"checksum":false,"id":"zstd","level":1}"#), "{info}");
+
+    // A C-order .npy of the chunk shape is stored in the array's (F) order.
+    let c = sample("<i4", &[2, 3]);
+    let c_npy = dir.write("c.npy", &npy::write(&c, false));
+    let stored = ok(&["encode", "--zarray", za, "-i", p(&c_npy)], b"");
+    let back = npy::read(&ok(&["decode", "--zarray", za, "--npy"], &stored)).unwrap();
+    assert!(back.fortran_order);
+    assert_eq!(back.array, numcodecs::zarr::c_to_fortran(&c).unwrap());
+    // Raw bytes out: the F-order chunk bytes.
+    assert_eq!(ok(&["decode", "--zarray", za], &stored), back.array.as_bytes());
+
+    let err = fails(&["encode", "--zarray", za], &[0; 7]);
+    assert!(err.contains("chunk holds 7 bytes"), "{err}");
+    let wrong = dir.write("w.npy", &npy::write(&sample("<i4", &[3, 2]), false));
+    let err = fails(&["encode", "--zarray", za, "-i", p(&wrong)], b"");
+    assert!(err.contains("chunks are [2, 3]"), "{err}");
+    let err = fails(&["decode", "--zarray", za, "--dtype", "<f8"], &stored);
+    assert!(err.contains("--zarray gives the dtype"), "{err}");
+    let obj = dir.write("o.zarray", br#"{"zarr_format": 2, "shape": [2], "chunks": [2], "dtype": "|O"}"#);
+    let err = fails(&["info", "--zarray", p(&obj)], b"");
+    assert!(err.contains("invalid .zarray") && err.contains("object"), "{err}");
+    // -c and --zarray exclude each other; one of them is required.
+    assert_eq!(run(&["decode", "--zarray", za, "-c", "[]"], b"").status.code(), Some(2));
+    assert_eq!(run(&["decode"], b"").status.code(), Some(2));
+}

@@ -132,6 +132,26 @@ pub enum Error {
         reason: String,
     },
 
+    /// A zarr v2 `.zarray` document could not be used: missing or ill-typed fields,
+    /// a structured or object dtype, a fill value that does not fit the dtype.
+    #[error("invalid .zarray: {reason}")]
+    InvalidZarray {
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A zarr chunk decoded to a size other than its chunk shape times the item size
+    /// (zarr v2 stores edge chunks at full size), or a chunk to encode has the wrong size.
+    #[error("chunk holds {actual} bytes, the chunk shape {chunks:?} needs {expected}")]
+    ChunkSize {
+        /// The chunk shape of the array.
+        chunks: Vec<usize>,
+        /// Bytes the chunk shape and dtype need.
+        expected: usize,
+        /// Bytes the chunk holds.
+        actual: usize,
+    },
+
     /// A `.npy` file could not be read or written.
     #[error("invalid .npy data: {reason}")]
     Npy {

@@ -2,12 +2,14 @@
 #![forbid(unsafe_code)]
 
 mod pipeline;
+pub mod zarr;
 
 pub use numcodecs_core::{
     npy, AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, CodecExt, CodecRegistration, DType, DTypeKind, Data,
     DataRef, Error, NdArray, Object, ObjectArray, Result, StaticCodec, TimeUnit, DEFAULT_DECODED_SIZE_LIMIT,
 };
 pub use pipeline::Pipeline;
+pub use zarr::{Order, ZarrArray};
 
 /// The core crate: traits and data model, for writing codecs of your own.
 pub use numcodecs_core as core;

@@ -7,10 +7,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::cast_possible_truncation)]
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use numcodecs::{get_codec, npy, DataRef, NdArray};
+use numcodecs::{get_codec, npy, ArrayViewMut, Codec, Data, DataRef, NdArray, Pipeline, Result};
 use serde_json::Value;
 
 fn python() -> Option<PathBuf> {
@@ -48,6 +50,49 @@ fn masked(bytes: &[u8], ignore: &[Value]) -> Vec<u8> {
     v
 }
 
+/// One codec, or a pipeline (a case whose config is a list: filters then compressor).
+enum Coder {
+    One(Box<dyn Codec>),
+    Chain(Pipeline),
+}
+
+impl Coder {
+    fn new(config: &Value) -> Result<Self> {
+        Ok(match config {
+            Value::Array(_) => Coder::Chain(Pipeline::from_json(config)?),
+            _ => Coder::One(get_codec(config)?),
+        })
+    }
+
+    fn get_config(&self) -> Value {
+        match self {
+            Coder::One(c) => c.get_config(),
+            Coder::Chain(p) => p.get_config(),
+        }
+    }
+
+    fn encode(&self, data: DataRef<'_>) -> Result<Data> {
+        match self {
+            Coder::One(c) => c.encode(data),
+            Coder::Chain(p) => p.encode(data),
+        }
+    }
+
+    fn decode(&self, data: DataRef<'_>) -> Result<Data> {
+        match self {
+            Coder::One(c) => c.decode(data),
+            Coder::Chain(p) => p.decode(data),
+        }
+    }
+
+    fn decode_into(&self, data: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+        match self {
+            Coder::One(c) => c.decode_into(data, out),
+            Coder::Chain(p) => p.decode_into(data, out),
+        }
+    }
+}
+
 #[test]
 fn numcodecs_interop() {
     let Some(python) = python() else { return };
@@ -60,11 +105,17 @@ fn numcodecs_interop() {
     let cases = manifest["cases"].as_array().unwrap();
     let mut failures = Vec::new();
     let mut identical = 0;
+    // Per codec id: the case names, and the dtypes of their inputs.
+    let mut by_codec: BTreeMap<String, (Vec<String>, BTreeSet<String>)> = BTreeMap::new();
     for case in cases {
         let name = case["case"].as_str().unwrap();
+        let id = case["config"]["id"].as_str().unwrap_or("pipeline").to_string();
         let input = npy::read(&std::fs::read(dir.join(case["input"].as_str().unwrap())).unwrap()).unwrap().array;
+        let entry = by_codec.entry(id.clone()).or_default();
+        entry.0.push(name.to_string());
+        entry.1.insert(input.dtype().to_string());
         let py_bytes = std::fs::read(dir.join(format!("{name}.py.bin"))).unwrap();
-        let codec = match get_codec(&case["config"]) {
+        let codec = match Coder::new(&case["config"]) {
             Ok(c) => c,
             Err(e) => {
                 failures.push(format!("{name}: config {}: {e}", case["config"]));
@@ -74,6 +125,17 @@ fn numcodecs_interop() {
         // Python's get_config() and ours agree.
         if codec.get_config() != case["get_config"] {
             failures.push(format!("{name}: get_config {} != python's {}", codec.get_config(), case["get_config"]));
+        }
+        // The zarr v3 form of the same configuration builds the same codec.
+        if let Some(config) = case["config"].as_object() {
+            let mut configuration = config.clone();
+            configuration.remove("id");
+            let v3 = serde_json::json!({"name": format!("numcodecs.{id}"), "configuration": configuration});
+            match get_codec(&v3) {
+                Ok(c) if c.get_config() == codec.get_config() => {}
+                Ok(c) => failures.push(format!("{name}: zarr v3 form gives {}", c.get_config())),
+                Err(e) => failures.push(format!("{name}: zarr v3 form {v3}: {e}")),
+            }
         }
         // numcodecs' bytes decode here, through decode and decode_into.
         match codec.decode(DataRef::from(&py_bytes[..])) {
@@ -108,9 +170,90 @@ fn numcodecs_interop() {
     }
     println!("rust decoded python output and compared bytes: {} cases, {identical} byte-identical", cases.len());
     let out = Command::new(&python).arg(script()).args(["check", dir_s]).output().expect("run python");
-    println!("{}", String::from_utf8_lossy(&out.stdout).trim());
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    // Cases numcodecs cannot decode its own bytes of: `LIMITED <case>` lines.
+    let limited: BTreeSet<&str> = stdout.lines().filter_map(|l| l.strip_prefix("LIMITED ")).collect();
+    println!("{}", stdout.lines().filter(|l| !l.starts_with("LIMITED ")).collect::<Vec<_>>().join("\n"));
     if !out.status.success() {
-        failures.push(format!("python could not decode our output:\n{}", String::from_utf8_lossy(&out.stderr)));
+        failures
+            .push(format!("python could not decode our output:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    }
+    // Python's failures are `FAIL <case>: ...` lines.
+    failures.extend(stdout.lines().filter_map(|l| l.strip_prefix("FAIL ")).map(str::to_string));
+
+    // Every registered codec must be covered.
+    let covered: BTreeSet<&String> = by_codec.keys().collect();
+    let uncovered: Vec<String> = numcodecs::registered_ids().into_iter().filter(|id| !covered.contains(id)).collect();
+    if !uncovered.is_empty() {
+        failures.push(format!(
+            "registered codecs without interop cases: {} (add a module to xtask/python/cases/)",
+            uncovered.join(", ")
+        ));
+    }
+
+    let report = report(&manifest, &by_codec, &failures, &limited);
+    println!("{report}");
+    if let Some(path) = std::env::var_os("NUMCODECS_COMPAT_OUT") {
+        std::fs::write(&path, &report).unwrap_or_else(|e| panic!("cannot write {}: {e}", Path::new(&path).display()));
+        println!("wrote {}", Path::new(&path).display());
     }
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// docs/compatibility.md: the per-codec table (cases, passed, failed) and the codec x
+/// dtype matrix. A case fails if any failure message names it.
+fn report(
+    manifest: &Value,
+    by_codec: &BTreeMap<String, (Vec<String>, BTreeSet<String>)>,
+    failures: &[String],
+    limited: &BTreeSet<&str>,
+) -> String {
+    let failed_cases: BTreeSet<&str> = failures.iter().filter_map(|f| f.split(':').next()).collect();
+    let mut md = String::new();
+    let _ = writeln!(md, "# Compatibility with Python numcodecs\n");
+    let _ = writeln!(
+        md,
+        "Generated by `cargo xtask interop` against numcodecs {} and numpy {} (do not edit by hand).\n",
+        manifest["numcodecs"].as_str().unwrap_or("?"),
+        manifest["numpy"].as_str().unwrap_or("?")
+    );
+    let _ = writeln!(
+        md,
+        "Each case encodes one seeded array with one configuration. It passes when numcodecs' bytes decode \
+         here (`decode` and `decode_into`) to the array, our bytes are identical to numcodecs' (outside \
+         documented fields such as gzip's MTIME), numcodecs decodes our bytes, `get_config` agrees and the \
+         zarr v3 form `{{\"name\": \"numcodecs.<id>\", \"configuration\": ...}}` builds the same codec. \
+         *numcodecs-limited* counts the passed cases where numcodecs cannot decode its own bytes either \
+         (e.g. an empty lz4 or zstd chunk), so that direction is not checked there.\n"
+    );
+    let _ = writeln!(md, "| codec | cases | passed | failed | numcodecs-limited |\n|---|---:|---:|---:|---:|");
+    let (mut total, mut total_failed, mut total_limited) = (0, 0, 0);
+    for (id, (cases, _)) in by_codec {
+        let failed = cases.iter().filter(|c| failed_cases.contains(c.as_str())).count();
+        let lim = cases.iter().filter(|c| limited.contains(c.as_str()) && !failed_cases.contains(c.as_str())).count();
+        total += cases.len();
+        total_failed += failed;
+        total_limited += lim;
+        let _ = writeln!(md, "| {id} | {} | {} | {failed} | {lim} |", cases.len(), cases.len() - failed);
+    }
+    let _ = writeln!(md, "| **total** | {total} | {} | {total_failed} | {total_limited} |\n", total - total_failed);
+    let dtypes: BTreeSet<&String> = by_codec.values().flat_map(|(_, d)| d).collect();
+    let _ = writeln!(md, "## Codec x dtype\n\nDtypes of the arrays each codec was tested with.\n");
+    let header: Vec<String> = dtypes.iter().map(|d| format!("`{}`", d.replace('|', "\\|"))).collect();
+    let _ = writeln!(md, "| codec | {} |", header.join(" | "));
+    let _ = writeln!(md, "|---|{}", ":---:|".repeat(dtypes.len()));
+    for (id, (_, tested)) in by_codec {
+        let cells: Vec<&str> = dtypes.iter().map(|d| if tested.contains(*d) { "✓" } else { "" }).collect();
+        let _ = writeln!(md, "| {id} | {} |", cells.join(" | "));
+    }
+    let _ = writeln!(
+        md,
+        "\n`pipeline` cases chain filters and a compressor (checksums, base64 and compressors), as zarr v2 \
+         applies them, through `numcodecs::Pipeline` on our side.\n\nZarr v2: `crates/numcodecs-cli/tests/zarr.rs` decodes every chunk of arrays written by python \
+         zarr (`xtask/python/zarr_arrays.py`: zlib, gzip, zstd, blosc, lz4, bz2, lzma, no compressor; \
+         crc32, crc32c, adler32 and fletcher32 as filters; C and F order; edge chunks; missing chunks with \
+         a fill value) through `Pipeline::from_zarray` and `numcodecs decode --zarray`, and re-encodes \
+         them to zarr's bytes."
+    );
+    md
 }
