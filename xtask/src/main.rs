@@ -1,12 +1,16 @@
-//! `cargo xtask`: the project's automation, a plain binary with no dependencies.
+//! `cargo xtask`: the project's automation, a plain binary (one dependency: serde_json, for the bench report).
 //!
 //! - `cargo xtask test`: creates the Python venv (numcodecs from PyPI), then runs
 //!   `cargo test --workspace --all-features` with the interop tests required.
-//! - `cargo xtask interop`: the venv, then only the interop tests.
-//! - `cargo xtask bench [--quick] [criterion args]`: the criterion bench suite.
+//! - `cargo xtask interop`: the venv, then only the interop tests (numcodecs and the
+//!   zarr v2 arrays); writes docs/compatibility.md.
+//! - `cargo xtask bench [--quick] [--json PATH] [FILTER]`: the criterion bench suite and
+//!   the same cases through Python numcodecs; writes `docs/benchmarks.md` and `.svg`.
 //! - `cargo xtask venv`: creates or updates the venv and prints its Python.
 //! - `cargo xtask ci`: what CI runs: fmt, clippy, cargo deny (if installed), test.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod bench;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -17,8 +21,12 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   test               venv + cargo test --workspace --all-features (interop required)
-  interop            venv + the interop tests against Python numcodecs only
-  bench [--quick]    run the criterion bench suite (extra args go to criterion)
+  interop            venv + the interop tests against Python numcodecs and zarr only;
+                     writes docs/compatibility.md
+  bench [--quick] [--json PATH] [--no-python] [--note TEXT] [FILTER...]
+                     Rust benches + the same cases in Python numcodecs; writes
+                     docs/benchmarks.md and .svg (a filtered run: target/bench/);
+                     --test: each bench once, no Python, no report (CI)
   venv               create/update target/interop-venv and print its python
   ci                 cargo fmt --check, clippy -D warnings, cargo deny (if installed), test";
 
@@ -27,7 +35,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test(&args[1..]),
         Some("interop") => interop(),
-        Some("bench") => bench(&args[1..]),
+        Some("bench") => bench::bench(&args[1..]),
         Some("venv") => venv().map(|py| println!("{}", py.display())),
         Some("ci") => ci(),
         Some("-h" | "--help" | "help") => {
@@ -105,14 +113,11 @@ fn test(extra: &[String]) -> Result {
 fn interop() -> Result {
     let python = venv()?;
     let mut cmd = cargo();
-    cmd.args(["test", "-p", "numcodecs", "--all-features", "--test", "interop", "--", "--nocapture"]);
+    // The codec suite (which writes docs/compatibility.md) and the zarr v2 arrays.
+    cmd.args(["test", "-p", "numcodecs", "-p", "numcodecs-cli", "--all-features"]);
+    cmd.args(["--test", "interop", "--test", "zarr", "--", "--nocapture", "--test-threads", "1"]);
     cmd.env("NUMCODECS_PYTHON", &python).env("NUMCODECS_REQUIRE_PYTHON", "1");
-    run(cmd)
-}
-
-fn bench(extra: &[String]) -> Result {
-    let mut cmd = cargo();
-    cmd.args(["bench", "-p", "numcodecs-benches", "--"]).args(extra);
+    cmd.env("NUMCODECS_COMPAT_OUT", root().join("docs/compatibility.md"));
     run(cmd)
 }
 

@@ -1,0 +1,103 @@
+"""The Python half of `cargo xtask bench`: the same codec configurations on the same
+data, through numcodecs from PyPI.
+
+    python bench.py MANIFEST OUT [--quick] [--filter REGEX]...
+
+MANIFEST (written by the `bench-export` binary of numcodecs-benches) lists every case:
+its configuration, bench label and input files (.npy, the bytes criterion measures).
+For each case, data kind and size this times `codec.encode(array)` and
+`codec.decode(encoded)` with time.perf_counter: a repeat runs the call in a loop long
+enough to time (at least 10 ms; 2 ms with --quick), the figure is the median over the
+repeats of the time per call (at least 3 repeats, more while under 0.5 s; 0.1 s with
+--quick). Blosc runs single-threaded, like the Rust side. Writes OUT (JSON):
+{"python": ..., "numcodecs": ..., "results": [{"id": bench id, "ns": median ns}]}.
+"""
+
+import json
+import os
+import platform
+import re
+import statistics
+import sys
+import time
+
+import numcodecs
+import numcodecs.blosc
+import numpy as np
+
+
+def per_call_ns(fn, quick):
+    """Median time per call of fn(), in ns."""
+    min_repeat = 0.002 if quick else 0.010
+    budget = 0.1 if quick else 0.5
+    fn()  # warm-up
+    loops = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(loops):
+            fn()
+        elapsed = time.perf_counter() - t0
+        if elapsed >= min_repeat:
+            break
+        loops *= 2 if elapsed <= 0 else max(2, min(10, int(min_repeat / elapsed) + 1))
+    samples = [elapsed / loops]
+    spent = elapsed
+    while len(samples) < 3 or (spent < budget and len(samples) < 30):
+        t0 = time.perf_counter()
+        for _ in range(loops):
+            fn()
+        elapsed = time.perf_counter() - t0
+        spent += elapsed
+        samples.append(elapsed / loops)
+    return statistics.median(samples) * 1e9
+
+
+def main():
+    args = sys.argv[1:]
+    quick = "--quick" in args
+    filters = [args[i + 1] for i, a in enumerate(args) if a == "--filter" and i + 1 < len(args)]
+    manifest_path, out_path = [a for i, a in enumerate(args) if not a.startswith("--") and (i == 0 or args[i - 1] != "--filter")][:2]
+    numcodecs.blosc.use_threads = False
+    with open(manifest_path) as f:
+        manifest = json.load(f)
+    data_dir = os.path.dirname(os.path.abspath(manifest_path))
+
+    jobs = []
+    for case in manifest["cases"]:
+        for item in case["items"]:
+            for op in ("encode", "decode"):
+                bench_id = f"{case['label']}/{op}/{item['kind']}/{item['size_label']}"
+                if not filters or any(re.search(f, bench_id) for f in filters):
+                    jobs.append((case, item, op, bench_id))
+
+    arrays = {}
+    results = []
+    for n, (case, item, op, bench_id) in enumerate(jobs, 1):
+        if item["file"] not in arrays:
+            arrays[item["file"]] = np.load(os.path.join(data_dir, item["file"]))
+        array = arrays[item["file"]]
+        codec = numcodecs.get_codec(dict(case["config"]))
+        encoded = codec.encode(array)
+        decoded = np.frombuffer(codec.decode(encoded), dtype=array.dtype)
+        if not np.array_equal(decoded.view("u1"), array.view("u1")):
+            raise SystemExit(f"{bench_id}: numcodecs does not round-trip")
+        if op == "encode":
+            ns = per_call_ns(lambda: codec.encode(array), quick)
+        else:
+            ns = per_call_ns(lambda: codec.decode(encoded), quick)
+        mbps = item["size"] / ns * 1e3
+        print(f"[{n}/{len(jobs)}] python {bench_id}: {mbps:,.0f} MB/s", file=sys.stderr, flush=True)
+        results.append({"id": bench_id, "ns": ns})
+
+    out = {
+        "python": platform.python_version(),
+        "numcodecs": numcodecs.__version__,
+        "numpy": np.__version__,
+        "results": results,
+    }
+    with open(out_path, "w") as f:
+        json.dump(out, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,848 @@
+//! `cargo xtask bench`: the criterion suite, the same cases through Python numcodecs,
+//! and the report (`docs/benchmarks.md`, `docs/benchmarks.svg`, optional JSON).
+//!
+//! 1. `bench-export` (a binary of numcodecs-benches) writes the inputs as `.npy` and a
+//!    manifest of every case, its label, data, encoded size and bench ids, under
+//!    `target/bench/`.
+//! 2. `cargo bench -p numcodecs-benches` runs, its output shown with `[n/N]` progress;
+//!    the allocation counts the pipeline bench prints are kept.
+//! 3. The results are read back from `target/criterion/**/new/` (median per iteration).
+//! 4. `xtask/python/bench.py` times the same cases with numcodecs (median per call).
+//! 5. The report is written.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::{json, Value};
+
+use crate::{cargo, root, run, target_dir, venv, Result};
+
+/// Codecs whose target is "at least as fast as numcodecs, 1.5x at 64 KiB".
+const COMPRESSORS: &[&str] = &["zlib", "gzip", "zstd", "lz4", "bz2", "lzma", "blosc"];
+/// Filters and checksums: "at least 3x numcodecs".
+const FILTERS: &[&str] = &["crc32", "crc32c", "adler32", "fletcher32", "jenkins_lookup3", "base64"];
+/// Memory-bound filters: "at least 50% of memcpy at 8 MiB".
+const MEMORY_BOUND: &[&str] = &["delta", "shuffle", "astype", "packbits"];
+/// Variable-length codecs: "at least 3x numcodecs".
+const VLEN: &[&str] = &["vlen-utf8", "vlen-bytes", "vlen-array"];
+
+struct Options {
+    quick: bool,
+    python: bool,
+    json: Option<PathBuf>,
+    note: Option<String>,
+    filters: Vec<String>,
+    criterion: Vec<String>,
+}
+
+fn parse(args: &[String]) -> Result<Options> {
+    let mut o = Options { quick: false, python: true, json: None, note: None, filters: vec![], criterion: vec![] };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--quick" => o.quick = true,
+            "--no-python" => o.python = false,
+            "--json" => o.json = Some(it.next().ok_or("--json needs a path")?.into()),
+            "--note" => o.note = Some(it.next().ok_or("--note needs a text")?.clone()),
+            s if s.starts_with('-') => o.criterion.push(s.to_string()),
+            s => o.filters.push(s.to_string()),
+        }
+    }
+    Ok(o)
+}
+
+pub(crate) fn bench(args: &[String]) -> Result {
+    // `--test` (CI's smoke run): every bench once, no Python, no report.
+    if args.iter().any(|a| a == "--test") {
+        let mut cmd = cargo();
+        cmd.args(["bench", "-p", "numcodecs-benches", "--"]).args(args);
+        return run(cmd);
+    }
+    let opts = parse(args)?;
+    let started = Instant::now();
+    let load_before = load_average();
+    let dir = target_dir().join("bench");
+
+    eprintln!("xtask: bench 1/4: exporting the inputs and the case manifest to {}", dir.display());
+    let mut export = cargo();
+    export.args(["run", "--release", "--quiet", "-p", "numcodecs-benches", "--bin", "bench-export", "--"]).arg(&dir);
+    run(export)?;
+    let manifest_path = dir.join("manifest.json");
+    let manifest = read_json(&manifest_path)?;
+
+    eprintln!("xtask: bench 2/4: the criterion benches (Rust)");
+    let since = SystemTime::now() - Duration::from_secs(2);
+    let ids: Vec<String> = manifest["bench_ids"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default();
+    let expected: Vec<&String> = ids
+        .iter()
+        .filter(|id| opts.filters.is_empty() || opts.filters.iter().any(|f| id.contains(f.as_str())))
+        .collect();
+    let allocations = run_criterion(&opts, &ids, expected.len())?;
+    let rust = criterion_results(&target_dir().join("criterion"), since);
+    eprintln!("xtask: {} criterion results read", rust.len());
+    let rust_secs = started.elapsed().as_secs_f64();
+
+    eprintln!("xtask: bench 3/4: the same cases through Python numcodecs");
+    let python_started = Instant::now();
+    let python = if opts.python { run_python(&opts, &manifest_path, &dir) } else { Err("--no-python".into()) };
+    let (python, python_note) = match python {
+        Ok(p) => (p, None),
+        Err(e) => {
+            eprintln!("xtask: Python numcodecs is not available ({e}): the report has Rust figures only");
+            (Python::default(), Some(e))
+        }
+    };
+    let python_secs = python_started.elapsed().as_secs_f64();
+
+    eprintln!("xtask: bench 4/4: the report");
+    let report = Report {
+        opts: &opts,
+        manifest: &manifest,
+        rust: &rust,
+        python: &python,
+        python_note,
+        allocations: &allocations,
+        load: (load_before, load_average()),
+        secs: (rust_secs, python_secs, started.elapsed().as_secs_f64()),
+    };
+    let rows = report.rows();
+    // A filtered run writes its report under target/, never over the full one in docs/.
+    let out_dir = if opts.filters.is_empty() { root().join("docs") } else { dir.clone() };
+    write(&out_dir.join("benchmarks.md"), &report.markdown(&rows))?;
+    write(&out_dir.join("benchmarks.svg"), &svg(&rows))?;
+    if let Some(path) = &opts.json {
+        let text = serde_json::to_string_pretty(&json_rows(&rows)).map_err(|e| e.to_string())?;
+        write(path, &(text + "\n"))?;
+    }
+    eprintln!(
+        "xtask: bench done in {:.0} s (Rust {rust_secs:.0} s, Python {python_secs:.0} s): {}",
+        started.elapsed().as_secs_f64(),
+        out_dir.join("benchmarks.md").display()
+    );
+    Ok(())
+}
+
+fn write(path: &Path, text: &str) -> Result {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    eprintln!("xtask: wrote {}", path.display());
+    Ok(())
+}
+
+fn read_json(path: &Path) -> Result<Value> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Runs `cargo bench`, echoing its output with `[n/N]` before each bench id, and
+/// returns the allocation-count lines the pipeline bench prints.
+fn run_criterion(opts: &Options, ids: &[String], total: usize) -> Result<Vec<String>> {
+    let mut cmd = cargo();
+    cmd.args(["bench", "-p", "numcodecs-benches", "--"]);
+    if opts.quick {
+        cmd.arg("--quick");
+    }
+    cmd.args(&opts.criterion).args(&opts.filters);
+    eprintln!("xtask: running {cmd:?}");
+    let mut child =
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| format!("cannot start cargo: {e}"))?;
+    let stderr = child.stderr.take().ok_or("no stderr")?;
+    let err_thread = std::thread::spawn(move || {
+        let mut kept = vec![];
+        for line in BufReader::new(stderr).lines().map_while(std::result::Result::ok) {
+            if line.starts_with("allocations per chunk") {
+                kept.push(line.clone());
+            }
+            if !line.starts_with("Benchmarking ") {
+                eprintln!("{line}");
+            }
+        }
+        kept
+    });
+    let known: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    let mut done = 0;
+    if let Some(stdout) = child.stdout.take() {
+        for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
+            let first = line.split_whitespace().next().unwrap_or("");
+            if !line.starts_with(' ') && known.contains(first) {
+                done += 1;
+                println!("[{done}/{total}] {line}");
+            } else {
+                println!("{line}");
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    let kept = err_thread.join().unwrap_or_default();
+    if status.success() {
+        Ok(kept)
+    } else {
+        Err(format!("cargo bench failed with {status}"))
+    }
+}
+
+/// Criterion's results written since `since`: bench id → median ns per iteration.
+fn criterion_results(dir: &Path, since: SystemTime) -> HashMap<String, f64> {
+    let mut out = HashMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if !(path.ends_with("new/benchmark.json")) {
+                continue;
+            }
+            let fresh = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t >= since);
+            let estimates = path.with_file_name("estimates.json");
+            let (Ok(bench), Ok(est), true) = (read_json(&path), read_json(&estimates), fresh) else { continue };
+            if let (Some(id), Some(ns)) = (bench["full_id"].as_str(), est["median"]["point_estimate"].as_f64()) {
+                out.insert(id.to_string(), ns);
+            }
+        }
+    }
+    out
+}
+
+#[derive(Default)]
+struct Python {
+    versions: String,
+    ns: HashMap<String, f64>,
+}
+
+fn run_python(opts: &Options, manifest: &Path, dir: &Path) -> Result<Python> {
+    let python = match std::env::var_os("NUMCODECS_PYTHON") {
+        Some(p) => PathBuf::from(p),
+        None => venv()?,
+    };
+    let out = dir.join("python.json");
+    let mut cmd = Command::new(&python);
+    cmd.arg(root().join("xtask/python/bench.py")).arg(manifest).arg(&out);
+    if opts.quick {
+        cmd.arg("--quick");
+    }
+    for f in &opts.filters {
+        cmd.args(["--filter", f]);
+    }
+    run(cmd)?;
+    let v = read_json(&out)?;
+    let ns = v["results"]
+        .as_array()
+        .map(|a| {
+            a.iter().filter_map(|r| Some((r["id"].as_str()?.to_string(), r["ns"].as_f64()?))).collect::<HashMap<_, _>>()
+        })
+        .unwrap_or_default();
+    let s = |k: &str| v[k].as_str().unwrap_or("?").to_string();
+    Ok(Python { versions: format!("Python {}, numcodecs {}, numpy {}", s("python"), s("numcodecs"), s("numpy")), ns })
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "?".into())
+}
+
+fn cpu_model() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split_once(':'))
+                .map(|(_, v)| v.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn command_output(program: &str, args: &[&str]) -> String {
+    Command::new(program)
+        .args(args)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map_or_else(|| "?".into(), |o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+}
+
+/// One measured (case, data, size).
+struct Row {
+    codec: String,
+    label: String,
+    config: Value,
+    kind: String,
+    size: u64,
+    size_label: String,
+    encoded_len: u64,
+    /// MB/s (10^6 bytes of decoded data per second).
+    rust_encode: Option<f64>,
+    rust_decode: Option<f64>,
+    rust_decode_into: Option<f64>,
+    python_encode: Option<f64>,
+    python_decode: Option<f64>,
+    /// Median ns per call, for the overhead notes.
+    ns: [Option<f64>; 4],
+}
+
+fn mbps(size: u64, ns: Option<f64>) -> Option<f64> {
+    ns.filter(|ns| *ns > 0.0).map(|ns| size as f64 / ns * 1e3)
+}
+
+fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    Some(a? / b?).filter(|r| r.is_finite())
+}
+
+struct Report<'a> {
+    opts: &'a Options,
+    manifest: &'a Value,
+    rust: &'a HashMap<String, f64>,
+    python: &'a Python,
+    python_note: Option<String>,
+    allocations: &'a [String],
+    load: (String, String),
+    secs: (f64, f64, f64),
+}
+
+impl Report<'_> {
+    fn rows(&self) -> Vec<Row> {
+        let mut rows = vec![];
+        for case in self.manifest["cases"].as_array().into_iter().flatten() {
+            let label = case["label"].as_str().unwrap_or("?");
+            for item in case["items"].as_array().into_iter().flatten() {
+                let kind = item["kind"].as_str().unwrap_or("?");
+                let size_label = item["size_label"].as_str().unwrap_or("?");
+                let size = item["size"].as_u64().unwrap_or(0);
+                let id = |op: &str| format!("{label}/{op}/{kind}/{size_label}");
+                let r = |op: &str| self.rust.get(&id(op)).copied();
+                let p = |op: &str| self.python.ns.get(&id(op)).copied();
+                let ns = [r("encode"), r("decode"), p("encode"), p("decode")];
+                if ns.iter().all(Option::is_none) {
+                    continue;
+                }
+                rows.push(Row {
+                    codec: case["config"]["id"].as_str().unwrap_or("?").to_string(),
+                    label: label.to_string(),
+                    config: case["config"].clone(),
+                    kind: kind.to_string(),
+                    size,
+                    size_label: size_label.to_string(),
+                    encoded_len: item["encoded_len"].as_u64().unwrap_or(0),
+                    rust_encode: mbps(size, ns[0]),
+                    rust_decode: mbps(size, ns[1]),
+                    rust_decode_into: mbps(size, r("decode_into")),
+                    python_encode: mbps(size, ns[2]),
+                    python_decode: mbps(size, ns[3]),
+                    ns,
+                });
+            }
+        }
+        rows
+    }
+
+    fn memcpy(&self, size_label: &str) -> Option<f64> {
+        let size = if size_label == "8MiB" { 8u64 << 20 } else { 64 << 10 };
+        mbps(size, self.rust.get(&format!("memcpy/copy_from_slice/{size_label}")).copied())
+    }
+
+    fn markdown(&self, rows: &[Row]) -> String {
+        let mut md = String::new();
+        let w = &mut md;
+        let _ = writeln!(w, "# Benchmarks: numcodecs for Rust against Python numcodecs\n");
+        let _ = writeln!(
+            w,
+            "Written by `cargo xtask bench{}`; do not edit by hand. Rust: the criterion benches in \
+             [`benches/`](../benches) (median time per iteration). Python: \
+             [`xtask/python/bench.py`](../xtask/python/bench.py), the same configurations on the same \
+             bytes (exported as `.npy`), timed with `time.perf_counter` (median time per call over \
+             repeats), Blosc single-threaded on both sides. MB/s are 10^6 bytes of *decoded* data per \
+             second, for encode and decode alike; \"×\" is Rust MB/s over Python MB/s (above 1: Rust is \
+             faster). Compression ratio is decoded size over encoded size. The chart of the ratios is \
+             [`benchmarks.svg`](benchmarks.svg).\n",
+            if self.opts.quick { " --quick" } else { "" }
+        );
+        self.machine(w);
+        self.targets(w, rows);
+        let _ = writeln!(w, "## Throughput per codec\n");
+        let mut codecs: Vec<&str> = vec![];
+        for r in rows {
+            if !codecs.contains(&r.codec.as_str()) {
+                codecs.push(&r.codec);
+            }
+        }
+        for codec in codecs {
+            let _ = writeln!(w, "### {codec}\n");
+            let _ = writeln!(
+                w,
+                "| config | data | size | compr. ratio | Rust enc MB/s | Python enc MB/s | enc × | Rust dec MB/s | Python dec MB/s | dec × |"
+            );
+            let _ = writeln!(w, "|---|---|---|--:|--:|--:|--:|--:|--:|--:|");
+            for r in rows.iter().filter(|r| r.codec == codec) {
+                let params = r.label.split_once('/').map_or("(defaults)", |(_, p)| p);
+                let _ = writeln!(
+                    w,
+                    "| `{params}` | {} | {} | {:.2} | {} | {} | {} | {} | {} | {} |",
+                    r.kind,
+                    r.size_label,
+                    r.size as f64 / r.encoded_len.max(1) as f64,
+                    f(r.rust_encode),
+                    f(r.python_encode),
+                    x(ratio(r.rust_encode, r.python_encode)),
+                    f(r.rust_decode),
+                    f(r.python_decode),
+                    x(ratio(r.rust_decode, r.python_decode)),
+                );
+            }
+            let _ = writeln!(w);
+        }
+        self.zero_copy(w, rows);
+        md
+    }
+
+    fn machine(&self, w: &mut String) {
+        let _ = writeln!(w, "## Machine\n");
+        let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
+        let _ = writeln!(w, "- Date: {}", command_output("date", &["-u", "+%Y-%m-%d %H:%M UTC"]));
+        let _ = writeln!(w, "- CPU: {} ({cores} cores available)", cpu_model());
+        let _ = writeln!(
+            w,
+            "- memcpy (`copy_from_slice`, same run): {} MB/s at 64 KiB, {} MB/s at 8 MiB: the physical limit for filters",
+            f(self.memcpy("64KiB")),
+            f(self.memcpy("8MiB"))
+        );
+        let _ = writeln!(w, "- Load average (1, 5, 15 min): {} before, {} after", self.load.0, self.load.1);
+        let _ = writeln!(w, "- Rust: {}", command_output("rustc", &["-V"]));
+        match &self.python_note {
+            None => {
+                let _ = writeln!(w, "- Python: {}", self.python.versions);
+            }
+            Some(e) => {
+                let _ = writeln!(w, "- Python: not measured ({e}): Rust figures only");
+            }
+        }
+        let _ = writeln!(
+            w,
+            "- Mode: {}; run time {:.0} s (Rust benches {:.0} s, Python {:.0} s)",
+            if self.opts.quick { "`--quick` (short, imprecise)" } else { "full" },
+            self.secs.2,
+            self.secs.0,
+            self.secs.1
+        );
+        if let Some(note) = &self.opts.note {
+            let _ = writeln!(w, "- Note: {note}");
+        }
+        let _ = writeln!(w);
+    }
+
+    fn targets(&self, w: &mut String, rows: &[Row]) {
+        let _ = writeln!(w, "## Targets\n");
+        let _ = writeln!(
+            w,
+            "Read off the figures below (not asserted in tests). A check is one (config, data, size, \
+             encode or decode) row.\n"
+        );
+        let present = |ids: &[&str]| rows.iter().any(|r| ids.contains(&r.codec.as_str()));
+        // (op name, Rust MB/s, Python MB/s, Rust ns, Python ns)
+        let checks = |r: &Row| {
+            [
+                ("encode", r.rust_encode, r.python_encode, r.ns[0], r.ns[2]),
+                ("decode", r.rust_decode, r.python_decode, r.ns[1], r.ns[3]),
+            ]
+        };
+        let memcpy = |size_label: &str| self.memcpy(size_label);
+        let mut target = |title: &str, ids: &[&str], min: f64, only_small: bool| {
+            let compressor = ids == COMPRESSORS;
+            let mut total = 0;
+            let mut missed = vec![];
+            for row in rows.iter().filter(|r| ids.contains(&r.codec.as_str())) {
+                if only_small && row.size_label != "64KiB" {
+                    continue;
+                }
+                for (op, rust, py, rust_ns, python_ns) in checks(row) {
+                    let Some(q) = ratio(rust, py) else { continue };
+                    total += 1;
+                    if q < min {
+                        missed.push(Miss { ratio: q, row, op, rust_ns, python_ns });
+                    }
+                }
+            }
+            if total == 0 {
+                let why = if present(ids) {
+                    "no Python figures to compare with"
+                } else {
+                    "no such codec in the workspace yet"
+                };
+                let _ = writeln!(w, "- **{title}**: not measured ({why}).");
+                return;
+            }
+            if missed.is_empty() {
+                let _ = writeln!(w, "- **{title}**: ✅ met ({total} of {total} checks).");
+                return;
+            }
+            missed.sort_by(|a, b| a.ratio.total_cmp(&b.ratio));
+            let _ = writeln!(w, "- **{title}**: ❌ missed in {} of {total} checks:", missed.len());
+            for m in &missed {
+                let r = m.row;
+                let note = why(m, min, compressor, memcpy(&r.size_label));
+                let _ = writeln!(
+                    w,
+                    "  - `{}` {} {} {}: {} — {note}",
+                    r.label,
+                    m.op,
+                    r.kind,
+                    r.size_label,
+                    x(Some(m.ratio))
+                );
+            }
+        };
+        target("Compressors ≥ 1× numcodecs (same library and config)", COMPRESSORS, 1.0, false);
+        target("Compressors ≥ 1.5× numcodecs at 64 KiB", COMPRESSORS, 1.5, true);
+        target("Filters and checksums ≥ 3× numcodecs", FILTERS, 3.0, false);
+        target("Variable-length codecs ≥ 3× numcodecs", VLEN, 3.0, false);
+        // Memory-bound filters against memcpy.
+        let memcpy = self.memcpy("8MiB");
+        let mem: Vec<&Row> =
+            rows.iter().filter(|r| MEMORY_BOUND.contains(&r.codec.as_str()) && r.size_label == "8MiB").collect();
+        if mem.is_empty() || memcpy.is_none() {
+            let _ = writeln!(
+                w,
+                "- **Memory-bound filters (delta, shuffle, astype, packbits) ≥ 50% of memcpy at 8 MiB**: \
+                 not measured (no such codec in the workspace yet)."
+            );
+        } else if let Some(m) = memcpy {
+            let low: Vec<String> = mem
+                .iter()
+                .flat_map(|r| [("encode", r.rust_encode), ("decode", r.rust_decode)].map(|(op, v)| (r, op, v)))
+                .filter(|(_, _, v)| v.is_some_and(|v| v < 0.5 * m))
+                .map(|(r, op, v)| format!("`{}` {op} {}: {} MB/s", r.label, r.kind, f(v)))
+                .collect();
+            let _ = if low.is_empty() {
+                writeln!(w, "- **Memory-bound filters ≥ 50% of memcpy at 8 MiB**: ✅ met.")
+            } else {
+                writeln!(
+                    w,
+                    "- **Memory-bound filters ≥ 50% of memcpy at 8 MiB** ({} MB/s): ❌ missed: {}",
+                    f(memcpy),
+                    low.join("; ")
+                )
+            };
+        }
+        let _ = writeln!(w);
+    }
+
+    fn zero_copy(&self, w: &mut String, rows: &[Row]) {
+        let _ = writeln!(w, "## Zero-copy paths\n");
+        let _ = writeln!(
+            w,
+            "`decode` allocates (and the kernel faults in) a fresh output per chunk; `decode_into` \
+             writes into a buffer allocated once, as a reader that reuses its chunk buffer does. 8 MiB, Rust only.\n"
+        );
+        let _ = writeln!(w, "| codec | data | decode MB/s | decode_into MB/s | gain |");
+        let _ = writeln!(w, "|---|---|--:|--:|--:|");
+        for r in rows.iter().filter(|r| r.rust_decode_into.is_some()) {
+            let _ = writeln!(
+                w,
+                "| `{}` | {} | {} | {} | {} |",
+                r.label,
+                r.kind,
+                f(r.rust_decode),
+                f(r.rust_decode_into),
+                x(ratio(r.rust_decode_into, r.rust_decode))
+            );
+        }
+        let _ = writeln!(w, "\n### Pipelines\n");
+        let _ = writeln!(w, "| pipeline | data | size | encode MB/s | decode MB/s | decode_into MB/s |");
+        let _ = writeln!(w, "|---|---|---|--:|--:|--:|");
+        for p in self.manifest["pipelines"].as_array().into_iter().flatten() {
+            let name = p["name"].as_str().unwrap_or("?");
+            for (size, size_label) in [(64u64 << 10, "64KiB"), (8 << 20, "8MiB")] {
+                for kind in ["f8_walk", "i4_ramp", "f4_sparse", "text"] {
+                    let get = |op: &str| {
+                        mbps(size, self.rust.get(&format!("pipeline/{name}/{op}/{kind}/{size_label}")).copied())
+                    };
+                    if get("decode").is_none() {
+                        continue;
+                    }
+                    let _ = writeln!(
+                        w,
+                        "| `{name}` | {kind} | {size_label} | {} | {} | {} |",
+                        f(get("encode")),
+                        f(get("decode")),
+                        f(get("decode_into"))
+                    );
+                }
+            }
+        }
+        let _ = writeln!(w, "\n### Heap allocations per chunk\n");
+        let _ = writeln!(
+            w,
+            "Counted by a global allocator wrapping `System` in the pipeline bench (calls to alloc and \
+             realloc, and bytes requested, for one call after a warm-up).\n"
+        );
+        if self.allocations.is_empty() {
+            let _ = writeln!(w, "Not measured in this run (the pipeline bench was filtered out).");
+        } else {
+            let _ = writeln!(w, "| what | allocations (bytes) |");
+            let _ = writeln!(w, "|---|---|");
+            for line in self.allocations {
+                let rest = line.trim_start_matches("allocations per chunk, ");
+                let (what, counts) =
+                    rest.rsplit_once("KiB: ").or_else(|| rest.rsplit_once("MiB: ")).map_or((rest, ""), |(a, b)| (a, b));
+                let unit = if rest.contains("KiB: ") { "KiB" } else { "MiB" };
+                let _ = writeln!(w, "| `{what}{unit}` | {counts} |");
+            }
+        }
+    }
+}
+
+/// Why a check missed its target, from its figures: per-call times and, for filters,
+/// the memcpy bandwidth of the same run.
+fn why(m: &Miss<'_>, min: f64, compressor: bool, memcpy: Option<f64>) -> String {
+    let (Some(r), Some(p)) = (m.rust_ns, m.python_ns) else { return "no figures".into() };
+    let us = |ns: f64| format!("{:.1} µs", ns / 1e3);
+    let py_mbps = m.row.size as f64 / p * 1e3;
+    let rust_mbps = m.row.size as f64 / r * 1e3;
+    if m.ratio < 1.0 && m.ratio >= 0.85 {
+        return format!(
+            "{} (Rust) against {} (numcodecs): within this shared machine's noise; a quiet rerun should settle it",
+            us(r),
+            us(p)
+        );
+    }
+    if !compressor {
+        if let Some(mc) = memcpy {
+            if py_mbps >= 0.8 * mc {
+                return format!(
+                    "numcodecs runs at {py_mbps:.0} MB/s, {:.0}% of memcpy ({mc:.0} MB/s): it copies little or nothing \
+                     (a checksum is one pass over memory; decode returns a view of its input), so {min}× is beyond the \
+                     memory bandwidth; only a decode that borrows instead of copying (cf. `decode_into`) would close it",
+                    100.0 * py_mbps / mc
+                );
+            }
+            if rust_mbps >= 0.5 * mc {
+                return format!(
+                    "Rust runs at {:.0}% of memcpy ({mc:.0} MB/s): memory-bound, and numcodecs' C loop is within {min}× of \
+                     that, so the target is beyond the machine's bandwidth",
+                    100.0 * rust_mbps / mc
+                );
+            }
+        }
+    }
+    if m.ratio >= 1.0 {
+        let work = if compressor { "both sides run the same C library" } else { "numcodecs runs a compiled loop too" };
+        format!(
+            "numcodecs takes {} per call against Rust's {}: {work}, so the gap is Python's call overhead, too small \
+             next to the work to reach {min}× (closing it needs a faster kernel, not a thinner binding)",
+            us(p),
+            us(r)
+        )
+    } else {
+        format!(
+            "{} (Rust) against {} (numcodecs): both sides run the same C library, so this is load on the machine \
+             during one side's run (see the load averages) or a real cost on the Rust path (an extra copy or \
+             allocation, the C library built with other flags than numcodecs' wheel); to close it, rerun on a quiet \
+             machine, then profile what remains",
+            us(r),
+            us(p)
+        )
+    }
+}
+
+/// A check below its target.
+struct Miss<'a> {
+    ratio: f64,
+    row: &'a Row,
+    op: &'static str,
+    rust_ns: Option<f64>,
+    python_ns: Option<f64>,
+}
+
+fn f(v: Option<f64>) -> String {
+    match v {
+        None => "–".into(),
+        Some(v) if v >= 100.0 => format!("{v:.0}"),
+        Some(v) => format!("{v:.1}"),
+    }
+}
+
+fn x(v: Option<f64>) -> String {
+    v.map_or_else(|| "–".into(), |v| format!("{v:.2}×"))
+}
+
+/// The rows as the issue's JSON.
+fn json_rows(rows: &[Row]) -> Value {
+    Value::Array(
+        rows.iter()
+            .map(|r| {
+                json!({
+                    "codec": r.codec, "config": r.config, "data": r.kind, "size": r.size,
+                    "compression_ratio": r.size as f64 / r.encoded_len.max(1) as f64,
+                    "rust_encode_mbps": r.rust_encode, "rust_decode_mbps": r.rust_decode,
+                    "rust_decode_into_mbps": r.rust_decode_into,
+                    "python_encode_mbps": r.python_encode, "python_decode_mbps": r.python_decode,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// A horizontal bar chart of the Rust/Python ratios: per configuration, operation and
+/// size, the geometric mean over the data kinds; log scale, a line at 1×.
+fn svg(rows: &[Row]) -> String {
+    // (label, op, size) → ratios
+    let mut bars: BTreeMap<(usize, String, &str, &str), Vec<f64>> = BTreeMap::new();
+    let mut order: Vec<&str> = vec![];
+    for r in rows {
+        if !order.contains(&r.label.as_str()) {
+            order.push(&r.label);
+        }
+        let i = order.iter().position(|l| *l == r.label).unwrap_or(0);
+        for (op, q) in
+            [("encode", ratio(r.rust_encode, r.python_encode)), ("decode", ratio(r.rust_decode, r.python_decode))]
+        {
+            if let Some(q) = q {
+                bars.entry((i, r.label.clone(), r.size_label.as_str(), op)).or_default().push(q);
+            }
+        }
+    }
+    let bars: Vec<(String, f64)> = bars
+        .into_iter()
+        .map(|((_, label, size, op), qs)| {
+            let g = (qs.iter().map(|q| q.ln()).sum::<f64>() / qs.len() as f64).exp();
+            (format!("{label} {op} {size}"), g)
+        })
+        .collect();
+    let (left, width, bar_h, top) = (430.0, 420.0, 14.0, 40.0);
+    let (lo, hi) = (0.25f64.log2(), 32f64.log2());
+    let xpos = |q: f64| left + (q.log2().clamp(lo, hi) - lo) / (hi - lo) * width;
+    let height = top + bars.len() as f64 * (bar_h + 2.0) + 40.0;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{height}" font-family="sans-serif" font-size="11">"#,
+        left + width + 60.0
+    );
+    let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(
+        s,
+        r#"<text x="10" y="20" font-size="14">Rust / Python numcodecs speed (geometric mean over data kinds; log scale; right of the line: Rust faster)</text>"#
+    );
+    for (i, (name, q)) in bars.iter().enumerate() {
+        let y = top + i as f64 * (bar_h + 2.0);
+        let (x0, x1) = (xpos(1.0), xpos(*q));
+        let color = if *q >= 1.0 { "#3a7dc9" } else { "#d9534f" };
+        let _ = writeln!(
+            s,
+            r#"<text x="{}" y="{}" text-anchor="end">{}</text><rect x="{}" y="{y}" width="{}" height="{bar_h}" fill="{color}"/><text x="{}" y="{}">{q:.2}×</text>"#,
+            left - 6.0,
+            y + bar_h - 3.0,
+            escape(name),
+            x0.min(x1),
+            (x1 - x0).abs().max(1.0),
+            x0.max(x1) + 4.0,
+            y + bar_h - 3.0
+        );
+    }
+    let bottom = top + bars.len() as f64 * (bar_h + 2.0);
+    for q in [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0] {
+        let xq = xpos(q);
+        let stroke = if (q - 1.0f64).abs() < 1e-9 { "black" } else { "#ccc" };
+        let _ = writeln!(
+            s,
+            r#"<line x1="{xq}" y1="{}" x2="{xq}" y2="{bottom}" stroke="{stroke}"/><text x="{xq}" y="{}" text-anchor="middle">{q}×</text>"#,
+            top - 4.0,
+            bottom + 14.0
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(codec: &str, size: u64, rust: f64, python: f64) -> Row {
+        let ns = |mbps: f64| Some(size as f64 / mbps * 1e3);
+        Row {
+            codec: codec.into(),
+            label: format!("{codec}/level=1"),
+            config: json!({"id": codec, "level": 1}),
+            kind: "f8_walk".into(),
+            size,
+            size_label: if size == 8 << 20 { "8MiB" } else { "64KiB" }.into(),
+            encoded_len: size / 2,
+            rust_encode: Some(rust),
+            rust_decode: Some(rust),
+            rust_decode_into: None,
+            python_encode: Some(python),
+            python_decode: Some(python),
+            ns: [ns(rust), ns(rust), ns(python), ns(python)],
+        }
+    }
+
+    #[test]
+    fn options() {
+        let args: Vec<String> =
+            ["--quick", "--json", "out.json", "zstd", "--save-baseline=x"].iter().map(|s| (*s).to_string()).collect();
+        let o = parse(&args).unwrap();
+        assert!(o.quick && o.python);
+        assert_eq!(o.json, Some(PathBuf::from("out.json")));
+        assert_eq!(o.filters, ["zstd"]);
+        assert_eq!(o.criterion, ["--save-baseline=x"]);
+        assert!(parse(&["--json".to_string()]).is_err());
+    }
+
+    #[test]
+    fn json_has_the_issue_keys() {
+        let rows = [row("zstd", 64 << 10, 200.0, 100.0)];
+        let v = json_rows(&rows);
+        let r = &v[0];
+        for key in [
+            "codec",
+            "config",
+            "size",
+            "rust_encode_mbps",
+            "rust_decode_mbps",
+            "python_encode_mbps",
+            "python_decode_mbps",
+        ] {
+            assert!(r.get(key).is_some(), "{key}");
+        }
+        assert_eq!(r["codec"], "zstd");
+        assert_eq!(r["compression_ratio"], 2.0);
+    }
+
+    #[test]
+    fn chart_has_one_bar_per_op_and_size() {
+        let rows = [row("zstd", 64 << 10, 200.0, 100.0), row("zstd", 8 << 20, 50.0, 100.0)];
+        let s = svg(&rows);
+        assert!(s.starts_with("<svg") && s.ends_with("</svg>\n"));
+        // The background plus four bars.
+        assert_eq!(s.matches("<rect").count(), 5);
+        assert!(s.contains("2.00×") && s.contains("0.50×"));
+    }
+
+    #[test]
+    fn misses_say_why() {
+        let r = row("crc32", 8 << 20, 20_000.0, 25_000.0);
+        let m = Miss { ratio: 0.8, row: &r, op: "decode", rust_ns: r.ns[1], python_ns: r.ns[3] };
+        assert!(why(&m, 3.0, false, Some(27_000.0)).contains("memcpy"));
+        let r = row("zstd", 64 << 10, 120.0, 100.0);
+        let m = Miss { ratio: 1.2, row: &r, op: "encode", rust_ns: r.ns[0], python_ns: r.ns[2] };
+        assert!(why(&m, 1.5, true, None).contains("call overhead"));
+    }
+}
