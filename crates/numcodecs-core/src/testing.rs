@@ -195,3 +195,30 @@ pub fn hex(text: &str) -> Vec<u8> {
     assert!(text.len() % 2 == 0, "odd-length hex string");
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex digit")).collect()
 }
+
+/// Checks every case of a known-answer fixture written by Python numcodecs: a JSON
+/// document `{"cases": [{"config": {...}, "encoded": "<hex>"}, ...]}` whose cases all
+/// encode `input`. Each case must decode to `input`, our encoding must equal Python's
+/// (outside the ranges `ignore` gives for that config), and `get_config()` must give
+/// back Python's configuration exactly. Returns the number of cases checked.
+pub fn assert_known_answer_fixture(
+    build: impl Fn(&serde_json::Value) -> crate::Result<Box<dyn Codec>>,
+    fixture: &str,
+    input: &[u8],
+    ignore: impl Fn(&serde_json::Value) -> Vec<std::ops::Range<usize>>,
+) -> usize {
+    let data: serde_json::Value = serde_json::from_str(fixture).expect("fixture is JSON");
+    let cases = data["cases"].as_array().expect("fixture has a \"cases\" list");
+    for case in cases {
+        let config = case["config"].to_string();
+        let encoded = hex(case["encoded"].as_str().expect("\"encoded\" is a hex string"));
+        let ignore = ignore(&case["config"]);
+        assert_known_answer(
+            &build,
+            &KnownAnswer { name: &config, config: &config, input, encoded: &encoded, ignore: &ignore },
+        );
+        let codec = build(&case["config"]).expect("the fixture's config builds");
+        assert_eq!(codec.get_config(), case["config"], "get_config() gives back Python's configuration");
+    }
+    cases.len()
+}
