@@ -524,6 +524,14 @@ impl StaticCodec for Blosc {
 numcodecs_core::register_static_codec!(BLOSC_REGISTRATION: Blosc);
 
 impl Codec for Blosc {
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
     fn codec_id(&self) -> &str {
         CODEC_ID
     }

@@ -109,6 +109,14 @@ fn decompress_all(input: &[u8], out: &mut DecodeSink<'_>) -> Result<usize> {
 }
 
 impl Codec for Bz2 {
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
     fn codec_id(&self) -> &str {
         Self::CODEC_ID
     }

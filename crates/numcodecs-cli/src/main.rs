@@ -64,6 +64,9 @@ struct Io {
     /// Shape to reinterpret the bytes with, comma-separated (e.g. '3,4'; '' or '()' for 0-d).
     #[arg(long, value_name = "SHAPE", allow_hyphen_values = true)]
     shape: Option<String>,
+    /// Refuse to decode data whose header claims more than this many bytes [default: 2 GiB].
+    #[arg(long, value_name = "BYTES")]
+    max_decoded_size: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -226,11 +229,15 @@ fn spec_json(spec: &str) -> CliResult<Value> {
 }
 
 fn load_pipeline(io: &Io) -> CliResult<Pipeline> {
-    match (&io.zarray, &io.codec) {
-        (Some(path), _) => load_zarray(path),
-        (None, Some(spec)) => Ok(Pipeline::from_json(&spec_json(spec)?)?),
-        (None, None) => Err(Failure("give --codec SPEC or --zarray PATH".into())),
+    let mut pipeline = match (&io.zarray, &io.codec) {
+        (Some(path), _) => load_zarray(path)?,
+        (None, Some(spec)) => Pipeline::from_json(&spec_json(spec)?)?,
+        (None, None) => return Err(Failure("give --codec SPEC or --zarray PATH".into())),
+    };
+    if let Some(limit) = io.max_decoded_size {
+        pipeline.set_decoded_size_limit(limit);
     }
+    Ok(pipeline)
 }
 
 /// The pipeline of the zarr v2 array whose `.zarray` is `path` (or is in directory `path`).

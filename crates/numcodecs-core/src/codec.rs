@@ -44,6 +44,20 @@ pub trait Codec: Send + Sync + std::fmt::Debug {
     /// would be larger than the codec's limit.
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data>;
 
+    /// The largest decoded buffer this codec will allocate, for codecs that read a
+    /// size from their input (compressors, object codecs): a header that claims more is
+    /// an [`Error::DecodedSizeLimit`] before anything is allocated. `None` for codecs
+    /// whose decoded size follows from their input's size alone (checksums, filters).
+    fn decoded_size_limit(&self) -> Option<usize> {
+        None
+    }
+
+    /// Sets [`Codec::decoded_size_limit`] (default [`DEFAULT_DECODED_SIZE_LIMIT`]).
+    /// Codecs without such a limit ignore it. Call it before sharing the codec.
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        let _ = limit;
+    }
+
     /// Decodes `encoded` straight into the caller's buffer, which must have exactly the
     /// decoded size. Compressors write the decoded bytes whatever `out`'s dtype;
     /// filters check that `out`'s dtype is the one they decode to.

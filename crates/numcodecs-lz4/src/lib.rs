@@ -105,6 +105,14 @@ fn parse(input: &[u8]) -> Result<(usize, &[u8])> {
 }
 
 impl Codec for Lz4 {
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
     fn codec_id(&self) -> &str {
         Self::CODEC_ID
     }

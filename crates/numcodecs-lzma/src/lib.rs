@@ -355,6 +355,14 @@ impl Lzma {
 }
 
 impl Codec for Lzma {
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
     fn codec_id(&self) -> &str {
         Self::CODEC_ID
     }

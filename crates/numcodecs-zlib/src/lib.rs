@@ -119,6 +119,14 @@ fn inflate_into(codec: &'static str, wrapper: Wrapper, input: &[u8], out: &mut [
 }
 
 impl Codec for Zlib {
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
     fn codec_id(&self) -> &str {
         Self::CODEC_ID
     }
@@ -159,6 +167,14 @@ fn gzip_header(level: i32) -> [u8; 10] {
 }
 
 impl Codec for GZip {
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
     fn codec_id(&self) -> &str {
         Self::CODEC_ID
     }

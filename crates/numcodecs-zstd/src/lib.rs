@@ -373,6 +373,14 @@ impl std::fmt::Debug for Zstd {
 }
 
 impl Codec for Zstd {
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.decoded_size_limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.decoded_size_limit = limit;
+    }
+
     fn codec_id(&self) -> &str {
         CODEC_ID
     }

@@ -140,6 +140,29 @@ impl Pipeline {
         }
     }
 
+    /// Sets the decoded-size limit of every codec that has one (see
+    /// [`Codec::set_decoded_size_limit`]; default
+    /// [`DEFAULT_DECODED_SIZE_LIMIT`](crate::DEFAULT_DECODED_SIZE_LIMIT), 2 GiB): a chunk
+    /// whose header claims more is refused before anything is allocated.
+    ///
+    /// ```
+    /// use numcodecs::{CodecExt, DataRef, Pipeline};
+    ///
+    /// let mut pipeline = Pipeline::from_json(&serde_json::json!([{"id": "zstd", "level": 1}]))?;
+    /// let encoded = pipeline.encode(DataRef::from(&[0u8; 4096][..]))?;
+    /// pipeline.set_decoded_size_limit(1024);
+    /// assert!(matches!(
+    ///     pipeline.decode(encoded.as_ref()),
+    ///     Err(numcodecs::Error::DecodedSizeLimit { .. })
+    /// ));
+    /// # Ok::<(), numcodecs::Error>(())
+    /// ```
+    pub fn set_decoded_size_limit(&mut self, limit: usize) {
+        for codec in &mut self.codecs {
+            codec.set_decoded_size_limit(limit);
+        }
+    }
+
     /// The codecs, in encoding order.
     pub fn codecs(&self) -> &[Box<dyn Codec>] {
         &self.codecs
