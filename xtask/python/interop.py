@@ -127,9 +127,8 @@ def codec_id(config):
     return "pipeline" if isinstance(config, list) else config["id"]
 
 
-def extra_configs():
-    """More grids, one module per codec crate in cases/ (each has a `configs()`
-    returning the same triples), so codec crates add cases without touching this file."""
+def case_modules():
+    """The modules in cases/, one per codec crate."""
     import importlib.util
     import glob
 
@@ -139,8 +138,98 @@ def extra_configs():
         spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
+        out.append(module)
+    return out
+
+
+def extra_configs():
+    """More grids, one module per codec crate in cases/, so codec crates add cases
+    without touching this file. Each module's `configs()` returns triples as
+    `configs()` does, or 4-tuples whose last item lists the names of the input arrays
+    to use instead of the default small arrays (a filter with dtype '<i4' takes int32
+    arrays); its optional `arrays()` returns more named inputs, numeric or object
+    (dtype=object) arrays."""
+    out = []
+    for module in case_modules():
         out.extend(module.configs())
     return out
+
+
+def extra_arrays():
+    out = []
+    for module in case_modules():
+        if hasattr(module, "arrays"):
+            out.extend(module.arrays())
+    return out
+
+
+def to_json_form(x):
+    """An object array item (or a decoded object array) in the JSON form the Rust side
+    reads (crates/numcodecs-cli/src/objects.rs): str, {"bytes": base64}, null, bool,
+    int, float ({"float": "NaN"} when not finite), numeric arrays as nested lists
+    (non-finite floats as "NaN"/"Infinity"/"-Infinity" strings), lists."""
+    import base64
+    import math
+
+    if isinstance(x, np.ndarray):
+        if x.dtype == object:
+            return [to_json_form(v) for v in x.reshape(-1, order="C")]
+        return leaf_lists(x.tolist())
+    if isinstance(x, (list, tuple)):
+        return [to_json_form(v) for v in x]
+    if isinstance(x, np.generic):
+        x = x.item()
+    if x is None or isinstance(x, (bool, str)):
+        return x
+    if isinstance(x, int):
+        return x
+    if isinstance(x, float):
+        return x if math.isfinite(x) else {"float": float_name(x)}
+    if isinstance(x, (bytes, bytearray, memoryview)):
+        return {"bytes": base64.b64encode(bytes(x)).decode()}
+    raise TypeError(f"no JSON form for {type(x).__name__}")
+
+
+def float_name(x):
+    return "NaN" if x != x else ("Infinity" if x > 0 else "-Infinity")
+
+
+def leaf_lists(v):
+    import math
+
+    if isinstance(v, list):
+        return [leaf_lists(i) for i in v]
+    if isinstance(v, float) and not math.isfinite(v):
+        return float_name(v)
+    return v
+
+
+def nested_dtype(a):
+    """The dtype of the numeric arrays inside object array `a` (vlen-array items), if any."""
+    for v in a.reshape(-1):
+        if isinstance(v, np.ndarray) and v.dtype != object:
+            return v.dtype.str
+    return None
+
+
+def save_input(root, name, a):
+    if a.dtype == object:
+        doc = {"shape": list(a.shape), "dtype": nested_dtype(a), "items": to_json_form(a)}
+        with open(os.path.join(root, f"{name}.json"), "w") as f:
+            json.dump(doc, f)
+        return f"{name}.json"
+    np.save(os.path.join(root, f"{name}.npy"), a)
+    return f"{name}.npy"
+
+
+def expected_form(dec):
+    """What a decode gave, for comparison: ("objects", JSON form) for object arrays,
+    else ("bytes", the bytes, dtype str or None for plain bytes, shape)."""
+    if isinstance(dec, np.ndarray) and dec.dtype == object:
+        return ("objects", to_json_form(dec))
+    if isinstance(dec, np.ndarray):
+        return ("bytes", dec.tobytes(order="A"), dec.dtype.str, list(dec.shape))
+    return ("bytes", bytes(dec), None, None)
 
 
 def numcodecs_cannot_encode(config, a):
@@ -151,29 +240,72 @@ def numcodecs_cannot_encode(config, a):
 
 def generate(root):
     os.makedirs(root, exist_ok=True)
-    small, big = arrays(), big_arrays()
-    for name, a in small + big:
-        np.save(os.path.join(root, f"{name}.npy"), a)
+    small, big, extra = arrays(), big_arrays(), extra_arrays()
+    files = {}
+    for name, a in small + big + extra:
+        assert name not in files, f"two input arrays named {name}"
+        files[name] = save_input(root, name, a)
+    by_name = dict(small + big + extra)
     cases = []
-    for i, (config, mask, with_big) in enumerate(configs()):
+    for i, (config, mask, with_big, *inputs) in enumerate(configs()):
         codec = make(config)
-        for name, a in small + (big if with_big else []):
+        if inputs:
+            chosen = [(n, by_name[n]) for n in inputs[0]]
+        else:
+            chosen = small + (big if with_big else [])
+        for name, a in chosen:
             if numcodecs_cannot_encode(config, a):
                 continue
             case = f"c{i:03d}_{codec_id(config)}_{name}"
             enc = codec.encode(a)
             with open(os.path.join(root, f"{case}.py.bin"), "wb") as f:
-                f.write(bytes(enc))
-            cases.append({
+                f.write(enc.tobytes(order="A") if isinstance(enc, np.ndarray) else bytes(enc))
+            entry = {
                 "case": case,
                 "config": config,
                 "get_config": codec.get_config(),
-                "input": f"{name}.npy",
+                "input": files[name],
                 "ignore": mask or [],
-            })
+            }
+            if isinstance(enc, np.ndarray) and (enc.dtype != np.uint8 or enc.ndim != 1):
+                entry["encoded_dtype"] = enc.dtype.str
+                entry["encoded_shape"] = list(enc.shape)
+            # What numcodecs decodes its own bytes to: the input for lossless codecs.
+            # Where numcodecs cannot decode its own bytes (an empty zstd frame with
+            # numcodecs 0.15.2), the input is what they encode.
+            try:
+                form = expected_form(codec.decode(enc))
+            except Exception:  # noqa: BLE001
+                form = expected_form(a) if a.dtype == object else ("bytes", a.tobytes(order="A"), None, None)
+            if form[0] == "objects":
+                entry["expected"] = f"{case}.py.dec.json"
+                with open(os.path.join(root, entry["expected"]), "w") as f:
+                    json.dump(form[1], f)
+            else:
+                _, data, dtype, shape = form
+                if data != (a.tobytes(order="A") if a.dtype != object else None):
+                    entry["expected"] = f"{case}.py.dec.bin"
+                    with open(os.path.join(root, entry["expected"]), "wb") as f:
+                        f.write(data)
+                if dtype is not None and dtype != "|u1":
+                    entry["decoded_dtype"] = dtype
+                    entry["decoded_shape"] = shape
+            cases.append(entry)
     with open(os.path.join(root, "manifest.json"), "w") as f:
         json.dump({"numcodecs": numcodecs.__version__, "numpy": np.__version__, "cases": cases}, f, indent=1)
     print(f"generated {len(cases)} cases with numcodecs {numcodecs.__version__}")
+
+
+def expected_of(root, c):
+    """The expected decode of case `c` as expected_form() gives it."""
+    if c.get("expected", "").endswith(".json"):
+        with open(os.path.join(root, c["expected"])) as f:
+            return ("objects", json.load(f))
+    if "expected" in c:
+        with open(os.path.join(root, c["expected"]), "rb") as f:
+            return ("bytes", f.read())
+    a = np.load(os.path.join(root, c["input"]))
+    return ("bytes", a.tobytes(order="A"))
 
 
 def decodes_own(root, c):
@@ -192,17 +324,16 @@ def check(root):
     failed = []
     limited = 0
     for c in manifest["cases"]:
-        a = np.load(os.path.join(root, c["input"]))
         path = os.path.join(root, c["case"] + ".rs.bin")
         try:
             with open(path, "rb") as f:
                 enc = f.read()
             codec = make(c["config"])
             dec = codec.decode(enc)
-            expected = a.tobytes(order="A")
-            got = bytes(np.frombuffer(dec, dtype="u1")) if not isinstance(dec, bytes) else dec
-            if got != expected:
-                failed.append(f"{c['case']}: decoded bytes differ")
+            expected = expected_of(root, c)
+            got = expected_form(dec)
+            if got[:2] != expected[:2]:
+                failed.append(f"{c['case']}: decoded data differ")
         except Exception as e:  # noqa: BLE001 - every failure is reported
             if not decodes_own(root, c):
                 # numcodecs cannot decode its own encoding of this input either (e.g.
