@@ -1,6 +1,7 @@
 //! `bench-export DIR`: writes what `cargo xtask bench` needs besides criterion's own
 //! results: the inputs of every case as `.npy` files (`DIR/<kind>_<size>.npy`, the same
-//! bytes the criterion benches measure, for the Python side to load) and
+//! bytes the criterion benches measure, for the Python side to load; object arrays as
+//! `.json`) and
 //! `DIR/manifest.json`: every case with its configuration, label, data and encoded
 //! size, the pipelines, and every bench id the criterion suite will report.
 
@@ -10,8 +11,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use numcodecs::DataRef;
-use numcodecs_benches::{DataKind, CASES, LARGE, PIPELINES, SIZES};
+use numcodecs::{Data, Object, ObjectArray};
+use numcodecs_benches::{DataKind, CASES, EVERY_KIND, LARGE, PIPELINES, SIZES};
 use serde_json::{json, Value};
 
 fn main() -> ExitCode {
@@ -45,12 +46,12 @@ fn export(dir: &std::path::Path) -> Result<(), String> {
         for &(size, size_label) in SIZES {
             for &kind in case.kinds {
                 inputs.insert((kind.name(), size));
-                let input = kind.generate(size).map_err(err)?;
-                let encoded = codec.encode(DataRef::from(&input)).map_err(err)?;
+                let input = kind.generate_data(size).map_err(err)?;
+                let encoded = codec.encode(input.as_ref()).map_err(err)?;
                 let encoded_len = encoded.as_bytes().map_or(0, <[u8]>::len);
                 items.push(json!({
                     "kind": kind.name(), "size": size, "size_label": size_label,
-                    "encoded_len": encoded_len, "file": npy_name(kind, size),
+                    "encoded_len": encoded_len, "file": file_name(kind, size),
                 }));
                 bench_ids.push(format!("{label}/encode/{kind}/{size_label}"));
                 bench_ids.push(format!("{label}/decode/{kind}/{size_label}"));
@@ -59,7 +60,9 @@ fn export(dir: &std::path::Path) -> Result<(), String> {
                 }
             }
         }
-        cases.push(json!({ "label": label, "config": case.config_json().map_err(err)?, "items": items }));
+        cases.push(json!({
+            "label": label, "config": case.config_json().map_err(err)?, "exact": case.exact(), "items": items,
+        }));
     }
     let mut pipelines = vec![];
     for p in PIPELINES {
@@ -73,15 +76,17 @@ fn export(dir: &std::path::Path) -> Result<(), String> {
         let config: Value = serde_json::from_str(p.config).map_err(|e| e.to_string())?;
         pipelines.push(json!({ "name": p.name, "config": config }));
     }
-    for kind in [DataKind::F8Walk, DataKind::I4Ramp, DataKind::F4Sparse, DataKind::Text] {
+    for &kind in EVERY_KIND {
         for &(size, _) in SIZES {
             if !inputs.contains(&(kind.name(), size)) {
                 continue;
             }
-            let array = kind.generate(size).map_err(err)?;
-            let path = dir.join(npy_name(kind, size));
-            std::fs::write(&path, numcodecs_core::npy::write(&array, false))
-                .map_err(|e| format!("{}: {e}", path.display()))?;
+            let path = dir.join(file_name(kind, size));
+            let bytes = match kind.generate_data(size).map_err(err)? {
+                Data::Array(array) => numcodecs_core::npy::write(&array, false),
+                Data::Object(objects) => objects_json(&objects)?,
+            };
+            std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         }
     }
     let manifest = json!({ "cases": cases, "pipelines": pipelines, "bench_ids": bench_ids });
@@ -92,6 +97,22 @@ fn export(dir: &std::path::Path) -> Result<(), String> {
     Ok(())
 }
 
-fn npy_name(kind: DataKind, size: usize) -> String {
-    format!("{kind}_{size}.npy")
+/// `<kind>_<size>.npy`, or `.json` for object kinds.
+fn file_name(kind: DataKind, size: usize) -> String {
+    format!("{kind}_{size}.{}", if kind.is_object() { "json" } else { "npy" })
+}
+
+/// An object array of strings or bytes as JSON for bench.py: `{"items": [...]}`, each
+/// item a string or `{"hex": "..."}` for bytes.
+fn objects_json(objects: &ObjectArray) -> Result<Vec<u8>, String> {
+    let items = objects
+        .items()
+        .iter()
+        .map(|item| match item {
+            Object::Str(s) => Ok(Value::from(s.as_str())),
+            Object::Bytes(b) => Ok(json!({"hex": b.iter().map(|x| format!("{x:02x}")).collect::<String>()})),
+            other => Err(format!("bench data holds {other:?}: only strings and bytes are exported")),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    serde_json::to_vec(&json!({ "items": items })).map_err(|e| e.to_string())
 }
