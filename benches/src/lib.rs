@@ -417,6 +417,8 @@ pub fn configure(group: &mut criterion::BenchmarkGroup<'_, criterion::measuremen
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use numcodecs::DataRef;
 
     use super::*;
@@ -492,6 +494,26 @@ mod tests {
             CASES.iter().map(|c| c.config_json().unwrap()["id"].as_str().unwrap().to_string()).collect();
         for id in numcodecs::registered_ids() {
             assert!(ids.contains(&id), "no line in CASES for the codec {id:?}");
+        }
+    }
+
+    #[test]
+    fn every_registered_codec_is_fuzzed() {
+        let table: Value = serde_json::from_str(include_str!("../../fuzz/targets.json")).unwrap();
+        let mut fuzzed = std::collections::BTreeSet::new();
+        for (target, configs) in table.as_object().unwrap() {
+            if target.starts_with('_') || target == "pipeline" {
+                continue;
+            }
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../fuzz/fuzz_targets/decode_{target}.rs"));
+            assert!(path.exists(), "fuzz/targets.json has {target:?} but there is no {}", path.display());
+            for c in configs.as_array().unwrap() {
+                get_codec(c).unwrap_or_else(|e| panic!("fuzz/targets.json: {c}: {e}"));
+                fuzzed.insert(c["id"].as_str().unwrap().to_string());
+            }
+        }
+        for id in numcodecs::registered_ids() {
+            assert!(fuzzed.contains(&id), "no fuzz target decodes the codec {id:?}: add it to fuzz/targets.json");
         }
     }
 

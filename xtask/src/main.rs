@@ -6,11 +6,14 @@
 //!   zarr v2 arrays); writes docs/compatibility.md.
 //! - `cargo xtask bench [--quick] [--json PATH] [FILTER]`: the criterion bench suite and
 //!   the same cases through Python numcodecs; writes `docs/benchmarks.md` and `.svg`.
+//! - `cargo xtask fuzz [--seconds N] [--cmin] [--report PATH] [TARGET...]`: seeds,
+//!   builds and runs every cargo-fuzz target for N seconds (see `fuzz.rs`).
 //! - `cargo xtask venv`: creates or updates the venv and prints its Python.
 //! - `cargo xtask ci`: what CI runs: fmt, clippy, cargo deny (if installed), test.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
+mod fuzz;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -27,6 +30,9 @@ commands:
                      Rust benches + the same cases in Python numcodecs; writes
                      docs/benchmarks.md and .svg (a filtered run: target/bench/);
                      --test: each bench once, no Python, no report (CI)
+  fuzz [--seconds N] [--cmin] [--report PATH] [TARGET...]
+                     seed fuzz/corpus, build the cargo-fuzz targets, run each for N s
+                     (default 60); fails on any crash (needs cargo-fuzz)
   venv               create/update target/interop-venv and print its python
   ci                 cargo fmt --check, clippy -D warnings, cargo deny (if installed), test";
 
@@ -36,6 +42,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("interop") => interop(),
         Some("bench") => bench::bench(&args[1..]),
+        Some("fuzz") => fuzz::fuzz(&args[1..]),
         Some("venv") => venv().map(|py| println!("{}", py.display())),
         Some("ci") => ci(),
         Some("-h" | "--help" | "help") => {

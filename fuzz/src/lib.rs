@@ -1,0 +1,137 @@
+//! What the fuzz targets share: the codecs of each target (from `targets.json`) and
+//! the checks run on every input.
+//!
+//! A decoder must never panic, abort, read out of bounds, loop forever or allocate more
+//! than its input and [`LIMIT`] allow. `cargo xtask fuzz` runs libFuzzer with
+//! `-malloc_limit_mb` and `-timeout` set, so an oversized allocation or a hang is a
+//! crash like any other. Beyond "no crash", every input that decodes must decode the
+//! same through `decode_into`, and a buffer of the wrong size must be refused.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use numcodecs::{get_codec, npy, Codec, CodecExt, Data, DataRef, NdArray, Pipeline};
+use serde_json::Value;
+
+/// The decoded-size limit every fuzzed codec gets: 64 MiB. libFuzzer's malloc limit is
+/// set well above it and far below what a lying header asks for.
+pub const LIMIT: usize = 64 << 20;
+
+/// The target table: target name -> configurations (or `.zarray` documents).
+pub fn table() -> &'static BTreeMap<String, Vec<Value>> {
+    static TABLE: OnceLock<BTreeMap<String, Vec<Value>>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let doc: BTreeMap<String, Value> = serde_json::from_str(include_str!("../targets.json")).unwrap();
+        doc.into_iter()
+            .filter(|(name, _)| !name.starts_with('_'))
+            .map(|(name, v)| (name, v.as_array().unwrap().clone()))
+            .collect()
+    })
+}
+
+fn codecs(target: &str) -> &'static [Box<dyn Codec>] {
+    static CODECS: OnceLock<BTreeMap<String, Vec<Box<dyn Codec>>>> = OnceLock::new();
+    let all = CODECS.get_or_init(|| {
+        table()
+            .iter()
+            .filter(|(name, _)| name.as_str() != "pipeline")
+            .map(|(name, configs)| {
+                let codecs = configs
+                    .iter()
+                    .map(|c| {
+                        let mut codec = get_codec(c).unwrap_or_else(|e| panic!("{c}: {e}"));
+                        codec.set_decoded_size_limit(LIMIT);
+                        codec
+                    })
+                    .collect();
+                (name.clone(), codecs)
+            })
+            .collect()
+    });
+    all.get(target).unwrap_or_else(|| panic!("no target {target:?} in targets.json"))
+}
+
+/// Decodes `data[1..]` with the codec of `target` that `data[0]` picks.
+pub fn decode(target: &str, data: &[u8]) {
+    let codecs = codecs(target);
+    let Some((&pick, encoded)) = data.split_first() else { return };
+    let codec = &codecs[usize::from(pick) % codecs.len()];
+    let Ok(decoded) = codec.decode(DataRef::from(encoded)) else { return };
+    if let Data::Array(a) = &decoded {
+        check_decode_into(codec.as_ref(), encoded, a);
+    }
+    // Whatever decoded must encode again without a panic (it may be refused: e.g. a
+    // filter's output that its encoder's dtype rules reject).
+    let _ = codec.encode(decoded.as_ref());
+}
+
+/// `decode_into` agrees with `decode`, and refuses a buffer of the wrong size.
+fn check_decode_into(codec: &dyn Codec, encoded: &[u8], decoded: &NdArray) {
+    let mut out = NdArray::zeros(decoded.dtype(), decoded.shape().to_vec()).unwrap();
+    codec
+        .decode_into(DataRef::from(encoded), &mut out.view_mut())
+        .unwrap_or_else(|e| panic!("{}: decode succeeds but decode_into fails: {e}", codec.codec_id()));
+    assert_eq!(out.as_bytes(), decoded.as_bytes(), "{}: decode_into differs from decode", codec.codec_id());
+    let wrong = decoded.as_bytes().len() + 1;
+    let mut short = vec![0u8; wrong];
+    assert!(
+        codec.decode_bytes_into(encoded, &mut short).is_err(),
+        "{}: decode_into accepts a buffer of the wrong size",
+        codec.codec_id()
+    );
+}
+
+/// Any bytes as a codec configuration: parsing never panics, and a codec that builds
+/// encodes and decodes a small array without a panic.
+pub fn config(data: &[u8]) {
+    let Ok(value) = serde_json::from_slice::<Value>(data) else { return };
+    let _ = Pipeline::from_zarray(&value);
+    let _ = Pipeline::from_json(&value);
+    let Ok(mut codec) = get_codec(&value) else { return };
+    codec.set_decoded_size_limit(LIMIT);
+    let samples: [(&str, &[u8]); 4] = [
+        ("|u1", b"numcodecs fuzz sample data"),
+        ("<f8", &[0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f]),
+        ("<i4", &[1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0x80]),
+        ("|b1", &[0, 1, 1, 0, 1]),
+    ];
+    for (dtype, bytes) in samples {
+        let dtype = dtype.parse().unwrap();
+        let array = NdArray::from_bytes(bytes, dtype, vec![bytes.len() / dtype.itemsize()]).unwrap();
+        if let Ok(encoded) = codec.encode(DataRef::from(&array)) {
+            let _ = codec.decode(encoded.as_ref());
+        }
+    }
+}
+
+/// Any bytes as a `.npy` file: a file that reads writes back to one that reads the same.
+pub fn npy_file(data: &[u8]) {
+    let Ok(file) = npy::read(data) else { return };
+    let again = npy::read(&npy::write(&file.array, file.fortran_order)).expect("our .npy reads back");
+    assert_eq!(again.array, file.array);
+    assert_eq!(again.fortran_order, file.fortran_order);
+}
+
+/// A zarr v2 chunk: `data[0]` picks a `.zarray` of the pipeline target, the rest is the
+/// chunk; `decode_chunk` and `decode_chunk_into` must agree.
+pub fn pipeline(data: &[u8]) {
+    static PIPELINES: OnceLock<Vec<Pipeline>> = OnceLock::new();
+    let pipelines = PIPELINES.get_or_init(|| {
+        table()["pipeline"]
+            .iter()
+            .map(|z| {
+                let mut p = Pipeline::from_zarray(z).unwrap_or_else(|e| panic!("{z}: {e}"));
+                p.set_decoded_size_limit(LIMIT);
+                p
+            })
+            .collect()
+    });
+    let Some((&pick, chunk)) = data.split_first() else { return };
+    let p = &pipelines[usize::from(pick) % pipelines.len()];
+    let Ok(decoded) = p.decode_chunk(Some(chunk)) else { return };
+    let mut out = vec![0u8; decoded.as_bytes().len()];
+    p.decode_chunk_into(Some(chunk), &mut out).expect("decode_chunk_into agrees with decode_chunk");
+    assert_eq!(out, decoded.as_bytes());
+}
