@@ -36,6 +36,15 @@ pub enum DecodeSink<'a> {
         /// The decoded-size limit.
         limit: usize,
     },
+    /// Output counted and dropped, up to `limit` bytes: to learn how a stream ends
+    /// (e.g. whether a later bzip2 stream that overflows the caller's buffer is valid
+    /// at all, as Python drops an invalid one) without keeping what it decodes to.
+    Discard {
+        /// Reused for every step.
+        scratch: Vec<u8>,
+        /// The decoded-size limit.
+        limit: usize,
+    },
 }
 
 impl<'a> DecodeSink<'a> {
@@ -50,6 +59,11 @@ impl<'a> DecodeSink<'a> {
     /// [`Error::Allocation`].
     pub fn growing(first_guess: usize, limit: usize) -> Result<Self> {
         Ok(DecodeSink::Grow { buf: AlignedBuf::zeroed(first_guess.min(limit))?, limit })
+    }
+
+    /// A sink that drops its output, counting up to `limit` bytes.
+    pub fn discard(limit: usize) -> Self {
+        DecodeSink::Discard { scratch: vec![0; MIN_GROWTH], limit }
     }
 
     /// Space to write into after `written` bytes: never empty.
@@ -83,11 +97,22 @@ impl<'a> DecodeSink<'a> {
                 }
                 Ok(&mut buf.as_mut_slice()[written..])
             }
+            DecodeSink::Discard { scratch, limit } => {
+                if written >= *limit {
+                    return Err(Error::DecodedSizeLimit {
+                        codec: codec.into(),
+                        size: (written as u64).saturating_add(1),
+                        limit: *limit as u64,
+                    });
+                }
+                let room = (*limit - written).min(scratch.len());
+                Ok(&mut scratch[..room])
+            }
         }
     }
 
     /// Ends decoding after `written` bytes: the decoded buffer of a growing sink, `None`
-    /// for a fixed one.
+    /// for a fixed or discarding one.
     ///
     /// # Errors
     /// [`Error::OutputSizeMismatch`] if a fixed buffer was not filled exactly.
@@ -101,6 +126,7 @@ impl<'a> DecodeSink<'a> {
                 buf.truncate(written);
                 Ok(Some(buf))
             }
+            DecodeSink::Discard { .. } => Ok(None),
         }
     }
 }
@@ -119,6 +145,15 @@ mod tests {
         assert!(matches!(DecodeSink::fixed(&mut out).finish("t", 3), Err(Error::OutputSizeMismatch { .. })));
         assert!(matches!(DecodeSink::fixed(&mut out).finish("t", 5), Err(Error::OutputSizeMismatch { .. })));
         assert!(DecodeSink::fixed(&mut out).finish("t", 4).unwrap().is_none());
+    }
+
+    #[test]
+    fn discarding_sink_counts_to_the_limit() {
+        let mut sink = DecodeSink::discard(100_000);
+        assert_eq!(sink.space("t", 0).unwrap().len(), MIN_GROWTH);
+        assert_eq!(sink.space("t", 99_000).unwrap().len(), 1000);
+        assert!(matches!(sink.space("t", 100_000), Err(Error::DecodedSizeLimit { .. })));
+        assert!(sink.finish("t", 5).unwrap().is_none());
     }
 
     #[test]
