@@ -382,7 +382,7 @@ impl Codec for Lzma {
         let input = encoded.expect_bytes(Self::CODEC_ID)?;
         let mut sink = Sink::Grow { buf: AlignedBuf::zeroed(self.first_guess(input))?, limit: self.limit };
         let chain = self.chain()?;
-        let written = stream::decode(ID, self.decoder(&chain), input, &mut sink)?;
+        let written = stream::decode(ID, self.decoder(&chain), input, &mut sink, self.limit)?;
         let Sink::Grow { mut buf, .. } = sink else { unreachable!("the sink stays a growing buffer") };
         buf.truncate(written);
         Ok(NdArray::from_buf(buf).into())
@@ -393,7 +393,7 @@ impl Codec for Lzma {
         let out = out.as_bytes_mut();
         let expected = out.len();
         let chain = self.chain()?;
-        let written = stream::decode(ID, self.decoder(&chain), input, &mut Sink::Fixed(out))?;
+        let written = stream::decode(ID, self.decoder(&chain), input, &mut Sink::Fixed(out), self.limit)?;
         if written != expected {
             return Err(Error::OutputSizeMismatch { codec: ID.into(), expected, actual: written });
         }

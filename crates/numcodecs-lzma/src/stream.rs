@@ -238,11 +238,14 @@ impl Stream {
         }
     }
 
-    fn decoder(codec: &'static str, how: Decoder<'_>) -> Result<Self> {
-        // Python's `lzma.decompress` default: no memory limit. liblzma allocates the
-        // dictionary with malloc and touches it only as output is decoded, which our
-        // decoded-size limit bounds.
-        let memlimit = u64::MAX;
+    /// A decoder whose memory use (mostly the dictionary the stream's header asks for)
+    /// may not pass `memlimit` bytes: liblzma allocates the dictionary before it
+    /// decodes anything, so a 20-byte `.lzma` header asking for a 4 GiB dictionary
+    /// would otherwise cost a 4 GiB allocation (found by the fuzzer). Python's
+    /// `lzma.decompress` sets no limit; ours is the larger of the decoded-size limit
+    /// and [`MEMLIMIT_FLOOR`]. Raw chains come from the codec's own configuration, not
+    /// the input.
+    fn decoder(codec: &'static str, how: Decoder<'_>, memlimit: u64) -> Result<Self> {
         // In every arm: `s` is a valid zeroed lzma_stream; the chain is a terminated
         // array of live options, only read.
         match how {
@@ -373,6 +376,11 @@ enum One {
     Truncated,
 }
 
+/// The least memory a decoder may use whatever the decoded-size limit: every preset's
+/// dictionary fits (64 MiB at preset 9, about 65 MiB of decoder memory), so a small
+/// limit (say, a zarr chunk's size) still reads what numcodecs writes.
+pub(crate) const MEMLIMIT_FLOOR: u64 = 128 << 20;
+
 /// Decodes one stream of `input` into `sink` from `*written` on.
 fn decode_one(
     codec: &'static str,
@@ -380,8 +388,9 @@ fn decode_one(
     input: &[u8],
     sink: &mut Sink<'_>,
     written: &mut usize,
+    memlimit: u64,
 ) -> Result<One> {
-    let mut stream = Stream::decoder(codec, how)?;
+    let mut stream = Stream::decoder(codec, how, memlimit)?;
     let mut consumed = 0;
     let mut scratch = [0u8; 1];
     loop {
@@ -406,6 +415,11 @@ fn decode_one(
             }
             lz::LZMA_BUF_ERROR => return Ok(One::Truncated),
             lz::LZMA_MEM_ERROR => return Err(Error::Allocation { size: 0 }),
+            lz::LZMA_MEMLIMIT_ERROR => {
+                // SAFETY: the stream is initialised; lzma_memusage only reads it.
+                let needed = unsafe { lz::lzma_memusage(stream.strm.as_ref()) };
+                return Err(Error::DecodedSizeLimit { codec: codec.into(), size: needed, limit: memlimit });
+            }
             rc => return Ok(One::Bad(rc)),
         }
     }
@@ -415,13 +429,23 @@ fn decode_one(
 /// input is used up; an error in the first stream, or a stream cut short, is an error;
 /// bytes after a complete stream that do not decode are ignored (with whatever they
 /// decoded to). Returns the decoded size.
-pub(crate) fn decode(codec: &'static str, how: Decoder<'_>, input: &[u8], sink: &mut Sink<'_>) -> Result<usize> {
+///
+/// `limit` (the decoded-size limit) also bounds the decoder's memory, with a floor of
+/// [`MEMLIMIT_FLOOR`] (see `Stream::decoder`).
+pub(crate) fn decode(
+    codec: &'static str,
+    how: Decoder<'_>,
+    input: &[u8],
+    sink: &mut Sink<'_>,
+    limit: usize,
+) -> Result<usize> {
+    let memlimit = u64::try_from(limit).unwrap_or(u64::MAX).max(MEMLIMIT_FLOOR);
     let mut written = 0;
     let mut pos = 0;
     let mut first = true;
     loop {
         let start = written;
-        match decode_one(codec, how, &input[pos..], sink, &mut written)? {
+        match decode_one(codec, how, &input[pos..], sink, &mut written, memlimit)? {
             One::End { read: 0 } => return Err(Error::corrupt(codec, "a stream that reads no input")),
             One::End { read } => pos += read,
             One::Bad(rc) if first => return Err(Error::corrupt(codec, message(rc))),

@@ -190,13 +190,25 @@ fn lying_sizes_are_errors_without_huge_allocations() {
     assert!(matches!(xz.decode_bytes(&lie), Err(Error::Corrupt { .. })));
     let mut out = vec![0u8; data.len()];
     assert!(xz.decode_bytes_into(&lie, &mut out).is_err());
-    // An .lzma header asking for a 4 GiB dictionary: liblzma allocates it lazily (or
-    // fails to, an allocation error); the missing data is an error either way.
+    // An .lzma header asking for a 4 GiB dictionary: refused before liblzma allocates
+    // it, since the decoder's memory counts against the decoded-size limit (2 GiB).
     let mut huge = vec![0x5d, 0xff, 0xff, 0xff, 0xff];
     huge.extend_from_slice(&[0xff; 8]);
     huge.extend_from_slice(&[0; 32]);
     let r = alone.decode_bytes(&huge);
-    assert!(matches!(r, Err(Error::Corrupt { .. } | Error::Allocation { .. })), "{r:?}");
+    assert!(matches!(r, Err(Error::DecodedSizeLimit { size, .. }) if size > 1 << 32), "{r:?}");
+    assert!(matches!(alone.decode_bytes_into(&huge, &mut [0u8; 10]), Err(Error::DecodedSizeLimit { .. })));
+    // Every preset's dictionary is within the memory floor, whatever the limit: a
+    // 64 MiB dictionary (preset 9) decodes with a 1 MiB limit.
+    let nine = Lzma::from_json(&serde_json::json!({"format": 2, "preset": 9})).unwrap();
+    let e9 = nine.encode_bytes(&data).unwrap().as_bytes().to_vec();
+    let small = nine.with_decoded_size_limit(1 << 20);
+    assert_eq!(small.decode_bytes(&e9).unwrap().as_bytes(), &data[..]);
+    // A header asking for 1 GiB: within the default limit, beyond the floor.
+    let mut gib = vec![0x5d, 0x00, 0x00, 0x00, 0x40];
+    gib.extend_from_slice(&[0xff; 8]);
+    gib.extend_from_slice(&[0; 32]);
+    assert!(matches!(small.decode_bytes(&gib), Err(Error::DecodedSizeLimit { .. })));
     let mut limited = xz.clone().with_decoded_size_limit(100);
     assert!(limited.first_guess(&e) <= 100);
     limited = limited.with_decoded_size_limit(1 << 20);
