@@ -1,2 +1,393 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
+
+use numcodecs_astype::cast::{self, f16, Arith, CastFrom, Element, FloatArith, NumType};
+use numcodecs_astype::dispatch;
+use numcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, Error, NdArray, Result, StaticCodec};
+use serde::{Deserialize, Serialize};
+use serde_json::Number;
+
+/// The configuration of [`FixedScaleOffset`]: numcodecs'
+/// `{"scale": ..., "offset": ..., "dtype": ..., "astype": ...}`. `scale` and `offset`
+/// keep their JSON form: an integer is a Python `int`, anything else a `float`, and
+/// numpy computes differently with each. `astype` may be missing or `null` (then it is
+/// `dtype`); it is always written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixedScaleOffsetConfig {
+    /// The value the data is multiplied by (after subtracting `offset`).
+    pub scale: Number,
+    /// The value subtracted from the data.
+    pub offset: Number,
+    /// The dtype of the decoded data.
+    pub dtype: DType,
+    /// The dtype of the encoded data (`None`: `dtype`).
+    #[serde(default)]
+    pub astype: Option<DType>,
+}
+
+/// A Python number from the configuration.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum PyNum {
+    Int(i128),
+    Float(f64),
+}
+
+impl PyNum {
+    fn of(n: &Number) -> PyNum {
+        if let Some(i) = n.as_i64() {
+            PyNum::Int(i128::from(i))
+        } else if let Some(u) = n.as_u64() {
+            PyNum::Int(i128::from(u))
+        } else {
+            PyNum::Float(n.as_f64().unwrap_or(f64::NAN))
+        }
+    }
+
+    /// Python's `float(x)` (an int rounds to nearest even).
+    fn as_f64(self) -> f64 {
+        match self {
+            #[allow(clippy::cast_precision_loss)]
+            PyNum::Int(i) => i as f64,
+            PyNum::Float(f) => f,
+        }
+    }
+
+    /// The number as a weak scalar of the float type `F` (NEP 50): via `float(x)`.
+    fn weak_float<F: FloatArith>(self) -> F {
+        F::cast_from(self.as_f64())
+    }
+
+    /// The number as a weak scalar of the integer type `t` (NEP 50): numpy raises
+    /// OverflowError when a Python int does not fit.
+    fn fits_int(self, t: NumType) -> bool {
+        let PyNum::Int(i) = self else { return false };
+        let bits = t.itemsize() * 8;
+        if t.is_signed_int() {
+            let half = 1i128 << (bits - 1);
+            (-half..half).contains(&i)
+        } else {
+            (0..1i128 << bits).contains(&i)
+        }
+    }
+}
+
+/// numcodecs' `FixedScaleOffset` (id `fixedscaleoffset`): encodes
+/// `np.around((x - offset) * scale)` cast to `astype`, decodes `x / scale + offset`
+/// cast to `dtype`, with numpy 2's type promotion (see the crate documentation). The
+/// output is one-dimensional, as numcodecs' is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FixedScaleOffset {
+    config: FixedScaleOffsetConfig,
+    dtype: DType,
+    astype: DType,
+    t: NumType,
+    a: NumType,
+    offset: PyNum,
+    scale: PyNum,
+}
+
+fn numeric(dtype: DType, key: &str) -> Result<NumType> {
+    NumType::of(dtype).ok_or_else(|| {
+        Error::invalid_config(
+            FixedScaleOffset::CODEC_ID,
+            format_args!("{key} {dtype} is not supported: only integer (i1..i8, u1..u8) and float (f2, f4, f8) dtypes"),
+        )
+    })
+}
+
+/// Integer data with an integer offset and scale: `(x - offset) * scale` in `T`,
+/// wrapping around (`np.around` leaves integers alone).
+fn enc_int_int<T: Arith + CastFrom<i64>>(x: &[T], out: &mut [T], offset: T, scale: T) {
+    for (o, v) in out.iter_mut().zip(x) {
+        *o = v.np_sub(offset).np_mul(scale);
+    }
+}
+
+/// Integer data with an integer offset and a float scale: `x - offset` in `T`, then in
+/// `f8`.
+fn enc_int_float<T: Arith>(x: &[T], out: &mut [f64], offset: T, scale: f64)
+where
+    f64: CastFrom<T>,
+{
+    for (o, v) in out.iter_mut().zip(x) {
+        *o = (f64::cast_from(v.np_sub(offset)) * scale).round_ties_even();
+    }
+}
+
+/// Integer data with a float offset: everything in `f8`.
+fn enc_float_offset<T: Element>(x: &[T], out: &mut [f64], offset: f64, scale: f64)
+where
+    f64: CastFrom<T>,
+{
+    for (o, v) in out.iter_mut().zip(x) {
+        *o = ((f64::cast_from(*v) - offset) * scale).round_ties_even();
+    }
+}
+
+/// Float data: everything in the data's type.
+fn enc_float<F: FloatArith>(x: &[F], out: &mut [F], offset: F, scale: F) {
+    for (o, v) in out.iter_mut().zip(x) {
+        *o = v.np_sub(offset).np_mul(scale).np_rint();
+    }
+}
+
+/// Float encoded data: `x / scale + offset` in its type.
+fn dec_float<F: FloatArith>(x: &[F], out: &mut [F], offset: F, scale: F) {
+    for (o, v) in out.iter_mut().zip(x) {
+        *o = v.np_div(scale).np_add(offset);
+    }
+}
+
+/// Integer encoded data: `x / scale + offset` in `f8`.
+fn dec_int<T: Element>(x: &[T], out: &mut [f64], offset: f64, scale: f64)
+where
+    f64: CastFrom<T>,
+{
+    for (o, v) in out.iter_mut().zip(x) {
+        *o = f64::cast_from(*v) / scale + offset;
+    }
+}
+
+impl FixedScaleOffset {
+    /// The codec: `offset` and `scale` are JSON numbers (integers act as Python
+    /// `int`s); `astype` `None` means `dtype`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] if a dtype is not an integer or float dtype.
+    pub fn new(offset: Number, scale: Number, dtype: DType, astype: Option<DType>) -> Result<Self> {
+        Self::from_config(FixedScaleOffsetConfig { scale, offset, dtype, astype })
+    }
+
+    fn count<'a>(&self, data: &DataRef<'a>, dtype: DType) -> Result<(usize, &'a [u8])> {
+        let arr = data.expect_array(Self::CODEC_ID)?;
+        let shape = cast::view_shape(Self::CODEC_ID, arr.shape(), arr.dtype().itemsize(), dtype)?;
+        Ok((shape.iter().product(), arr.as_bytes()))
+    }
+
+    fn encode_to(&self, src: &[u8], dst: &mut [u8]) -> Result<()> {
+        let (off, sc, at) = (self.offset, self.scale, self.astype);
+        macro_rules! float_case {
+            ($F:ty) => {{
+                let (o, s) = (off.weak_float::<$F>(), sc.weak_float::<$F>());
+                cast::map_blocks::<$F, $F>(ID, src, self.dtype, dst, at, |x, w| enc_float(x, w, o, s))
+            }};
+        }
+        match self.t {
+            NumType::F2 => float_case!(f16),
+            NumType::F4 => float_case!(f32),
+            NumType::F8 => float_case!(f64),
+            t => {
+                if let PyNum::Float(o) = off {
+                    let s = sc.as_f64();
+                    return dispatch!(t, T => cast::map_blocks::<T, f64>(ID, src, self.dtype, dst, at, |x, w| enc_float_offset(x, w, o, s)));
+                }
+                let PyNum::Int(o) = off else { return Ok(()) };
+                if !off.fits_int(t) {
+                    return Err(Error::invalid_config(
+                        Self::CODEC_ID,
+                        format_args!(
+                            "offset {o} does not fit in {} (numpy raises OverflowError when encoding)",
+                            self.dtype
+                        ),
+                    ));
+                }
+                #[allow(clippy::cast_possible_truncation)]
+                let o = o as i64;
+                match sc {
+                    PyNum::Float(s) => dispatch!(t, T => {
+                        let o = T::cast_from(o);
+                        cast::map_blocks::<T, f64>(ID, src, self.dtype, dst, at, |x, w| enc_int_float(x, w, o, s))
+                    }),
+                    PyNum::Int(s) => {
+                        if !sc.fits_int(t) {
+                            return Err(Error::invalid_config(
+                                Self::CODEC_ID,
+                                format_args!(
+                                    "scale {s} does not fit in {} (numpy raises OverflowError when encoding)",
+                                    self.dtype
+                                ),
+                            ));
+                        }
+                        #[allow(clippy::cast_possible_truncation)]
+                        let s = s as i64;
+                        dispatch!(t, T => {
+                            let (o, s) = (T::cast_from(o), T::cast_from(s));
+                            cast::map_blocks::<T, T>(ID, src, self.dtype, dst, at, |x, w| enc_int_int(x, w, o, s))
+                        })
+                    }
+                }
+            }
+        }
+    }
+
+    fn decode_to(&self, src: &[u8], dst: &mut [u8]) -> Result<()> {
+        let (off, sc, dt) = (self.offset, self.scale, self.dtype);
+        macro_rules! float_case {
+            ($F:ty) => {{
+                let (o, s) = (off.weak_float::<$F>(), sc.weak_float::<$F>());
+                cast::map_blocks::<$F, $F>(ID, src, self.astype, dst, dt, |x, w| dec_float(x, w, o, s))
+            }};
+        }
+        match self.a {
+            NumType::F2 => float_case!(f16),
+            NumType::F4 => float_case!(f32),
+            NumType::F8 => float_case!(f64),
+            a => {
+                let (o, s) = (off.as_f64(), sc.as_f64());
+                dispatch!(a, T => cast::map_blocks::<T, f64>(ID, src, self.astype, dst, dt, |x, w| dec_int(x, w, o, s)))
+            }
+        }
+    }
+}
+
+impl StaticCodec for FixedScaleOffset {
+    const CODEC_ID: &'static str = "fixedscaleoffset";
+    type Config = FixedScaleOffsetConfig;
+
+    fn from_config(config: FixedScaleOffsetConfig) -> Result<Self> {
+        let astype = config.astype.unwrap_or(config.dtype);
+        let t = numeric(config.dtype, "dtype")?;
+        let a = numeric(astype, "astype")?;
+        let (offset, scale) = (PyNum::of(&config.offset), PyNum::of(&config.scale));
+        Ok(FixedScaleOffset { dtype: config.dtype, astype, t, a, offset, scale, config })
+    }
+
+    fn config(&self) -> FixedScaleOffsetConfig {
+        FixedScaleOffsetConfig { astype: Some(self.astype), ..self.config.clone() }
+    }
+}
+
+impl Codec for FixedScaleOffset {
+    fn codec_id(&self) -> &str {
+        Self::CODEC_ID
+    }
+
+    fn get_config(&self) -> serde_json::Value {
+        self.config_json()
+    }
+
+    fn encode(&self, data: DataRef<'_>) -> Result<Data> {
+        let (n, src) = self.count(&data, self.dtype)?;
+        let mut out = NdArray::zeros(self.astype, vec![n])?;
+        self.encode_to(src, out.as_bytes_mut())?;
+        Ok(out.into())
+    }
+
+    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+        let (n, src) = self.count(&encoded, self.astype)?;
+        let mut out = NdArray::zeros(self.dtype, vec![n])?;
+        self.decode_to(src, out.as_bytes_mut())?;
+        Ok(out.into())
+    }
+
+    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+        let (n, src) = self.count(&encoded, self.astype)?;
+        let nbytes = n.checked_mul(self.t.itemsize()).ok_or(Error::Allocation { size: usize::MAX })?;
+        cast::check_out(Self::CODEC_ID, out.dtype(), out.as_bytes().len(), self.dtype, nbytes)?;
+        self.decode_to(src, out.as_bytes_mut())
+    }
+}
+
+const ID: &str = FixedScaleOffset::CODEC_ID;
+
+numcodecs_core::register_static_codec!(FIXEDSCALEOFFSET_REGISTRATION: FixedScaleOffset);
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use numcodecs_core::{testing, CodecExt};
+    use serde_json::json;
+
+    fn dt(s: &str) -> DType {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn configs() {
+        let c = FixedScaleOffset::from_json(
+            &json!({"id": "fixedscaleoffset", "offset": 1000, "scale": 10, "dtype": "<f8"}),
+        )
+        .unwrap();
+        assert_eq!(
+            c.get_config(),
+            json!({"id": "fixedscaleoffset", "scale": 10, "offset": 1000, "dtype": "<f8", "astype": "<f8"})
+        );
+        testing::assert_config_round_trip(&c);
+        // A float keeps its float form (1000.0 is not 1000 for numpy).
+        let c = FixedScaleOffset::from_json(
+            &json!({"id": "fixedscaleoffset", "offset": 1000.0, "scale": 2.5, "dtype": "<i4", "astype": null}),
+        )
+        .unwrap();
+        assert_eq!(c.get_config()["offset"].to_string(), "1000.0");
+        testing::assert_config_round_trip(&c);
+        testing::assert_configs_rejected::<FixedScaleOffset>(&[
+            json!({"id": "fixedscaleoffset", "offset": 1, "dtype": "<f8"}),
+            json!({"id": "fixedscaleoffset", "scale": 1, "dtype": "<f8"}),
+            json!({"id": "fixedscaleoffset", "offset": 1, "scale": 1}),
+            json!({"id": "fixedscaleoffset", "offset": "1", "scale": 1, "dtype": "<f8"}),
+            json!({"id": "fixedscaleoffset", "offset": true, "scale": 1, "dtype": "<f8"}),
+            json!({"id": "fixedscaleoffset", "offset": 1, "scale": 1, "dtype": "|O"}),
+            json!({"id": "fixedscaleoffset", "offset": 1, "scale": 1, "dtype": "<f8", "astype": "|O"}),
+            json!({"id": "fixedscaleoffset", "offset": 1, "scale": 1, "dtype": "|b1"}),
+            json!({"id": "fixedscaleoffset", "offset": 1, "scale": 1, "dtype": "<c8"}),
+            json!({"id": "fixedscaleoffset", "offset": 1, "scale": 1, "dtype": "<f8", "x": 0}),
+            json!({"id": "delta", "offset": 1, "scale": 1, "dtype": "<f8"}),
+        ]);
+    }
+
+    #[test]
+    fn numcodecs_docstring_example() {
+        // numcodecs' docstring: linspace(1000, 1001, 10) with offset 1000, scale 10, astype u1.
+        let c = FixedScaleOffset::new(1000.into(), 10.into(), dt("<f8"), Some(dt("|u1"))).unwrap();
+        let x: Vec<f64> = (0..10).map(|i| 1000.0 + f64::from(i) / 9.0).collect();
+        let bytes: Vec<u8> = x.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let e = c.encode_bytes(&bytes).unwrap();
+        assert_eq!(e.as_bytes(), &[0, 1, 2, 3, 4, 6, 7, 8, 9, 10]);
+        let d = c.decode_bytes(e.as_bytes()).unwrap();
+        assert_eq!(d.as_slice::<f64>().unwrap()[5], 1000.6);
+    }
+
+    #[test]
+    fn sample_arrays_round_trip() {
+        // offset 0 and scale 1 (Python ints): integers of up to 32 bits come back exactly
+        // (decoding divides in f8, as numpy does, so wider ones may round).
+        for a in testing::sample_arrays() {
+            let Some(t) = NumType::of(a.dtype()) else { continue };
+            for astype in [a.dtype(), dt("<i8")] {
+                let c = FixedScaleOffset::new(0.into(), 1.into(), a.dtype(), Some(astype)).unwrap();
+                let e = c.encode(DataRef::from(&a)).unwrap().into_array().unwrap();
+                assert_eq!((e.dtype(), e.shape()), (astype, &[a.len()][..]));
+                let d = c.decode(DataRef::from(&e)).unwrap().into_array().unwrap();
+                assert_eq!(d.shape(), &[a.len()]);
+                if !t.is_float() && t.itemsize() <= 4 {
+                    assert_eq!(d.as_bytes(), a.as_bytes(), "{} via {astype}", a.dtype());
+                }
+                let mut out = vec![0u8; a.as_bytes().len()];
+                c.decode_into(DataRef::from(&e), &mut ArrayViewMut::from_bytes(&mut out)).unwrap();
+                assert_eq!(out, d.as_bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn errors() {
+        // numpy 2 raises OverflowError for a Python int that does not fit the data's type.
+        let c = FixedScaleOffset::new(1000.into(), 10.into(), dt("|u1"), None).unwrap();
+        assert!(matches!(c.encode_bytes(&[1, 2]), Err(Error::InvalidConfig { .. })));
+        assert_eq!(c.decode_bytes(&[1]).unwrap().as_bytes(), &[232]); // numcodecs: [232]
+        let c = FixedScaleOffset::new(1.into(), (-1).into(), dt("<u4"), None).unwrap();
+        assert!(matches!(c.encode_bytes(&[0; 4]), Err(Error::InvalidConfig { .. })));
+        let c = FixedScaleOffset::new(1.into(), 2.into(), dt("<f8"), Some(dt("<i2"))).unwrap();
+        assert!(matches!(c.encode_bytes(&[0; 12]), Err(Error::UnsupportedInput { .. })));
+        assert!(matches!(c.decode_bytes(&[0; 3]), Err(Error::UnsupportedInput { .. })));
+        let mut out = [0u8; 8];
+        let r =
+            c.decode_into(DataRef::from(&[0u8; 2][..]), &mut ArrayViewMut::new(&mut out, dt("<i8"), vec![1]).unwrap());
+        assert!(matches!(r, Err(Error::UnsupportedDType { .. })));
+        let r = c.decode_into(DataRef::from(&[0u8; 4][..]), &mut ArrayViewMut::from_bytes(&mut out));
+        assert!(matches!(r, Err(Error::OutputSizeMismatch { .. })));
+        assert_eq!(c.encode_bytes(&[]).unwrap().len(), 0);
+    }
+}
