@@ -1,0 +1,220 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::cast_possible_truncation)]
+
+use super::*;
+use numcodecs_core::testing;
+use serde_json::json;
+
+fn codec(extra: serde_json::Value) -> Json {
+    let mut config = json!({"id": "json2"});
+    for (k, v) in extra.as_object().unwrap() {
+        config[k] = v.clone();
+    }
+    Json::from_json(&config).unwrap()
+}
+
+fn enc(c: &Json, o: &ObjectArray) -> Result<String> {
+    let d = c.encode(DataRef::Object(o))?;
+    Ok(String::from_utf8(d.as_bytes().unwrap().to_vec()).unwrap())
+}
+
+fn dec(c: &Json, text: &[u8]) -> Result<Data> {
+    c.decode(DataRef::from(text))
+}
+
+#[test]
+fn configs() {
+    let default = Json::new();
+    assert_eq!(
+        default.get_config(),
+        json!({"id": "json2", "encoding": "utf-8", "skipkeys": false, "ensure_ascii": true, "check_circular": true,
+               "allow_nan": true, "indent": null, "separators": [",", ":"], "sort_keys": true, "strict": true})
+    );
+    testing::assert_config_round_trip(&default);
+    // Older or hand-written forms: missing keys take numcodecs' defaults.
+    assert_eq!(Json::from_json(&json!({"id": "json2"})).unwrap(), default);
+    let indented = codec(json!({"indent": 4}));
+    assert_eq!(indented.get_config()["separators"], json!([", ", ": "]));
+    testing::assert_config_round_trip(&indented);
+    testing::assert_config_round_trip(&codec(json!({"indent": "\t", "encoding": "latin-1", "strict": false})));
+    testing::assert_configs_rejected::<Json>(&[
+        json!({"id": "json2", "x": 1}),
+        json!({"id": "json2", "encoding": "utf-16"}),
+        json!({"id": "json2", "encoding": 5}),
+        json!({"id": "json2", "indent": 1.5}),
+        json!({"id": "json2", "indent": 1_000_000}),
+        json!({"id": "json2", "separators": [","]}),
+        json!({"id": "json2", "ensure_ascii": "yes"}),
+        json!({"id": "json"}),
+    ]);
+}
+
+#[test]
+fn objects() {
+    let o = ObjectArray::from_items(vec![
+        Object::Str("é\u{1F600}\"\\\n\u{7f}".into()),
+        Object::None,
+        Object::Bool(true),
+        Object::Int(-5),
+        Object::Float(1e16),
+        Object::Float(f64::NAN),
+        Object::List(vec![Object::Int(1), Object::List(vec![])]),
+    ]);
+    let text = enc(&Json::new(), &o).unwrap();
+    assert_eq!(text, r#"["\u00e9\ud83d\ude00\"\\\n\u007f",null,true,-5,1e+16,NaN,[1,[]],"|O",[7]]"#);
+    let back = dec(&Json::new(), text.as_bytes()).unwrap().into_object().unwrap();
+    assert_eq!(back.items()[..5], o.items()[..5]);
+    assert_eq!(back.items()[6], o.items()[6]);
+    let raw = enc(&codec(json!({"ensure_ascii": false})), &o).unwrap();
+    assert!(raw.starts_with("[\"é\u{1F600}\\\"\\\\\\n\u{7f}\""), "{raw}");
+    for bad in [Object::Bytes(vec![1]), Object::Array(NdArray::zeros(DType::U1, vec![1]).unwrap())] {
+        let r = Json::new().encode(DataRef::Object(&ObjectArray::from_items(vec![bad])));
+        assert!(matches!(r, Err(Error::UnsupportedInput { .. })), "{r:?}");
+    }
+    let nan = ObjectArray::from_items(vec![Object::Float(f64::INFINITY)]);
+    assert!(matches!(enc(&codec(json!({"allow_nan": false})), &nan), Err(Error::UnsupportedInput { .. })));
+    let mut deep = Object::Int(1);
+    for _ in 0..MAX_DEPTH + 10 {
+        deep = Object::List(vec![deep]);
+    }
+    assert!(enc(&Json::new(), &ObjectArray::from_items(vec![deep])).is_err());
+}
+
+#[test]
+fn layouts() {
+    let o = ObjectArray::new(vec![Object::Int(1), Object::Int(2)], vec![2, 1]).unwrap();
+    assert_eq!(enc(&Json::new(), &o).unwrap(), r#"[[1],[2],"|O",[2,1]]"#);
+    assert_eq!(
+        enc(&codec(json!({"indent": 1})), &o).unwrap(),
+        "[\n [\n  1\n ], \n [\n  2\n ], \n \"|O\", \n [\n  2, \n  1\n ]\n]"
+    );
+    assert_eq!(enc(&codec(json!({"indent": -3})), &o).unwrap(), "[\n[\n1\n], \n[\n2\n], \n\"|O\", \n[\n2, \n1\n]\n]");
+    assert_eq!(enc(&codec(json!({"separators": [";", "="]})), &o).unwrap(), r#"[[1];[2];"|O";[2;1]]"#);
+    let empty = ObjectArray::new(vec![], vec![0, 3]).unwrap();
+    assert_eq!(enc(&Json::new(), &empty).unwrap(), r#"["|O",[0,3]]"#);
+    let scalar = ObjectArray::new(vec![Object::Str("x".into())], vec![]).unwrap();
+    assert_eq!(enc(&Json::new(), &scalar).unwrap(), r#"["x","|O",[]]"#);
+    assert_eq!(dec(&Json::new(), br#"["x","|O",[]]"#).unwrap(), Data::Object(scalar));
+}
+
+#[test]
+fn text_encodings() {
+    let o = ObjectArray::from_items(vec![Object::Str("é".into())]);
+    let latin = codec(json!({"encoding": "Latin-1", "ensure_ascii": false}));
+    let bytes = latin.encode(DataRef::Object(&o)).unwrap();
+    assert_eq!(bytes.as_bytes().unwrap(), b"[\"\xe9\",\"|O\",[1]]");
+    assert_eq!(latin.decode(bytes.as_ref()).unwrap(), Data::Object(o.clone()));
+    let ascii = codec(json!({"encoding": "ascii", "ensure_ascii": false}));
+    assert!(matches!(ascii.encode(DataRef::Object(&o)), Err(Error::UnsupportedInput { .. })));
+    assert!(matches!(ascii.decode(DataRef::from(&b"[\"\xe9\",\"|O\",[1]]"[..])), Err(Error::Corrupt { .. })));
+    assert!(matches!(dec(&Json::new(), b"[\"\xe9\",\"|O\",[1]]"), Err(Error::Corrupt { .. })));
+    // strict=False lets control characters through inside strings.
+    assert!(matches!(dec(&Json::new(), b"[\"\t\",\"|O\",[1]]"), Err(Error::Corrupt { .. })));
+    assert!(dec(&codec(json!({"strict": false})), b"[\"\t\",\"|O\",[1]]").is_ok());
+}
+
+#[test]
+fn decoding_numbers_as_numpy() {
+    let d = |t: &str| dec(&Json::new(), t.as_bytes()).map(|d| d.into_array().unwrap());
+    assert_eq!(d(r#"[1.7,-2.9,"<i4",[2]]"#).unwrap().as_slice::<i32>().unwrap(), &[1, -2]);
+    assert_eq!(d(r#"[1,true,"<f8",[2]]"#).unwrap().as_slice::<f64>().unwrap(), &[1.0, 1.0]);
+    assert!(d(r#"[null,"<f8",[1]]"#).unwrap().as_slice::<f64>().unwrap()[0].is_nan());
+    assert_eq!(d(r#"[0,2,"|b1",[2]]"#).unwrap().as_bytes(), &[0, 1]);
+    assert_eq!(d(r#"[18446744073709551615,">u8",[1]]"#).unwrap().as_bytes(), &[0xff; 8]);
+    assert_eq!(d(r#"[[1,2],[3,4],"<i2",[2,2]]"#).unwrap().shape(), &[2, 2]);
+    assert_eq!(d(r#"[1,2,"<i2",2]"#).unwrap().shape(), &[2]);
+    for bad in [
+        r#"[256,"|u1",[1]]"#,
+        r#"[-1,"<u4",[1]]"#,
+        r#"[NaN,"<i4",[1]]"#,
+        r#"[null,"<i4",[1]]"#,
+        r#"["1","<i4",[1]]"#,
+        r#"[[1],"<i4",[1]]"#,
+        r#"[1,2,"<i4",[2,1]]"#,
+        r#"[1,"<i4",[-1]]"#,
+        r#"[1,"<i4",[1.0]]"#,
+        r#"[1,2,"<i4"]"#,
+        r#"[1,"<c8",[1]]"#,
+        r#"{"a": 1}"#,
+        r#""abc""#,
+    ] {
+        assert!(d(bad).is_err(), "{bad}");
+    }
+    assert!(matches!(d(r#"[1,"|O",[4611686018427387904,4]]"#), Err(Error::DecodedSizeLimit { .. })));
+    assert!(matches!(d(r#"[1,"|O",[4611686018427387904,4611686018427387904]]"#), Err(Error::DecodedSizeLimit { .. })));
+    let small = Json::new().with_decoded_size_limit(15);
+    assert!(matches!(dec(&small, br#"[1,2,"<f8",[2]]"#), Err(Error::DecodedSizeLimit { .. })));
+    assert_eq!(small.decoded_size_limit(), Some(15));
+    let o = dec(&Json::new(), br#"[9223372036854775808,"|O",[1]]"#);
+    assert!(matches!(o, Err(Error::UnsupportedInput { .. })), "{o:?}");
+}
+
+#[test]
+fn numeric_round_trips() {
+    for config in [json!({}), json!({"indent": 2, "ensure_ascii": false})] {
+        let c = codec(config);
+        for a in testing::sample_arrays() {
+            if !matches!(a.dtype().kind(), DTypeKind::Bool | DTypeKind::Int | DTypeKind::UInt | DTypeKind::Float)
+                || a.len() > 5000
+            {
+                let unicode = a.dtype().kind() == DTypeKind::Unicode;
+                assert!(unicode || a.len() > 5000 || c.encode(DataRef::from(&a)).is_err(), "{}", a.dtype());
+                continue;
+            }
+            let back = c.decode(c.encode(DataRef::from(&a)).unwrap().as_ref()).unwrap().into_array().unwrap();
+            assert_eq!(back.dtype(), a.dtype());
+            assert_eq!(back.shape(), a.shape());
+            if a.dtype().kind() == DTypeKind::Float {
+                // NaN payloads are not kept (JSON has one NaN); compare values.
+                let sz = a.dtype().itemsize();
+                for (x, y) in a.as_bytes().chunks(sz).zip(back.as_bytes().chunks(sz)) {
+                    let (Some(Num::Float(x)), Some(Num::Float(y))) =
+                        (cast::read_num(a.dtype(), x), cast::read_num(a.dtype(), y))
+                    else {
+                        panic!()
+                    };
+                    assert!(x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()), "{x} {y}");
+                }
+            } else {
+                assert_eq!(back.as_bytes(), a.as_bytes(), "{}", a.dtype());
+            }
+        }
+    }
+}
+
+#[test]
+fn hostile_documents() {
+    let good = Json::new().encode(DataRef::Object(&ObjectArray::from_items(vec![Object::Str("ab".into())]))).unwrap();
+    testing::assert_rejects_truncation(&Json::new(), good.as_bytes().unwrap());
+    let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+    assert!(dec(&Json::new(), deep.as_bytes()).is_err());
+}
+
+#[test]
+fn legacy_json() {
+    let c = LegacyJson::from_json(&json!({"id": "json", "indent": true, "separators": [", ", ": "]})).unwrap();
+    testing::assert_config_round_trip(&c);
+    testing::assert_config_round_trip(&LegacyJson::default());
+    assert_eq!(LegacyJson::default().get_config()["id"], "json");
+    testing::assert_configs_rejected::<LegacyJson>(&[json!({"id": "json2"}), json!({"id": "json", "encoding": "x"})]);
+    let d = LegacyJson::default();
+    let o = ObjectArray::new(vec![Object::Int(1), Object::Str("a".into())], vec![2, 1]).unwrap();
+    let e = d.encode(DataRef::Object(&o)).unwrap();
+    assert_eq!(e.as_bytes().unwrap(), br#"[[1],["a"],"|O"]"#);
+    assert_eq!(d.decode(e.as_ref()).unwrap(), Data::Object(o));
+    // The shape comes from the nesting; ragged lists stay items of object arrays.
+    let r = d.decode(DataRef::from(&br#"[[1,2],[3],"|O"]"#[..])).unwrap().into_object().unwrap();
+    assert_eq!(r.shape(), &[2]);
+    assert_eq!(r.items()[1], Object::List(vec![Object::Int(3)]));
+    let a = d.decode(DataRef::from(&br#"[[[]],[[]],"<i4"]"#[..])).unwrap().into_array().unwrap();
+    assert_eq!(a.shape(), &[2, 1, 0]);
+    let a = d.decode(DataRef::from(&br#"["<f8"]"#[..])).unwrap().into_array().unwrap();
+    assert_eq!(a.shape(), &[0]);
+    for bad in [&br#"[[1,2],[3],"<i4"]"#[..], br#"[[1,2],3,"<i4"]"#, br#"[]"#, br#"[1,2]"#] {
+        assert!(d.decode(DataRef::from(bad)).is_err(), "{}", String::from_utf8_lossy(bad));
+    }
+    let scalar = ObjectArray::new(vec![Object::None], vec![]).unwrap();
+    assert!(matches!(d.encode(DataRef::Object(&scalar)), Err(Error::UnsupportedInput { .. })));
+    let small = LegacyJson::default().with_decoded_size_limit(3);
+    assert_eq!(small.decoded_size_limit(), Some(3));
+    assert!(matches!(small.decode(DataRef::from(&br#"[1,"<i4"]"#[..])), Err(Error::DecodedSizeLimit { .. })));
+}

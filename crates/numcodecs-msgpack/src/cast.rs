@@ -1,0 +1,185 @@
+//! numpy's conversion of Python numbers and numeric arrays to a numeric dtype, as
+//! `np.ascontiguousarray(item, dtype)` does for vlen-array items.
+
+// Every narrowing cast here is range-checked first (integers) or is the intended
+// rounding (float32, float16).
+#![allow(clippy::cast_possible_truncation)]
+
+use numcodecs_core::{ByteOrder, DType, DTypeKind, Error, Result};
+
+/// A Python number.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Num {
+    Bool(bool),
+    Int(i128),
+    Float(f64),
+}
+
+fn order_bytes<const N: usize>(mut b: [u8; N], order: ByteOrder) -> [u8; N] {
+    if order == ByteOrder::Big {
+        b.reverse();
+    }
+    b
+}
+
+/// A half-precision float's value.
+fn f16_to_f64(bits: u16) -> f64 {
+    let sign = if bits & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let exp = i32::from((bits >> 10) & 0x1f);
+    let frac = f64::from(bits & 0x3ff);
+    sign * match exp {
+        0 => frac * 2f64.powi(-24),
+        31 if frac == 0.0 => f64::INFINITY,
+        31 => f64::NAN,
+        e => (1.0 + frac / 1024.0) * 2f64.powi(e - 15),
+    }
+}
+
+/// The nearest half-precision float (ties to even), as numpy's `npy_double_to_half`.
+fn f64_to_f16(x: f64) -> u16 {
+    let bits = x.to_bits();
+    let sign = ((bits >> 48) & 0x8000) as u16;
+    let a = x.abs();
+    if a.is_nan() {
+        return sign | 0x7c00 | (((bits >> 42) & 0x3ff) as u16).max(0x200);
+    }
+    if a >= 65520.0 {
+        return sign | 0x7c00;
+    }
+    if a < 2f64.powi(-14) {
+        // Subnormal (or zero): a multiple of 2^-24; 1024 is the smallest normal.
+        return sign | (a * 2f64.powi(24)).round_ties_even() as u16;
+    }
+    let e = ((bits >> 52) & 0x7ff) as i32 - 1023;
+    let mut m = (a * 2f64.powi(10 - e)).round_ties_even() as u32;
+    let mut e = e;
+    if m == 2048 {
+        m = 1024;
+        e += 1;
+    }
+    sign | (((e + 15) as u16) << 10) | (m - 1024) as u16
+}
+
+/// Element `i` of a numeric array as a Python number (`None` for dtypes that are not
+/// booleans, integers or real floats).
+pub(crate) fn read_num(dtype: DType, bytes: &[u8]) -> Option<Num> {
+    let o = dtype.byte_order();
+    let n = |b: &[u8]| -> [u8; 8] {
+        let mut a = [0u8; 8];
+        a[..b.len()].copy_from_slice(b);
+        a
+    };
+    let a = n(bytes);
+    Some(match (dtype.kind(), bytes.len()) {
+        (DTypeKind::Bool, 1) => Num::Bool(bytes[0] != 0),
+        (DTypeKind::Int, 1) => Num::Int(i128::from(bytes[0] as i8)),
+        (DTypeKind::UInt, 1) => Num::Int(i128::from(bytes[0])),
+        (DTypeKind::Int, 2) => Num::Int(i128::from(i16::from_le_bytes(order_bytes([a[0], a[1]], o)))),
+        (DTypeKind::UInt, 2) => Num::Int(i128::from(u16::from_le_bytes(order_bytes([a[0], a[1]], o)))),
+        (DTypeKind::Int, 4) => Num::Int(i128::from(i32::from_le_bytes(order_bytes([a[0], a[1], a[2], a[3]], o)))),
+        (DTypeKind::UInt, 4) => Num::Int(i128::from(u32::from_le_bytes(order_bytes([a[0], a[1], a[2], a[3]], o)))),
+        (DTypeKind::Int, 8) => Num::Int(i128::from(i64::from_le_bytes(order_bytes(a, o)))),
+        (DTypeKind::UInt, 8) => Num::Int(i128::from(u64::from_le_bytes(order_bytes(a, o)))),
+        (DTypeKind::Float, 2) => Num::Float(f16_to_f64(u16::from_le_bytes(order_bytes([a[0], a[1]], o)))),
+        (DTypeKind::Float, 4) => Num::Float(f64::from(f32::from_le_bytes(order_bytes([a[0], a[1], a[2], a[3]], o)))),
+        (DTypeKind::Float, 8) => Num::Float(f64::from_le_bytes(order_bytes(a, o))),
+        _ => return None,
+    })
+}
+
+fn put<const N: usize>(out: &mut [u8], le: [u8; N], order: ByteOrder) {
+    out.copy_from_slice(&order_bytes(le, order));
+}
+
+/// Writes `n` into `out` (one item of `dtype`) as numpy converts a Python number:
+/// floats truncate towards zero into integers, integers out of range are refused
+/// (numpy's `OverflowError`), as are non-finite floats into integers.
+pub(crate) fn write_num(codec: &str, dtype: DType, n: Num, out: &mut [u8]) -> Result<()> {
+    let o = dtype.byte_order();
+    let overflow = || Error::unsupported_input(codec, format_args!("{n:?} is out of bounds for {dtype}"));
+    match dtype.kind() {
+        DTypeKind::Bool => {
+            out[0] = u8::from(match n {
+                Num::Bool(b) => b,
+                Num::Int(i) => i != 0,
+                Num::Float(f) => f != 0.0,
+            });
+        }
+        DTypeKind::Int | DTypeKind::UInt => {
+            let i = match n {
+                Num::Bool(b) => i128::from(b),
+                Num::Int(i) => i,
+                Num::Float(f) if f.is_finite() && f.abs() < 1.8e19 => f.trunc() as i128,
+                Num::Float(_) => return Err(overflow()),
+            };
+            let signed = dtype.kind() == DTypeKind::Int;
+            let bits = 8 * dtype.itemsize() as u32;
+            let (lo, hi) =
+                if signed { (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1) } else { (0, (1i128 << bits) - 1) };
+            if i < lo || i > hi {
+                return Err(overflow());
+            }
+            let le = (i as u64).to_le_bytes();
+            match dtype.itemsize() {
+                1 => out[0] = le[0],
+                2 => put(out, [le[0], le[1]], o),
+                4 => put(out, [le[0], le[1], le[2], le[3]], o),
+                _ => put(out, le, o),
+            }
+        }
+        DTypeKind::Float => {
+            let f = match n {
+                Num::Bool(b) => f64::from(u8::from(b)),
+                Num::Int(i) if dtype.itemsize() == 4 => f64::from(i as f32),
+                Num::Int(i) => i as f64,
+                Num::Float(f) => f,
+            };
+            if dtype.itemsize() == 2 {
+                put(out, f64_to_f16(f).to_le_bytes(), o);
+            } else if dtype.itemsize() == 4 {
+                put(out, (f as f32).to_le_bytes(), o);
+            } else {
+                put(out, f.to_le_bytes(), o);
+            }
+        }
+        _ => {
+            return Err(Error::UnsupportedDType {
+                codec: codec.into(),
+                dtype,
+                reason: "converting numbers is supported for booleans, integers and floats only".into(),
+            })
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn half_precision() {
+        for (f, h) in [
+            (0.0, 0x0000u16),
+            (-0.0, 0x8000),
+            (1.0, 0x3c00),
+            (0.1, 0x2e66),
+            (65504.0, 0x7bff),
+            (65519.0, 0x7bff),
+            (65520.0, 0x7c00),
+            (f64::INFINITY, 0x7c00),
+            (2f64.powi(-24), 0x0001),
+            (2f64.powi(-25), 0x0000),
+            (3.0 * 2f64.powi(-25), 0x0002),
+            (2f64.powi(-14), 0x0400),
+            (1.0 + 2f64.powi(-11), 0x3c00),
+            (1.0 + 3.0 * 2f64.powi(-11), 0x3c02),
+        ] {
+            assert_eq!(f64_to_f16(f), h, "{f}");
+            if h & 0x7c00 != 0x7c00 {
+                assert_eq!(f64_to_f16(f16_to_f64(h)), h);
+            }
+        }
+        assert_eq!(f64_to_f16(f64::NAN) & 0x7e00, 0x7e00);
+    }
+}

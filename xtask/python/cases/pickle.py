@@ -1,0 +1,63 @@
+"""numcodecs-pickle: every protocol (0-5, negative = highest, and the default), on
+object arrays of this module and a few numeric arrays of interop.py. Our bytes are
+identical to numcodecs' for all of them (no mask).
+
+Strings and bytes are built at run time, as data read from anywhere is: CPython then
+shares (memoizes once) only its singletons - the empty string, one-character latin-1
+strings, bytes of length 0 and 1 - which is what the Rust pickler assumes. (An array
+holding the same longer str object twice would pickle shorter in Python.)
+
+numcodecs 0.15.2 decodes pickles only after an opt-in, because Python's unpickler runs
+code; the suite decodes only pickles numcodecs or the Rust crate wrote, so it opts in.
+"""
+
+import math
+
+import numpy as np
+import numcodecs.pickles
+
+numcodecs.pickles.ALLOW_UNSAFE_PICKLE_DECODE = True
+
+# Not f8_2d_fortran: Rust arrays are C order, so our pickle of it (C order) differs
+# from numcodecs' (Fortran order); the crate's fixtures cover decoding Fortran order.
+NUMERIC = ["u1_random_0", "u1_random_1000", "f8_walk_50k", "i2_big_endian", "b1_mask", "c16_be_257", "S7_257",
+           "U3_257", "M8_ns", "m8_s_257"]
+
+
+def _s(text):
+    return text.encode("utf-8").decode("utf-8")
+
+
+def _b(data):
+    return bytes(list(data))
+
+
+def _obj(items, shape=None):
+    a = np.empty(len(items), dtype=object)
+    for i, x in enumerate(items):
+        a[i] = x
+    return a.reshape(shape) if shape is not None else a
+
+
+def arrays():
+    return [
+        ("pickle_ascii", _obj([_s("foo"), _s("bar"), _s("hello world"), _s("x" * 300)])),
+        ("pickle_non_ascii", _obj([_s("é"), _s("naïve"), _s("日本語"), _s("😀"), _s("\\ back\nslash\r\x00\x1a")])),
+        ("pickle_empty_strings", _obj([_s(""), _s(""), _s("a"), _s("a"), _s("|"), _s("ab")])),
+        ("pickle_bytes", _obj([_b(b"ab\x00cd"), _b(b"\x00"), _b(b""), _b(b"b"), _b(bytes(range(256)))])),
+        ("pickle_ints", _obj([0, 1, 255, 256, 65536, -1, -5, 2**31, -2**31 - 1, 2**40, -2**40, 2**63 - 1, -2**63])),
+        ("pickle_floats", _obj([0.0, -0.0, 1.5, 0.1, 1e16, 1e-5, 1e100, math.nan, math.inf, -math.inf])),
+        ("pickle_none_bool", _obj([None, True, False, None])),
+        ("pickle_nested", _obj([[1, [_s("a"), [None]]], [], [_s("xy")], [_b(b"zz"), 1.5, [[], []]]])),
+        ("pickle_mixed", _obj([_s("text"), _b(b"raw"), 7, 2.5, None, True, [1, _s("two")], _s("")])),
+        ("pickle_2d", _obj([_s(f"r{i}c{j}") for i in range(3) for j in range(4)], (3, 4))),
+        ("pickle_2500", _obj([i % 300 - 7 if i % 3 else _s(f"s{i}") for i in range(2500)])),
+    ]
+
+
+def configs():
+    names = [name for name, _ in arrays()] + NUMERIC
+    out = []
+    for protocol in (0, 1, 2, 3, 4, 5, -1):
+        out.append(({"id": "pickle", "protocol": protocol}, None, protocol in (4, 5), names))
+    return out
