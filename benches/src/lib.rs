@@ -38,7 +38,19 @@ pub enum DataKind {
     Strings,
     /// `|O`: short `bytes` objects of random content and length (0 to 24 bytes).
     Bytes,
+    /// `|O`: `<i4` arrays of 0 to 64 items of a random walk (ragged rows, as
+    /// vlen-array takes). The size is the total of their bytes.
+    Ragged,
+    /// `<U8`: one of the 16 [`CATEGORIES`] nine times in ten, else an unknown word (a
+    /// column of category names, as `categorize` takes).
+    Categories,
 }
+
+/// The labels of the [`DataKind::Categories`] data (and of its categorize bench).
+pub const CATEGORIES: [&str; 16] = [
+    "red", "orange", "yellow", "green", "blue", "indigo", "violet", "black", "white", "grey", "brown", "pink", "cyan",
+    "magenta", "olive", "maroon",
+];
 
 /// Every numeric data kind byte compressors are measured on.
 pub const ALL_KINDS: &[DataKind] = &[DataKind::F8Walk, DataKind::I4Ramp, DataKind::F4Sparse, DataKind::Text];
@@ -52,6 +64,8 @@ pub const EVERY_KIND: &[DataKind] = &[
     DataKind::Bool,
     DataKind::Strings,
     DataKind::Bytes,
+    DataKind::Ragged,
+    DataKind::Categories,
 ];
 
 impl DataKind {
@@ -65,12 +79,14 @@ impl DataKind {
             DataKind::Bool => "bool",
             DataKind::Strings => "strings",
             DataKind::Bytes => "bytes",
+            DataKind::Ragged => "ragged",
+            DataKind::Categories => "categories",
         }
     }
 
     /// Whether this kind is an object array (`|O`).
     pub fn is_object(self) -> bool {
-        matches!(self, DataKind::Strings | DataKind::Bytes)
+        matches!(self, DataKind::Strings | DataKind::Bytes | DataKind::Ragged)
     }
 
     /// The numpy dtype of the generated array.
@@ -81,7 +97,8 @@ impl DataKind {
             DataKind::F4Sparse => "<f4",
             DataKind::Text => return DType::U1,
             DataKind::Bool => "|b1",
-            DataKind::Strings | DataKind::Bytes => return DType::OBJECT,
+            DataKind::Categories => "<U8",
+            DataKind::Strings | DataKind::Bytes | DataKind::Ragged => return DType::OBJECT,
         };
         // Fixed, valid dtype strings.
         text.parse().unwrap_or(DType::U1)
@@ -119,6 +136,21 @@ impl DataKind {
                     let item: Vec<u8> = (0..rng.below(25)).map(|_| (rng.next_u64() >> 56) as u8).collect();
                     total += item.len();
                     items.push(Object::Bytes(item));
+                }
+            }
+            DataKind::Ragged => {
+                let dtype: DType = "<i4".parse().unwrap_or(DType::U1);
+                let mut x = 0i32;
+                while total < size {
+                    let n = rng.below(65);
+                    let row: Vec<u8> = (0..n)
+                        .flat_map(|_| {
+                            x = x.wrapping_add(rng.below_i32(201) - 100);
+                            x.to_le_bytes()
+                        })
+                        .collect();
+                    total += row.len();
+                    items.push(Object::Array(NdArray::from_bytes(&row, dtype, vec![n])?));
                 }
             }
             _ => return self.generate(size).map(Data::Array),
@@ -172,7 +204,17 @@ impl DataKind {
             }
             DataKind::Text => bytes = text(&mut rng, n),
             DataKind::Bool => bytes = (0..n).map(|_| u8::from(rng.below(4) == 0)).collect(),
-            DataKind::Strings | DataKind::Bytes => {}
+            DataKind::Categories => {
+                for _ in 0..n {
+                    let word = if rng.below(10) == 0 { "unknown" } else { CATEGORIES[rng.below(CATEGORIES.len())] };
+                    let mut item = [0u8; 32];
+                    for (slot, c) in item.chunks_exact_mut(4).zip(word.chars()) {
+                        slot.copy_from_slice(&u32::from(c).to_le_bytes());
+                    }
+                    bytes.extend_from_slice(&item);
+                }
+            }
+            DataKind::Strings | DataKind::Bytes | DataKind::Ragged => {}
         }
         NdArray::from_bytes(&bytes, dtype, vec![n])
     }
@@ -323,6 +365,62 @@ pub const CASES: &[Case] = &[
     Case { config: r#"{"id": "base64"}"#, kinds: &[DataKind::F8Walk] },
     Case { config: r#"{"id": "blosc", "cname": "lz4", "clevel": 5, "shuffle": 1, "blocksize": 0}"#, kinds: ALL_KINDS },
     Case { config: r#"{"id": "blosc", "cname": "zstd", "clevel": 5, "shuffle": 2, "blocksize": 0}"#, kinds: ALL_KINDS },
+    // Filters, on the dtype their configuration names.
+    Case { config: r#"{"id": "astype", "encode_dtype": "<f4", "decode_dtype": "<f8"}"#, kinds: &[DataKind::F8Walk] },
+    Case { config: r#"{"id": "astype", "encode_dtype": "<i2", "decode_dtype": "<i4"}"#, kinds: &[DataKind::I4Ramp] },
+    Case { config: r#"{"id": "delta", "dtype": "<i4", "astype": "<i4"}"#, kinds: &[DataKind::I4Ramp] },
+    Case { config: r#"{"id": "delta", "dtype": "<f8", "astype": "<f8"}"#, kinds: &[DataKind::F8Walk] },
+    Case {
+        config: r#"{"id": "fixedscaleoffset", "scale": 1000, "offset": 0, "dtype": "<f8", "astype": "<i4"}"#,
+        kinds: &[DataKind::F8Walk],
+    },
+    Case { config: r#"{"id": "quantize", "digits": 3, "dtype": "<f8", "astype": "<f8"}"#, kinds: &[DataKind::F8Walk] },
+    Case {
+        config: r#"{"id": "quantize", "digits": 2, "dtype": "<f4", "astype": "<f4"}"#,
+        kinds: &[DataKind::F4Sparse],
+    },
+    Case { config: r#"{"id": "shuffle", "elementsize": 8}"#, kinds: &[DataKind::F8Walk] },
+    Case { config: r#"{"id": "shuffle", "elementsize": 4}"#, kinds: &[DataKind::I4Ramp, DataKind::F4Sparse] },
+    Case { config: r#"{"id": "bitround", "keepbits": 10}"#, kinds: &[DataKind::F8Walk, DataKind::F4Sparse] },
+    Case { config: r#"{"id": "packbits"}"#, kinds: &[DataKind::Bool] },
+    // Scientific compressors.
+    Case {
+        config: r#"{"id": "pcodec", "level": 8, "mode_spec": "auto", "delta_spec": "auto", "paging_spec": "equal_pages_up_to", "delta_encoding_order": null, "equal_pages_up_to": 262144}"#,
+        kinds: &[DataKind::F8Walk, DataKind::I4Ramp, DataKind::F4Sparse],
+    },
+    Case {
+        config: r#"{"id": "zfpy", "mode": 4, "tolerance": -1, "rate": -1, "precision": -1}"#,
+        kinds: &[DataKind::F8Walk, DataKind::I4Ramp, DataKind::F4Sparse],
+    },
+    Case {
+        config: r#"{"id": "zfpy", "mode": 4, "tolerance": 0.001, "rate": -1, "precision": -1}"#,
+        kinds: &[DataKind::F8Walk, DataKind::F4Sparse],
+    },
+    // Object codecs.
+    Case { config: r#"{"id": "vlen-utf8"}"#, kinds: &[DataKind::Strings] },
+    Case { config: r#"{"id": "vlen-bytes"}"#, kinds: &[DataKind::Bytes] },
+    Case { config: r#"{"id": "vlen-array", "dtype": "<i4"}"#, kinds: &[DataKind::Ragged] },
+    Case {
+        config: r#"{"id": "json2", "encoding": "utf-8", "skipkeys": false, "ensure_ascii": true, "check_circular": true, "allow_nan": true, "indent": null, "separators": [",", ":"], "sort_keys": true, "strict": true}"#,
+        kinds: &[DataKind::Strings, DataKind::I4Ramp],
+    },
+    Case {
+        config: r#"{"id": "json", "encoding": "utf-8", "skipkeys": false, "ensure_ascii": true, "check_circular": true, "allow_nan": true, "indent": null, "separators": [",", ":"], "sort_keys": true, "strict": true}"#,
+        kinds: &[DataKind::Strings],
+    },
+    Case {
+        config: r#"{"id": "msgpack2", "raw": false, "use_single_float": false, "use_bin_type": true}"#,
+        kinds: &[DataKind::Strings, DataKind::I4Ramp],
+    },
+    Case { config: r#"{"id": "msgpack", "encoding": "utf-8"}"#, kinds: &[DataKind::Strings] },
+    Case {
+        config: r#"{"id": "pickle", "protocol": 5}"#,
+        kinds: &[DataKind::Strings, DataKind::Bytes, DataKind::F8Walk],
+    },
+    Case {
+        config: r#"{"id": "categorize", "labels": ["red", "orange", "yellow", "green", "blue", "indigo", "violet", "black", "white", "grey", "brown", "pink", "cyan", "magenta", "olive", "maroon"], "dtype": "<U8", "astype": "|u1"}"#,
+        kinds: &[DataKind::Categories],
+    },
 ];
 
 impl Case {
@@ -425,7 +523,7 @@ mod tests {
 
     #[test]
     fn data_is_deterministic_and_sized() {
-        for &kind in ALL_KINDS.iter().chain(&[DataKind::Bool]) {
+        for &kind in ALL_KINDS.iter().chain(&[DataKind::Bool, DataKind::Categories]) {
             let a = kind.generate(4096).unwrap();
             assert_eq!(a.as_bytes().len(), 4096, "{kind}");
             assert_eq!(a.dtype(), kind.dtype());
@@ -515,6 +613,17 @@ mod tests {
         for id in numcodecs::registered_ids() {
             assert!(fuzzed.contains(&id), "no fuzz target decodes the codec {id:?}: add it to fuzz/targets.json");
         }
+    }
+
+    #[test]
+    fn the_categorize_case_uses_the_categories() {
+        let case = CASES.iter().find(|c| c.config.contains("categorize")).unwrap();
+        assert_eq!(case.config_json().unwrap()["labels"], serde_json::json!(CATEGORIES));
+        let codec = case.codec().unwrap();
+        let input = DataKind::Categories.generate(32 * 1000).unwrap();
+        let codes = codec.encode(DataRef::from(&input)).unwrap();
+        let unknown = codes.as_bytes().unwrap().iter().filter(|c| **c == 0).count();
+        assert!((50..150).contains(&unknown), "{unknown} unknown of 1000");
     }
 
     #[test]

@@ -59,13 +59,22 @@ def load(path):
     with open(path) as f:
         items = json.load(f)["items"]
     out = np.empty(len(items), dtype=object)
-    out[:] = [bytes.fromhex(i["hex"]) if isinstance(i, dict) else i for i in items]
+    for k, i in enumerate(items):
+        if isinstance(i, dict) and "hex" in i:
+            out[k] = bytes.fromhex(i["hex"])
+        elif isinstance(i, dict):
+            out[k] = np.array(i["i4"], dtype="<i4")
+        else:
+            out[k] = i
     return out
 
 
 def same_data(array, decoded):
     if array.dtype == object:
-        return list(np.asarray(decoded, dtype=object).reshape(-1)) == list(array)
+        got = list(np.asarray(decoded, dtype=object).reshape(-1))
+        if len(got) != len(array):
+            return False
+        return all(np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b for a, b in zip(got, array))
     got = np.ascontiguousarray(decoded).tobytes() if isinstance(decoded, np.ndarray) else bytes(decoded)
     return got == array.tobytes()
 

@@ -102,8 +102,8 @@ fn file_name(kind: DataKind, size: usize) -> String {
     format!("{kind}_{size}.{}", if kind.is_object() { "json" } else { "npy" })
 }
 
-/// An object array of strings or bytes as JSON for bench.py: `{"items": [...]}`, each
-/// item a string or `{"hex": "..."}` for bytes.
+/// An object array of strings, bytes or `<i4` arrays as JSON for bench.py:
+/// `{"items": [...]}`, each item a string, `{"hex": "..."}` for bytes or `{"i4": [...]}`.
 fn objects_json(objects: &ObjectArray) -> Result<Vec<u8>, String> {
     let items = objects
         .items()
@@ -111,7 +111,10 @@ fn objects_json(objects: &ObjectArray) -> Result<Vec<u8>, String> {
         .map(|item| match item {
             Object::Str(s) => Ok(Value::from(s.as_str())),
             Object::Bytes(b) => Ok(json!({"hex": b.iter().map(|x| format!("{x:02x}")).collect::<String>()})),
-            other => Err(format!("bench data holds {other:?}: only strings and bytes are exported")),
+            Object::Array(a) if a.dtype().to_string() == "<i4" => {
+                Ok(json!({"i4": a.as_slice::<i32>().map_err(|e| e.to_string())?}))
+            }
+            other => Err(format!("bench data holds {other:?}: only strings, bytes and <i4 arrays are exported")),
         })
         .collect::<Result<Vec<_>, _>>()?;
     serde_json::to_vec(&json!({ "items": items })).map_err(|e| e.to_string())

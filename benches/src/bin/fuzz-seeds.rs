@@ -47,7 +47,8 @@ fn seed(dir: &Path) -> Result<usize, String> {
             if target == "pipeline" {
                 let pipeline = Pipeline::from_zarray(entry).map_err(err)?;
                 let fill = pipeline.decode_chunk(None).map_err(err)?;
-                let bytes: Vec<u8> = (0..fill.as_bytes().len()).map(|j| u8::try_from(j * 7 % 251).unwrap_or(0)).collect();
+                let bytes: Vec<u8> =
+                    (0..fill.as_bytes().len()).map(|j| u8::try_from(j * 7 % 251).unwrap_or(0)).collect();
                 let chunk = pipeline.encode_chunk(&bytes).map_err(err)?;
                 n += write(dir, target, &format!("seed-{i}"), &[&[pick][..], &chunk].concat())?;
                 n += write(dir, "npy", &format!("{target}-{i}"), &npy::write(&fill, false))?;

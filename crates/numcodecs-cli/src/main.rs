@@ -329,7 +329,7 @@ fn view_shape(shape: &[usize], old: DType, new: DType, nbytes: usize) -> CliResu
         return Err(fail("a 0-d array cannot change its item size; give --shape"));
     };
     let last_bytes = last * old.itemsize();
-    if last_bytes % new.itemsize() != 0 {
+    if !last_bytes.is_multiple_of(new.itemsize()) {
         return Err(fail("the last axis is not a whole number of items; give --shape"));
     }
     let mut shape = shape.to_vec();

@@ -179,7 +179,7 @@ impl DType {
             DTypeKind::Float => matches!(itemsize, 2 | 4 | 8),
             DTypeKind::Complex => matches!(itemsize, 8 | 16),
             DTypeKind::Datetime { .. } | DTypeKind::Timedelta { .. } => itemsize == 8,
-            DTypeKind::Unicode => itemsize % 4 == 0,
+            DTypeKind::Unicode => itemsize.is_multiple_of(4),
             DTypeKind::Bytes | DTypeKind::Void => true,
             DTypeKind::Object => itemsize == OBJECT_ITEMSIZE,
         };

@@ -192,7 +192,7 @@ pub fn round_trip(codec: &dyn Codec, data: DataRef<'_>) -> Data {
 
 /// Bytes from a hex string (known-answer fixtures store Python's output as hex).
 pub fn hex(text: &str) -> Vec<u8> {
-    assert!(text.len() % 2 == 0, "odd-length hex string");
+    assert!(text.len().is_multiple_of(2), "odd-length hex string");
     (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).expect("hex digit")).collect()
 }
 

@@ -46,6 +46,62 @@ pub use numcodecs_lzma as lzma;
 #[cfg(feature = "blosc")]
 pub use numcodecs_blosc as blosc;
 
+/// `bitround` (feature `bitround`).
+#[cfg(feature = "bitround")]
+pub use numcodecs_bitround as bitround;
+
+/// `packbits` (feature `packbits`).
+#[cfg(feature = "packbits")]
+pub use numcodecs_packbits as packbits;
+
+/// `shuffle` (feature `shuffle`).
+#[cfg(feature = "shuffle")]
+pub use numcodecs_shuffle as shuffle;
+
+/// `categorize` (feature `categorize`).
+#[cfg(feature = "categorize")]
+pub use numcodecs_categorize as categorize;
+
+/// `pickle`, with a restricted unpickler that never runs code (feature `pickle`).
+#[cfg(feature = "pickle")]
+pub use numcodecs_pickle as pickle;
+
+/// `vlen-utf8`, `vlen-bytes`, `vlen-array` (feature `vlen`).
+#[cfg(feature = "vlen")]
+pub use numcodecs_vlen as vlen;
+
+/// `json2` (and the older `json`) (feature `json`).
+#[cfg(feature = "json")]
+pub use numcodecs_json as json;
+
+/// `msgpack2` (and the older `msgpack`) (feature `msgpack`).
+#[cfg(feature = "msgpack")]
+pub use numcodecs_msgpack as msgpack;
+
+/// `pcodec` (pco 0.4.8, the Rust crate Python pcodec 0.3.6 wraps) (feature `pcodec`).
+#[cfg(feature = "pcodec")]
+pub use numcodecs_pcodec as pcodec;
+
+/// `zfpy` (zfp 1.0.1, built with CMake) (feature `zfpy`).
+#[cfg(feature = "zfpy")]
+pub use numcodecs_zfpy as zfpy;
+
+/// `astype` (feature `astype`).
+#[cfg(feature = "astype")]
+pub use numcodecs_astype as astype;
+
+/// `delta` (feature `delta`).
+#[cfg(feature = "delta")]
+pub use numcodecs_delta as delta;
+
+/// `fixedscaleoffset` (feature `fixedscaleoffset`).
+#[cfg(feature = "fixedscaleoffset")]
+pub use numcodecs_fixedscaleoffset as fixedscaleoffset;
+
+/// `quantize` (feature `quantize`).
+#[cfg(feature = "quantize")]
+pub use numcodecs_quantize as quantize;
+
 use serde_json::{Map, Value};
 
 /// Makes sure the registrations of every enabled codec crate are linked in: a codec
@@ -79,6 +135,42 @@ fn ensure_linked() {
         &blosc::BLOSC_REGISTRATION,
         #[cfg(feature = "lzma")]
         &lzma::LZMA_REGISTRATION,
+        #[cfg(feature = "bitround")]
+        &bitround::BITROUND_REGISTRATION,
+        #[cfg(feature = "packbits")]
+        &packbits::PACKBITS_REGISTRATION,
+        #[cfg(feature = "shuffle")]
+        &shuffle::SHUFFLE_REGISTRATION,
+        #[cfg(feature = "categorize")]
+        &categorize::CATEGORIZE_REGISTRATION,
+        #[cfg(feature = "pickle")]
+        &pickle::PICKLE_REGISTRATION,
+        #[cfg(feature = "vlen")]
+        &vlen::VLEN_UTF8_REGISTRATION,
+        #[cfg(feature = "vlen")]
+        &vlen::VLEN_BYTES_REGISTRATION,
+        #[cfg(feature = "vlen")]
+        &vlen::VLEN_ARRAY_REGISTRATION,
+        #[cfg(feature = "json")]
+        &json::JSON2_REGISTRATION,
+        #[cfg(feature = "json")]
+        &json::JSON_REGISTRATION,
+        #[cfg(feature = "msgpack")]
+        &msgpack::MSGPACK2_REGISTRATION,
+        #[cfg(feature = "msgpack")]
+        &msgpack::MSGPACK_REGISTRATION,
+        #[cfg(feature = "pcodec")]
+        &pcodec::PCODEC_REGISTRATION,
+        #[cfg(feature = "zfpy")]
+        &zfpy::ZFPY_REGISTRATION,
+        #[cfg(feature = "astype")]
+        &astype::ASTYPE_REGISTRATION,
+        #[cfg(feature = "delta")]
+        &delta::DELTA_REGISTRATION,
+        #[cfg(feature = "fixedscaleoffset")]
+        &fixedscaleoffset::FIXEDSCALEOFFSET_REGISTRATION,
+        #[cfg(feature = "quantize")]
+        &quantize::QUANTIZE_REGISTRATION,
     ];
     std::hint::black_box(regs);
 }

@@ -27,7 +27,7 @@ fn every_codec_round_trips_random_inputs() {
         let config: serde_json::Value = serde_json::from_str(entry.config).unwrap();
         let codec = get_codec(&config).unwrap_or_else(|e| panic!("{}: {e}", entry.config));
         let mut runner = TestRunner::new(Config { cases: 48, failure_persistence: None, ..Config::default() });
-        let result = runner.run(&(0usize..2500, any::<u64>()), |(len, seed)| {
+        let result = runner.run(&(entry.min_len..2500, any::<u64>()), |(len, seed)| {
             let input = generate(entry.input, len, &mut Rng::new(seed));
             let fail = |e: numcodecs::Error| TestCaseError::fail(format!("{}: {e}", entry.config));
             let encoded = codec.encode(input.as_ref()).map_err(fail)?;

@@ -1,6 +1,9 @@
 //! The registry: every linked id builds from its own config and round-trips data;
 //! run-time registrations replace earlier ones.
 
+mod common;
+
+use common::{Input, CATALOGUE};
 use numcodecs::{get_codec, register_codec, registered_ids, CodecExt, Error, StaticCodec};
 use numcodecs_core::testing;
 use serde_json::json;
@@ -12,13 +15,25 @@ fn every_registered_codec_builds_from_its_own_config_and_round_trips() {
         assert!(ids.iter().any(|i| i == expected), "{expected} missing from {ids:?}");
     }
     for id in ids {
-        let codec = get_codec(&json!({ "id": id })).unwrap_or_else(|e| panic!("{id}: default config: {e}"));
+        // The default configuration where the codec has one (a filter's dtype, say,
+        // has no default), else the catalogue's.
+        let codec = get_codec(&json!({ "id": id })).or_else(|_| {
+            let entry = CATALOGUE.iter().find(|e| e.config.contains(&format!("\"id\": \"{id}\""))).unwrap();
+            get_codec(&serde_json::from_str(entry.config).unwrap())
+        });
+        let codec = codec.unwrap_or_else(|e| panic!("{id}: {e}"));
         assert_eq!(codec.codec_id(), id);
         let config = codec.get_config();
         assert_eq!(config["id"], json!(id));
         let again = get_codec(&config).unwrap();
         assert_eq!(again.get_config(), config, "{id}: get_config is stable");
-        testing::assert_bytes_round_trip(again.as_ref());
+        // Byte codecs round-trip every sample array (the others: tests/properties.rs).
+        if CATALOGUE
+            .iter()
+            .any(|e| e.config.contains(&format!("\"id\": \"{id}\"")) && matches!(e.input, Input::AnyNumeric))
+        {
+            testing::assert_bytes_round_trip(again.as_ref());
+        }
     }
 }
 

@@ -1,5 +1,5 @@
-# Writes tests/data/numcodecs-0.15.2.json with numcodecs 0.15.2 and zfpy 1.0.1
-# (the venv of `cargo xtask venv`): python generate.py > numcodecs-0.15.2.json
+# Writes tests/data/numcodecs-0.15.2.json (the path is in the last lines) with
+# numcodecs 0.15.2 and zfpy 1.0.1, from the venv of `cargo xtask venv`.
 import json, numpy as np, numcodecs, zfpy
 from numcodecs import ZFPY
 rng = np.random.default_rng(11)

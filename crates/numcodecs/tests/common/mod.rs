@@ -27,6 +27,9 @@ pub enum Input {
     Mixed,
     /// Object arrays of numeric arrays of a dtype (vlen-array).
     Arrays(&'static str),
+    /// Items drawn from these labels, as an array of this dtype (`|O` for objects,
+    /// `<U5` for fixed-width strings): categorize.
+    Labels(&'static [&'static str], &'static str),
 }
 
 /// How values of a typed input are drawn.
@@ -60,10 +63,16 @@ pub struct Entry {
     pub input: Input,
     /// How closely it must decode.
     pub bound: Bound,
+    /// The fewest elements it encodes (zfpy refuses empty arrays, as numcodecs crashes on them).
+    pub min_len: usize,
 }
 
 const fn exact(config: &'static str, input: Input) -> Entry {
-    Entry { config, input, bound: Bound::Exact }
+    Entry { config, input, bound: Bound::Exact, min_len: 0 }
+}
+
+const fn lossy(config: &'static str, input: Input, bound: Bound) -> Entry {
+    Entry { config, input, bound, min_len: 0 }
 }
 
 /// Every registered codec id has at least one entry (checked by `catalogue_is_complete`
@@ -90,6 +99,110 @@ pub const CATALOGUE: &[Entry] = &[
         r#"{"id": "lzma", "format": 3, "check": -1, "preset": null, "filters": [{"id": 33, "preset": 1}]}"#,
         Input::AnyNumeric,
     ),
+    Entry {
+        config: r#"{"id": "bitround", "keepbits": 10}"#,
+        input: Input::Typed("<f8", Values::Within(1e6)),
+        bound: Bound::Rel(1.0 / 1024.0),
+        min_len: 0,
+    },
+    Entry {
+        config: r#"{"id": "bitround", "keepbits": 3}"#,
+        input: Input::Typed("<f4", Values::Within(1e3)),
+        bound: Bound::Rel(1.0 / 8.0),
+        min_len: 0,
+    },
+    exact(r#"{"id": "bitround", "keepbits": 52}"#, Input::Typed("<f8", Values::AnyBits)),
+    exact(r#"{"id": "packbits"}"#, Input::Typed("|b1", Values::Bool)),
+    exact(r#"{"id": "shuffle", "elementsize": 4}"#, Input::Typed("<i4", Values::AnyBits)),
+    exact(r#"{"id": "shuffle", "elementsize": 8}"#, Input::Typed(">f8", Values::AnyBits)),
+    exact(r#"{"id": "shuffle", "elementsize": 3}"#, Input::Typed("|S3", Values::AnyBits)),
+    exact(
+        r#"{"id": "categorize", "labels": ["a", "zé", "中文", ""], "dtype": "|O", "astype": "|u1"}"#,
+        Input::Labels(&["a", "zé", "中文"], "|O"),
+    ),
+    exact(
+        r#"{"id": "categorize", "labels": ["a", "zé", "中文"], "dtype": "<U3", "astype": "<u2"}"#,
+        Input::Labels(&["a", "zé", "中文"], "<U3"),
+    ),
+    exact(r#"{"id": "pickle", "protocol": 5}"#, Input::Mixed),
+    exact(r#"{"id": "pickle", "protocol": 2}"#, Input::Strings),
+    exact(r#"{"id": "pickle", "protocol": 0}"#, Input::Bytes),
+    // Protocols 0 to 4 load big-endian arrays in native order (as numpy does).
+    exact(r#"{"id": "pickle", "protocol": 4}"#, Input::Typed("<f8", Values::AnyBits)),
+    exact(r#"{"id": "pickle", "protocol": 5}"#, Input::AnyNumeric),
+    // Not any bits: widening quiets a signalling NaN, as the hardware (and numpy) does.
+    exact(
+        r#"{"id": "astype", "encode_dtype": "<f8", "decode_dtype": "<f4"}"#,
+        Input::Typed("<f4", Values::Within(3e38)),
+    ),
+    exact(r#"{"id": "astype", "encode_dtype": ">i8", "decode_dtype": "<i2"}"#, Input::Typed("<i2", Values::AnyBits)),
+    lossy(
+        r#"{"id": "astype", "encode_dtype": "<f4", "decode_dtype": "<f8"}"#,
+        Input::Typed("<f8", Values::Within(1e6)),
+        Bound::Rel(1e-7),
+    ),
+    lossy(
+        r#"{"id": "astype", "encode_dtype": "<f2", "decode_dtype": "<f4"}"#,
+        Input::Typed("<f4", Values::Within(1e3)),
+        Bound::Rel(1e-3),
+    ),
+    exact(r#"{"id": "delta", "dtype": "<i4"}"#, Input::Typed("<i4", Values::AnyBits)),
+    exact(r#"{"id": "delta", "dtype": "<u2", "astype": "<u2"}"#, Input::Typed("<u2", Values::AnyBits)),
+    exact(r#"{"id": "delta", "dtype": ">i8", "astype": "<i8"}"#, Input::Typed(">i8", Values::AnyBits)),
+    lossy(r#"{"id": "delta", "dtype": "<f8"}"#, Input::Typed("<f8", Values::Within(1e3)), Bound::Abs(1e-9)),
+    lossy(
+        r#"{"id": "fixedscaleoffset", "offset": 1000, "scale": 10, "dtype": "<f8", "astype": "<i4"}"#,
+        Input::Typed("<f8", Values::Within(1e5)),
+        Bound::Abs(0.05 + 1e-9),
+    ),
+    lossy(
+        r#"{"id": "fixedscaleoffset", "offset": 0.5, "scale": 100, "dtype": "<f4", "astype": "<i8"}"#,
+        Input::Typed("<f4", Values::Within(1e3)),
+        Bound::Abs(0.005 + 1e-4),
+    ),
+    lossy(
+        r#"{"id": "quantize", "digits": 3, "dtype": "<f8"}"#,
+        Input::Typed("<f8", Values::Within(1e4)),
+        Bound::Abs(1e-3),
+    ),
+    lossy(
+        r#"{"id": "quantize", "digits": 1, "dtype": "<f4", "astype": "<f4"}"#,
+        Input::Typed("<f4", Values::Within(1e3)),
+        Bound::Abs(0.1),
+    ),
+    exact(r#"{"id": "vlen-utf8"}"#, Input::Strings),
+    exact(r#"{"id": "vlen-bytes"}"#, Input::Bytes),
+    exact(r#"{"id": "vlen-array", "dtype": "<i4"}"#, Input::Arrays("<i4")),
+    exact(r#"{"id": "vlen-array", "dtype": ">f8"}"#, Input::Arrays(">f8")),
+    exact(r#"{"id": "json2"}"#, Input::Mixed),
+    exact(r#"{"id": "json2", "ensure_ascii": false, "indent": 2, "sort_keys": false}"#, Input::Strings),
+    exact(r#"{"id": "json2"}"#, Input::Typed("<f8", Values::Within(1e12))),
+    exact(r#"{"id": "json2"}"#, Input::Typed("<i8", Values::AnyBits)),
+    exact(r#"{"id": "json"}"#, Input::Strings),
+    exact(r#"{"id": "msgpack2"}"#, Input::Mixed),
+    exact(r#"{"id": "msgpack2", "use_bin_type": true}"#, Input::Bytes),
+    exact(r#"{"id": "msgpack2"}"#, Input::Typed("<i8", Values::AnyBits)),
+    exact(r#"{"id": "msgpack"}"#, Input::Strings),
+    exact(r#"{"id": "pcodec"}"#, Input::Typed("<f8", Values::AnyBits)),
+    exact(
+        r#"{"id": "pcodec", "level": 3, "delta_encoding_order": 1, "delta_spec": "try_consecutive"}"#,
+        Input::Typed("<i4", Values::Within(1e6)),
+    ),
+    exact(r#"{"id": "pcodec", "mode_spec": "classic"}"#, Input::Typed("<u2", Values::AnyBits)),
+    Entry { config: r#"{"id": "zfpy"}"#, input: Input::Typed("<f8", Values::AnyBits), bound: Bound::Exact, min_len: 1 },
+    Entry {
+        config: r#"{"id": "zfpy", "mode": 4, "tolerance": 0.001}"#,
+        input: Input::Typed("<f8", Values::Within(1e3)),
+        bound: Bound::Abs(0.001),
+        min_len: 1,
+    },
+    Entry {
+        config: r#"{"id": "zfpy", "mode": 4, "tolerance": 0.5}"#,
+        input: Input::Typed("<f4", Values::Within(1e4)),
+        bound: Bound::Abs(0.5),
+        min_len: 1,
+    },
+    exact(r#"{"id": "zfpy"}"#, Input::Typed("<i4", Values::Within(1e8))),
 ];
 
 /// A small deterministic generator (the tests draw seeds from proptest).
@@ -150,6 +263,24 @@ pub fn generate(input: Input, len: usize, rng: &mut Rng) -> Data {
         Input::Mixed => {
             let items = (0..len).map(|_| random_object(rng, 2)).collect();
             Data::Object(ObjectArray::from_items(items))
+        }
+        Input::Labels(labels, "|O") => {
+            let items = (0..len).map(|_| Object::Str(labels[rng.below(labels.len())].to_string())).collect();
+            Data::Object(ObjectArray::from_items(items))
+        }
+        Input::Labels(labels, dtype) => {
+            let dtype: DType = dtype.parse().unwrap();
+            let width = dtype.itemsize() / 4;
+            let big = dtype.byte_order() == numcodecs::ByteOrder::Big;
+            let mut bytes = Vec::with_capacity(len * dtype.itemsize());
+            for _ in 0..len {
+                let mut chars: Vec<u32> = labels[rng.below(labels.len())].chars().map(u32::from).collect();
+                chars.resize(width, 0);
+                for c in chars {
+                    bytes.extend_from_slice(&if big { c.to_be_bytes() } else { c.to_le_bytes() });
+                }
+            }
+            Data::Array(NdArray::from_bytes(&bytes, dtype, vec![len]).unwrap())
         }
         Input::Arrays(dtype) => {
             let dtype: DType = dtype.parse().unwrap();

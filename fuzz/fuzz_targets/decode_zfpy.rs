@@ -1,0 +1,3 @@
+#![no_main]
+//! The zfpy decoders on any bytes (see `numcodecs_fuzz::decode`).
+libfuzzer_sys::fuzz_target!(|data: &[u8]| numcodecs_fuzz::decode("zfpy", data));
