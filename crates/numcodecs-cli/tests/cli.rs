@@ -287,8 +287,52 @@ fn closed_stdout_does_not_panic() {
 }
 
 #[test]
+fn object_codecs_take_and_give_json() {
+    // Strings, bytes, None and nested lists through each object codec and back; with
+    // a compressor after the object codec, as zarr chains them.
+    let items = r#"["héllo", "", {"bytes": "AAH/"}, null, 3, -1.5, {"float": "NaN"}, [1, "a", [true]]]"#;
+    for (spec, text) in [
+        (r#"{"id":"vlen-utf8"}"#, r#"["héllo", "", "a\u0000b", "中文😀"]"#),
+        (r#"[{"id":"vlen-bytes"},{"id":"zstd","level":1}]"#, r#"[{"bytes": "AAH/"}, {"bytes": ""}]"#),
+        (r#"{"id":"json2"}"#, r#"["héllo", "", null, 3, -1.5, [1, "a", [true]]]"#),
+        (r#"{"id":"msgpack2"}"#, r#"["héllo", "", null, 3, -1.5, [1, "a", [true]]]"#),
+        (r#"{"id":"pickle","protocol":5}"#, items),
+    ] {
+        let encoded = ok(&["encode", "-c", spec, "--json"], text.as_bytes());
+        let decoded = ok(&["decode", "-c", spec, "--json"], &encoded);
+        let (want, got): (serde_json::Value, serde_json::Value) =
+            (serde_json::from_str(text).unwrap(), serde_json::from_slice(&decoded).unwrap());
+        assert_eq!(got, want, "{spec}");
+    }
+    // vlen-array with the dtype of its rows.
+    let encoded = ok(
+        &["encode", "-c", r#"{"id":"vlen-array","dtype":"<i4"}"#, "--json", "--dtype", "<i4"],
+        b"[[1, 2], [], [-3]]",
+    );
+    let decoded = ok(&["decode", "-c", r#"{"id":"vlen-array","dtype":"<i4"}"#, "--json"], &encoded);
+    assert_eq!(serde_json::from_slice::<serde_json::Value>(&decoded).unwrap(), serde_json::json!([[1, 2], [], [-3]]));
+    // A pickle that would run code in Python is refused, naming the global.
+    let err = fails(&["decode", "-c", r#"{"id":"pickle"}"#, "--json"], b"\x80\x04cos\nsystem\n\x8c\x02id\x85R.");
+    assert!(err.contains("os") && err.contains("system"), "{err}");
+    // A vlen count of 2^31 in 8 bytes: refused before allocating.
+    let err = fails(&["decode", "-c", r#"{"id":"vlen-utf8"}"#, "--json"], &[0, 0, 0, 0x80, 1, 0, 0, 0]);
+    assert!(err.starts_with("numcodecs: error:"), "{err}");
+}
+
+#[test]
+fn max_decoded_size_applies_to_every_codec() {
+    let data = vec![7u8; 100_000];
+    for spec in [r#"{"id":"zstd","level":1}"#, r#"[{"id":"crc32"},{"id":"lz4"}]"#, r#"{"id":"blosc"}"#] {
+        let encoded = ok(&["encode", "-c", spec], &data);
+        assert_eq!(ok(&["decode", "-c", spec], &encoded), data, "{spec}");
+        let err = fails(&["decode", "-c", spec, "--max-decoded-size", "1000"], &encoded);
+        assert!(err.contains("exceeds the limit of 1000 bytes"), "{spec}: {err}");
+    }
+}
+
+#[test]
 fn json_input_goes_to_the_codec() {
-    // No object codec exists yet: a compressor refuses object arrays with a clear error.
+    // A compressor refuses object arrays with a clear error.
     let err = fails(&["encode", "-c", r#"{"id":"zlib","level":1}"#, "--json"], br#"["a", {"bytes": "AAE="}, null]"#);
     assert!(err.contains("cannot take this input"), "{err}");
     let err = fails(&["encode", "-c", r#"{"id":"zlib","level":1}"#, "--json"], b"[1, 2");
