@@ -318,3 +318,24 @@ fn random_headers_never_panic() {
         let _ = Zfpy::default().with_decoded_size_limit(1 << 24).decode_bytes(&bad);
     }
 }
+
+#[test]
+fn fixed_rates_too_low_for_the_exponent_are_refused() {
+    use numcodecs_core::{CodecExt, DataRef, NdArray};
+    // {"mode": 2, "rate": 0} made zfp write past its buffer (fuzzer find).
+    let f8 = NdArray::from_bytes(&[0u8; 8 * 20], "<f8".parse().unwrap(), vec![20]).unwrap();
+    let f4 = NdArray::from_bytes(&[0u8; 4 * 16], "<f4".parse().unwrap(), vec![4, 4]).unwrap();
+    let i4 = NdArray::from_bytes(&[0u8; 4 * 20], "<i4".parse().unwrap(), vec![20]).unwrap();
+    let codec = |rate: f64| Zfpy::from_json(&serde_json::json!({"mode": 2, "rate": rate})).unwrap();
+    for rate in [0.0, 1.0, 2.8] {
+        assert!(matches!(codec(rate).encode(DataRef::from(&f8)), Err(Error::UnsupportedInput { .. })), "{rate}");
+    }
+    // 1-D doubles: 4 * 2.875 + 0.5 rounds down to 12 bits, the minimum.
+    assert!(codec(2.875).encode(DataRef::from(&f8)).is_ok());
+    // 2-D floats: 16 values a block, 9 bits needed.
+    assert!(codec(0.5).encode(DataRef::from(&f4)).is_err());
+    let ok = codec(0.6).encode(DataRef::from(&f4)).unwrap();
+    assert_eq!(codec(0.6).decode_bytes(ok.as_bytes().unwrap()).unwrap().len(), 16);
+    // Integers have no exponent: any rate.
+    assert!(codec(0.0).encode(DataRef::from(&i4)).is_ok());
+}

@@ -145,6 +145,34 @@ fn set_mode(zfp: *mut sys::zfp_stream, mode: Mode, dims: u32) {
     }
 }
 
+/// Refuses a fixed rate that gives a float block fewer bits than its exponent takes.
+/// zfpy sets the rate with `zfp_type_none`, so zfp does not raise such a rate to the
+/// type's minimum (1 + 8 bits for f4, 1 + 11 for f8 per block of 4^dims values); the
+/// encoder still writes the exponent of every block and runs past the buffer that
+/// `zfp_stream_maximum_size` sized (a heap overflow in C, in Python's zfpy too: found by
+/// the fuzzer with `{"mode": 2, "rate": 0}`).
+fn check_rate(mode: Mode, ztype: ZfpType, dims: usize) -> Result<()> {
+    let Mode::Rate(rate) = mode else { return Ok(()) };
+    let min_bits = match ztype {
+        ZfpType::Float => 1 + 8,
+        ZfpType::Double => 1 + 11,
+        ZfpType::Int32 | ZfpType::Int64 => return Ok(()),
+    };
+    let values_per_block = f64::from(1u32 << (2 * dims.min(4)));
+    // zfp's own rounding: bits = floor(n * rate + 0.5).
+    let bits = (values_per_block * rate + 0.5).floor();
+    if bits < f64::from(min_bits) {
+        return Err(Error::unsupported_input(
+            ID,
+            format_args!(
+                "rate {rate} gives {bits} bits per block of {values_per_block} values, fewer than the {min_bits} \
+                 bits zfp writes for each block's exponent (zfp would write past its buffer)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Compresses `values` (native-order values of `ztype`, aligned for it, C order with
 /// numpy shape `shape`) with zfp's full header, as zfpy's `compress_numpy` does.
 pub(crate) fn compress(values: &[u8], ztype: ZfpType, shape: &[usize], mode: Mode) -> Result<AlignedBuf> {
@@ -152,6 +180,7 @@ pub(crate) fn compress(values: &[u8], ztype: ZfpType, shape: &[usize], mode: Mod
     if values.len() != count * ztype.size() || values.as_ptr().align_offset(ztype.size()) != 0 {
         return Err(Error::library(ID, "input buffer does not match its shape or is misaligned"));
     }
+    check_rate(mode, ztype, shape.len())?;
     // zfp's x is numpy's last axis.
     let dims: Vec<usize> = shape.iter().rev().copied().collect();
     // 1 to 4: field_nd refuses anything else.
