@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use numcodecs::{Data, DataRef, NdArray};
-use numcodecs_benches::{configure, DataKind, CASES, PIPELINES, SIZES};
+use numcodecs_benches::{configure, CASES, PIPELINES, SIZES};
 
 /// The system allocator, counting allocation calls and bytes requested.
 struct Counting;
