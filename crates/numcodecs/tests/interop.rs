@@ -388,8 +388,8 @@ fn report(
     }
     let _ = writeln!(
         md,
-        "\n`pipeline` cases chain filters and a compressor (checksums, base64 and compressors), as zarr v2 \
-         applies them, through `numcodecs::Pipeline` on our side.\n\nZarr v2: `crates/numcodecs-cli/tests/zarr.rs` decodes every chunk of arrays written by python \
+        "\n`pipeline` cases chain filters (checksums, base64, numeric filters, object codecs) and a \
+         compressor, as zarr v2 applies them, through `numcodecs::Pipeline` on our side.\n\nZarr v2: `crates/numcodecs-cli/tests/zarr.rs` decodes every chunk of arrays written by python \
          zarr (`xtask/python/zarr_arrays.py`: zlib, gzip, zstd, blosc, lz4, bz2, lzma, no compressor; \
          crc32, crc32c, adler32 and fletcher32 as filters; C and F order; edge chunks; missing chunks with \
          a fill value) through `Pipeline::from_zarray` and `numcodecs decode --zarray`, and re-encodes \
