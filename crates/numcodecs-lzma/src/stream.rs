@@ -445,7 +445,21 @@ pub(crate) fn decode(
     let mut first = true;
     loop {
         let start = written;
-        match decode_one(codec, how, &input[pos..], sink, &mut written, memlimit)? {
+        let one = match decode_one(codec, how, &input[pos..], sink, &mut written, memlimit) {
+            // A later stream overflows `decode_into`'s buffer: Python drops a later
+            // stream that turns out bad, so decode it again into a scratch buffer to
+            // know which (else decode_into disagreed with decode: a fuzzer find).
+            Err(overflow @ Error::OutputSizeMismatch { .. }) if !first => {
+                let mut probe = Sink::Grow { buf: AlignedBuf::new(), limit };
+                match decode_one(codec, how, &input[pos..], &mut probe, &mut 0, memlimit)? {
+                    One::Bad(_) => return Ok(start),
+                    One::End { .. } => return Err(overflow),
+                    One::Truncated => return Err(Error::corrupt(codec, message(lz::LZMA_BUF_ERROR))),
+                }
+            }
+            other => other?,
+        };
+        match one {
             One::End { read: 0 } => return Err(Error::corrupt(codec, "a stream that reads no input")),
             One::End { read } => pos += read,
             One::Bad(rc) if first => return Err(Error::corrupt(codec, message(rc))),

@@ -261,3 +261,19 @@ fn lying_xz_index(xz: &[u8], size: u64) -> Vec<u8> {
     out.extend_from_slice(b"YZ");
     out
 }
+
+#[test]
+fn decode_into_agrees_with_decode_on_a_bad_later_stream() {
+    // A raw stream, then bytes that decode to one byte before liblzma finds them bad:
+    // Python (and `decode`) drop them; `decode_into` must agree (a fuzzer input, whose
+    // first byte picked the raw delta + LZMA2 configuration).
+    let found = &include_bytes!("../tests/data/fuzz-bad-later-stream.bin")[1..];
+    let raw = lzma(
+        json!({"id": "lzma", "format": 3, "check": -1, "preset": null, "filters": [{"id": 3, "dist": 4}, {"id": 33, "preset": 1}]}),
+    );
+    let decoded = raw.decode_bytes(found).unwrap();
+    let mut out = vec![0u8; decoded.as_bytes().len()];
+    raw.decode_bytes_into(found, &mut out).unwrap();
+    assert_eq!(out, decoded.as_bytes());
+    assert!(raw.decode_bytes_into(found, &mut vec![0u8; out.len() + 1]).is_err());
+}

@@ -339,3 +339,12 @@ fn fixed_rates_too_low_for_the_exponent_are_refused() {
     // Integers have no exponent: any rate.
     assert!(codec(0.0).encode(DataRef::from(&i4)).is_ok());
 }
+
+#[test]
+fn a_header_with_fewer_bits_than_the_exponent_is_corrupt() {
+    // zfp's decoder computed the block budget `maxbits - ebits` unsigned and read past
+    // its buffer (a fuzzer input; its first byte picked the configuration).
+    let found = &include_bytes!("../tests/data/fuzz/maxbits-below-exponent.bin")[1..];
+    let codec = Zfpy::from_json(&json!({})).unwrap();
+    assert!(matches!(codec.decode_bytes(found), Err(Error::Corrupt { .. })));
+}

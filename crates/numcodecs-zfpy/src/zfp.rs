@@ -276,6 +276,22 @@ fn read_header(input: &[u8]) -> Result<(Header, Params)> {
         sys::zfp_stream_params(stream.zfp, &mut minbits, &mut maxbits, &mut maxprec, &mut minexp);
         (sys::zfp_field_blocks(field.0), sys::zfp_stream_maximum_size(stream.zfp, field.0))
     };
+    // A float block's exponent takes 1 + 8 (f4) or 1 + 11 (f8) bits whatever the
+    // budget: with `maxbits` below that, zfp's decoder computes the budget left for
+    // the block as `maxbits - ebits` in unsigned arithmetic, which wraps, and reads on
+    // past any buffer (a heap over-read found by the fuzzer). zfp never writes such a
+    // stream without overflowing its own buffer (see `check_rate`), so it is corrupt.
+    let ebits = match ztype {
+        ZfpType::Float => 1 + 8,
+        ZfpType::Double => 1 + 11,
+        ZfpType::Int32 | ZfpType::Int64 => 0,
+    };
+    if maxbits < ebits {
+        return Err(Error::corrupt(
+            ID,
+            format_args!("the header's {maxbits} bits per block are fewer than a block's exponent takes ({ebits})"),
+        ));
+    }
     Ok((Header { ztype, shape, nbytes }, Params { header_bits, minbits, blocks, maximum_size }))
 }
 
