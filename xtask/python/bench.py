@@ -85,6 +85,12 @@ def main():
     filters = [args[i + 1] for i, a in enumerate(args) if a == "--filter" and i + 1 < len(args)]
     manifest_path, out_path = [a for i, a in enumerate(args) if not a.startswith("--") and (i == 0 or args[i - 1] != "--filter")][:2]
     numcodecs.blosc.use_threads = False
+    # The interop case modules register what numcodecs 0.15.2 lacks (ports of the older
+    # `json` and `msgpack` codecs) and allow its pickle decoding, as the interop suite does.
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import interop
+
+    interop.case_modules()
     with open(manifest_path) as f:
         manifest = json.load(f)
     data_dir = os.path.dirname(os.path.abspath(manifest_path))
@@ -103,9 +109,15 @@ def main():
         if item["file"] not in arrays:
             arrays[item["file"]] = load(os.path.join(data_dir, item["file"]))
         array = arrays[item["file"]]
-        codec = numcodecs.get_codec(dict(case["config"]))
-        encoded = codec.encode(array)
-        if case.get("exact", True) and not same_data(array, codec.decode(encoded)):
+        try:
+            codec = numcodecs.get_codec(dict(case["config"]))
+            encoded = codec.encode(array)
+            decoded = codec.decode(encoded)
+        except Exception as e:  # noqa: BLE001 - reported, and the report shows no Python figure
+            print(f"[{n}/{len(jobs)}] python {bench_id}: numcodecs fails: {type(e).__name__}: {e}",
+                  file=sys.stderr, flush=True)
+            continue
+        if case.get("exact", True) and not same_data(array, decoded):
             raise SystemExit(f"{bench_id}: numcodecs does not round-trip")
         if op == "encode":
             ns = per_call_ns(lambda: codec.encode(array), quick)
