@@ -6,6 +6,7 @@ mod codec;
 mod dtype;
 mod error;
 pub mod npy;
+pub mod pynum;
 pub mod registry;
 mod sink;
 #[cfg(feature = "testing")]

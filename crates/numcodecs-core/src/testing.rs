@@ -5,6 +5,8 @@
 
 use crate::{ArrayViewMut, Codec, Data, DataRef, Error, NdArray, StaticCodec};
 
+pub mod forms;
+
 /// A small deterministic generator (xorshift64*), so tests need no `rand` dependency.
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
@@ -221,4 +223,71 @@ pub fn assert_known_answer_fixture(
         assert_eq!(codec.get_config(), case["config"], "get_config() gives back Python's configuration");
     }
     cases.len()
+}
+
+/// An array of a typed fixture check: `{"<key>": "<hex>", "<key>_dtype", "<key>_shape"}`.
+fn fixture_array(check: &serde_json::Value, key: &str) -> NdArray {
+    let dtype: crate::DType = check[format!("{key}_dtype")].as_str().expect("a dtype").parse().expect("a valid dtype");
+    let shape: Vec<usize> = serde_json::from_value(check[format!("{key}_shape")].clone()).expect("a shape");
+    NdArray::from_bytes(&hex(check[key].as_str().expect("hex bytes")), dtype, shape).expect("bytes match the shape")
+}
+
+/// Where `ours` first differs from `theirs`, with the input element there.
+fn first_difference(name: &str, input: &NdArray, ours: &NdArray, theirs: &NdArray) -> String {
+    let n = theirs.dtype().itemsize().max(1);
+    let i = ours.as_bytes().iter().zip(theirs.as_bytes()).position(|(a, b)| a != b).unwrap_or(0) / n;
+    let m = input.dtype().itemsize().max(1);
+    format!(
+        "{name}: differs at element {i} of {}: input {:02x?}, ours {:02x?}, numcodecs {:02x?}",
+        theirs.len(),
+        input.as_bytes().get(i * m..(i + 1) * m),
+        ours.as_bytes().get(i * n..(i + 1) * n),
+        theirs.as_bytes().get(i * n..(i + 1) * n)
+    )
+}
+
+/// Checks a filter's fixture of typed arrays written by Python numcodecs:
+/// `{"cases": [{"config": {...}, "checks": [{"op": "encode" | "decode", "input",
+/// "input_dtype", "input_shape", "output", "output_dtype", "output_shape"} or
+/// {..., "error": "..."}]}]}` (hex bytes). Every output must match numcodecs' in bytes,
+/// dtype and shape; where numcodecs raised, we must refuse too; every decode also goes
+/// into an unaligned buffer through `decode_into`; `get_config()` must give back the
+/// configuration. Returns the number of cases and of checks.
+pub fn assert_typed_fixture(
+    build: impl Fn(&serde_json::Value) -> crate::Result<Box<dyn Codec>>,
+    fixture: &str,
+) -> (usize, usize) {
+    let data: serde_json::Value = serde_json::from_str(fixture).expect("fixture is JSON");
+    let cases = data["cases"].as_array().expect("fixture has a \"cases\" list");
+    let mut checks = 0;
+    for case in cases {
+        let config = case["config"].to_string();
+        let codec = build(&case["config"]).unwrap_or_else(|e| panic!("{config}: {e}"));
+        assert_eq!(codec.get_config(), case["config"], "{config}");
+        for check in case["checks"].as_array().expect("a \"checks\" list") {
+            checks += 1;
+            let op = check["op"].as_str().expect("an op");
+            let name = format!("{config} {op}");
+            let input = fixture_array(check, "input");
+            let run = |data: DataRef<'_>| if op == "encode" { codec.encode(data) } else { codec.decode(data) };
+            if let Some(error) = check.get("error") {
+                assert!(run(DataRef::from(&input)).is_err(), "{name}: numcodecs raised {error}, we did not");
+                continue;
+            }
+            let want = fixture_array(check, "output");
+            let ours =
+                run(DataRef::from(&input)).unwrap_or_else(|e| panic!("{name}: {e}")).into_array().expect("numeric");
+            assert_eq!((ours.dtype(), ours.shape()), (want.dtype(), want.shape()), "{name}");
+            assert!(ours.as_bytes() == want.as_bytes(), "{}", first_difference(&name, &input, &ours, &want));
+            if op == "decode" {
+                let mut out = vec![0u8; want.as_bytes().len() + 1];
+                let mut view = ArrayViewMut::new(&mut out[1..], want.dtype(), want.shape().to_vec()).expect("a view");
+                codec
+                    .decode_into(DataRef::from(&input), &mut view)
+                    .unwrap_or_else(|e| panic!("{name}: decode_into: {e}"));
+                assert!(&out[1..] == want.as_bytes(), "{name}: decode_into differs");
+            }
+        }
+    }
+    (cases.len(), checks)
 }

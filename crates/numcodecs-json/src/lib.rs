@@ -1,7 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
-mod cast;
 mod parse;
 mod write;
 
@@ -11,7 +10,7 @@ use numcodecs_core::{
 };
 use serde::{Deserialize, Serialize};
 
-use cast::Num;
+use numcodecs_core::pynum::{self as cast, Num};
 use parse::Value;
 use write::Layout;
 

@@ -1,7 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
-mod cast;
 mod pack;
 
 use numcodecs_core::{
@@ -10,7 +9,7 @@ use numcodecs_core::{
 };
 use serde::{Deserialize, Serialize};
 
-use cast::Num;
+use numcodecs_core::pynum::{self as cast, Num};
 use pack::{Packer, Value};
 
 pub(crate) const MSGPACK_ID: &str = "msgpack2";

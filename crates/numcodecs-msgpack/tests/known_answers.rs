@@ -5,8 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod forms;
-
+use numcodecs_core::testing::forms;
 use numcodecs_core::{Codec, Error, StaticCodec};
 use numcodecs_msgpack::MsgPack;
 

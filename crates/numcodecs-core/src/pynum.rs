@@ -1,17 +1,23 @@
-//! numpy's conversion of Python numbers and numeric arrays to a numeric dtype, as
-//! `np.ascontiguousarray(item, dtype)` does for vlen-array items.
+//! Python numbers in numpy arrays: reading one element of a numeric dtype as a Python
+//! number ([`read_num`]) and storing a Python number into one ([`write_num`]) with
+//! numpy's conversion rules (range checks where numpy raises, float32 and float16
+//! rounding to nearest even). The object codecs (vlen-array, json2, msgpack2) convert
+//! between object items and numeric arrays with it.
 
 // Every narrowing cast here is range-checked first (integers) or is the intended
 // rounding (float32, float16).
 #![allow(clippy::cast_possible_truncation)]
 
-use numcodecs_core::{ByteOrder, DType, DTypeKind, Error, Result};
+use crate::{ByteOrder, DType, DTypeKind, Error, Result};
 
 /// A Python number.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub(crate) enum Num {
+pub enum Num {
+    /// `bool` (numpy `|b1`).
     Bool(bool),
+    /// `int`, wide enough for every `u8`/`i8` value.
     Int(i128),
+    /// `float`.
     Float(f64),
 }
 
@@ -62,7 +68,7 @@ fn f64_to_f16(x: f64) -> u16 {
 
 /// Element `i` of a numeric array as a Python number (`None` for dtypes that are not
 /// booleans, integers or real floats).
-pub(crate) fn read_num(dtype: DType, bytes: &[u8]) -> Option<Num> {
+pub fn read_num(dtype: DType, bytes: &[u8]) -> Option<Num> {
     let o = dtype.byte_order();
     let n = |b: &[u8]| -> [u8; 8] {
         let mut a = [0u8; 8];
@@ -94,7 +100,11 @@ fn put<const N: usize>(out: &mut [u8], le: [u8; N], order: ByteOrder) {
 /// Writes `n` into `out` (one item of `dtype`) as numpy converts a Python number:
 /// floats truncate towards zero into integers, integers out of range are refused
 /// (numpy's `OverflowError`), as are non-finite floats into integers.
-pub(crate) fn write_num(codec: &str, dtype: DType, n: Num, out: &mut [u8]) -> Result<()> {
+///
+/// # Errors
+/// [`Error::UnsupportedInput`] naming `codec` for a value numpy refuses to convert;
+/// [`Error::UnsupportedDType`] for a dtype that holds no numbers.
+pub fn write_num(codec: &str, dtype: DType, n: Num, out: &mut [u8]) -> Result<()> {
     let o = dtype.byte_order();
     let overflow = || Error::unsupported_input(codec, format_args!("{n:?} is out of bounds for {dtype}"));
     match dtype.kind() {

@@ -1,20 +1,21 @@
-//! The fixtures' JSON form of numpy arrays and Python objects (written by
-//! crates/numcodecs-json/tests/data/generate.py), as [`Data`].
+//! The JSON form in which the object codecs' Python fixtures hold numpy arrays and
+//! Python objects (written by crates/numcodecs-json/tests/data/generate.py for vlen,
+//! json and msgpack), read as [`Data`].
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::cast_possible_truncation)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::cast_possible_truncation)]
 
-use numcodecs_core::testing::hex;
-use numcodecs_core::{Data, DataRef, NdArray, Object, ObjectArray};
+use crate::testing::hex;
+use crate::{Data, DataRef, NdArray, Object, ObjectArray};
 use serde_json::Value;
 
 /// A numeric array from `{"dtype", "shape", "hex"}`.
-pub(crate) fn num(v: &Value) -> NdArray {
+pub fn num(v: &Value) -> NdArray {
     let shape = v["shape"].as_array().unwrap().iter().map(|d| d.as_u64().unwrap() as usize).collect();
     NdArray::from_bytes(&hex(v["hex"].as_str().unwrap()), v["dtype"].as_str().unwrap().parse().unwrap(), shape).unwrap()
 }
 
 /// One Python object.
-pub(crate) fn item(v: &Value) -> Object {
+pub fn item(v: &Value) -> Object {
     match v {
         Value::Null => Object::None,
         Value::Bool(b) => Object::Bool(*b),
@@ -42,7 +43,7 @@ pub(crate) fn item(v: &Value) -> Object {
 }
 
 /// An array (numeric or object) from its form.
-pub(crate) fn data(v: &Value) -> Data {
+pub fn data(v: &Value) -> Data {
     if let Some(items) = v.get("object") {
         let shape = v["shape"].as_array().unwrap().iter().map(|d| d.as_u64().unwrap() as usize).collect();
         Data::Object(ObjectArray::new(items.as_array().unwrap().iter().map(item).collect(), shape).unwrap())
@@ -52,7 +53,7 @@ pub(crate) fn data(v: &Value) -> Data {
 }
 
 /// Objects compared with NaN equal to NaN.
-pub(crate) fn same_item(a: &Object, b: &Object) -> bool {
+pub fn same_item(a: &Object, b: &Object) -> bool {
     match (a, b) {
         (Object::Float(x), Object::Float(y)) => x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
         (Object::List(x), Object::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_item(a, b)),
@@ -61,7 +62,7 @@ pub(crate) fn same_item(a: &Object, b: &Object) -> bool {
 }
 
 /// Arrays compared with NaN equal to NaN.
-pub(crate) fn same(a: &Data, b: &Data) -> bool {
+pub fn same(a: &Data, b: &Data) -> bool {
     match (a, b) {
         (Data::Object(x), Data::Object(y)) => {
             x.shape() == y.shape() && x.items().iter().zip(y.items()).all(|(a, b)| same_item(a, b))
@@ -73,7 +74,7 @@ pub(crate) fn same(a: &Data, b: &Data) -> bool {
 
 /// Every fixture case: (config, name, input, encoded, decoded); `decoded` is the
 /// input when the fixture gives none.
-pub(crate) fn cases(doc: &str) -> Vec<(Value, String, Data, Vec<u8>, Data)> {
+pub fn cases(doc: &str) -> Vec<(Value, String, Data, Vec<u8>, Data)> {
     let v: Value = serde_json::from_str(doc).unwrap();
     v["cases"]
         .as_array()
@@ -92,7 +93,7 @@ pub(crate) fn cases(doc: &str) -> Vec<(Value, String, Data, Vec<u8>, Data)> {
 }
 
 /// Every input numcodecs refuses to decode: (config, name, encoded).
-pub(crate) fn rejects(doc: &str) -> Vec<(Value, String, Vec<u8>)> {
+pub fn rejects(doc: &str) -> Vec<(Value, String, Vec<u8>)> {
     let v: Value = serde_json::from_str(doc).unwrap();
     v["rejects"]
         .as_array()
@@ -103,6 +104,6 @@ pub(crate) fn rejects(doc: &str) -> Vec<(Value, String, Vec<u8>)> {
 }
 
 /// `DataRef` of encoded bytes.
-pub(crate) fn bytes(b: &[u8]) -> DataRef<'_> {
+pub fn bytes(b: &[u8]) -> DataRef<'_> {
     DataRef::from(b)
 }
