@@ -28,9 +28,11 @@ fn every_registered_codec_builds_from_its_own_config_and_round_trips() {
         let again = get_codec(&config).unwrap();
         assert_eq!(again.get_config(), config, "{id}: get_config is stable");
         // Byte codecs round-trip every sample array (the others: tests/properties.rs).
-        if CATALOGUE
-            .iter()
-            .any(|e| e.config.contains(&format!("\"id\": \"{id}\"")) && matches!(e.input, Input::AnyNumeric))
+        // Not pickle: numpy loads a big-endian datetime64 in native order (as Python does).
+        if id != "pickle"
+            && CATALOGUE
+                .iter()
+                .any(|e| e.config.contains(&format!("\"id\": \"{id}\"")) && matches!(e.input, Input::AnyNumeric))
         {
             testing::assert_bytes_round_trip(again.as_ref());
         }
