@@ -8,15 +8,9 @@
 #![allow(clippy::unwrap_used, clippy::panic)]
 
 use numcodecs_bitround::BitRound;
-use numcodecs_core::testing::hex;
+use numcodecs_core::testing::forms::num;
 use numcodecs_core::{Codec, DataRef, Error, NdArray, StaticCodec};
 use serde_json::Value;
-
-fn array(v: &Value) -> NdArray {
-    let dtype = v["dtype"].as_str().unwrap().parse().unwrap();
-    let shape = v["shape"].as_array().unwrap().iter().map(|d| usize::try_from(d.as_u64().unwrap()).unwrap()).collect();
-    NdArray::from_bytes(&hex(v["hex"].as_str().unwrap()), dtype, shape).unwrap()
-}
 
 fn same(got: &NdArray, want: &NdArray, what: &str) {
     assert_eq!(got.dtype(), want.dtype(), "{what}: dtype");
@@ -31,7 +25,7 @@ fn numcodecs_0_15_2_known_answers() {
     for case in data["cases"].as_array().unwrap() {
         let codec = BitRound::from_json(&case["config"]).unwrap();
         assert_eq!(codec.get_config(), case["config"]);
-        let input = array(&case["input"]);
+        let input = num(&case["input"]);
         let what = format!("{} {} {:?}", case["config"], input.dtype(), input.shape());
         let result = codec.encode(DataRef::from(&input));
         if case.get("error").is_some() {
@@ -40,9 +34,9 @@ fn numcodecs_0_15_2_known_answers() {
             continue;
         }
         let ours = result.unwrap().into_array().unwrap();
-        let theirs = array(&case["encoded"]);
+        let theirs = num(&case["encoded"]);
         same(&ours, &theirs, &format!("{what}: encode"));
-        let want = array(&case["decoded"]);
+        let want = num(&case["decoded"]);
         let decoded = codec.decode(DataRef::from(&theirs)).unwrap().into_array().unwrap();
         same(&decoded, &want, &format!("{what}: decode"));
         let mut out = NdArray::zeros(want.dtype(), want.shape().to_vec()).unwrap();
@@ -53,12 +47,12 @@ fn numcodecs_0_15_2_known_answers() {
     assert_eq!((encoded, refused), (96, 14));
     let codec = BitRound::new(5).unwrap();
     for d in data["decodes"].as_array().unwrap() {
-        let input = array(&d["input"]);
+        let input = num(&d["input"]);
         let result = codec.decode(DataRef::from(&input));
         if d.get("error").is_some() {
             assert!(matches!(result, Err(Error::UnsupportedDType { .. })), "{}: {result:?}", input.dtype());
         } else {
-            same(&result.unwrap().into_array().unwrap(), &array(&d["decoded"]), &input.dtype().to_string());
+            same(&result.unwrap().into_array().unwrap(), &num(&d["decoded"]), &input.dtype().to_string());
         }
     }
 }

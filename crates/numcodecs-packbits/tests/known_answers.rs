@@ -6,16 +6,10 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use numcodecs_core::testing::hex;
+use numcodecs_core::testing::forms::num;
 use numcodecs_core::{Codec, DataRef, Error, NdArray, StaticCodec};
 use numcodecs_packbits::PackBits;
 use serde_json::Value;
-
-fn array(v: &Value) -> NdArray {
-    let dtype = v["dtype"].as_str().unwrap().parse().unwrap();
-    let shape = v["shape"].as_array().unwrap().iter().map(|d| usize::try_from(d.as_u64().unwrap()).unwrap()).collect();
-    NdArray::from_bytes(&hex(v["hex"].as_str().unwrap()), dtype, shape).unwrap()
-}
 
 fn same(got: &NdArray, want: &NdArray, what: &str) {
     assert_eq!(got.dtype(), want.dtype(), "{what}: dtype");
@@ -30,11 +24,11 @@ fn numcodecs_0_15_2_known_answers() {
     assert_eq!(codec.get_config(), data["config"]);
     let cases = data["cases"].as_array().unwrap();
     for case in cases {
-        let input = array(&case["input"]);
+        let input = num(&case["input"]);
         let what = format!("{} {:?}", input.dtype(), input.shape());
-        let theirs = array(&case["encoded"]);
+        let theirs = num(&case["encoded"]);
         same(&codec.encode(DataRef::from(&input)).unwrap().into_array().unwrap(), &theirs, &what);
-        let want = array(&case["decoded"]);
+        let want = num(&case["decoded"]);
         same(&codec.decode(DataRef::from(&theirs)).unwrap().into_array().unwrap(), &want, &what);
         let mut out = NdArray::zeros(want.dtype(), want.shape().to_vec()).unwrap();
         codec.decode_into(DataRef::from(&theirs), &mut out.view_mut()).unwrap();
@@ -42,11 +36,11 @@ fn numcodecs_0_15_2_known_answers() {
     }
     assert_eq!(cases.len(), 22);
     for d in data["decodes"].as_array().unwrap() {
-        let enc = array(&d["encoded"]);
-        same(&codec.decode(DataRef::from(&enc)).unwrap().into_array().unwrap(), &array(&d["decoded"]), "decodes");
+        let enc = num(&d["encoded"]);
+        same(&codec.decode(DataRef::from(&enc)).unwrap().into_array().unwrap(), &num(&d["decoded"]), "decodes");
     }
     for (name, c) in data["corrupt"].as_object().unwrap() {
-        let enc = array(&c["encoded"]);
+        let enc = num(&c["encoded"]);
         let r = codec.decode(DataRef::from(&enc));
         assert!(matches!(r, Err(Error::Corrupt { .. })), "{name}: {r:?}");
         let mut out = [0u8; 0];

@@ -6,16 +6,10 @@
 
 #![allow(clippy::unwrap_used, clippy::panic)]
 
-use numcodecs_core::testing::hex;
+use numcodecs_core::testing::forms::num;
 use numcodecs_core::{Codec, DataRef, Error, NdArray, StaticCodec};
 use numcodecs_shuffle::Shuffle;
 use serde_json::Value;
-
-fn array(v: &Value) -> NdArray {
-    let dtype = v["dtype"].as_str().unwrap().parse().unwrap();
-    let shape = v["shape"].as_array().unwrap().iter().map(|d| usize::try_from(d.as_u64().unwrap()).unwrap()).collect();
-    NdArray::from_bytes(&hex(v["hex"].as_str().unwrap()), dtype, shape).unwrap()
-}
 
 fn same(got: &NdArray, want: &NdArray, what: &str) {
     assert_eq!(got.dtype(), want.dtype(), "{what}: dtype");
@@ -31,7 +25,7 @@ fn numcodecs_0_15_2_known_answers() {
     for case in data["cases"].as_array().unwrap() {
         let codec = Shuffle::from_json(&case["config"]).unwrap();
         assert_eq!(codec.get_config(), case["config"]);
-        let input = array(&case["input"]);
+        let input = num(&case["input"]);
         let what = format!("{} {} {:?}", case["config"], input.dtype(), input.shape());
         let result = codec.encode(DataRef::from(&input));
         if case.get("error").is_some() {
@@ -39,9 +33,9 @@ fn numcodecs_0_15_2_known_answers() {
             refused += 1;
             continue;
         }
-        let theirs = array(&case["encoded"]);
+        let theirs = num(&case["encoded"]);
         same(&result.unwrap().into_array().unwrap(), &theirs, &format!("{what}: encode"));
-        let want = array(&case["decoded"]);
+        let want = num(&case["decoded"]);
         same(&codec.decode(DataRef::from(&theirs)).unwrap().into_array().unwrap(), &want, &format!("{what}: decode"));
         // decode_into writes into a buffer of the input's own dtype and shape.
         let mut out = NdArray::zeros(input.dtype(), input.shape().to_vec()).unwrap();
