@@ -14,7 +14,7 @@ pub struct AlignedBuf {
     len: usize,
 }
 
-fn words_for(len: usize) -> usize {
+pub(crate) fn words_for(len: usize) -> usize {
     len.div_ceil(8)
 }
 
@@ -39,9 +39,13 @@ impl AlignedBuf {
     /// # Errors
     /// [`Error::Allocation`] if the memory cannot be had.
     pub fn from_slice(bytes: &[u8]) -> Result<Self> {
-        let mut buf = Self::zeroed(bytes.len())?;
-        buf.as_mut_slice().copy_from_slice(bytes);
-        Ok(buf)
+        Self::from_values(bytes.len(), bytes.iter().copied())
+    }
+
+    /// Wraps `words` holding `len` bytes; the bytes of `words` past `len` must be zero.
+    pub(crate) fn from_words(words: Vec<u64>, len: usize) -> Self {
+        debug_assert_eq!(words.len(), words_for(len));
+        AlignedBuf { words, len }
     }
 
     /// Number of bytes held.
@@ -264,7 +268,7 @@ impl NdArray {
     }
 }
 
-fn type_size_error<T>(dtype: DType) -> Error {
+pub(crate) fn type_size_error<T>(dtype: DType) -> Error {
     Error::UnsupportedDType {
         codec: String::new(),
         dtype,

@@ -1,0 +1,198 @@
+//! Building blocks for fast element kernels, the only `unsafe` code in this crate.
+//!
+//! Two things made the numeric filters slower than numpy, both measured with
+//! `cargo xtask bench` and `perf` (see `docs/architecture.md`, "Kernels"):
+//!
+//! - Zero-filling an output buffer and then overwriting it: up to a quarter of an
+//!   allocating encode. [`AlignedBuf::from_values`] and [`NdArray::from_values`] write
+//!   each value once into fresh memory.
+//! - Code built for the baseline x86-64 (SSE2) while numpy picks AVX2/AVX-512 loops at
+//!   run time. [`with_best_cpu`] runs a closure in a copy compiled for AVX2 + FMA when
+//!   the CPU has them, so the same safe, portable kernel gets wide vectors.
+
+#![allow(unsafe_code)]
+
+use std::mem::MaybeUninit;
+
+use crate::array::words_for;
+use crate::{AlignedBuf, DType, Error, NdArray, Result};
+
+/// Runs `f`, compiled for AVX2, FMA, BMI1/2, LZCNT and POPCNT (x86-64-v3) if the CPU
+/// has them, else as built. Returns what `f` returns.
+///
+/// Put a kernel's loop in `f` and mark the functions it calls `#[inline(always)]` (or
+/// `#[inline]` for small ones): code inlined into the dispatched copy is compiled for
+/// the wider vectors; code behind a call that is not inlined runs as built. The result
+/// must not depend on which copy ran: use it for operations whose results are exactly
+/// defined (integer arithmetic, IEEE-754 `+ - * /`, conversions), never for
+/// `mul_add`-style fused operations that the compiler would not otherwise emit.
+///
+/// ```
+/// let src = [1.5f64, -2.25, 3.0];
+/// let doubled: Vec<f64> = numcodecs_core::kernel::with_best_cpu(|| src.iter().map(|x| x * 2.0).collect());
+/// assert_eq!(doubled, [3.0, -4.5, 6.0]);
+/// ```
+#[inline]
+pub fn with_best_cpu<R>(f: impl FnOnce() -> R) -> R {
+    #[cfg(target_arch = "x86_64")]
+    {
+        #[target_feature(enable = "avx2,fma,bmi1,bmi2,lzcnt,popcnt")]
+        fn v3<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        if has_v3() {
+            // SAFETY: `v3` only requires the CPU features that `has_v3` has just checked
+            // are present; it calls `f` and nothing else.
+            return unsafe { v3(f) };
+        }
+    }
+    f()
+}
+
+#[cfg(target_arch = "x86_64")]
+fn has_v3() -> bool {
+    use std::sync::OnceLock;
+    static HAS: OnceLock<bool> = OnceLock::new();
+    *HAS.get_or_init(|| {
+        std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("fma")
+            && std::arch::is_x86_feature_detected!("bmi1")
+            && std::arch::is_x86_feature_detected!("bmi2")
+            && std::arch::is_x86_feature_detected!("lzcnt")
+            && std::arch::is_x86_feature_detected!("popcnt")
+    })
+}
+
+impl AlignedBuf {
+    /// A buffer of `n` values of `T` taken from `values`, each written once in place
+    /// (no zero-fill first). If `values` ends early, the values it did not give are
+    /// zero; values past the `n`-th are not taken.
+    ///
+    /// `T` must be a plain numeric type of at most 8-byte alignment (checked at compile
+    /// time).
+    ///
+    /// # Errors
+    /// [`Error::Allocation`] if the memory cannot be had or the size overflows.
+    ///
+    /// ```
+    /// use numcodecs_core::AlignedBuf;
+    /// let buf = AlignedBuf::from_values(3, [1u16, 2, 3].iter().map(|x| x * 10))?;
+    /// assert_eq!(buf.as_slice(), &[10, 0, 20, 0, 30, 0]);
+    /// # Ok::<(), numcodecs_core::Error>(())
+    /// ```
+    #[inline]
+    pub fn from_values<T: bytemuck::Pod>(n: usize, values: impl IntoIterator<Item = T>) -> Result<Self> {
+        const { assert!(std::mem::align_of::<T>() <= std::mem::align_of::<u64>()) };
+        let size = std::mem::size_of::<T>();
+        let len = n.checked_mul(size).ok_or(Error::Allocation { size: usize::MAX })?;
+        let nwords = words_for(len);
+        let mut words: Vec<u64> = Vec::new();
+        words.try_reserve_exact(nwords).map_err(|_| Error::Allocation { size: len })?;
+        let spare = &mut words.spare_capacity_mut()[..nwords];
+        // The last word's bytes past `len` must be zero (AlignedBuf's invariant).
+        if let Some(last) = spare.last_mut() {
+            last.write(0);
+        }
+        // SAFETY: `spare` is `nwords * 8 >= n * size` bytes of allocated memory, aligned
+        // for u64 and so for `T` (align_of::<T>() <= 8, checked above). Both element
+        // types are `MaybeUninit`, so any bytes are valid for them, and the new slice
+        // borrows `spare` exclusively for its lifetime.
+        let typed: &mut [MaybeUninit<T>] = unsafe { std::slice::from_raw_parts_mut(spare.as_mut_ptr().cast(), n) };
+        let mut written = 0;
+        for (slot, v) in typed.iter_mut().zip(values) {
+            slot.write(v);
+            written += 1;
+        }
+        for slot in &mut typed[written..] {
+            slot.write(T::zeroed());
+        }
+        // SAFETY: bytes `0..n * size` were written by the two loops above (every slot of
+        // `typed`), and bytes `n * size..nwords * 8` lie in the last word, which was set
+        // to zero before them, so all `nwords` words are initialised.
+        unsafe { words.set_len(nwords) };
+        Ok(AlignedBuf::from_words(words, len))
+    }
+}
+
+impl NdArray {
+    /// An array of `dtype` and `shape` whose elements are the values of `values` in
+    /// memory order, each written once in place (no zero-fill first); see
+    /// [`AlignedBuf::from_values`]. `T` must have the dtype's item size.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedDType`] if `T`'s size is not the item size,
+    /// [`Error::ShapeMismatch`] if the size overflows, [`Error::Allocation`].
+    ///
+    /// ```
+    /// use numcodecs_core::NdArray;
+    /// let src = [1.0f64, 2.5, -3.0];
+    /// let a = NdArray::from_values("<f4".parse()?, vec![3], src.iter().map(|&x| x as f32))?;
+    /// assert_eq!(a.as_slice::<f32>()?, &[1.0, 2.5, -3.0]);
+    /// # Ok::<(), numcodecs_core::Error>(())
+    /// ```
+    #[inline]
+    pub fn from_values<T: bytemuck::Pod>(
+        dtype: DType,
+        shape: Vec<usize>,
+        values: impl IntoIterator<Item = T>,
+    ) -> Result<Self> {
+        if std::mem::size_of::<T>() != dtype.itemsize() || dtype.is_object() {
+            return Err(crate::array::type_size_error::<T>(dtype));
+        }
+        let n = shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d)).ok_or_else(|| Error::ShapeMismatch {
+            shape: shape.clone(),
+            dtype,
+            expected: usize::MAX,
+            actual: 0,
+        })?;
+        NdArray::new(AlignedBuf::from_values(n, values)?, dtype, shape)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_iterators_leave_zeroes_and_long_ones_are_cut() {
+        let buf = AlignedBuf::from_values(5, [7u8, 8]).unwrap();
+        assert_eq!(buf.as_slice(), &[7, 8, 0, 0, 0]);
+        let buf = AlignedBuf::from_values(2, 1u32..).unwrap();
+        assert_eq!(buf.as_slice(), &[1, 0, 0, 0, 2, 0, 0, 0]);
+        assert_eq!(buf.len(), 8);
+    }
+
+    #[test]
+    fn padding_past_the_length_is_zero() {
+        // AlignedBuf keeps the bytes past `len` in its last word zero: growing exposes them.
+        let mut buf = AlignedBuf::from_values(3, [0xFFu8; 3]).unwrap();
+        buf.resize(8).unwrap();
+        assert_eq!(buf.as_slice(), &[0xFF, 0xFF, 0xFF, 0, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn sizes_that_overflow_are_errors() {
+        assert!(matches!(AlignedBuf::from_values(usize::MAX, [0u64]), Err(Error::Allocation { .. })));
+        assert!(matches!(AlignedBuf::from_values(usize::MAX / 16, [0u64]), Err(Error::Allocation { .. })));
+        let err = NdArray::from_values("<f8".parse().unwrap(), vec![usize::MAX, 2], [0f64]).unwrap_err();
+        assert!(matches!(err, Error::ShapeMismatch { .. }), "{err}");
+    }
+
+    #[test]
+    fn the_item_size_must_match() {
+        let err = NdArray::from_values("<f8".parse().unwrap(), vec![2], [0f32, 1.0]).unwrap_err();
+        assert!(matches!(err, Error::UnsupportedDType { .. }), "{err}");
+        let a = NdArray::from_values("<i2".parse().unwrap(), vec![2, 2], [1i16, -2, 3, -4]).unwrap();
+        assert_eq!(a.as_slice::<i16>().unwrap(), &[1, -2, 3, -4]);
+        let empty = NdArray::from_values("<f8".parse().unwrap(), vec![0, 3], std::iter::empty::<f64>()).unwrap();
+        assert!(empty.as_bytes().is_empty());
+    }
+
+    #[test]
+    fn dispatched_code_gives_the_same_results() {
+        let src: Vec<f64> = (0..1000).map(|i| f64::from(i) * 0.37 - 100.0).collect();
+        let plain: Vec<i32> = src.iter().map(|x| x.round_ties_even() as i32).collect();
+        let fast: Vec<i32> = with_best_cpu(|| src.iter().map(|x| x.round_ties_even() as i32).collect());
+        assert_eq!(plain, fast);
+    }
+}
