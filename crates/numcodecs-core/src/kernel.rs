@@ -189,6 +189,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::cast_possible_truncation)] // the values are small
     fn dispatched_code_gives_the_same_results() {
         let src: Vec<f64> = (0..1000).map(|i| f64::from(i) * 0.37 - 100.0).collect();
         let plain: Vec<i32> = src.iter().map(|x| x.round_ties_even() as i32).collect();
