@@ -128,14 +128,14 @@ impl DataKind {
                         .collect();
                     let item = item.join(" ");
                     total += item.len();
-                    items.push(Object::Str(item));
+                    items.push(Object::Str(item.into()));
                 }
             }
             DataKind::Bytes => {
                 while total < size {
                     let item: Vec<u8> = (0..rng.below(25)).map(|_| (rng.next_u64() >> 56) as u8).collect();
                     total += item.len();
-                    items.push(Object::Bytes(item));
+                    items.push(Object::Bytes(item.into()));
                 }
             }
             DataKind::Ragged => {
@@ -150,7 +150,7 @@ impl DataKind {
                         })
                         .collect();
                     total += row.len();
-                    items.push(Object::Array(NdArray::from_bytes(&row, dtype, vec![n])?));
+                    items.push(Object::Array(Box::new(NdArray::from_bytes(&row, dtype, vec![n])?)));
                 }
             }
             _ => return self.generate(size).map(Data::Array),

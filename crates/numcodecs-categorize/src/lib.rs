@@ -6,7 +6,7 @@ mod lookup;
 
 use numcodecs_core::{
     AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, Error, NdArray, Object,
-    ObjectArray, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+    ObjectArray, PyStr, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
 };
 use serde::{Deserialize, Serialize};
 
@@ -323,7 +323,9 @@ impl Codec for Categorize {
             let items = self
                 .code_type
                 .read(enc.as_bytes(), n)
-                .map(|code| Object::Str(self.label_index(code).map_or_else(String::new, |i| self.labels[i].clone())))
+                .map(|code| {
+                    Object::Str(self.label_index(code).map_or_else(PyStr::default, |i| PyStr::new(&self.labels[i])))
+                })
                 .collect();
             return Ok(ObjectArray::from_items(items).into());
         }
@@ -419,7 +421,7 @@ mod tests {
         assert_eq!(dec.as_bytes(), u_array(&["yy", "", "zzz", "", "x"], 3).as_bytes());
         let o = codec(json!({"labels": ["x", "yy"], "dtype": "|O"}));
         let items = ObjectArray::new(
-            vec![Object::Str("yy".into()), Object::None, Object::Bytes(b"x".to_vec()), Object::Str("x".into())],
+            vec![Object::Str("yy".into()), Object::None, Object::Bytes(b"x".to_vec().into()), Object::Str("x".into())],
             vec![2, 2],
         )
         .unwrap();

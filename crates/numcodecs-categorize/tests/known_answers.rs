@@ -23,9 +23,9 @@ fn data(v: &Value) -> Data {
             .iter()
             .map(|x| match x {
                 Value::Null => Object::None,
-                Value::String(s) => Object::Str(s.clone()),
+                Value::String(s) => Object::Str(s.clone().into()),
                 Value::Number(n) => Object::Int(n.as_i64().unwrap()),
-                Value::Object(b) => Object::Bytes(hex(b["bytes"].as_str().unwrap())),
+                Value::Object(b) => Object::Bytes(hex(b["bytes"].as_str().unwrap()).into()),
                 other => panic!("unexpected item {other}"),
             })
             .collect();

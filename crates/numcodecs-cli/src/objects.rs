@@ -79,9 +79,9 @@ fn object_from_json(v: &Value, dtype: Option<DType>) -> Result<Object, String> {
                 n.as_f64().map(Object::Float).ok_or_else(|| format!("number {n} is not representable"))
             }
         }
-        Value::String(s) => Ok(Object::Str(s.clone())),
+        Value::String(s) => Ok(Object::Str(s.clone().into())),
         Value::Array(items) => match dtype {
-            Some(dt) => array_from_json(v, dt).map(Object::Array),
+            Some(dt) => array_from_json(v, dt).map(Object::from),
             None => items
                 .iter()
                 .enumerate()
@@ -102,7 +102,7 @@ fn tagged_from_json(map: &Map<String, Value>) -> Result<Object, String> {
     };
     match (key.as_str(), value) {
         ("bytes", Value::String(text)) => {
-            BASE64.decode(text).map(Object::Bytes).map_err(|e| format!("invalid base64 in \"bytes\": {e}"))
+            BASE64.decode(text).map(Object::from).map_err(|e| format!("invalid base64 in \"bytes\": {e}"))
         }
         ("float", v) => float_leaf(v).map(Object::Float),
         _ => Err(usage.to_string()),
@@ -237,7 +237,7 @@ fn object_to_json(o: &Object) -> Result<Value, String> {
             map.insert("float".into(), float_to_json(*x));
             Value::Object(map)
         }
-        Object::Str(s) => Value::String(s.clone()),
+        Object::Str(s) => Value::String(s.to_string()),
         Object::Bytes(b) => {
             let mut map = Map::new();
             map.insert("bytes".into(), Value::String(BASE64.encode(b)));
@@ -322,7 +322,7 @@ mod tests {
         let items = parse(text, None).unwrap();
         assert_eq!(items.len(), 8);
         assert_eq!(items[0], Object::Str("caf\u{e9}".into()));
-        assert_eq!(items[1], Object::Bytes(vec![0, 1, 255]));
+        assert_eq!(items[1], Object::Bytes((vec![0, 1, 255]).into()));
         assert_eq!(items[2], Object::None);
         assert_eq!(items[3], Object::Bool(true));
         assert_eq!(items[4], Object::Int(-3));
@@ -396,15 +396,15 @@ mod tests {
 
     #[test]
     fn non_finite_floats_and_bytes_round_trip() {
-        let items = vec![Object::Float(f64::INFINITY), Object::Float(-0.0), Object::Bytes(b"\x00\xff".to_vec())];
+        let items = vec![Object::Float(f64::INFINITY), Object::Float(-0.0), Object::Bytes(b"\x00\xff".to_vec().into())];
         let json = to_json(&items).unwrap();
         assert_eq!(json, serde_json::json!([{"float": "Infinity"}, -0.0, {"bytes": "AP8="}]));
         let back = parse(serde_json::to_string(&json).unwrap().as_bytes(), None).unwrap();
         assert_eq!(back, items);
         // A 0-d array is its one value.
         let zero_d = NdArray::from_bytes(&2.0f64.to_le_bytes(), dt("<f8"), vec![]).unwrap();
-        assert_eq!(to_json(&[Object::Array(zero_d)]).unwrap(), serde_json::json!([2.0]));
+        assert_eq!(to_json(&[Object::Array(Box::new(zero_d))]).unwrap(), serde_json::json!([2.0]));
         let f2 = NdArray::from_bytes(&[0, 0], dt("<f2"), vec![1]).unwrap();
-        assert!(to_json(&[Object::Array(f2)]).unwrap_err().contains("item 0"));
+        assert!(to_json(&[Object::Array(Box::new(f2))]).unwrap_err().contains("item 0"));
     }
 }

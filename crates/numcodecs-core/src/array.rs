@@ -1,7 +1,7 @@
 //! Buffers and arrays: an owned aligned buffer, numeric arrays (owned and views),
 //! object arrays and the [`Data`] / [`DataRef`] enums that codecs take and return.
 
-use crate::{DType, Error, Result};
+use crate::{DType, Error, PyBytes, PyStr, Result};
 
 /// Alignment, in bytes, of every [`AlignedBuf`]: enough for every numpy numeric type.
 pub const BUFFER_ALIGN: usize = std::mem::align_of::<u64>();
@@ -396,6 +396,16 @@ impl<'a> ArrayViewMut<'a> {
 }
 
 /// One element of an [`ObjectArray`]: the Python objects numcodecs' object codecs meet.
+///
+/// An `Object` is 32 bytes: short strings and byte strings are held inline
+/// ([`PyStr`], [`PyBytes`]) and arrays boxed, so that an array of a million short
+/// strings is one allocation of items rather than a million.
+///
+/// ```
+/// use numcodecs_core::Object;
+/// let items = [Object::from("label"), Object::from(&b"\x00\x01"[..]), Object::Int(3), Object::None];
+/// assert!(matches!(&items[0], Object::Str(s) if s == "label"));
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Object {
     /// `None`.
@@ -407,13 +417,55 @@ pub enum Object {
     /// A `float`.
     Float(f64),
     /// A `str`.
-    Str(String),
+    Str(PyStr),
     /// A `bytes` object.
-    Bytes(Vec<u8>),
-    /// A numeric numpy array (vlen-array items).
-    Array(NdArray),
+    Bytes(PyBytes),
+    /// A numeric numpy array (vlen-array items), boxed to keep `Object` small.
+    Array(Box<NdArray>),
     /// A Python `list`.
     List(Vec<Object>),
+}
+
+impl From<&str> for Object {
+    fn from(s: &str) -> Self {
+        Object::Str(PyStr::new(s))
+    }
+}
+
+impl From<String> for Object {
+    fn from(s: String) -> Self {
+        Object::Str(s.into())
+    }
+}
+
+impl From<PyStr> for Object {
+    fn from(s: PyStr) -> Self {
+        Object::Str(s)
+    }
+}
+
+impl From<&[u8]> for Object {
+    fn from(b: &[u8]) -> Self {
+        Object::Bytes(PyBytes::new(b))
+    }
+}
+
+impl From<Vec<u8>> for Object {
+    fn from(b: Vec<u8>) -> Self {
+        Object::Bytes(b.into())
+    }
+}
+
+impl From<PyBytes> for Object {
+    fn from(b: PyBytes) -> Self {
+        Object::Bytes(b)
+    }
+}
+
+impl From<NdArray> for Object {
+    fn from(a: NdArray) -> Self {
+        Object::Array(Box::new(a))
+    }
 }
 
 /// An array of Python objects (numpy dtype `|O`), in C order.

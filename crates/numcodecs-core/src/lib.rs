@@ -8,6 +8,7 @@ mod error;
 pub mod kernel;
 pub mod npy;
 pub mod pynum;
+mod pyobj;
 pub mod registry;
 mod sink;
 #[cfg(feature = "testing")]
@@ -17,5 +18,6 @@ pub use array::{AlignedBuf, ArrayView, ArrayViewMut, Data, DataRef, NdArray, Obj
 pub use codec::{copy_decoded, Codec, CodecExt, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT};
 pub use dtype::{ByteOrder, DType, DTypeKind, TimeUnit};
 pub use error::{Error, Result};
+pub use pyobj::{PyBytes, PyStr};
 pub use registry::{get_codec, register_codec, registered_ids, CodecRegistration};
 pub use sink::DecodeSink;

@@ -448,7 +448,7 @@ fn to_object(v: Value) -> Result<Object> {
             Error::unsupported_input(JSON_ID, format_args!("the integer {i} does not fit in an Object::Int (64 bits)"))
         })?),
         Value::Float(f) => Object::Float(f),
-        Value::Str(s) => Object::Str(s),
+        Value::Str(s) => Object::Str(s.into()),
         Value::List(items) => Object::List(items.into_iter().map(to_object).collect::<Result<_>>()?),
     })
 }

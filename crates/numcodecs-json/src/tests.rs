@@ -66,7 +66,7 @@ fn objects() {
     assert_eq!(back.items()[6], o.items()[6]);
     let raw = enc(&codec(json!({"ensure_ascii": false})), &o).unwrap();
     assert!(raw.starts_with("[\"é\u{1F600}\\\"\\\\\\n\u{7f}\""), "{raw}");
-    for bad in [Object::Bytes(vec![1]), Object::Array(NdArray::zeros(DType::U1, vec![1]).unwrap())] {
+    for bad in [Object::Bytes(vec![1].into()), Object::Array(Box::new(NdArray::zeros(DType::U1, vec![1]).unwrap()))] {
         let r = Json::new().encode(DataRef::Object(&ObjectArray::from_items(vec![bad])));
         assert!(matches!(r, Err(Error::UnsupportedInput { .. })), "{r:?}");
     }

@@ -310,7 +310,7 @@ fn to_object(v: Value) -> Result<Object> {
         })?),
         Value::Float(f) => Object::Float(f),
         Value::Str(s) => Object::Str(s),
-        Value::Bytes(b) => Object::Bytes(b),
+        Value::Bytes(b) => Object::Bytes(b.into()),
         Value::List(items) => Object::List(items.into_iter().map(to_object).collect::<Result<_>>()?),
     })
 }

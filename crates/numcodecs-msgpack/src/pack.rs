@@ -6,7 +6,7 @@
 // Narrowing casts follow the range checks that choose each msgpack form.
 #![allow(clippy::cast_possible_truncation)]
 
-use numcodecs_core::{Error, Object, Result};
+use numcodecs_core::{Error, Object, PyStr, Result};
 
 use crate::{MAX_DEPTH, MSGPACK_ID};
 
@@ -17,7 +17,7 @@ pub(crate) enum Value {
     Bool(bool),
     Int(i128),
     Float(f64),
-    Str(String),
+    Str(PyStr),
     Bytes(Vec<u8>),
     List(Vec<Value>),
 }
@@ -216,7 +216,7 @@ impl<'a> Reader<'a> {
             return Ok(Value::Bytes(b.to_vec()));
         }
         std::str::from_utf8(b)
-            .map(|s| Value::Str(s.to_owned()))
+            .map(|s| Value::Str(PyStr::new(s)))
             .map_err(|e| Error::corrupt(MSGPACK_ID, format_args!("invalid UTF-8 in a string: {e}")))
     }
 

@@ -37,8 +37,8 @@ fn configs() {
 #[test]
 fn wire_forms() {
     let o = ObjectArray::from_items(vec![
-        Object::Str("a".repeat(40)),
-        Object::Bytes(vec![0; 3]),
+        Object::Str("a".repeat(40).into()),
+        Object::Bytes((vec![0; 3]).into()),
         Object::Int(-33),
         Object::Float(0.5),
         Object::None,
@@ -56,13 +56,13 @@ fn wire_forms() {
     assert_eq!(&old[44..48], &[0xa3, 0, 0, 0]);
     // raw=True reads strings as bytes.
     let raw = dec(&codec(json!({"id": "msgpack2", "raw": true})), &expected).unwrap().into_object().unwrap();
-    assert_eq!(raw.items()[0], Object::Bytes(vec![b'a'; 40]));
+    assert_eq!(raw.items()[0], Object::Bytes((vec![b'a'; 40]).into()));
     let single = codec(json!({"id": "msgpack2", "use_single_float": true}));
     let f = ObjectArray::from_items(vec![Object::Float(1e300)]);
     assert!(matches!(enc(&single, &f), Err(Error::UnsupportedInput { .. })));
     let inf = ObjectArray::from_items(vec![Object::Float(f64::INFINITY)]);
     assert_eq!(&enc(&single, &inf).unwrap()[..5], &[0x93, 0xca, 0x7f, 0x80, 0]);
-    let arr = ObjectArray::from_items(vec![Object::Array(NdArray::zeros(DType::U1, vec![1]).unwrap())]);
+    let arr = ObjectArray::from_items(vec![Object::Array(Box::new(NdArray::zeros(DType::U1, vec![1]).unwrap()))]);
     assert!(matches!(enc(&MsgPack::default(), &arr), Err(Error::UnsupportedInput { .. })));
     let scalar = ObjectArray::new(vec![Object::None], vec![]).unwrap();
     assert!(matches!(enc(&MsgPack::default(), &scalar), Err(Error::UnsupportedInput { .. })));
@@ -149,7 +149,7 @@ fn legacy_msgpack() {
         json!({"id": "msgpack", "raw": true}),
         json!({"id": "msgpack2"}),
     ]);
-    let o = ObjectArray::from_items(vec![Object::Str("a".repeat(40)), Object::Bytes(b"b".to_vec())]);
+    let o = ObjectArray::from_items(vec![Object::Str("a".repeat(40).into()), Object::Bytes(b"b".to_vec().into())]);
     let e = d.encode(DataRef::Object(&o)).unwrap();
     let mut expected = vec![0x93, 0xda, 0, 40];
     expected.extend_from_slice(&[b'a'; 40]);

@@ -221,7 +221,7 @@ mod tests {
             }
             5 => {
                 let n = (rng.next_u64() % 6) as usize;
-                Object::Bytes(rng.bytes(n))
+                Object::Bytes(rng.bytes(n).into())
             }
             6 => Object::Str(["", "a", "b", "|", "<", "C", "latin1"][(rng.next_u64() % 7) as usize].into()),
             _ => {
@@ -251,7 +251,7 @@ mod tests {
             let n = (rng.next_u64() % 30) as usize;
             let mut items: Vec<Object> = (0..n).map(|_| random_object(&mut rng, 0)).collect();
             if round % 10 == 0 {
-                items.push(Object::Array(arrays[round % arrays.len()].clone()));
+                items.push(Object::Array(Box::new(arrays[round % arrays.len()].clone())));
             }
             let a = ObjectArray::from_items(items);
             for p in 0..=5 {

@@ -5,7 +5,9 @@
 
 use std::collections::HashMap;
 
-use numcodecs_core::{AlignedBuf, ByteOrder, DType, DTypeKind, Error, NdArray, Object, ObjectArray, Result, TimeUnit};
+use numcodecs_core::{
+    AlignedBuf, ByteOrder, DType, DTypeKind, Error, NdArray, Object, ObjectArray, PyBytes, PyStr, Result, TimeUnit,
+};
 
 use crate::CODEC_ID;
 
@@ -104,7 +106,7 @@ struct ArrayNode {
 
 #[derive(Clone, Debug)]
 enum Node {
-    Str(String),
+    Str(PyStr),
     Bytes(Blob),
     ByteArray(Blob),
     Tuple(Vec<Value>),
@@ -414,7 +416,8 @@ impl<'a> Unpickler<'a> {
         Self::node_index(v).is_none_or(|i| self.shared.get(i).copied().unwrap_or(true))
     }
 
-    fn push_str(&mut self, s: String) -> Result<()> {
+    fn push_str(&mut self, s: impl Into<PyStr>) -> Result<()> {
+        let s = s.into();
         self.charge(s.len())?;
         self.push_node(Node::Str(s))
     }
@@ -422,7 +425,7 @@ impl<'a> Unpickler<'a> {
     fn push_utf8(&mut self, (s, e): (usize, usize)) -> Result<()> {
         let text = std::str::from_utf8(&self.input[s..e])
             .map_err(|_| unsupported("a string is not valid UTF-8 (lone surrogates are not supported)"))?;
-        self.push_str(text.to_string())
+        self.push_str(PyStr::new(text))
     }
 
     /// Python 2 `str` (STRING, BINSTRING, SHORT_BINSTRING): decoded as ASCII, as
@@ -431,7 +434,7 @@ impl<'a> Unpickler<'a> {
         if !b.is_ascii() {
             return Err(unsupported("a Python 2 str holds non-ASCII bytes (pickle.loads refuses it too)"));
         }
-        self.push_str(String::from_utf8_lossy(b).into_owned())
+        self.push_str(String::from_utf8_lossy(b).as_ref())
     }
 
     fn push_int_text(&mut self, text: &str) -> Result<()> {
@@ -982,7 +985,7 @@ impl<'a> Unpickler<'a> {
         let a = a.clone();
         let shared = self.is_shared(top);
         match self.array(&a, 0, shared)? {
-            Object::Array(nd) => Ok(Decoded::Numeric(nd)),
+            Object::Array(nd) => Ok(Decoded::Numeric(*nd)),
             Object::List(items) => Ok(Decoded::Objects(ObjectArray::new(items, a.shape)?)),
             _ => Err(corrupt("unexpected array contents")),
         }
@@ -1026,7 +1029,7 @@ impl<'a> Unpickler<'a> {
         self.charge(nbytes)?;
         let mut buf = AlignedBuf::zeroed(nbytes)?;
         let native = self.write_numeric(a, dtype, buf.as_mut_slice())?;
-        Ok(Object::Array(NdArray::new(buf, native, a.shape.clone())?))
+        Ok(Object::Array(Box::new(NdArray::new(buf, native, a.shape.clone())?)))
     }
 
     /// The byte size of a numeric array node, checked against its data.
@@ -1119,14 +1122,14 @@ impl<'a> Unpickler<'a> {
             // Referenced once: move the payload out.
             match self.arena.get_mut(idx) {
                 Some(Node::Str(s)) => return Ok(Object::Str(std::mem::take(s))),
-                Some(Node::Bytes(Blob::Owned(b))) => return Ok(Object::Bytes(std::mem::take(b))),
+                Some(Node::Bytes(Blob::Owned(b))) => return Ok(Object::Bytes(std::mem::take(b).into())),
                 _ => {}
             }
         }
         let node = self.arena.get(idx).ok_or_else(|| corrupt("dangling reference"))?;
         match node {
             Node::Str(s) => Ok(Object::Str(s.clone())),
-            Node::Bytes(b) => Ok(Object::Bytes(self.blob(b).to_vec())),
+            Node::Bytes(b) => Ok(Object::Bytes(PyBytes::new(self.blob(b)))),
             Node::List(items) => {
                 let items = items.clone();
                 let mut out = Vec::with_capacity(items.len());

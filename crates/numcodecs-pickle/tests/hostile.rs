@@ -30,13 +30,13 @@ fn sample_objects() -> ObjectArray {
     ObjectArray::new(
         vec![
             Object::Str("hello".into()),
-            Object::Bytes(b"a\0b".to_vec()),
+            Object::Bytes(b"a\0b".to_vec().into()),
             Object::Int(-5),
             Object::Int(1 << 40),
             Object::Float(f64::NAN),
             Object::None,
             Object::Bool(true),
-            Object::List(vec![Object::Str(String::new()), Object::List(vec![Object::Int(1)])]),
+            Object::List(vec![Object::Str(String::new().into()), Object::List(vec![Object::Int(1)])]),
         ],
         vec![2, 4],
     )
@@ -207,7 +207,7 @@ fn shared_and_cyclic_lists_are_bounded() {
 
 #[test]
 fn decoded_size_limit_applies() {
-    let big = ObjectArray::from_items((0..10_000).map(|i| Object::Str(format!("string {i}"))).collect());
+    let big = ObjectArray::from_items((0..10_000).map(|i| Object::Str((format!("string {i}")).into())).collect());
     let codec = Pickle::default().with_decoded_size_limit(100_000);
     let enc = codec.encode(DataRef::from(&big)).unwrap().into_array().unwrap();
     let r = codec.decode(DataRef::from(enc.as_bytes()));

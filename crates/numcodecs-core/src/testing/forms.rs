@@ -20,7 +20,7 @@ pub fn item(v: &Value) -> Object {
         Value::Null => Object::None,
         Value::Bool(b) => Object::Bool(*b),
         Value::Number(n) => Object::Int(n.as_i64().expect("ints in fixtures fit i64")),
-        Value::String(s) => Object::Str(s.clone()),
+        Value::String(s) => Object::Str(s.clone().into()),
         Value::Array(a) => Object::List(a.iter().map(item).collect()),
         Value::Object(m) => {
             if let Some(f) = m.get("float") {
@@ -32,9 +32,9 @@ pub fn item(v: &Value) -> Object {
                     t => t.parse().unwrap(),
                 })
             } else if let Some(b) = m.get("bytes") {
-                Object::Bytes(hex(b.as_str().unwrap()))
+                Object::Bytes(hex(b.as_str().unwrap()).into())
             } else if let Some(a) = m.get("array") {
-                Object::Array(num(a))
+                Object::Array(Box::new(num(a)))
             } else {
                 panic!("unknown item form {v}")
             }

@@ -252,7 +252,7 @@ pub fn generate(input: Input, len: usize, rng: &mut Rng) -> Data {
         }
         Input::Typed(dtype, values) => Data::Array(typed(dtype.parse().unwrap(), values, len, rng)),
         Input::Strings => {
-            let items = (0..len).map(|_| Object::Str(random_string(rng))).collect();
+            let items = (0..len).map(|_| Object::Str(random_string(rng).into())).collect();
             Data::Object(ObjectArray::from_items(items))
         }
         Input::Bytes => {
@@ -265,7 +265,7 @@ pub fn generate(input: Input, len: usize, rng: &mut Rng) -> Data {
             Data::Object(ObjectArray::from_items(items))
         }
         Input::Labels(labels, "|O") => {
-            let items = (0..len).map(|_| Object::Str(labels[rng.below(labels.len())].to_string())).collect();
+            let items = (0..len).map(|_| Object::Str(labels[rng.below(labels.len())].to_string().into())).collect();
             Data::Object(ObjectArray::from_items(items))
         }
         Input::Labels(labels, dtype) => {
@@ -284,8 +284,9 @@ pub fn generate(input: Input, len: usize, rng: &mut Rng) -> Data {
         }
         Input::Arrays(dtype) => {
             let dtype: DType = dtype.parse().unwrap();
-            let items =
-                (0..len).map(|_| Object::Array(typed(dtype, Values::Within(1000.0), rng.below(9), rng))).collect();
+            let items = (0..len)
+                .map(|_| Object::Array(Box::new(typed(dtype, Values::Within(1000.0), rng.below(9), rng))))
+                .collect();
             Data::Object(ObjectArray::from_items(items))
         }
     }
@@ -302,7 +303,7 @@ fn random_object(rng: &mut Rng, depth: u32) -> Object {
         1 => Object::Bool(rng.below(2) == 1),
         2 => Object::Int(rng.next() as i64 >> rng.below(64)),
         3 => Object::Float(rng.within(1e6)),
-        4 | 5 => Object::Str(random_string(rng)),
+        4 | 5 => Object::Str(random_string(rng).into()),
         _ => Object::List((0..rng.below(4)).map(|_| random_object(rng, depth - 1)).collect()),
     }
 }
