@@ -59,9 +59,7 @@ impl AsType {
     fn convert(&self, data: DataRef<'_>, from: DType, to: DType) -> Result<NdArray> {
         let arr = data.expect_array(Self::CODEC_ID)?;
         let shape = cast::view_shape(Self::CODEC_ID, arr.shape(), arr.dtype().itemsize(), from)?;
-        let mut out = NdArray::zeros(to, shape)?;
-        cast::cast_bytes(Self::CODEC_ID, arr.as_bytes(), from, out.as_bytes_mut(), to)?;
-        Ok(out)
+        cast::cast_new(Self::CODEC_ID, arr.as_bytes(), from, to, shape)
     }
 
     fn decoded_len(&self, arr: &ArrayView<'_>) -> Result<usize> {

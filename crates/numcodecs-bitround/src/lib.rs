@@ -74,7 +74,15 @@ impl StaticCodec for BitRound {
 numcodecs_core::register_static_codec!(BITROUND_REGISTRATION: BitRound);
 
 macro_rules! round_kernel {
-    ($name:ident, $u:ty, $n:expr) => {
+    ($name:ident, $new:ident, $u:ty, $n:expr) => {
+        /// The rounding of native-endian items in place into a new buffer (each value
+        /// written once, no zero-fill first).
+        fn $new(src: &[$u], maskbits: u32) -> Result<AlignedBuf> {
+            let mask: $u = <$u>::MAX << maskbits;
+            let half: $u = (1 << (maskbits - 1)) - 1;
+            AlignedBuf::from_values(src.len(), src.iter().map(|&b| b.wrapping_add(((b >> maskbits) & 1) + half) & mask))
+        }
+
         /// Rounds each native-endian item of `src` into `dst` (same length, a multiple
         /// of the item size): numcodecs' `b += ((b >> m) & 1) + (1 << (m - 1)) - 1;
         /// b &= mask` with wrapping integer arithmetic, `1 <= m < bits`.
@@ -92,9 +100,9 @@ macro_rules! round_kernel {
     };
 }
 
-round_kernel!(round16, u16, 2);
-round_kernel!(round32, u32, 4);
-round_kernel!(round64, u64, 8);
+round_kernel!(round16, round16_new, u16, 2);
+round_kernel!(round32, round32_new, u32, 4);
+round_kernel!(round64, round64_new, u64, 8);
 
 impl Codec for BitRound {
     fn codec_id(&self) -> &str {
@@ -135,13 +143,25 @@ impl Codec for BitRound {
         // 0 <= keepbits < bits here, so the shift is 1..=bits.
         let maskbits = bits - u32::try_from(self.keepbits).unwrap_or(0);
         let src = a.as_bytes();
-        let mut out = AlignedBuf::zeroed(src.len())?;
-        let dst = out.as_mut_slice();
-        match dtype.itemsize() {
-            2 => round16(src, dst, maskbits),
-            4 => round32(src, dst, maskbits),
-            _ => round64(src, dst, maskbits),
-        }
+        // Aligned input (the usual case) as typed values; any other through bytes.
+        let typed = match dtype.itemsize() {
+            2 => a.as_slice::<u16>().ok().map(|x| round16_new(x, maskbits)),
+            4 => a.as_slice::<u32>().ok().map(|x| round32_new(x, maskbits)),
+            _ => a.as_slice::<u64>().ok().map(|x| round64_new(x, maskbits)),
+        };
+        let out = match typed {
+            Some(out) => out?,
+            None => {
+                let mut out = AlignedBuf::zeroed(src.len())?;
+                let dst = out.as_mut_slice();
+                match dtype.itemsize() {
+                    2 => round16(src, dst, maskbits),
+                    4 => round32(src, dst, maskbits),
+                    _ => round64(src, dst, maskbits),
+                }
+                out
+            }
+        };
         let int = numcodecs_core::DType::new(DTypeKind::Int, dtype.byte_order(), dtype.itemsize())?;
         Ok(NdArray::new(out, int, a.shape().to_vec())?.into())
     }

@@ -49,6 +49,21 @@ pub fn with_best_cpu<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// Whether [`with_best_cpu`] runs its closure in the x86-64-v3 copy on this CPU. A
+/// kernel may pick an instruction that is fast there and a library call on the
+/// baseline (e.g. `f64::round_ties_even`) on this, as long as both give the same values.
+#[inline]
+pub fn has_best_cpu() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        has_v3()
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 #[cfg(target_arch = "x86_64")]
 fn has_v3() -> bool {
     use std::sync::OnceLock;
@@ -80,7 +95,7 @@ impl AlignedBuf {
     /// assert_eq!(buf.as_slice(), &[10, 0, 20, 0, 30, 0]);
     /// # Ok::<(), numcodecs_core::Error>(())
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn from_values<T: bytemuck::Pod>(n: usize, values: impl IntoIterator<Item = T>) -> Result<Self> {
         const { assert!(std::mem::align_of::<T>() <= std::mem::align_of::<u64>()) };
         let size = std::mem::size_of::<T>();
@@ -130,7 +145,7 @@ impl NdArray {
     /// assert_eq!(a.as_slice::<f32>()?, &[1.0, 2.5, -3.0]);
     /// # Ok::<(), numcodecs_core::Error>(())
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn from_values<T: bytemuck::Pod>(
         dtype: DType,
         shape: Vec<usize>,

@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
-use numcodecs_astype::cast::{self, f16, Arith, CastFrom, Element, FloatArith, NumType};
+use numcodecs_astype::cast::{self, f16, Arith, CastFrom, FloatArith, NumType, Output};
 use numcodecs_astype::dispatch;
 use numcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, Error, NdArray, Result, StaticCodec};
 use serde::{Deserialize, Serialize};
@@ -96,59 +96,6 @@ fn numeric(dtype: DType, key: &str) -> Result<NumType> {
     })
 }
 
-/// Integer data with an integer offset and scale: `(x - offset) * scale` in `T`,
-/// wrapping around (`np.around` leaves integers alone).
-fn enc_int_int<T: Arith + CastFrom<i64>>(x: &[T], out: &mut [T], offset: T, scale: T) {
-    for (o, v) in out.iter_mut().zip(x) {
-        *o = v.np_sub(offset).np_mul(scale);
-    }
-}
-
-/// Integer data with an integer offset and a float scale: `x - offset` in `T`, then in
-/// `f8`.
-fn enc_int_float<T: Arith>(x: &[T], out: &mut [f64], offset: T, scale: f64)
-where
-    f64: CastFrom<T>,
-{
-    for (o, v) in out.iter_mut().zip(x) {
-        *o = (f64::cast_from(v.np_sub(offset)) * scale).round_ties_even();
-    }
-}
-
-/// Integer data with a float offset: everything in `f8`.
-fn enc_float_offset<T: Element>(x: &[T], out: &mut [f64], offset: f64, scale: f64)
-where
-    f64: CastFrom<T>,
-{
-    for (o, v) in out.iter_mut().zip(x) {
-        *o = ((f64::cast_from(*v) - offset) * scale).round_ties_even();
-    }
-}
-
-/// Float data: everything in the data's type.
-fn enc_float<F: FloatArith>(x: &[F], out: &mut [F], offset: F, scale: F) {
-    for (o, v) in out.iter_mut().zip(x) {
-        *o = v.np_sub(offset).np_mul(scale).np_rint();
-    }
-}
-
-/// Float encoded data: `x / scale + offset` in its type.
-fn dec_float<F: FloatArith>(x: &[F], out: &mut [F], offset: F, scale: F) {
-    for (o, v) in out.iter_mut().zip(x) {
-        *o = v.np_div(scale).np_add(offset);
-    }
-}
-
-/// Integer encoded data: `x / scale + offset` in `f8`.
-fn dec_int<T: Element>(x: &[T], out: &mut [f64], offset: f64, scale: f64)
-where
-    f64: CastFrom<T>,
-{
-    for (o, v) in out.iter_mut().zip(x) {
-        *o = f64::cast_from(*v) / scale + offset;
-    }
-}
-
 impl FixedScaleOffset {
     /// The codec: `offset` and `scale` are JSON numbers (integers act as Python
     /// `int`s); `astype` `None` means `dtype`.
@@ -165,12 +112,23 @@ impl FixedScaleOffset {
         Ok((shape.iter().product(), arr.as_bytes()))
     }
 
-    fn encode_to(&self, src: &[u8], dst: &mut [u8]) -> Result<()> {
-        let (off, sc, at) = (self.offset, self.scale, self.astype);
+    /// Encodes `src` (of `dtype`) into `out`: `np.around((x - offset) * scale)` computed
+    /// element by element in numpy's promoted type, cast to `astype` as one array.
+    fn encode_to(&self, src: &[u8], out: Output<'_>) -> Result<Option<NdArray>> {
+        let (off, sc, dt, at) = (self.offset, self.scale, self.dtype, self.astype);
+        // `$f` maps one element of `$S` to `$W`; the results are cast to astype.
+        macro_rules! run {
+            ($S:ty, $W:ty, $f:expr) => {
+                cast::map_any::<$S, $W>(ID, src, dt, at, out, $f)
+            };
+        }
         macro_rules! float_case {
             ($F:ty) => {{
+                // Float data: everything in the data's type, cast to astype in the same
+                // pass (an instance per astype: the common case).
                 let (o, s) = (off.weak_float::<$F>(), sc.weak_float::<$F>());
-                cast::map_blocks::<$F, $F>(ID, src, self.dtype, dst, at, |x, w| enc_float(x, w, o, s))
+                let f = move |v: $F, hw| v.np_sub(o).np_mul(s).np_rint_hw(hw);
+                dispatch!(self.a, D => cast::map_to::<$F, $F, D>(src, dt, at, out, f))
             }};
         }
         match self.t {
@@ -179,10 +137,11 @@ impl FixedScaleOffset {
             NumType::F8 => float_case!(f64),
             t => {
                 if let PyNum::Float(o) = off {
+                    // Integer data with a float offset: everything in f8.
                     let s = sc.as_f64();
-                    return dispatch!(t, T => cast::map_blocks::<T, f64>(ID, src, self.dtype, dst, at, |x, w| enc_float_offset(x, w, o, s)));
+                    return dispatch!(t, T => run!(T, f64, move |v: T, hw| ((f64::cast_from(v) - o) * s).np_rint_hw(hw)));
                 }
-                let PyNum::Int(o) = off else { return Ok(()) };
+                let PyNum::Int(o) = off else { return Ok(None) };
                 if !off.fits_int(t) {
                     return Err(Error::invalid_config(
                         Self::CODEC_ID,
@@ -195,9 +154,10 @@ impl FixedScaleOffset {
                 #[allow(clippy::cast_possible_truncation)]
                 let o = o as i64;
                 match sc {
+                    // Integer offset, float scale: `x - offset` in the data's type, then f8.
                     PyNum::Float(s) => dispatch!(t, T => {
                         let o = T::cast_from(o);
-                        cast::map_blocks::<T, f64>(ID, src, self.dtype, dst, at, |x, w| enc_int_float(x, w, o, s))
+                        run!(T, f64, move |v: T, hw| (f64::cast_from(v.np_sub(o)) * s).np_rint_hw(hw))
                     }),
                     PyNum::Int(s) => {
                         if !sc.fits_int(t) {
@@ -211,9 +171,11 @@ impl FixedScaleOffset {
                         }
                         #[allow(clippy::cast_possible_truncation)]
                         let s = s as i64;
+                        // Integer offset and scale: wrapping arithmetic in the data's type
+                        // (`np.around` leaves integers alone).
                         dispatch!(t, T => {
                             let (o, s) = (T::cast_from(o), T::cast_from(s));
-                            cast::map_blocks::<T, T>(ID, src, self.dtype, dst, at, |x, w| enc_int_int(x, w, o, s))
+                            run!(T, T, move |v: T, _| v.np_sub(o).np_mul(s))
                         })
                     }
                 }
@@ -221,12 +183,20 @@ impl FixedScaleOffset {
         }
     }
 
-    fn decode_to(&self, src: &[u8], dst: &mut [u8]) -> Result<()> {
-        let (off, sc, dt) = (self.offset, self.scale, self.dtype);
+    /// Decodes `src` (of `astype`) into `out`: `x / scale + offset` element by element,
+    /// cast to `dtype` as one array.
+    fn decode_to(&self, src: &[u8], out: Output<'_>) -> Result<Option<NdArray>> {
+        let (off, sc, dt, at) = (self.offset, self.scale, self.dtype, self.astype);
+        macro_rules! run {
+            ($S:ty, $W:ty, $f:expr) => {
+                cast::map_any::<$S, $W>(ID, src, at, dt, out, $f)
+            };
+        }
         macro_rules! float_case {
             ($F:ty) => {{
+                // Float encoded data: in its type.
                 let (o, s) = (off.weak_float::<$F>(), sc.weak_float::<$F>());
-                cast::map_blocks::<$F, $F>(ID, src, self.astype, dst, dt, |x, w| dec_float(x, w, o, s))
+                run!($F, $F, move |v: $F, _| v.np_div(s).np_add(o))
             }};
         }
         match self.a {
@@ -234,8 +204,9 @@ impl FixedScaleOffset {
             NumType::F4 => float_case!(f32),
             NumType::F8 => float_case!(f64),
             a => {
+                // Integer encoded data: in f8.
                 let (o, s) = (off.as_f64(), sc.as_f64());
-                dispatch!(a, T => cast::map_blocks::<T, f64>(ID, src, self.astype, dst, dt, |x, w| dec_int(x, w, o, s)))
+                dispatch!(a, T => run!(T, f64, move |v: T, _| f64::cast_from(v) / s + o))
             }
         }
     }
@@ -269,23 +240,22 @@ impl Codec for FixedScaleOffset {
 
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let (n, src) = self.count(&data, self.dtype)?;
-        let mut out = NdArray::zeros(self.astype, vec![n])?;
-        self.encode_to(src, out.as_bytes_mut())?;
-        Ok(out.into())
+        let out = self.encode_to(src, Output::New(vec![n]))?;
+        Ok(out.map_or_else(|| NdArray::zeros(self.astype, vec![n]), Ok)?.into())
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
         let (n, src) = self.count(&encoded, self.astype)?;
-        let mut out = NdArray::zeros(self.dtype, vec![n])?;
-        self.decode_to(src, out.as_bytes_mut())?;
-        Ok(out.into())
+        let out = self.decode_to(src, Output::New(vec![n]))?;
+        Ok(out.map_or_else(|| NdArray::zeros(self.dtype, vec![n]), Ok)?.into())
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
         let (n, src) = self.count(&encoded, self.astype)?;
         let nbytes = n.checked_mul(self.t.itemsize()).ok_or(Error::Allocation { size: usize::MAX })?;
         cast::check_out(Self::CODEC_ID, out.dtype(), out.as_bytes().len(), self.dtype, nbytes)?;
-        self.decode_to(src, out.as_bytes_mut())
+        self.decode_to(src, Output::Into(out.as_bytes_mut()))?;
+        Ok(())
     }
 }
 

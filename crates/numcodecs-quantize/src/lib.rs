@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
-use numcodecs_astype::cast::{self, f16, CastFrom, FloatArith, NumType};
+use numcodecs_astype::cast::{self, f16, CastFrom, Element, FloatArith, NumType};
 use numcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, Error, NdArray, Result, StaticCodec};
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +28,7 @@ pub struct Quantize {
     dtype: DType,
     astype: DType,
     t: NumType,
+    a: NumType,
     /// The scale, or why numcodecs' Python arithmetic raises for these digits.
     scale: std::result::Result<f64, &'static str>,
 }
@@ -74,21 +75,15 @@ fn scale_for(digits: i64) -> std::result::Result<f64, &'static str> {
     Ok(scale)
 }
 
-/// `np.around(scale * x) * (1 / scale)` over one block, for an exact reciprocal.
-fn quantize_block_mul<F: FloatArith>(x: &[F], out: &mut [F], scale: F, recip: F) {
-    for (o, v) in out.iter_mut().zip(x) {
-        *o = scale.np_mul(*v).np_rint().np_mul(recip);
-    }
-}
-
-/// `np.around(scale * x) / scale` over one block, in the data's type.
-fn quantize_block<F: FloatArith>(x: &[F], out: &mut [F], scale: F) {
-    for (o, v) in out.iter_mut().zip(x) {
-        *o = scale.np_mul(*v).np_rint().np_div(scale);
-    }
-}
-
-fn encode_typed<F: FloatArith>(src: &[u8], dtype: DType, dst: &mut [u8], astype: DType, scale: f64) -> Result<()>
+/// `np.around(scale * x) / scale` of `src` (of `dtype`, type `F`), cast to `astype`
+/// (type `A`) as one array, into a new array of `shape`.
+fn encode_as<F: FloatArith, A: Element + CastFrom<F>>(
+    src: &[u8],
+    dtype: DType,
+    astype: DType,
+    shape: Vec<usize>,
+    scale: f64,
+) -> Result<NdArray>
 where
     f64: CastFrom<F>,
 {
@@ -100,10 +95,32 @@ where
     let s64 = f64::cast_from(s);
     let power_of_two = s64.is_finite() && s64 != 0.0 && s64.to_bits() & 0x000f_ffff_ffff_ffff == 0;
     let exact = power_of_two && f64::cast_from(r.np_mul(s)) == 1.0;
+    let swap = dtype.byte_order().is_swapped();
     if exact {
-        cast::map_blocks::<F, F>(Quantize::CODEC_ID, src, dtype, dst, astype, |x, w| quantize_block_mul(x, w, s, r))
+        cast::map_new::<F, F, A>(src, swap, astype, shape, move |v, hw| s.np_mul(v).np_rint_hw(hw).np_mul(r))
     } else {
-        cast::map_blocks::<F, F>(Quantize::CODEC_ID, src, dtype, dst, astype, |x, w| quantize_block(x, w, s))
+        cast::map_new::<F, F, A>(src, swap, astype, shape, move |v, hw| s.np_mul(v).np_rint_hw(hw).np_div(s))
+    }
+}
+
+/// [`encode_as`] for the astype's type.
+fn encode_typed<F: FloatArith>(
+    src: &[u8],
+    dtype: DType,
+    astype: DType,
+    a: NumType,
+    shape: Vec<usize>,
+    scale: f64,
+) -> Result<NdArray>
+where
+    f64: CastFrom<F>,
+    f16: CastFrom<F>,
+    f32: CastFrom<F>,
+{
+    match a {
+        NumType::F2 => encode_as::<F, f16>(src, dtype, astype, shape, scale),
+        NumType::F4 => encode_as::<F, f32>(src, dtype, astype, shape, scale),
+        _ => encode_as::<F, f64>(src, dtype, astype, shape, scale),
     }
 }
 
@@ -130,8 +147,8 @@ impl StaticCodec for Quantize {
     fn from_config(config: QuantizeConfig) -> Result<Self> {
         let astype = config.astype.unwrap_or(config.dtype);
         let t = float(config.dtype, "dtype")?;
-        float(astype, "astype")?;
-        Ok(Quantize { digits: config.digits, dtype: config.dtype, astype, t, scale: scale_for(config.digits) })
+        let a = float(astype, "astype")?;
+        Ok(Quantize { digits: config.digits, dtype: config.dtype, astype, t, a, scale: scale_for(config.digits) })
     }
 
     fn config(&self) -> QuantizeConfig {
@@ -154,23 +171,19 @@ impl Codec for Quantize {
             .map_err(|e| Error::invalid_config(Self::CODEC_ID, format_args!("digits {}: {e}", self.digits)))?;
         let arr = data.expect_array(Self::CODEC_ID)?;
         let shape = cast::view_shape(Self::CODEC_ID, arr.shape(), arr.dtype().itemsize(), self.dtype)?;
-        let mut out = NdArray::zeros(self.astype, shape)?;
-        let (src, dt, at) = (arr.as_bytes(), self.dtype, self.astype);
-        let dst = out.as_bytes_mut();
-        match self.t {
-            NumType::F2 => encode_typed::<f16>(src, dt, dst, at, scale)?,
-            NumType::F4 => encode_typed::<f32>(src, dt, dst, at, scale)?,
-            _ => encode_typed::<f64>(src, dt, dst, at, scale)?,
-        }
+        let (src, dt, at, a) = (arr.as_bytes(), self.dtype, self.astype, self.a);
+        let out = match self.t {
+            NumType::F2 => encode_typed::<f16>(src, dt, at, a, shape, scale)?,
+            NumType::F4 => encode_typed::<f32>(src, dt, at, a, shape, scale)?,
+            _ => encode_typed::<f64>(src, dt, at, a, shape, scale)?,
+        };
         Ok(out.into())
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
         let arr = encoded.expect_array(Self::CODEC_ID)?;
         let shape = cast::view_shape(Self::CODEC_ID, arr.shape(), arr.dtype().itemsize(), self.astype)?;
-        let mut out = NdArray::zeros(self.dtype, shape)?;
-        cast::cast_bytes(Self::CODEC_ID, arr.as_bytes(), self.astype, out.as_bytes_mut(), self.dtype)?;
-        Ok(out.into())
+        Ok(cast::cast_new(Self::CODEC_ID, arr.as_bytes(), self.astype, self.dtype, shape)?.into())
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
