@@ -186,6 +186,11 @@ impl PartialEq<PyStr> for String {
 #[derive(Clone)]
 pub struct PyBytes(BytesRepr);
 
+impl PyBytes {
+    /// The length of [`PyBytes::as_padded_slice`] for values held inline.
+    pub const PADDED_LEN: usize = INLINE_BYTES;
+}
+
 /// Bytes that fit in a `PyBytes` without a heap allocation.
 const INLINE_BYTES: usize = 22;
 
@@ -215,6 +220,25 @@ impl PyBytes {
     pub fn as_slice(&self) -> &[u8] {
         match &self.0 {
             BytesRepr::Inline(len, buf) => &buf[..usize::from(*len)],
+            BytesRepr::Heap(b) => b,
+        }
+    }
+
+    /// The bytes, followed by zero bytes up to [`PyBytes::PADDED_LEN`] bytes when
+    /// they are held inline (at most that long); longer values as they are.
+    ///
+    /// Lets a writer copy a short value as one fixed-size block rather than a
+    /// variable-length copy: copy `PADDED_LEN` bytes, advance by [`len`](<[u8]>::len).
+    ///
+    /// ```
+    /// use numcodecs_core::PyBytes;
+    /// assert_eq!(PyBytes::new(b"ab").as_padded_slice(), &[b'a', b'b', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    /// assert_eq!(PyBytes::new(&[7; 30]).as_padded_slice(), &[7; 30]);
+    /// ```
+    #[inline]
+    pub fn as_padded_slice(&self) -> &[u8] {
+        match &self.0 {
+            BytesRepr::Inline(_, buf) => buf,
             BytesRepr::Heap(b) => b,
         }
     }
