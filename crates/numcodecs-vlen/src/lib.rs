@@ -337,7 +337,7 @@ fn for_each_item<'a>(
     codec: &str,
     input: &'a [u8],
     limit: usize,
-    mut f: impl FnMut(&'a [u8]) -> Result<()>,
+    mut f: impl FnMut(&'a [u8], usize) -> Result<()>,
 ) -> Result<usize> {
     let n = read_count(codec, input, limit)?;
     // First pass: validate the lengths and total the payload.
@@ -355,7 +355,7 @@ fn for_each_item<'a>(
     let mut pos = HEADER;
     for _ in 0..n {
         let l = item_len(codec, input, pos)?;
-        f(&input[pos + HEADER..pos + HEADER + l])?;
+        f(&input[pos + HEADER..], l)?;
         pos += HEADER + l;
     }
     Ok(n)
@@ -378,13 +378,14 @@ fn decode_items<'a>(
     codec: &str,
     input: &'a [u8],
     limit: usize,
-    mut f: impl FnMut(&'a [u8]) -> Result<Object>,
+    mut f: impl FnMut(&'a [u8], usize) -> Result<Object>,
 ) -> Result<Data> {
     let n = read_count(codec, input, limit)?;
     let mut items = Vec::new();
     items.try_reserve_exact(n).map_err(|_| Error::Allocation { size: n * std::mem::size_of::<Object>() })?;
-    for_each_item(codec, input, limit, |b| {
-        items.push(f(b)?);
+    // `f` gets the input from the item on and the item's length (checked to fit).
+    for_each_item(codec, input, limit, |rest, len| {
+        items.push(f(rest, len)?);
         Ok(())
     })?;
     Ok(ObjectArray::from_items(items).into())
@@ -444,8 +445,10 @@ impl Codec for VLenUtf8 {
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
         let id = Self::CODEC_ID;
-        decode_items(id, encoded.expect_bytes(id)?, self.limit, |b| {
-            PyStr::from_utf8(b).map(Object::Str).map_err(|e| Error::corrupt(id, format_args!("invalid UTF-8: {e}")))
+        decode_items(id, encoded.expect_bytes(id)?, self.limit, |rest, len| {
+            PyStr::from_utf8(&rest[..len])
+                .map(Object::Str)
+                .map_err(|e| Error::corrupt(id, format_args!("invalid UTF-8: {e}")))
         })
     }
 
@@ -512,7 +515,9 @@ impl Codec for VLenBytes {
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
         let id = Self::CODEC_ID;
-        decode_items(id, encoded.expect_bytes(id)?, self.limit, |b| Ok(Object::Bytes(PyBytes::new(b))))
+        decode_items(id, encoded.expect_bytes(id)?, self.limit, |rest, len| {
+            PyBytes::from_prefix(rest, len).map(Object::Bytes).ok_or_else(|| Error::corrupt(id, "data seem truncated"))
+        })
     }
 
     fn decoded_size_limit(&self) -> Option<usize> {
@@ -588,7 +593,8 @@ impl Codec for VLenArray {
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
         let id = Self::CODEC_ID;
         let size = self.dtype.itemsize();
-        decode_items(id, encoded.expect_bytes(id)?, self.limit, |b| {
+        decode_items(id, encoded.expect_bytes(id)?, self.limit, |rest, len| {
+            let b = &rest[..len];
             if b.len() % size != 0 {
                 return Err(Error::corrupt(
                     id,
