@@ -39,7 +39,7 @@ impl AlignedBuf {
     /// # Errors
     /// [`Error::Allocation`] if the memory cannot be had.
     pub fn from_slice(bytes: &[u8]) -> Result<Self> {
-        Self::from_values(bytes.len(), bytes.iter().copied())
+        Self::concat(&[bytes])
     }
 
     /// Wraps `words` holding `len` bytes; the bytes of `words` past `len` must be zero.

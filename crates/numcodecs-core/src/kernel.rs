@@ -4,8 +4,8 @@
 //! `cargo xtask bench` and `perf` (see `docs/architecture.md`, "Kernels"):
 //!
 //! - Zero-filling an output buffer and then overwriting it: up to a quarter of an
-//!   allocating encode. [`AlignedBuf::from_values`] and [`NdArray::from_values`] write
-//!   each value once into fresh memory.
+//!   allocating encode. [`AlignedBuf::from_values`], [`AlignedBuf::concat`] and
+//!   [`NdArray::from_values`] write each byte once into fresh memory.
 //! - Code built for the baseline x86-64 (SSE2) while numpy picks AVX2/AVX-512 loops at
 //!   run time. [`with_best_cpu`] runs a closure in a copy compiled for AVX2 + FMA when
 //!   the CPU has them, so the same safe, portable kernel gets wide vectors.
@@ -129,6 +129,51 @@ impl AlignedBuf {
     }
 }
 
+impl AlignedBuf {
+    /// The concatenation of `parts`, each byte written once (no zero-fill first): what
+    /// a codec that assembles its output from a header and borrowed data needs.
+    ///
+    /// # Errors
+    /// [`Error::Allocation`] if the memory cannot be had or the size overflows.
+    ///
+    /// ```
+    /// use numcodecs_core::AlignedBuf;
+    /// let buf = AlignedBuf::concat(&[b"head", &[1, 2, 3], b""])?;
+    /// assert_eq!(buf.as_slice(), b"head\x01\x02\x03");
+    /// # Ok::<(), numcodecs_core::Error>(())
+    /// ```
+    pub fn concat(parts: &[&[u8]]) -> Result<Self> {
+        let len = parts
+            .iter()
+            .try_fold(0usize, |a, p| a.checked_add(p.len()))
+            .ok_or(Error::Allocation { size: usize::MAX })?;
+        let nwords = words_for(len);
+        let mut words: Vec<u64> = Vec::new();
+        words.try_reserve_exact(nwords).map_err(|_| Error::Allocation { size: len })?;
+        let spare = &mut words.spare_capacity_mut()[..nwords];
+        if let Some(last) = spare.last_mut() {
+            last.write(0);
+        }
+        // SAFETY: `spare` is `nwords * 8` bytes of allocated memory; a `MaybeUninit<u8>`
+        // slice over it has no alignment or validity requirement and borrows `spare`
+        // exclusively for its lifetime.
+        let bytes: &mut [MaybeUninit<u8>] =
+            unsafe { std::slice::from_raw_parts_mut(spare.as_mut_ptr().cast(), nwords * 8) };
+        let mut pos = 0;
+        for part in parts {
+            let dst = &mut bytes[pos..pos + part.len()];
+            // SAFETY: `dst` is `part.len()` writable bytes of our own new allocation, so it
+            // cannot overlap `part`; `MaybeUninit<u8>` has the layout of `u8`.
+            unsafe { std::ptr::copy_nonoverlapping(part.as_ptr(), dst.as_mut_ptr().cast::<u8>(), part.len()) };
+            pos += part.len();
+        }
+        // SAFETY: bytes `0..len` were written by the loop (the parts add up to `len`),
+        // and bytes `len..nwords * 8` lie in the last word, zeroed before them.
+        unsafe { words.set_len(nwords) };
+        Ok(AlignedBuf::from_words(words, len))
+    }
+}
+
 impl NdArray {
     /// An array of `dtype` and `shape` whose elements are the values of `values` in
     /// memory order, each written once in place (no zero-fill first); see
@@ -175,6 +220,20 @@ mod tests {
         let buf = AlignedBuf::from_values(2, 1u32..).unwrap();
         assert_eq!(buf.as_slice(), &[1, 0, 0, 0, 2, 0, 0, 0]);
         assert_eq!(buf.len(), 8);
+    }
+
+    #[test]
+    fn concatenation_writes_every_part() {
+        for lens in [vec![], vec![0], vec![3], vec![8, 0, 5], vec![1, 1, 1, 1, 1, 1, 1, 1, 1], vec![1000, 7]] {
+            let parts: Vec<Vec<u8>> =
+                lens.iter().enumerate().map(|(i, &n)| vec![u8::try_from(i + 1).unwrap(); n]).collect();
+            let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+            let mut buf = AlignedBuf::concat(&refs).unwrap();
+            assert_eq!(buf.as_slice(), parts.concat().as_slice());
+            let n = buf.len();
+            buf.resize(n.next_multiple_of(8)).unwrap();
+            assert!(buf.as_slice()[n..].iter().all(|&b| b == 0));
+        }
     }
 
     #[test]

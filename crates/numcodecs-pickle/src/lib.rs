@@ -117,8 +117,10 @@ impl Codec for Pickle {
 
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let proto = self.effective_protocol();
-        let bytes = match data {
-            DataRef::Object(o) => pickler::dumps(pickler::ArrayData::Objects(o.items(), o.shape()), proto)?,
+        let buf = match data {
+            DataRef::Object(o) => {
+                pickler::dumps(pickler::ArrayData::Objects(o.items(), o.shape()), proto)?.into_buf()?
+            }
             DataRef::Array(a) => pickler::dumps(
                 pickler::ArrayData::Numeric(pickler::Numeric {
                     bytes: a.as_bytes(),
@@ -126,9 +128,10 @@ impl Codec for Pickle {
                     shape: a.shape(),
                 }),
                 proto,
-            )?,
+            )?
+            .into_buf()?,
         };
-        Ok(NdArray::from_bytes(&bytes, numcodecs_core::DType::U1, vec![bytes.len()])?.into())
+        Ok(NdArray::from_buf(buf).into())
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use numcodecs_core::{ByteOrder, DType, DTypeKind, Error, Object, Result, TimeUnit};
+use numcodecs_core::{AlignedBuf, ByteOrder, DType, DTypeKind, Error, Object, Result, TimeUnit};
 
 use crate::CODEC_ID;
 
@@ -118,8 +118,11 @@ pub(crate) enum ArrayData<'a> {
     Numeric(Numeric<'a>),
 }
 
-pub(crate) struct Pickler {
+pub(crate) struct Pickler<'a> {
     out: Vec<u8>,
+    /// A large payload written by reference: it belongs at `out[.0]`, between the
+    /// bytes before and after it (see [`Pickled`]).
+    hole: Option<(usize, &'a [u8])>,
     proto: u8,
     framing: bool,
     frame_start: Option<usize>,
@@ -134,18 +137,41 @@ fn byte(n: usize) -> u8 {
     u8::try_from(n).unwrap_or(u8::MAX)
 }
 
+/// A pickle: `out`, with a borrowed payload inserted at a position when there is one
+/// (a numeric array's data, not copied until the pickle is assembled).
+pub(crate) struct Pickled<'a> {
+    out: Vec<u8>,
+    hole: Option<(usize, &'a [u8])>,
+}
+
+impl Pickled<'_> {
+    /// The pickle in an aligned buffer, every byte copied once.
+    pub(crate) fn into_buf(self) -> Result<AlignedBuf> {
+        match self.hole {
+            Some((at, data)) => {
+                let (head, tail) = self.out.split_at(at.min(self.out.len()));
+                AlignedBuf::concat(&[head, data, tail])
+            }
+            None => AlignedBuf::from_slice(&self.out),
+        }
+    }
+}
+
 /// Pickles an array as `pickle.dumps(array, protocol)` does (`proto` 0 to 5).
-pub(crate) fn dumps(data: ArrayData<'_>, proto: u8) -> Result<Vec<u8>> {
+pub(crate) fn dumps(data: ArrayData<'_>, proto: u8) -> Result<Pickled<'_>> {
     if let ArrayData::Numeric(n) = data {
         check_numeric_dtype(n.dtype)?;
     }
     // Room for the data and the header, or about 16 bytes per object.
     let estimate = match data {
+        // Protocols 3 to 5 leave a numeric array's data out of `out` (see `Pickled`).
+        ArrayData::Numeric(_) if proto >= 3 => 512,
         ArrayData::Numeric(n) => n.bytes.len().saturating_add(512),
         ArrayData::Objects(items, _) => items.len().saturating_mul(16).saturating_add(512),
     };
     let mut p = Pickler {
         out: Vec::with_capacity(estimate.min(1 << 30)),
+        hole: None,
         proto,
         framing: false,
         frame_start: None,
@@ -165,7 +191,7 @@ pub(crate) fn dumps(data: ArrayData<'_>, proto: u8) -> Result<Vec<u8>> {
     if p.memo_overflow {
         return Err(Error::unsupported_input(CODEC_ID, "more than 2**32 objects to memoize"));
     }
-    Ok(p.out)
+    Ok(Pickled { out: p.out, hole: p.hole })
 }
 
 fn check_numeric_dtype(dtype: DType) -> Result<()> {
@@ -179,7 +205,7 @@ fn is_datetime(dtype: DType) -> bool {
     matches!(dtype.kind(), DTypeKind::Datetime { .. } | DTypeKind::Timedelta { .. })
 }
 
-impl Pickler {
+impl<'a> Pickler<'a> {
     fn write(&mut self, data: &[u8]) {
         if self.framing && self.frame_start.is_none() {
             self.frame_start = Some(self.out.len());
@@ -222,6 +248,22 @@ impl Pickler {
         }
         self.write(header);
         self.write(data);
+        self.framing = framing;
+    }
+
+    /// [`Pickler::write_bytes`] for a payload that outlives the pickler: a large one is
+    /// not copied here but recorded as the pickle's hole (there is at most one: an
+    /// array's data). What follows it only appends to `out` or patches frames that
+    /// start after it, so positions in `out` stay valid.
+    fn write_bytes_borrowed(&mut self, header: &[u8], data: &'a [u8]) {
+        if data.len() < FRAME_SIZE_TARGET || self.hole.is_some() {
+            return self.write_bytes(header, data);
+        }
+        let framing = self.framing;
+        self.commit_frame();
+        self.framing = false;
+        self.write(header);
+        self.hole = Some((self.out.len(), data));
         self.framing = framing;
     }
 
@@ -362,7 +404,7 @@ impl Pickler {
         self.memo_put(key);
     }
 
-    fn save_bytes(&mut self, b: &[u8]) -> Result<()> {
+    fn save_bytes(&mut self, b: &'a [u8]) -> Result<()> {
         self.boundary();
         let key = bytes_key(b);
         if self.memo_get(key.as_ref()) {
@@ -375,11 +417,11 @@ impl Pickler {
             } else if let Ok(n32) = u32::try_from(n) {
                 let mut h = [b'B', 0, 0, 0, 0];
                 h[1..].copy_from_slice(&n32.to_le_bytes());
-                self.write_bytes(&h, b);
+                self.write_bytes_borrowed(&h, b);
             } else {
                 let mut h = [0x8e, 0, 0, 0, 0, 0, 0, 0, 0];
                 h[1..].copy_from_slice(&(n as u64).to_le_bytes());
-                self.write_bytes(&h, b);
+                self.write_bytes_borrowed(&h, b);
             }
         } else if b.is_empty() {
             // bytes(): a reduce of the type with no arguments.
@@ -505,7 +547,7 @@ impl Pickler {
         Ok(())
     }
 
-    fn save_object(&mut self, o: &Object) -> Result<()> {
+    fn save_object(&mut self, o: &'a Object) -> Result<()> {
         match o {
             Object::None => self.save_none(),
             Object::Bool(b) => self.save_bool(*b),
@@ -526,7 +568,7 @@ impl Pickler {
         Ok(())
     }
 
-    fn save_list(&mut self, items: &[Object]) -> Result<()> {
+    fn save_list(&mut self, items: &'a [Object]) -> Result<()> {
         self.boundary();
         if self.proto == 0 {
             self.write(b"(l");
@@ -558,7 +600,7 @@ impl Pickler {
     }
 
     /// numpy's `ndarray.__reduce_ex__(protocol)`.
-    fn save_array(&mut self, data: ArrayData<'_>) -> Result<()> {
+    fn save_array(&mut self, data: ArrayData<'a>) -> Result<()> {
         self.boundary();
         if let ArrayData::Numeric(n) = data {
             if self.proto >= 5 && n.dtype.itemsize() > 0 && !is_datetime(n.dtype) {
@@ -568,7 +610,7 @@ impl Pickler {
                 self.boundary();
                 let mut h = [0x96, 0, 0, 0, 0, 0, 0, 0, 0];
                 h[1..].copy_from_slice(&(n.bytes.len() as u64).to_le_bytes());
-                self.write_bytes(&h, n.bytes);
+                self.write_bytes_borrowed(&h, n.bytes);
                 self.memo_put(None);
                 self.save_dtype(n.dtype)?;
                 self.save_shape(n.shape)?;

@@ -1027,8 +1027,17 @@ impl<'a> Unpickler<'a> {
         }
         let nbytes = self.numeric_size(a, dtype)?;
         self.charge(nbytes)?;
-        let mut buf = AlignedBuf::zeroed(nbytes)?;
-        let native = self.write_numeric(a, dtype, buf.as_mut_slice())?;
+        let data = a.data.and_then(|d| self.bytes_like(d)).filter(|b| b.len() == nbytes);
+        let (buf, native) = if let Some(b) = data {
+            // The usual case: copied once, then reordered in place if need be.
+            let mut buf = AlignedBuf::from_slice(b)?;
+            let native = Self::reorder_numeric(a, dtype, buf.as_mut_slice());
+            (buf, native)
+        } else {
+            let mut buf = AlignedBuf::zeroed(nbytes)?;
+            let native = self.write_numeric(a, dtype, buf.as_mut_slice())?;
+            (buf, native)
+        };
         Ok(Object::Array(Box::new(NdArray::new(buf, native, a.shape.clone())?)))
     }
 
@@ -1065,6 +1074,12 @@ impl<'a> Unpickler<'a> {
             }
             _ => return Err(corrupt("a numeric array's data does not match its shape and dtype")),
         }
+        Ok(Self::reorder_numeric(a, dtype, out))
+    }
+
+    /// Puts a numeric array node's data, already in `out`, in C order and native byte
+    /// order (what numpy's `__setstate__` does), and returns the dtype of the result.
+    fn reorder_numeric(a: &ArrayNode, dtype: DType, out: &mut [u8]) -> DType {
         let size = dtype.itemsize();
         if a.fortran && a.shape.len() > 1 && size > 0 {
             let reordered = fortran_to_c(out.chunks_exact(size).collect(), &a.shape).concat();
@@ -1073,9 +1088,9 @@ impl<'a> Unpickler<'a> {
         if a.from_setstate && dtype.byte_order() != ByteOrder::NotApplicable && dtype.byte_order() != ByteOrder::NATIVE
         {
             swap_units(out, dtype);
-            return Ok(dtype.with_byte_order(ByteOrder::NATIVE));
+            return dtype.with_byte_order(ByteOrder::NATIVE);
         }
-        Ok(dtype)
+        dtype
     }
 
     /// The top-level numeric array, written straight into `out`.
