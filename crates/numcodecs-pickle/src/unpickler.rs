@@ -147,21 +147,31 @@ pub(crate) enum Decoded {
     Numeric(NdArray),
 }
 
+impl<'a> Unpickler<'a> {
+    fn new(input: &'a [u8], limit: usize) -> Self {
+        // An object array's items take a few bytes each (an opcode, a length, a memo
+        // put), so the arena and memo get room for some in advance: growing them by
+        // doubling copied and page-faulted most of a large decode.
+        let room = input.len() / 16;
+        Unpickler {
+            input,
+            pos: 0,
+            stack: Vec::new(),
+            marks: Vec::new(),
+            memo: Vec::with_capacity(room),
+            sparse_memo: HashMap::new(),
+            memo_count: 0,
+            shared: Vec::with_capacity(room),
+            arena: Vec::with_capacity(room),
+            limit,
+            used: 0,
+        }
+    }
+}
+
 /// Unpickles `input`, which must be a numpy array as numcodecs pickles it.
 pub(crate) fn loads(input: &[u8], limit: usize) -> Result<Decoded> {
-    let mut u = Unpickler {
-        input,
-        pos: 0,
-        stack: Vec::new(),
-        marks: Vec::new(),
-        memo: Vec::new(),
-        sparse_memo: HashMap::new(),
-        memo_count: 0,
-        shared: Vec::new(),
-        arena: Vec::new(),
-        limit,
-        used: 0,
-    };
+    let mut u = Unpickler::new(input, limit);
     let top = u.run()?;
     u.finish(top)
 }
@@ -172,19 +182,7 @@ pub(crate) fn loads(input: &[u8], limit: usize) -> Result<Decoded> {
 /// values into `out` (`np.copyto`), so an `out` of the pickled byte order gets the
 /// pickled bytes back.
 pub(crate) fn loads_into(input: &[u8], limit: usize, out: &mut [u8], out_dtype: DType) -> Result<()> {
-    let mut u = Unpickler {
-        input,
-        pos: 0,
-        stack: Vec::new(),
-        marks: Vec::new(),
-        memo: Vec::new(),
-        sparse_memo: HashMap::new(),
-        memo_count: 0,
-        shared: Vec::new(),
-        arena: Vec::new(),
-        limit,
-        used: 0,
-    };
+    let mut u = Unpickler::new(input, limit);
     let top = u.run()?;
     let written = u.finish_into(top, out)?;
     if out_dtype.kind() == written.kind()
@@ -1144,6 +1142,12 @@ impl<'a> Unpickler<'a> {
         let node = self.arena.get(idx).ok_or_else(|| corrupt("dangling reference"))?;
         match node {
             Node::Str(s) => Ok(Object::Str(s.clone())),
+            Node::Bytes(Blob::Input(s, e)) => self
+                .input
+                .get(*s..)
+                .and_then(|rest| PyBytes::from_prefix(rest, e.saturating_sub(*s)))
+                .map(Object::Bytes)
+                .ok_or_else(|| corrupt("a bytes object outside the input")),
             Node::Bytes(b) => Ok(Object::Bytes(PyBytes::new(self.blob(b)))),
             Node::List(items) => {
                 let items = items.clone();
