@@ -152,20 +152,24 @@ impl<'a> Unpickler<'a> {
         // An object array's items take a few bytes each (an opcode, a length, a memo
         // put), so the arena and memo get room for some in advance: growing them by
         // doubling copied and page-faulted most of a large decode.
-        let room = input.len() / 16;
-        Unpickler {
+        // Only a hint: bounded by the decoded-size limit, and a failed reservation is
+        // left to the charged growth later (which fails with a typed error).
+        let room = (input.len() / 16).min(limit / SLOT_COST.max(1));
+        let mut u = Unpickler {
             input,
             pos: 0,
             stack: Vec::new(),
             marks: Vec::new(),
-            memo: Vec::with_capacity(room),
+            memo: Vec::new(),
             sparse_memo: HashMap::new(),
             memo_count: 0,
-            shared: Vec::with_capacity(room),
-            arena: Vec::with_capacity(room),
+            shared: Vec::new(),
+            arena: Vec::new(),
             limit,
             used: 0,
-        }
+        };
+        let _ = (u.memo.try_reserve(room), u.shared.try_reserve(room), u.arena.try_reserve(room));
+        u
     }
 }
 
