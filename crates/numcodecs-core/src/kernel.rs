@@ -78,6 +78,20 @@ fn has_v3() -> bool {
     })
 }
 
+/// An empty vector with room for the `nwords` words that hold `len` bytes, the last of
+/// them (if any) already written as zero: AlignedBuf keeps the bytes past its length
+/// zero, and writers only write bytes `0..len`.
+#[inline(always)]
+fn words_with_zero_tail(len: usize) -> Result<(Vec<u64>, usize)> {
+    let nwords = words_for(len);
+    let mut words: Vec<u64> = Vec::new();
+    words.try_reserve_exact(nwords).map_err(|_| Error::Allocation { size: len })?;
+    if let Some(last) = words.spare_capacity_mut()[..nwords].last_mut() {
+        last.write(0);
+    }
+    Ok((words, nwords))
+}
+
 impl AlignedBuf {
     /// A buffer of `n` values of `T` taken from `values`, each written once in place
     /// (no zero-fill first). If `values` ends early, the values it did not give are
@@ -100,14 +114,8 @@ impl AlignedBuf {
         const { assert!(std::mem::align_of::<T>() <= std::mem::align_of::<u64>()) };
         let size = std::mem::size_of::<T>();
         let len = n.checked_mul(size).ok_or(Error::Allocation { size: usize::MAX })?;
-        let nwords = words_for(len);
-        let mut words: Vec<u64> = Vec::new();
-        words.try_reserve_exact(nwords).map_err(|_| Error::Allocation { size: len })?;
+        let (mut words, nwords) = words_with_zero_tail(len)?;
         let spare = &mut words.spare_capacity_mut()[..nwords];
-        // The last word's bytes past `len` must be zero (AlignedBuf's invariant).
-        if let Some(last) = spare.last_mut() {
-            last.write(0);
-        }
         // SAFETY: `spare` is `nwords * 8 >= n * size` bytes of allocated memory, aligned
         // for u64 and so for `T` (align_of::<T>() <= 8, checked above). Both element
         // types are `MaybeUninit`, so any bytes are valid for them, and the new slice
@@ -122,8 +130,8 @@ impl AlignedBuf {
             slot.write(T::zeroed());
         }
         // SAFETY: bytes `0..n * size` were written by the two loops above (every slot of
-        // `typed`), and bytes `n * size..nwords * 8` lie in the last word, which was set
-        // to zero before them, so all `nwords` words are initialised.
+        // `typed`), and bytes `n * size..nwords * 8` lie in the last word, which
+        // `words_with_zero_tail` zeroed before, so all `nwords` words are initialised.
         unsafe { words.set_len(nwords) };
         Ok(AlignedBuf::from_words(words, len))
     }
@@ -147,13 +155,8 @@ impl AlignedBuf {
             .iter()
             .try_fold(0usize, |a, p| a.checked_add(p.len()))
             .ok_or(Error::Allocation { size: usize::MAX })?;
-        let nwords = words_for(len);
-        let mut words: Vec<u64> = Vec::new();
-        words.try_reserve_exact(nwords).map_err(|_| Error::Allocation { size: len })?;
+        let (mut words, nwords) = words_with_zero_tail(len)?;
         let spare = &mut words.spare_capacity_mut()[..nwords];
-        if let Some(last) = spare.last_mut() {
-            last.write(0);
-        }
         // SAFETY: `spare` is `nwords * 8` bytes of allocated memory; a `MaybeUninit<u8>`
         // slice over it has no alignment or validity requirement and borrows `spare`
         // exclusively for its lifetime.
@@ -168,7 +171,8 @@ impl AlignedBuf {
             pos += part.len();
         }
         // SAFETY: bytes `0..len` were written by the loop (the parts add up to `len`),
-        // and bytes `len..nwords * 8` lie in the last word, zeroed before them.
+        // and bytes `len..nwords * 8` lie in the last word, which `words_with_zero_tail`
+        // zeroed before.
         unsafe { words.set_len(nwords) };
         Ok(AlignedBuf::from_words(words, len))
     }
