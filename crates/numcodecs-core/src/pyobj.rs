@@ -260,7 +260,7 @@ impl PyBytes {
     /// they are held inline (at most that long); longer values as they are.
     ///
     /// Lets a writer copy a short value as one fixed-size block rather than a
-    /// variable-length copy: copy `PADDED_LEN` bytes, advance by [`len`](<[u8]>::len).
+    /// variable-length copy: copy `PADDED_LEN` bytes, advance by the length.
     ///
     /// ```
     /// use numcodecs_core::PyBytes;
