@@ -8,7 +8,7 @@
 // rounding (float32, float16).
 #![allow(clippy::cast_possible_truncation)]
 
-use crate::{ByteOrder, DType, DTypeKind, Error, Result};
+use crate::{AlignedBuf, ByteOrder, DType, DTypeKind, Error, NdArray, Result};
 
 /// A Python number.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -191,5 +191,125 @@ mod tests {
             }
         }
         assert_eq!(f64_to_f16(f64::NAN) & 0x7e00, 0x7e00);
+    }
+}
+
+/// A Python scalar as a decoder reads it from a document: `None`, `bool`, an `int`
+/// that fits in 64 bits, or `float`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scalar {
+    /// `None` (JSON `null`, msgpack `nil`).
+    None,
+    /// `bool`.
+    Bool(bool),
+    /// `int`.
+    Int(i64),
+    /// `float`.
+    Float(f64),
+}
+
+/// The bytes of a numeric array built from Python scalars one by one, as numpy's item
+/// assignment converts them ([`write_num`]; `None` is NaN in a float array and `False`
+/// in a bool array). For decoders' fast paths: a value numpy would refuse gives
+/// `None`, and the caller decodes again with its general path for the error.
+///
+/// ```
+/// use numcodecs_core::pynum::{NumWriter, Scalar};
+/// let mut w = NumWriter::new("<i2".parse()?, 3).unwrap();
+/// for v in [Scalar::Int(1), Scalar::Float(-2.7), Scalar::Bool(true)] {
+///     w.put(v).unwrap();
+/// }
+/// assert_eq!(w.put(Scalar::Int(40_000)), None); // out of range for int16
+/// assert_eq!(w.finish(vec![3]).unwrap().as_slice::<i16>()?, &[1, -2, 1]);
+/// # Ok::<(), numcodecs_core::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct NumWriter {
+    dtype: DType,
+    kind: DTypeKind,
+    size: usize,
+    big: bool,
+    lo: i64,
+    hi: i64,
+    out: Vec<u8>,
+}
+
+impl NumWriter {
+    /// A writer for about `n` items of `dtype`; `None` unless `dtype` is a bool, an
+    /// integer or a float of 1 to 8 bytes, or if the memory cannot be had.
+    pub fn new(dtype: DType, n: usize) -> Option<Self> {
+        let kind = dtype.kind();
+        let size = dtype.itemsize();
+        if !matches!(kind, DTypeKind::Bool | DTypeKind::Int | DTypeKind::UInt | DTypeKind::Float)
+            || !matches!(size, 1 | 2 | 4 | 8)
+        {
+            return None;
+        }
+        let bits = 8 * size as u32;
+        let (lo, hi) = match kind {
+            DTypeKind::Int => (i64::MIN >> (64 - bits), i64::MAX >> (64 - bits)),
+            _ if bits == 64 => (0, i64::MAX),
+            _ => (0, (1i64 << bits) - 1),
+        };
+        let mut out = Vec::new();
+        out.try_reserve_exact(n.checked_mul(size)?).ok()?;
+        Some(NumWriter { dtype, kind, size, big: dtype.byte_order() == ByteOrder::Big, lo, hi, out })
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> usize {
+        self.out.len()
+    }
+
+    /// Whether nothing has been written.
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    /// Appends the low `size` bytes of `v` in the dtype's byte order.
+    #[inline]
+    fn bits(&mut self, v: u64) {
+        let b = if self.big { v.swap_bytes() >> (64 - 8 * self.size) } else { v }.to_le_bytes();
+        match self.size {
+            1 => self.out.push(b[0]),
+            2 => self.out.extend_from_slice(&b[..2]),
+            4 => self.out.extend_from_slice(&b[..4]),
+            _ => self.out.extend_from_slice(&b),
+        }
+    }
+
+    /// Appends `v`; `None` (and nothing written) if numpy would refuse it.
+    #[inline]
+    #[allow(clippy::cast_sign_loss)] // integers are range-checked; the bits are what is stored
+    pub fn put(&mut self, v: Scalar) -> Option<()> {
+        match (self.kind, v) {
+            (DTypeKind::Int | DTypeKind::UInt, Scalar::Int(i)) => {
+                if i < self.lo || i > self.hi {
+                    return None;
+                }
+                self.bits(i as u64);
+            }
+            (DTypeKind::Float, Scalar::Float(f)) if self.size == 8 => self.bits(f.to_bits()),
+            (DTypeKind::Float, Scalar::Float(f)) if self.size == 4 => self.bits(u64::from((f as f32).to_bits())),
+            _ => {
+                let num = match v {
+                    Scalar::Bool(b) => Num::Bool(b),
+                    Scalar::Int(i) => Num::Int(i128::from(i)),
+                    Scalar::Float(f) => Num::Float(f),
+                    Scalar::None if self.kind == DTypeKind::Float => Num::Float(f64::NAN),
+                    Scalar::None if self.kind == DTypeKind::Bool => Num::Bool(false),
+                    Scalar::None => return None,
+                };
+                let mut b = [0u8; 8];
+                write_num("", self.dtype, num, &mut b[..self.size]).ok()?;
+                self.out.extend_from_slice(&b[..self.size]);
+            }
+        }
+        Some(())
+    }
+
+    /// The array of `shape`; `None` if the shape does not hold the items written.
+    pub fn finish(self, shape: Vec<usize>) -> Option<NdArray> {
+        NdArray::new(AlignedBuf::from_slice(&self.out).ok()?, self.dtype, shape).ok()
     }
 }

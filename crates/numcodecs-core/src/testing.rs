@@ -31,6 +31,33 @@ impl Rng {
     }
 }
 
+/// `per_doc` corrupted copies of each of `docs` (a byte removed, doubled or replaced, or
+/// the document cut short), for checking that a decoder's fast and general paths agree
+/// on bad input. Replacement bytes come from `alphabet` (the bytes that matter to the
+/// format) two times in three, else any byte.
+pub fn mutations(docs: &[Vec<u8>], per_doc: usize, alphabet: &[u8], seed: u64) -> Vec<Vec<u8>> {
+    let mut rng = Rng::new(seed);
+    let mut below = |n: usize| (rng.next_u64() % n as u64) as usize;
+    let mut out = Vec::new();
+    for d in docs.iter().filter(|d| !d.is_empty()) {
+        for _ in 0..per_doc {
+            let mut m = d.clone();
+            let i = below(m.len());
+            match below(4) {
+                0 => {
+                    m.remove(i);
+                }
+                1 => m.insert(i, m[i]),
+                2 => m.truncate(i),
+                _ if alphabet.is_empty() || below(3) == 0 => m[i] = (below(256)) as u8,
+                _ => m[i] = alphabet[below(alphabet.len())],
+            }
+            out.push(m);
+        }
+    }
+    out
+}
+
 /// Every numeric dtype numcodecs users store, in both byte orders.
 pub const NUMERIC_DTYPES: &[&str] = &[
     "|b1", "|i1", "|u1", "<i2", ">i2", "<u2", ">u2", "<i4", ">i4", "<u4", ">u4", "<i8", ">i8", "<u8", ">u8", "<f2",

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod fast;
 mod parse;
 mod write;
 
@@ -9,6 +10,7 @@ use numcodecs_core::{
     Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
 };
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 use numcodecs_core::pynum::{self as cast, Num};
 use parse::Value;
@@ -278,16 +280,18 @@ impl Json {
     }
 
     /// The text of the encoded bytes.
-    fn text(&self, bytes: &[u8]) -> Result<String> {
+    fn text<'a>(&self, bytes: &'a [u8]) -> Result<Cow<'a, str>> {
         match self.encoding {
             TextEncoding::Utf8 => std::str::from_utf8(bytes)
-                .map(str::to_owned)
+                .map(Cow::Borrowed)
                 .map_err(|e| Error::corrupt(JSON_ID, format_args!("invalid UTF-8: {e}"))),
             TextEncoding::Ascii => match bytes.iter().position(|&b| b >= 0x80) {
                 Some(p) => Err(Error::corrupt(JSON_ID, format_args!("byte {:#x} at {p} is not ASCII", bytes[p]))),
-                None => Ok(bytes.iter().map(|&b| char::from(b)).collect()),
+                // ASCII is UTF-8.
+                None => Ok(Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or(""))),
             },
-            TextEncoding::Latin1 => Ok(bytes.iter().map(|&b| char::from(b)).collect()),
+            TextEncoding::Latin1 if bytes.is_ascii() => Ok(Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or(""))),
+            TextEncoding::Latin1 => Ok(Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect())),
         }
     }
 
@@ -543,6 +547,9 @@ impl Codec for Json {
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
         let bytes = encoded.expect_bytes(JSON_ID)?;
         let text = self.text(bytes)?;
+        if let Some(data) = fast::decode(&text, self.config.strict, self.legacy, self.limit) {
+            return Ok(data);
+        }
         let doc = parse::parse(&text, self.config.strict)?;
         self.decode_value(doc, bytes.len())
     }

@@ -19,10 +19,13 @@ pub(crate) enum Value {
     List(Vec<Value>),
 }
 
-struct Parser<'a> {
-    s: &'a [u8],
-    pos: usize,
-    strict: bool,
+pub(crate) struct Parser<'a> {
+    /// The text, as bytes.
+    pub(crate) s: &'a [u8],
+    /// The same text (for slicing at char boundaries without checking UTF-8 again).
+    pub(crate) t: &'a str,
+    pub(crate) pos: usize,
+    pub(crate) strict: bool,
 }
 
 fn corrupt(msg: impl std::fmt::Display, pos: usize) -> Error {
@@ -31,7 +34,7 @@ fn corrupt(msg: impl std::fmt::Display, pos: usize) -> Error {
 
 /// Parses a whole document (whitespace around it allowed, nothing else after it).
 pub(crate) fn parse(text: &str, strict: bool) -> Result<Value> {
-    let mut p = Parser { s: text.as_bytes(), pos: 0, strict };
+    let mut p = Parser::new(text, strict);
     p.ws();
     let v = p.value(0)?;
     p.ws();
@@ -41,8 +44,12 @@ pub(crate) fn parse(text: &str, strict: bool) -> Result<Value> {
     Ok(v)
 }
 
-impl Parser<'_> {
-    fn ws(&mut self) {
+impl<'a> Parser<'a> {
+    pub(crate) fn new(text: &'a str, strict: bool) -> Self {
+        Parser { s: text.as_bytes(), t: text, pos: 0, strict }
+    }
+
+    pub(crate) fn ws(&mut self) {
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.s.get(self.pos) {
             self.pos += 1;
         }
@@ -57,7 +64,7 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value> {
+    pub(crate) fn value(&mut self, depth: usize) -> Result<Value> {
         let Some(&c) = self.s.get(self.pos) else {
             return Err(corrupt("expecting value", self.pos));
         };

@@ -218,3 +218,191 @@ fn legacy_json() {
     assert_eq!(small.decoded_size_limit(), Some(3));
     assert!(matches!(small.decode(DataRef::from(&br#"[1,"<i4"]"#[..])), Err(Error::DecodedSizeLimit { .. })));
 }
+
+/// The fast path (`fast::decode`) against the general one (parse, then `decode_value`)
+/// on the fixtures, hand-written documents and many corruptions of them: whenever the
+/// fast path answers, the general path must give the same array.
+#[test]
+fn fast_path_agrees_with_the_general_path() {
+    let mut docs: Vec<Vec<u8>> = Vec::new();
+    for fixture in
+        [include_str!("../tests/data/numcodecs-0.15.2.json"), include_str!("../tests/data/numcodecs-0.9-legacy.json")]
+    {
+        docs.extend(testing::forms::cases(fixture).into_iter().map(|c| c.3));
+        if fixture.contains("\"rejects\"") {
+            docs.extend(testing::forms::rejects(fixture).into_iter().map(|c| c.2));
+        }
+    }
+    for d in [
+        r#"["a","b\"c\\d\/e\b\f\n\r\t\u00e9\ud83d\ude00x","|O",[2]]"#,
+        r#"[ "a" , 1 , -0 , -0.0 , 1e5 , 1E+5 , 2.5e-3 , NaN , Infinity , -Infinity , null , true , false , [1, ["x"]] , "|O" , [ 14 ] ] "#,
+        r#"[[1,2],[3,4],"|O",[2,2]]"#,
+        r#"[[[1],[2]],[[3],[4]],"<i2",[2,2,1]]"#,
+        r#"[[],[],"|O",[2,0]]"#,
+        r#"[[],[],"<f8",[2,0]]"#,
+        r#"[1,2,"|O",[2]]"#,
+        r#"[1,2,"|O",[3]]"#,
+        r#"[1,2,"|O",[1]]"#,
+        r#"[1,2,3,"|O",[2]]"#,
+        r#"["\ud800","|O",[1]]"#,
+        r#"["\udc00","|O",[1]]"#,
+        r#"["\ud800\u0041","|O",[1]]"#,
+        r#"["\ud800\uzzzz","|O",[1]]"#,
+        r#"["\u00zz","|O",[1]]"#,
+        r#"["\q","|O",[1]]"#,
+        "[\"a\tb\",\"|O\",[1]]",
+        "[\"a\u{1}b\\n\u{1f}\",\"|O\",[1]]",
+        r#"["a\",\"|O\",[1]]"#,
+        r#"["x\",","|O",[1]]"#,
+        r#"[1,"x\",\"|O\",[1]]","|O",[2]]"#,
+        r#"[9223372036854775807,-9223372036854775808,9223372036854775808,"|O",[3]]"#,
+        r#"[123456789012345678,1234567890123456789,-1234567890123456789,"|O",[3]]"#,
+        r#"[9223372036854775807,"<i8",[1]]"#,
+        r#"[18446744073709551615,">u8",[1]]"#,
+        r#"[1.5,-2.5,1e300,true,false,null,"<i4",[6]]"#,
+        r#"[1.5,-2.5,1e300,true,false,null,NaN,Infinity,"<f4",[8]]"#,
+        r#"[1.5,-2.5,1e300,true,false,null,NaN,65519,"<f2",[8]]"#,
+        r#"[1.5,-2.5,0,2,null,"|b1",[5]]"#,
+        r#"[16777217,9007199254740993,"<f4",[2]]"#,
+        r#"[16777217,9007199254740993,">f8",[2]]"#,
+        r#"[2.2250738585072011e-308,4.9406564584124654e-324,0.1,"<f8",[3]]"#,
+        r#"[127,-128,128,"|i1",[3]]"#,
+        r#"[127,-128,"|i1",[2]]"#,
+        r#"[255,0,"|u1",[2]]"#,
+        r#"[65535,-1,"<u2",[2]]"#,
+        r#"[32767,-32768,">i2",[2]]"#,
+        r#"[4294967295,0,">u4",[2]]"#,
+        r#"[2147483647,-2147483648,">i4",[2]]"#,
+        r#"[1,2,"<i4",[2,1]]"#,
+        r#"[1,2,"<i4",2]"#,
+        r#"[1,2,"<i4",[]]"#,
+        r#"["x","|O",[]]"#,
+        r#"[1,"<U1",[1]]"#,
+        r#"["abc","","\u00e9\ud83d\ude00z","<U2",[3]]"#,
+        r#"[["abc",""],["\u00e9\ud83d\ude00z","x"],">U3",[2,2]]"#,
+        r#"[["abc",""],["\u00e9\ud83d\ude00z","x"],"<U1"]"#,
+        r#"["a",null,"<U1",[2]]"#,
+        r#"["a","b","<U0",[2]]"#,
+        r#"["ab","<U1",[1]]"#,
+        r#"[1,"<c8",[1]]"#,
+        r#"[1,"<M8[s]",[1]]"#,
+        r#"[01,"<i4",[1]]"#,
+        r#"[1.,"<i4",[1]]"#,
+        r#"[1e,"<i4",[1]]"#,
+        r#"[1e+,"<i4",[1]]"#,
+        r#"[-,"<i4",[1]]"#,
+        r#"[+1,"<i4",[1]]"#,
+        r#"[.5,"<f8",[1]]"#,
+        r#"[nul,"|O",[1]]"#,
+        r#"[-Inf,"<f8",[1]]"#,
+        r#"[1 2,"<i4",[2]]"#,
+        r#"[1,,2,"<i4",[2]]"#,
+        r#"[,1,"<i4",[1]]"#,
+        r#"[1,"<i4",[1]] x"#,
+        r#"[1,"<i4",[1],]"#,
+        r#"[1,"<i4",[1,]]"#,
+        r#"{"a":1,"<i4",[1]]"#,
+        r#"[{"a":1},"|O",[1]]"#,
+        r#"[1,"\u003ci4",[1]]"#,
+        r#"[1,"<i4" ,[1]]"#,
+        r#"[1 ,"<i4",[1]]"#,
+        "\n[\n 1 ,\r\n\t2\n,\n\"<i4\"\n,\n[\n2\n]\n]\n",
+        r#"[1,"<i4",[1],"<i4",[1]]"#,
+        r#"["<i4",[0]]"#,
+        r#"["|O",[0]]"#,
+        r#"["|O",[0,3]]"#,
+        r#"[1,"|O",[4611686018427387904,4]]"#,
+        r#"[1,"|O",[1000]]"#,
+        r#"[[1,2],[3],"|O"]"#,
+        r#"[[[],[]],[[],[]],"|O"]"#,
+        r#"[[[],[]],[[],[]],"<i4"]"#,
+        r#"[[[],[]],[[],[1]],"|O"]"#,
+        r#"[[1,[2]],[3,4],"|O"]"#,
+        r#"[[[1],2],[[3],4],"|O"]"#,
+        r#"[[[1],[2]],[[3],[4]],"|O"]"#,
+        r#"[[[1],[2]],[[3],[4]],"<f8"]"#,
+        r#"[[[1],[2]],[[3],[4,5]],"<f8"]"#,
+        r#"[[1,2],[3,4],"<u2"]"#,
+        r#"[[1,2],3,"|O"]"#,
+        r#"[[],"|O"]"#,
+        r#"[[],[],"<i4"]"#,
+        r#"[[1,2],[3,4],"|O"]"#,
+        r#"[1,[2],"|O"]"#,
+        r#"[1,[2],"<i4"]"#,
+        r#"[1,2,"<i4"]"#,
+        r#"["a","b","|O"]"#,
+        r#"["<f8"]"#,
+        r#"[1,2]"#,
+        r#"[]"#,
+        r#""abc""#,
+    ] {
+        docs.push(d.as_bytes().to_vec());
+    }
+    // A quote, backslash or control character at every offset of the eight-byte scan.
+    for at in 0..20 {
+        for special in ["\\\"", "\\n", "\\u00e9", "\u{1f}", "\u{7f}", "é", "\"", "\\"] {
+            let body = format!("{}{special}{}", "a".repeat(at), "b".repeat(20 - at));
+            docs.push(format!("[\"{body}\",\"{body}\",\"|O\",[2]]").into_bytes());
+        }
+    }
+    // Encodings of some arrays, and corruptions of everything.
+    let words = ["a", "é", "x y", "\"q\"", "\\", "\n", "😀", "", "long string of more than twenty-four bytes"];
+    let items: Vec<Object> = (0..40)
+        .map(|i| match i % 7 {
+            0 => Object::Int(i * 1000 - 7000),
+            1 => Object::Float(i as f64 / 3.0),
+            2 => Object::None,
+            3 => Object::Bool(i % 2 == 0),
+            4 => Object::List(vec![Object::Int(i), Object::Str(words[i as usize % words.len()].into())]),
+            _ => Object::Str(words[i as usize % words.len()].into()),
+        })
+        .collect();
+    let arrays = [
+        Data::Object(ObjectArray::new(items.clone(), vec![40]).unwrap()),
+        Data::Object(ObjectArray::new(items, vec![4, 5, 2]).unwrap()),
+        Data::Array(
+            NdArray::from_values("<i4".parse().unwrap(), vec![3, 4], (0..12).map(|i| i * 99_999 - 500_000)).unwrap(),
+        ),
+        Data::Array(
+            NdArray::from_values(">f8".parse().unwrap(), vec![6], [0.1, -1e300, 5e-324, 1.0, f64::NAN, -0.0]).unwrap(),
+        ),
+        Data::Array(NdArray::from_values("<u2".parse().unwrap(), vec![5], [0u16, 1, 255, 256, 65535]).unwrap()),
+    ];
+    for config in [json!({}), json!({"indent": 1, "ensure_ascii": false}), json!({"separators": [" , ", ":"]})] {
+        for a in &arrays {
+            for legacy in [false, true] {
+                let c = Json { legacy, ..codec(config.clone()) };
+                docs.push(c.encode(a.as_ref()).unwrap().as_bytes().unwrap().to_vec());
+            }
+        }
+    }
+    let alphabet: &[u8] = b"\"\\,[]{} \t0-9e.+uEnN\x01x\xc3";
+    let mutated = numcodecs_core::testing::mutations(&docs, 60, alphabet, 0x2545_f491_4f6c_dd1d);
+    docs.extend(mutated);
+    let mut hits = 0;
+    let mut total = 0;
+    for d in &docs {
+        let d: &Vec<u8> = d;
+        for (legacy, strict, limit) in
+            [(false, true, 1 << 30), (true, true, 1 << 30), (false, false, 1 << 30), (false, true, 40)]
+        {
+            let c = Json { legacy, limit, ..codec(json!({ "strict": strict })) };
+            let Ok(text) = c.text(d) else { continue };
+            let general = parse::parse(&text, strict).and_then(|v| c.decode_value(v, d.len()));
+            let doc = String::from_utf8_lossy(d);
+            total += usize::from(general.is_ok());
+            let Some(fast) = fast::decode(&text, strict, legacy, limit) else {
+                if general.is_ok() && std::env::var_os("SHOW_MISSES").is_some() {
+                    eprintln!("miss {legacy} {strict} {limit}: {doc}");
+                }
+                continue;
+            };
+            hits += 1;
+            let general = general.unwrap_or_else(|e| panic!("only the fast path decodes {doc}: {e}"));
+            assert!(testing::forms::same(&fast, &general), "{doc}:\n{fast:?}\n{general:?}");
+            assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{doc}");
+        }
+    }
+    // Most documents that decode take the fast path.
+    assert!(hits > total / 2, "{hits} of {total}");
+}

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod fast;
 mod pack;
 
 use numcodecs_core::{
@@ -381,6 +382,9 @@ impl Codec for MsgPack {
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
         let bytes = encoded.expect_bytes(MSGPACK_ID)?;
+        if let Some(data) = fast::decode(bytes, self.config.raw, self.legacy, self.limit) {
+            return Ok(data);
+        }
         let doc = pack::unpack(bytes, self.config.raw)?;
         self.decode_value(doc, bytes.len())
     }

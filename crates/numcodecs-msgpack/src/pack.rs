@@ -176,10 +176,10 @@ impl Packer {
     }
 }
 
-struct Reader<'a> {
-    s: &'a [u8],
-    pos: usize,
-    raw: bool,
+pub(crate) struct Reader<'a> {
+    pub(crate) s: &'a [u8],
+    pub(crate) pos: usize,
+    pub(crate) raw: bool,
 }
 
 fn truncated() -> Error {
@@ -238,7 +238,7 @@ impl<'a> Reader<'a> {
         Ok(Value::List(items))
     }
 
-    fn value(&mut self, depth: usize) -> Result<Value> {
+    pub(crate) fn value(&mut self, depth: usize) -> Result<Value> {
         let t = self.be::<1>()?[0];
         Ok(match t {
             0x00..=0x7f => Value::Int(i128::from(t)),

@@ -168,3 +168,147 @@ fn legacy_msgpack() {
     assert_eq!(small.decoded_size_limit(), Some(1));
     assert!(matches!(small.decode(DataRef::from(&two_d[..])), Err(Error::DecodedSizeLimit { .. })));
 }
+
+/// The fast path (`fast::decode`) against the general one (unpack, then
+/// `decode_value`) on the fixtures, encodings of assorted arrays and many corruptions
+/// of them: whenever the fast path answers, the general path must give the same array.
+#[test]
+fn fast_path_agrees_with_the_general_path() {
+    let mut docs: Vec<Vec<u8>> = Vec::new();
+    for fixture in
+        [include_str!("../tests/data/numcodecs-0.15.2.json"), include_str!("../tests/data/numcodecs-0.9-legacy.json")]
+    {
+        docs.extend(testing::forms::cases(fixture).into_iter().map(|c| c.3));
+        if fixture.contains("\"rejects\"") {
+            docs.extend(testing::forms::rejects(fixture).into_iter().map(|c| c.2));
+        }
+    }
+    let words = ["a", "é", "x y", "", "😀", "long string of more than thirty-two bytes, for str8"];
+    let items: Vec<Object> = (0..40)
+        .map(|i| match i % 8 {
+            0 => Object::Int(i * 1000 - 7000),
+            1 => Object::Float(i as f64 / 3.0),
+            2 => Object::None,
+            3 => Object::Bool(i % 2 == 0),
+            4 => Object::List(vec![Object::Int(i), Object::Str(words[i as usize % words.len()].into())]),
+            5 => Object::Bytes(words[i as usize % words.len()].as_bytes().into()),
+            6 => Object::Int([i64::MIN, i64::MAX, -129, 128, 65536, -40000, -33, 4_000_000_000][i as usize / 8 % 8]),
+            _ => Object::Str(words[i as usize % words.len()].into()),
+        })
+        .collect();
+    let ucs4 = |dtype: &str, shape: Vec<usize>, chars: &[u32]| {
+        let dtype: DType = dtype.parse().unwrap();
+        let big = dtype.byte_order() == ByteOrder::Big;
+        let bytes: Vec<u8> = chars.iter().flat_map(|c| if big { c.to_be_bytes() } else { c.to_le_bytes() }).collect();
+        Data::Array(NdArray::new(AlignedBuf::from_slice(&bytes).unwrap(), dtype, shape).unwrap())
+    };
+    let arrays = [
+        Data::Object(ObjectArray::new(items.clone(), vec![40]).unwrap()),
+        Data::Object(ObjectArray::new(items, vec![4, 5, 2]).unwrap()),
+        Data::Array(
+            NdArray::from_values("<i4".parse().unwrap(), vec![3, 4], (0..12).map(|i| i * 99_999 - 500_000)).unwrap(),
+        ),
+        Data::Array(
+            NdArray::from_values(">f8".parse().unwrap(), vec![6], [0.1, -1e300, 5e-324, 1.0, f64::NAN, -0.0]).unwrap(),
+        ),
+        Data::Array(NdArray::from_values("<f4".parse().unwrap(), vec![3], [0.1f32, -1e30, f32::INFINITY]).unwrap()),
+        Data::Array(NdArray::from_values("<u8".parse().unwrap(), vec![4], [0u64, 1, u64::MAX, 1 << 63]).unwrap()),
+        Data::Array(NdArray::from_values("<i8".parse().unwrap(), vec![4], [0i64, -1, i64::MIN, i64::MAX]).unwrap()),
+        Data::Array(NdArray::from_values(">i2".parse().unwrap(), vec![4], [0i16, -1, i16::MIN, i16::MAX]).unwrap()),
+        Data::Array(NdArray::from_values("|u1".parse().unwrap(), vec![4], [0u8, 1, 127, 255]).unwrap()),
+        Data::Array(NdArray::from_values("|b1".parse().unwrap(), vec![2, 2], [0u8, 1, 1, 0]).unwrap()),
+        Data::Array(NdArray::from_values("<f2".parse().unwrap(), vec![2], [0x3c00u16, 0x7c00]).unwrap()),
+        Data::Array(NdArray::from_values("<i4".parse().unwrap(), vec![2, 0], [0i32; 0]).unwrap()),
+        ucs4("<U2", vec![3], &[97, 98, 0, 0, 0xe9, 0x1f600]),
+        ucs4(">U1", vec![2, 2], &[97, 0, 0xe9, 0x1f600]),
+        Data::Object(ObjectArray::new(vec![Object::List(vec![]), Object::List(vec![])], vec![2]).unwrap()),
+        Data::Object(
+            ObjectArray::new(
+                vec![Object::List(vec![Object::Int(1), Object::List(vec![])]), Object::List(vec![Object::Int(2)])],
+                vec![2],
+            )
+            .unwrap(),
+        ),
+    ];
+    for config in [
+        json!({"id": "msgpack2"}),
+        json!({"id": "msgpack2", "use_bin_type": false}),
+        json!({"id": "msgpack2", "use_single_float": true}),
+    ] {
+        for a in &arrays {
+            for legacy in [false, true] {
+                let c = MsgPack { legacy, ..codec(config.clone()) };
+                if let Ok(e) = c.encode(a.as_ref()) {
+                    docs.push(e.as_bytes().unwrap().to_vec());
+                }
+            }
+        }
+    }
+    // Trailers and items numcodecs does not write.
+    for d in [
+        &[0x93, 0x01, 0xa3, b'<', b'i', b'4', 0x01][..],
+        &[0x93, 0x01, 0xc4, 0x03, b'<', b'i', b'4', 0x91, 0x01],
+        &[0x93, 0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xa3, b'<', b'u', b'8', 0x91, 0x01],
+        &[0x93, 0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xa2, b'|', b'O', 0x91, 0x01],
+        &[0x93, 0xc0, 0xa3, b'<', b'f', b'8', 0x91, 0x01],
+        &[0x93, 0xc0, 0xa3, b'|', b'b', b'1', 0x91, 0x01],
+        &[0x93, 0xc0, 0xa3, b'<', b'i', b'4', 0x91, 0x01],
+        &[0x93, 0xcb, 0x40, 0x09, 0x21, 0xfb, 0x54, 0x44, 0x2d, 0x18, 0xa3, b'<', b'i', b'4', 0x91, 0x01],
+        &[0x93, 0xc3, 0xa3, b'<', b'f', b'4', 0x91, 0x01],
+        &[0x93, 0xa1, b'a', 0xa3, b'<', b'U', b'1', 0x91, 0x01],
+        &[0x93, 0xa3, b'a', b'b', b'c', 0xa3, b'<', b'U', b'1', 0x91, 0x01],
+        &[0x93, 0xc4, 0x01, b'a', 0xa3, b'<', b'U', b'1', 0x91, 0x01],
+        &[0x93, 0xa1, 0xff, 0xa3, b'<', b'U', b'1', 0x91, 0x01],
+        &[0x93, 0xa1, b'a', 0xa3, b'<', b'U', b'0', 0x91, 0x01],
+        &[0x93, 0x92, 0x91, 0x01, 0x91, 0x02, 0x92, 0x91, 0x03, 0x91, 0x04, 0xa3, b'<', b'i', b'4'],
+        &[0x93, 0x92, 0x91, 0x01, 0x91, 0x02, 0x92, 0x91, 0x03, 0x04, 0xa3, b'<', b'i', b'4'],
+        &[0x93, 0x92, 0x91, 0x01, 0x02, 0x92, 0x91, 0x03, 0x04, 0xa2, b'|', b'O'],
+        &[0x93, 0x92, 0x90, 0x90, 0x92, 0x90, 0x90, 0xa2, b'|', b'O'],
+        &[0x93, 0x92, 0x90, 0x90, 0x92, 0x90, 0x91, 0x01, 0xa2, b'|', b'O'],
+        &[0x93, 0x81, 0x01, 0x02, 0xa2, b'|', b'O', 0x91, 0x01],
+        &[0x93, 0xd4, 0x01, 0x02, 0xa2, b'|', b'O', 0x91, 0x01],
+        &[0x93, 0xa1, 0xff, 0xa2, b'|', b'O', 0x91, 0x01],
+        &[0x93, 0x91, 0x01, 0xa2, b'|', b'O', 0x91, 0x01],
+        &[0x93, 0x91, 0x01, 0xa2, b'|', b'O', 0x92, 0x01, 0x01],
+        &[0x92, 0x91, 0x01, 0xa2, b'|', b'O'],
+        &[0x93, 0x01, 0xa2, b'|', b'O', 0x90],
+        &[0x92, 0xa2, b'|', b'O', 0x91, 0x00],
+        &[0x93, 0x01, 0xa2, b'|', b'O', 0x91, 0x02],
+        &[0x94, 0x01, 0x02, 0xa2, b'|', b'O', 0x91, 0x01],
+        &[0x93, 0x01, 0xa2, b'|', b'O', 0x91, 0x01, 0x00],
+        &[0xdc, 0x00, 0x03, 0x01, 0xa2, b'|', b'O', 0x91, 0x01],
+        &[0xdd, 0x00, 0x00, 0x00, 0x03, 0x01, 0xa2, b'|', b'O', 0x91, 0x01],
+        &[0x93, 0x01, 0xa2, b'|', b'O', 0x91, 0xcf, 0x40, 0, 0, 0, 0, 0, 0, 0],
+    ] {
+        docs.push(d.to_vec());
+    }
+    let alphabet: &[u8] = &[
+        0x00, 0x01, 0x7f, 0x90, 0x91, 0x9f, 0xa0, 0xa1, 0xc0, 0xc3, 0xc4, 0xca, 0xcb, 0xcf, 0xd3, 0xd9, 0xdc, 0xdd,
+        0xff, 0x80,
+    ];
+    let mutated = numcodecs_core::testing::mutations(&docs, 60, alphabet, 0x2545_f491_4f6c_dd1d);
+    docs.extend(mutated);
+    let mut hits = 0;
+    let mut total = 0;
+    for d in &docs {
+        for (legacy, raw, limit) in
+            [(false, false, 1 << 30), (true, false, 1 << 30), (false, true, 1 << 30), (false, false, 40)]
+        {
+            let c = MsgPack { legacy, limit, ..codec(json!({"id": "msgpack2", "raw": raw})) };
+            let general = pack::unpack(d, raw).and_then(|v| c.decode_value(v, d.len()));
+            total += usize::from(general.is_ok());
+            let Some(fast) = fast::decode(d, raw, legacy, limit) else {
+                if general.is_ok() && std::env::var_os("SHOW_MISSES").is_some() {
+                    eprintln!("miss {legacy} {raw} {limit}: {d:02x?}");
+                }
+                continue;
+            };
+            hits += 1;
+            let general = general.unwrap_or_else(|e| panic!("only the fast path decodes {d:02x?}: {e}"));
+            assert!(testing::forms::same(&fast, &general), "{d:02x?}:\n{fast:?}\n{general:?}");
+            assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{d:02x?}");
+        }
+    }
+    // Most documents that decode take the fast path.
+    assert!(hits > total / 2, "{hits} of {total}");
+}
