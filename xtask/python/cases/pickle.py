@@ -52,6 +52,11 @@ def arrays():
         ("pickle_mixed", _obj([_s("text"), _b(b"raw"), 7, 2.5, None, True, [1, _s("two")], _s("")])),
         ("pickle_2d", _obj([_s(f"r{i}c{j}") for i in range(3) for j in range(4)], (3, 4))),
         ("pickle_2500", _obj([i % 300 - 7 if i % 3 else _s(f"s{i}") for i in range(2500)])),
+        # Payloads of 64 KiB and more are written outside protocol 4/5 frames (and ours
+        # by reference until the pickle is assembled): several in one pickle. (Nested
+        # arrays of one dtype: the harness gives the Rust side one nested dtype.)
+        ("pickle_large_items", _obj([_b(b"x" * 70000), np.arange(20000, dtype="<f8"), _b(b"y" * 65536),
+                                     _s("z" * 70000), np.arange(9000, dtype="<f8"), _s("end")])),
     ]
 
 
