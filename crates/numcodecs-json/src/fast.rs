@@ -422,6 +422,9 @@ pub(crate) fn decode(text: &str, strict: bool, legacy: bool, limit: usize) -> Op
         let mut scratch = String::new();
         let count = p.items(end, &dims, &mut |p, depth| {
             let o = p.object(depth, &mut scratch)?;
+            if (items.len() + 1).checked_mul(per_item)? > limit {
+                return None;
+            }
             items.push(o);
             Some(())
         })?;
@@ -443,6 +446,11 @@ pub(crate) fn decode(text: &str, strict: bool, legacy: bool, limit: usize) -> Op
             }
             let s = p.pystr(&mut scratch)?;
             let start = out.len();
+            // Never past the limit (a legacy document's item count is only a guess,
+            // and one item of a huge `U` width is already too big).
+            if start.checked_add(size)? > limit {
+                return None;
+            }
             for c in s.chars().take(size / 4) {
                 let c = u32::from(c);
                 out.extend_from_slice(&if big { c.to_be_bytes() } else { c.to_le_bytes() });
@@ -457,7 +465,12 @@ pub(crate) fn decode(text: &str, strict: bool, legacy: bool, limit: usize) -> Op
         NdArray::new(AlignedBuf::from_slice(&out).ok()?, dtype, dims).ok()?.into()
     } else {
         let mut out = NumWriter::new(dtype, n)?;
-        let count = p.items(end, &dims, &mut |p, _| out.put(p.scalar()?))?;
+        let count = p.items(end, &dims, &mut |p, _| {
+            if out.len().checked_add(per_item)? > limit {
+                return None;
+            }
+            out.put(p.scalar()?)
+        })?;
         dims[0] = count;
         if shape.is_some_and(|s| s[0] != count) || out.len() > limit {
             return None;

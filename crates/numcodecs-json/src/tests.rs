@@ -217,6 +217,15 @@ fn legacy_json() {
     let small = LegacyJson::default().with_decoded_size_limit(3);
     assert_eq!(small.decoded_size_limit(), Some(3));
     assert!(matches!(small.decode(DataRef::from(&br#"[1,"<i4"]"#[..])), Err(Error::DecodedSizeLimit { .. })));
+    // Fuzzer find: one item of a huge `U` width made the fast path grow its output
+    // past the limit (an allocation of 142 PB, an abort) before checking it.
+    let mut limited = LegacyJson::from_json(&json!({"id": "json"})).unwrap();
+    limited.set_decoded_size_limit(64 << 20);
+    let huge = br#"["wsxen","<U35555555555555555"]"#;
+    assert!(matches!(limited.decode(DataRef::from(&huge[..])), Err(Error::DecodedSizeLimit { .. })));
+    let many = format!("[{}\"<U8\"]", "\"a\",".repeat(1000));
+    let tiny = LegacyJson::default().with_decoded_size_limit(100);
+    assert!(matches!(tiny.decode(DataRef::from(many.as_bytes())), Err(Error::DecodedSizeLimit { .. })));
 }
 
 /// The fast path (`fast::decode`) against the general one (parse, then `decode_value`)

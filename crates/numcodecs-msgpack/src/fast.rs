@@ -244,6 +244,11 @@ pub(crate) fn decode(data: &[u8], raw: bool, legacy: bool, limit: usize) -> Opti
                 };
                 let s = std::str::from_utf8(r.bytes(n)?).ok()?;
                 let start = out.len();
+                // Never past the limit (a legacy document's item count is only a guess,
+                // and one item of a huge `U` width is already too big).
+                if start.checked_add(size)? > limit {
+                    return None;
+                }
                 for c in s.chars().take(size / 4) {
                     let c = u32::from(c);
                     out.extend_from_slice(&if big { c.to_be_bytes() } else { c.to_le_bytes() });
