@@ -313,3 +313,31 @@ impl NumWriter {
         NdArray::new(AlignedBuf::from_slice(&self.out).ok()?, self.dtype, shape).ok()
     }
 }
+
+/// Appends `s` as one item of the unicode dtype `dtype` (`<U*` / `>U*`) as numpy's item
+/// assignment stores a `str`: UCS-4 code points in the dtype's byte order, cut to its
+/// width and zero-padded. `None`, with nothing written, if `out` would grow past
+/// `limit` bytes (a huge width is refused before anything is allocated).
+///
+/// ```
+/// let mut out = Vec::new();
+/// numcodecs_core::pynum::push_unicode(&mut out, "<U2".parse()?, "héllo", 1 << 20).unwrap();
+/// numcodecs_core::pynum::push_unicode(&mut out, "<U2".parse()?, "", 1 << 20).unwrap();
+/// assert_eq!(out, [b'h', 0, 0, 0, 0xe9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+/// assert!(numcodecs_core::pynum::push_unicode(&mut out, "<U2".parse()?, "x", 20).is_none());
+/// # Ok::<(), numcodecs_core::Error>(())
+/// ```
+pub fn push_unicode(out: &mut Vec<u8>, dtype: DType, s: &str, limit: usize) -> Option<()> {
+    let size = dtype.itemsize();
+    let start = out.len();
+    if start.checked_add(size)? > limit {
+        return None;
+    }
+    let big = dtype.byte_order() == ByteOrder::Big;
+    for c in s.chars().take(size / 4) {
+        let c = u32::from(c);
+        out.extend_from_slice(&if big { c.to_be_bytes() } else { c.to_le_bytes() });
+    }
+    out.resize(start + size, 0);
+    Some(())
+}

@@ -18,8 +18,8 @@
 // Item sizes are 1 to 8 bytes; `f as f32` is numpy's rounding to float32.
 #![allow(clippy::cast_possible_truncation)]
 
-use numcodecs_core::pynum::{NumWriter, Scalar};
-use numcodecs_core::{AlignedBuf, ByteOrder, DType, DTypeKind, Data, NdArray, Object, ObjectArray, PyStr};
+use numcodecs_core::pynum::{push_unicode, NumWriter, Scalar};
+use numcodecs_core::{AlignedBuf, DType, DTypeKind, Data, NdArray, Object, ObjectArray, PyStr};
 
 use crate::parse::{Parser, Value};
 use crate::to_object;
@@ -436,7 +436,6 @@ pub(crate) fn decode(text: &str, strict: bool, legacy: bool, limit: usize) -> Op
     } else if dtype.kind() == DTypeKind::Unicode && dtype.itemsize() > 0 {
         // numpy truncates a longer string to the item's width, pads a shorter one.
         let size = dtype.itemsize();
-        let big = dtype.byte_order() == ByteOrder::Big;
         let mut out: Vec<u8> = Vec::new();
         out.try_reserve_exact(n.checked_mul(size)?).ok()?;
         let mut scratch = String::new();
@@ -445,18 +444,9 @@ pub(crate) fn decode(text: &str, strict: bool, legacy: bool, limit: usize) -> Op
                 return None;
             }
             let s = p.pystr(&mut scratch)?;
-            let start = out.len();
             // Never past the limit (a legacy document's item count is only a guess,
             // and one item of a huge `U` width is already too big).
-            if start.checked_add(size)? > limit {
-                return None;
-            }
-            for c in s.chars().take(size / 4) {
-                let c = u32::from(c);
-                out.extend_from_slice(&if big { c.to_be_bytes() } else { c.to_le_bytes() });
-            }
-            out.resize(start + size, 0);
-            Some(())
+            push_unicode(&mut out, dtype, &s, limit)
         })?;
         dims[0] = count;
         if shape.is_some_and(|s| s[0] != count) || out.len() > limit {

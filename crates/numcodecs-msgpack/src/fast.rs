@@ -15,8 +15,8 @@
 // Item sizes are 1 to 8 bytes; `f as f32` is numpy's rounding to float32.
 #![allow(clippy::cast_possible_truncation)]
 
-use numcodecs_core::pynum::{NumWriter, Scalar};
-use numcodecs_core::{AlignedBuf, ByteOrder, DType, DTypeKind, Data, NdArray, Object, ObjectArray, PyBytes, PyStr};
+use numcodecs_core::pynum::{push_unicode, NumWriter, Scalar};
+use numcodecs_core::{AlignedBuf, DType, DTypeKind, Data, NdArray, Object, ObjectArray, PyBytes, PyStr};
 
 use crate::pack::{Reader, Value};
 use crate::{to_object, MAX_DEPTH};
@@ -231,7 +231,6 @@ pub(crate) fn decode(data: &[u8], raw: bool, legacy: bool, limit: usize) -> Opti
     } else if dtype.kind() == DTypeKind::Unicode && dtype.itemsize() > 0 && !raw {
         // numpy truncates a longer string to the item's width, pads a shorter one.
         let size = dtype.itemsize();
-        let big = dtype.byte_order() == ByteOrder::Big;
         let mut out: Vec<u8> = Vec::new();
         out.try_reserve_exact(n.checked_mul(size)?).ok()?;
         for _ in 0..nitems {
@@ -243,18 +242,9 @@ pub(crate) fn decode(data: &[u8], raw: bool, legacy: bool, limit: usize) -> Opti
                     _ => return None,
                 };
                 let s = std::str::from_utf8(r.bytes(n)?).ok()?;
-                let start = out.len();
                 // Never past the limit (a legacy document's item count is only a guess,
                 // and one item of a huge `U` width is already too big).
-                if start.checked_add(size)? > limit {
-                    return None;
-                }
-                for c in s.chars().take(size / 4) {
-                    let c = u32::from(c);
-                    out.extend_from_slice(&if big { c.to_be_bytes() } else { c.to_le_bytes() });
-                }
-                out.resize(start + size, 0);
-                Some(())
+                push_unicode(&mut out, dtype, s, limit)
             })?;
         }
         NdArray::new(AlignedBuf::from_slice(&out).ok()?, dtype, shape).ok()?.into()
