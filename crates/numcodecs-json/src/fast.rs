@@ -21,7 +21,7 @@
 use numcodecs_core::pynum::{push_unicode, NumWriter, Scalar};
 use numcodecs_core::{AlignedBuf, DType, DTypeKind, Data, NdArray, Object, ObjectArray, PyStr};
 
-use crate::parse::{Parser, Value};
+use crate::parse::{hex4, short_escape, Parser, Value};
 use crate::to_object;
 
 fn is_ws(b: u8) -> bool {
@@ -61,14 +61,6 @@ fn trailer_comma(s: &[u8], legacy: bool) -> Option<usize> {
     i = i.checked_sub(1)?;
     expect(&mut i, b',')?;
     Some(i)
-}
-
-fn hex4(h: &[u8]) -> Option<u32> {
-    let mut v = 0;
-    for &b in h.get(..4)? {
-        v = v << 4 | char::from(b).to_digit(16)?;
-    }
-    Some(v)
 }
 
 impl Parser<'_> {
@@ -230,14 +222,6 @@ impl Parser<'_> {
             let e = *s.get(i + 1)?;
             i += 2;
             let c = match e {
-                b'"' => '"',
-                b'\\' => '\\',
-                b'/' => '/',
-                b'b' => '\u{8}',
-                b'f' => '\u{c}',
-                b'n' => '\n',
-                b'r' => '\r',
-                b't' => '\t',
                 b'u' => {
                     let mut u = hex4(s.get(i..)?)?;
                     i += 4;
@@ -255,7 +239,7 @@ impl Parser<'_> {
                     }
                     char::from_u32(u)?
                 }
-                _ => return None,
+                _ => short_escape(e)?,
             };
             scratch.push(c);
             let run = i;

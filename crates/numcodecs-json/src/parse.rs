@@ -161,13 +161,7 @@ impl<'a> Parser<'a> {
     }
 
     fn hex4(&mut self) -> Result<u32> {
-        let h = self
-            .s
-            .get(self.pos..self.pos + 4)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
-            .and_then(|h| u32::from_str_radix(h, 16).ok())
-            .ok_or_else(|| corrupt("invalid \\uXXXX escape", self.pos))?;
+        let h = self.s.get(self.pos..).and_then(hex4).ok_or_else(|| corrupt("invalid \\uXXXX escape", self.pos))?;
         self.pos += 4;
         Ok(h)
     }
@@ -198,14 +192,6 @@ impl<'a> Parser<'a> {
                     };
                     self.pos += 1;
                     let c = match e {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
                         b'u' => {
                             let mut u = self.hex4()?;
                             if (0xd800..0xdc00).contains(&u) && self.s[self.pos..].starts_with(b"\\u") {
@@ -225,7 +211,7 @@ impl<'a> Parser<'a> {
                                 )
                             })?
                         }
-                        _ => return Err(corrupt("invalid \\escape", self.pos - 2)),
+                        _ => short_escape(e).ok_or_else(|| corrupt("invalid \\escape", self.pos - 2))?,
                     };
                     out.push(c);
                 }
@@ -233,6 +219,30 @@ impl<'a> Parser<'a> {
             }
         }
     }
+}
+
+/// The four hex digits at the start of `h` (a `\\uXXXX` escape's), if they are.
+pub(crate) fn hex4(h: &[u8]) -> Option<u32> {
+    let mut v = 0;
+    for &b in h.get(..4)? {
+        v = v << 4 | char::from(b).to_digit(16)?;
+    }
+    Some(v)
+}
+
+/// The character of a one-letter JSON escape (`\\n`, `\\"`, ...): `e` is the letter.
+pub(crate) fn short_escape(e: u8) -> Option<char> {
+    Some(match e {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
