@@ -8,8 +8,14 @@ use numcodecs::{get_codec, register_codec, registered_ids, CodecExt, Error, Stat
 use numcodecs_core::testing;
 use serde_json::json;
 
+/// The registry is one per process and the tests run in parallel: the test that
+/// registers and replaces codecs at run time must not run while another walks every
+/// registered id (CI once saw `test-alias` there, resolving to zstd).
+static REGISTRY: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn every_registered_codec_builds_from_its_own_config_and_round_trips() {
+    let _registry = REGISTRY.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let ids = registered_ids();
     for expected in ["gzip", "zlib", "zstd"] {
         assert!(ids.iter().any(|i| i == expected), "{expected} missing from {ids:?}");
@@ -64,6 +70,7 @@ fn bad_configs_are_typed_errors() {
 
 #[test]
 fn later_registration_replaces_earlier_one() {
+    let _registry = REGISTRY.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     // A run-time codec under a new id, then replaced by another constructor.
     register_codec("test-alias", |cfg| Ok(Box::new(numcodecs::zlib::Zlib::from_json_map(cfg)?)));
     let c = get_codec(&json!({"id": "test-alias", "level": 3})).unwrap();
