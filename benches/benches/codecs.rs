@@ -1,4 +1,4 @@
-//! Encode and decode of every codec configuration in `numcodecs_benches::CASES`, on
+//! Encode and decode of every codec configuration in `zarrcodecs_benches::CASES`, on
 //! every data kind it takes, at 64 KiB and 8 MiB; at 8 MiB also `decode_into` a
 //! preallocated buffer, and a memcpy of the same size as the physical limit.
 //!
@@ -12,8 +12,8 @@ use std::hint::black_box;
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, BenchmarkId, Criterion};
-use numcodecs::{Data, NdArray};
-use numcodecs_benches::{configure, same_data, DataKind, CASES, LARGE, SIZES};
+use zarrcodecs::{Data, NdArray};
+use zarrcodecs_benches::{configure, same_data, DataKind, CASES, LARGE, SIZES};
 
 fn codecs(c: &mut Criterion) {
     for case in CASES {
@@ -53,10 +53,10 @@ fn codecs(c: &mut Criterion) {
 /// `decoded` is what `decode` gave.
 fn bench_decode_into(
     group: &mut BenchmarkGroup<'_, WallTime>,
-    codec: &dyn numcodecs::Codec,
+    codec: &dyn zarrcodecs::Codec,
     kind: DataKind,
     decoded: &NdArray,
-    encoded: &numcodecs::Data,
+    encoded: &zarrcodecs::Data,
     size_label: &str,
 ) {
     let mut out = NdArray::zeros(decoded.dtype(), decoded.shape().to_vec()).unwrap();

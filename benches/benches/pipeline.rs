@@ -1,4 +1,4 @@
-//! Chains of codecs (`numcodecs_benches::PIPELINES`): encode, decode and decode_into of
+//! Chains of codecs (`zarrcodecs_benches::PIPELINES`): encode, decode and decode_into of
 //! one chunk, and how many heap allocations one chunk decode makes, counted by a
 //! global allocator and printed once before measuring.
 //!
@@ -11,8 +11,8 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use numcodecs::{Data, DataRef, NdArray};
-use numcodecs_benches::{configure, CASES, PIPELINES, SIZES};
+use zarrcodecs::{Data, DataRef, NdArray};
+use zarrcodecs_benches::{configure, CASES, PIPELINES, SIZES};
 
 /// The system allocator, counting allocation calls and bytes requested.
 struct Counting;

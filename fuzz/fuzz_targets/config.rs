@@ -1,3 +1,3 @@
 #![no_main]
 //! Any bytes as a codec configuration, a pipeline or a .zarray.
-libfuzzer_sys::fuzz_target!(|data: &[u8]| numcodecs_fuzz::config(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| zarrcodecs_fuzz::config(data));

@@ -1,3 +1,3 @@
 #![no_main]
-//! The bitround decoders on any bytes (see `numcodecs_fuzz::decode`).
-libfuzzer_sys::fuzz_target!(|data: &[u8]| numcodecs_fuzz::decode("bitround", data));
+//! The bitround decoders on any bytes (see `zarrcodecs_fuzz::decode`).
+libfuzzer_sys::fuzz_target!(|data: &[u8]| zarrcodecs_fuzz::decode("bitround", data));

@@ -1,3 +1,3 @@
 #![no_main]
-//! The blosc decoders on any bytes (see `numcodecs_fuzz::decode`).
-libfuzzer_sys::fuzz_target!(|data: &[u8]| numcodecs_fuzz::decode("blosc", data));
+//! The blosc decoders on any bytes (see `zarrcodecs_fuzz::decode`).
+libfuzzer_sys::fuzz_target!(|data: &[u8]| zarrcodecs_fuzz::decode("blosc", data));

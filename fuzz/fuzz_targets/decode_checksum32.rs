@@ -1,3 +1,3 @@
 #![no_main]
-//! The checksum32 decoders on any bytes (see `numcodecs_fuzz::decode`).
-libfuzzer_sys::fuzz_target!(|data: &[u8]| numcodecs_fuzz::decode("checksum32", data));
+//! The checksum32 decoders on any bytes (see `zarrcodecs_fuzz::decode`).
+libfuzzer_sys::fuzz_target!(|data: &[u8]| zarrcodecs_fuzz::decode("checksum32", data));

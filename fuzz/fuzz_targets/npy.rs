@@ -1,3 +1,3 @@
 #![no_main]
 //! Any bytes as a .npy file.
-libfuzzer_sys::fuzz_target!(|data: &[u8]| numcodecs_fuzz::npy_file(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| zarrcodecs_fuzz::npy_file(data));

@@ -1,3 +1,3 @@
 #![no_main]
 //! Zarr v2 chunks through a .zarray pipeline.
-libfuzzer_sys::fuzz_target!(|data: &[u8]| numcodecs_fuzz::pipeline(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| zarrcodecs_fuzz::pipeline(data));

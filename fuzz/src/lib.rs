@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use numcodecs::{get_codec, npy, Codec, CodecExt, Data, DataRef, NdArray, Pipeline};
+use zarrcodecs::{get_codec, npy, Codec, CodecExt, Data, DataRef, NdArray, Pipeline};
 use serde_json::Value;
 
 /// The decoded-size limit every fuzzed codec gets: 64 MiB. libFuzzer's malloc limit is

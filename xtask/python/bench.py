@@ -3,7 +3,7 @@ data, through numcodecs from PyPI.
 
     python bench.py MANIFEST OUT [--quick] [--filter REGEX]...
 
-MANIFEST (written by the `bench-export` binary of numcodecs-benches) lists every case:
+MANIFEST (written by the `bench-export` binary of zarrcodecs-benches) lists every case:
 its configuration, bench label and input files (.npy, the bytes criterion measures).
 For each case, data kind and size this times `codec.encode(array)` and
 `codec.decode(encoded)` with time.perf_counter: a repeat runs the call in a loop long

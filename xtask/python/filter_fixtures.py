@@ -1,4 +1,4 @@
-"""What the filter fixtures of numcodecs-astype, -delta, -fixedscaleoffset and -quantize
+"""What the filter fixtures of zarrcodecs-astype, -delta, -fixedscaleoffset and -quantize
 share: special values of every numeric type (NaN payloads, infinities, subnormals, -0.0,
 integer limits, .5 rounding boundaries, values out of every target's range), numcodecs'
 checks on them, and the fixture document. Each crate's tests/data/generate.py imports it."""

@@ -3,7 +3,7 @@
     python interop.py generate DIR   write inputs (.npy), numcodecs' encodings and a manifest
     python interop.py check DIR      decode the Rust encodings (*.rs.bin) with numcodecs
 
-The Rust half (crates/numcodecs/tests/interop.rs) decodes numcodecs' bytes, encodes
+The Rust half (crates/zarrcodecs/tests/interop.rs) decodes numcodecs' bytes, encodes
 the inputs and compares bytes, between the two steps.
 """
 
@@ -176,7 +176,7 @@ def extra_arrays():
 
 def to_json_form(x):
     """An object array item (or a decoded object array) in the JSON form the Rust side
-    reads (crates/numcodecs-cli/src/objects.rs): str, {"bytes": base64}, null, bool,
+    reads (crates/zarrcodecs-cli/src/objects.rs): str, {"bytes": base64}, null, bool,
     int, float ({"float": "NaN"} when not finite), numeric arrays as nested lists
     (non-finite floats as "NaN"/"Infinity"/"-Infinity" strings), lists."""
     import base64

@@ -1,10 +1,10 @@
 //! `cargo xtask bench`: the criterion suite, the same cases through Python numcodecs,
 //! and the report (`docs/benchmarks.md`, `docs/benchmarks.svg`, optional JSON).
 //!
-//! 1. `bench-export` (a binary of numcodecs-benches) writes the inputs as `.npy` and a
+//! 1. `bench-export` (a binary of zarrcodecs-benches) writes the inputs as `.npy` and a
 //!    manifest of every case, its label, data, encoded size and bench ids, under
 //!    `target/bench/`.
-//! 2. `cargo bench -p numcodecs-benches` runs, its output shown with `[n/N]` progress;
+//! 2. `cargo bench -p zarrcodecs-benches` runs, its output shown with `[n/N]` progress;
 //!    the allocation counts the pipeline bench prints are kept.
 //! 3. The results are read back from `target/criterion/**/new/` (median per iteration).
 //! 4. `xtask/python/bench.py` times the same cases with numcodecs (median per call).
@@ -59,7 +59,7 @@ pub(crate) fn bench(args: &[String]) -> Result {
     // `--test` (CI's smoke run): every bench once, no Python, no report.
     if args.iter().any(|a| a == "--test") {
         let mut cmd = cargo();
-        cmd.args(["bench", "-p", "numcodecs-benches", "--"]).args(args);
+        cmd.args(["bench", "-p", "zarrcodecs-benches", "--"]).args(args);
         return run(cmd);
     }
     let opts = parse(args)?;
@@ -69,7 +69,7 @@ pub(crate) fn bench(args: &[String]) -> Result {
 
     eprintln!("xtask: bench 1/4: exporting the inputs and the case manifest to {}", dir.display());
     let mut export = cargo();
-    export.args(["run", "--release", "--quiet", "-p", "numcodecs-benches", "--bin", "bench-export", "--"]).arg(&dir);
+    export.args(["run", "--release", "--quiet", "-p", "zarrcodecs-benches", "--bin", "bench-export", "--"]).arg(&dir);
     run(export)?;
     let manifest_path = dir.join("manifest.json");
     let manifest = read_json(&manifest_path)?;
@@ -147,7 +147,7 @@ fn read_json(path: &Path) -> Result<Value> {
 /// returns the allocation-count lines the pipeline bench prints.
 fn run_criterion(opts: &Options, ids: &[String], total: usize) -> Result<Vec<String>> {
     let mut cmd = cargo();
-    cmd.args(["bench", "-p", "numcodecs-benches", "--"]);
+    cmd.args(["bench", "-p", "zarrcodecs-benches", "--"]);
     if opts.quick {
         cmd.arg("--quick");
     }

@@ -115,7 +115,7 @@ pub(crate) fn fuzz(args: &[String]) -> Result {
     let corpus = root().join("fuzz/corpus");
     eprintln!("xtask: fuzz 1/3: seeding fuzz/corpus with valid encodings");
     let mut seeds = cargo();
-    seeds.args(["run", "--quiet", "--release", "-p", "numcodecs-benches", "--bin", "fuzz-seeds", "--"]).arg(&corpus);
+    seeds.args(["run", "--quiet", "--release", "-p", "zarrcodecs-benches", "--bin", "fuzz-seeds", "--"]).arg(&corpus);
     run(seeds)?;
     let targets = if opts.targets.is_empty() { all_targets()? } else { opts.targets.clone() };
     eprintln!("xtask: fuzz 2/3: building {} targets", targets.len());

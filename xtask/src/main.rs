@@ -121,7 +121,7 @@ fn interop() -> Result {
     let python = venv()?;
     let mut cmd = cargo();
     // The codec suite (which writes docs/compatibility.md) and the zarr v2 arrays.
-    cmd.args(["test", "-p", "numcodecs", "-p", "numcodecs-cli", "--all-features"]);
+    cmd.args(["test", "-p", "zarrcodecs", "-p", "zarrcodecs-cli", "--all-features"]);
     cmd.args(["--test", "interop", "--test", "zarr", "--", "--nocapture", "--test-threads", "1"]);
     cmd.env("NUMCODECS_PYTHON", &python).env("NUMCODECS_REQUIRE_PYTHON", "1");
     cmd.env("NUMCODECS_COMPAT_OUT", root().join("docs/compatibility.md"));

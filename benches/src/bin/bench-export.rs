@@ -11,9 +11,9 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use numcodecs::{Data, Object, ObjectArray};
-use numcodecs_benches::{DataKind, CASES, EVERY_KIND, LARGE, PIPELINES, SIZES};
 use serde_json::{json, Value};
+use zarrcodecs::{Data, Object, ObjectArray};
+use zarrcodecs_benches::{DataKind, CASES, EVERY_KIND, LARGE, PIPELINES, SIZES};
 
 fn main() -> ExitCode {
     let Some(dir) = std::env::args_os().nth(1).map(PathBuf::from) else {
@@ -31,7 +31,7 @@ fn main() -> ExitCode {
 
 fn export(dir: &std::path::Path) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let err = |e: numcodecs::Error| e.to_string();
+    let err = |e: zarrcodecs::Error| e.to_string();
     // Every (kind, size) any case uses, written once.
     let mut inputs = BTreeSet::new();
     let mut bench_ids = vec![];
@@ -83,7 +83,7 @@ fn export(dir: &std::path::Path) -> Result<(), String> {
             }
             let path = dir.join(file_name(kind, size));
             let bytes = match kind.generate_data(size).map_err(err)? {
-                Data::Array(array) => numcodecs_core::npy::write(&array, false),
+                Data::Array(array) => zarrcodecs_core::npy::write(&array, false),
                 Data::Object(objects) => objects_json(&objects)?,
             };
             std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;

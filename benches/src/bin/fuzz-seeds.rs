@@ -9,9 +9,9 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use numcodecs::{get_codec, npy, Data, Pipeline};
-use numcodecs_benches::{DataKind, EVERY_KIND};
 use serde_json::Value;
+use zarrcodecs::{get_codec, npy, Data, Pipeline};
+use zarrcodecs_benches::{DataKind, EVERY_KIND};
 
 /// Each seed's data size: small, so that libFuzzer mutates it quickly.
 const SIZE: usize = 1500;
@@ -85,6 +85,6 @@ fn write(dir: &Path, target: &str, name: &str, bytes: &[u8]) -> Result<usize, St
     Ok(1)
 }
 
-fn err(e: numcodecs::Error) -> String {
+fn err(e: zarrcodecs::Error) -> String {
     e.to_string()
 }

@@ -1,4 +1,4 @@
-"""numcodecs-astype: numpy's astype between integer and float dtypes, bit for bit,
+"""zarrcodecs-astype: numpy's astype between integer and float dtypes, bit for bit,
 including numpy's x86_64 results for NaN, infinities and out-of-range values (which for
 f4/f8 -> u4 depend on the element's position: numpy's n % 4 tail loop differs). Every
 source type is cast to a spread of targets over arrays of special values, in both byte

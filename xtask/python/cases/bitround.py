@@ -1,4 +1,4 @@
-"""numcodecs-bitround: BitRound over native f2, f4 and f8 arrays, keepbits from 0 to the
+"""zarrcodecs-bitround: BitRound over native f2, f4 and f8 arrays, keepbits from 0 to the
 mantissa width (which returns the floats unchanged). Encoded data is the integer view
 (<i2, <i4, <i8), byte-identical; decoding is the identity on the bytes. Inputs include
 NaNs with payloads, infinities, subnormals and the largest finite values (which round

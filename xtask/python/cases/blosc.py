@@ -1,4 +1,4 @@
-"""Interop grid for the `blosc` codec (crates/numcodecs-blosc).
+"""Interop grid for the `blosc` codec (crates/zarrcodecs-blosc).
 
 numcodecs' default `use_threads = None` compresses through C-Blosc's global,
 multi-threaded path when called from the main thread, whose output is not deterministic.

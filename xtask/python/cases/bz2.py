@@ -1,4 +1,4 @@
-"""numcodecs-bz2: bzip2 at every level Python's bz2 module accepts (1 to 9); bytes are
+"""zarrcodecs-bz2: bzip2 at every level Python's bz2 module accepts (1 to 9); bytes are
 identical (libbzip2 1.0.8 on both sides)."""
 
 

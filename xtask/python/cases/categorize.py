@@ -1,4 +1,4 @@
-"""numcodecs-categorize: Categorize with U and object dtypes, integer and float astypes,
+"""zarrcodecs-categorize: Categorize with U and object dtypes, integer and float astypes,
 labels that repeat, are empty, longer than the width or hold non-ASCII characters;
 inputs with unknown values (encoded 0, decoded ""), U arrays of both byte orders,
 object arrays of str, and a U array with the object dtype (numpy converts its items to

@@ -1,4 +1,4 @@
-"""numcodecs-delta: differences in dtype, cast to astype (numpy's casting), cumulative
+"""zarrcodecs-delta: differences in dtype, cast to astype (numpy's casting), cumulative
 sums in the promoted type of dtype and astype. Arrays of special values of every dtype
 (starting with 0, since numcodecs' `enc[0] = arr[0]` raises when the first element does
 not fit a signed astype) with several astypes, both byte orders, a |u1 buffer."""

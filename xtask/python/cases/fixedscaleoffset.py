@@ -1,4 +1,4 @@
-"""numcodecs-fixedscaleoffset: (x - offset) * scale rounded half to even, with numpy 2's
+"""zarrcodecs-fixedscaleoffset: (x - offset) * scale rounded half to even, with numpy 2's
 promotion of Python int and float offsets and scales (NEP 50), then numpy's cast to
 astype; decode x / scale + offset. Special values of every dtype, int and float
 parameters, both byte orders."""

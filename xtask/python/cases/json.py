@@ -1,4 +1,4 @@
-"""numcodecs-json: json2 with its byte-affecting options (ensure_ascii, indent as a
+"""zarrcodecs-json: json2 with its byte-affecting options (ensure_ascii, indent as a
 number, a string and True, separators, text encodings) on object arrays of this module
 (strings incl. astral characters and escapes, ints, floats incl. NaN/Infinity and
 repr edge cases, None, bools, nested lists, 2-d and 0-d arrays) and on numeric arrays

@@ -1,4 +1,4 @@
-"""numcodecs-lz4: LZ4 with the accelerations numcodecs users set, and the values LZ4
+"""zarrcodecs-lz4: LZ4 with the accelerations numcodecs users set, and the values LZ4
 clamps (below 1 acts as 1, above 65537 as 65537). Bytes are identical (lz4 1.9.4 on
 both sides). The empty array is written as numcodecs writes it; numcodecs 0.15.2
 cannot decode it (its decoder refuses a declared size of 0), which interop.py counts

@@ -1,4 +1,4 @@
-"""The lzma codec (numcodecs-lzma): Python's `lzma` module over the system liblzma."""
+"""The lzma codec (zarrcodecs-lzma): Python's `lzma` module over the system liblzma."""
 
 import lzma
 

@@ -1,4 +1,4 @@
-"""numcodecs-msgpack: msgpack2 with every combination of use_bin_type, use_single_float
+"""zarrcodecs-msgpack: msgpack2 with every combination of use_bin_type, use_single_float
 and raw on object arrays of this module (strings of every msgpack length class, bytes,
 ints of every width, floats, None, bools, nested lists, 2-d arrays) and on numeric
 arrays of interop.py (1-d and more). Bytes are identical (no mask). With raw=True

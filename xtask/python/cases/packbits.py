@@ -1,4 +1,4 @@
-"""numcodecs-packbits: PackBits over bool arrays of every length around the byte
+"""zarrcodecs-packbits: PackBits over bool arrays of every length around the byte
 boundaries (0 included), multi-dimensional ones, and other dtypes, which numcodecs
 views as bool (each byte an element, non-zero is True). Encoded: one byte counting the
 padding bits, then np.packbits' bytes; decoded: a flat |b1 array. Byte-identical."""

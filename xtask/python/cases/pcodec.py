@@ -1,4 +1,4 @@
-"""numcodecs-pcodec: PCodec (pco 0.4.8, the pco that Python pcodec 0.3.6 wraps) over every
+"""zarrcodecs-pcodec: PCodec (pco 0.4.8, the pco that Python pcodec 0.3.6 wraps) over every
 dtype pco takes, with the levels, mode specs, delta specs and page sizes numcodecs users
 set. Bytes are identical. numcodecs decodes to a 1-D array of the stored dtype, as we do.
 Not in the grid: the empty array (numcodecs decodes it to None, we to an empty array)

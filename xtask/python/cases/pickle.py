@@ -1,4 +1,4 @@
-"""numcodecs-pickle: every protocol (0-5, negative = highest, and the default), on
+"""zarrcodecs-pickle: every protocol (0-5, negative = highest, and the default), on
 object arrays of this module and a few numeric arrays of interop.py. Our bytes are
 identical to numcodecs' for all of them (no mask).
 

@@ -1,4 +1,4 @@
-"""numcodecs-quantize: np.around(scale * x) / scale in the data's float type, cast to
+"""zarrcodecs-quantize: np.around(scale * x) / scale in the data's float type, cast to
 astype; decode is a cast. Every pair of float types, digits from -1 to 307 (where the
 scale is inf in f2/f4 and numpy gives NaN), both byte orders, a 2-d array.
 

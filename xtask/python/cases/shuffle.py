@@ -1,4 +1,4 @@
-"""numcodecs-shuffle: Shuffle with element sizes 2, 3, 4, 5, 8 and 16 (the fast paths
+"""zarrcodecs-shuffle: Shuffle with element sizes 2, 3, 4, 5, 8 and 16 (the fast paths
 and the generic one) over inputs that are a whole number of elements (numcodecs refuses
 the others), and 0, 1 and -1, which copy the bytes. Encoded and decoded data are flat
 |u1 bytes; byte-identical."""

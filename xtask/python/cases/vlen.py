@@ -1,4 +1,4 @@
-"""numcodecs-vlen: vlen-utf8, vlen-bytes and vlen-array on object arrays of this module
+"""zarrcodecs-vlen: vlen-utf8, vlen-bytes and vlen-array on object arrays of this module
 (ASCII, non-ASCII and astral strings, empty strings, None and 0 as missing values,
 2-d arrays, bytes with NULs, numeric arrays of several dtypes, converted to the codec's
 dtype) and on numpy `U`/`S` arrays of interop.py. Bytes are identical (no mask).

@@ -1,4 +1,4 @@
-"""numcodecs-zfpy: ZFPY (zfp 1.0.1 on both sides: zfpy==1.0.1 and zfp-sys 0.4.3) in every
+"""zarrcodecs-zfpy: ZFPY (zfp 1.0.1 on both sides: zfpy==1.0.1 and zfp-sys 0.4.3) in every
 mode numcodecs writes: fixed accuracy, fixed rate, fixed precision, and the reversible
 (lossless) mode a negative parameter selects (numcodecs' default). Bytes are identical;
 lossy decodes compare to numcodecs' own decode. zfp takes 1- to 4-D C-order arrays of

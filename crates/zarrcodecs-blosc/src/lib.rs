@@ -1,0 +1,557 @@
+#![doc = include_str!("../README.md")]
+
+mod ffi;
+mod header;
+
+use std::ffi::{c_int, CString};
+
+use serde::{Deserialize, Serialize};
+use zarrcodecs_core::{
+    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+};
+
+pub use header::{Header, VERSION_FORMAT};
+
+/// The numcodecs id of this codec.
+const CODEC_ID: &str = "blosc";
+
+/// No shuffle filter.
+pub const NOSHUFFLE: i32 = 0;
+/// Byte shuffle (numcodecs' default).
+pub const SHUFFLE: i32 = 1;
+/// Bit shuffle.
+pub const BITSHUFFLE: i32 = 2;
+/// numcodecs' automatic choice: [`BITSHUFFLE`] for 1-byte items, [`SHUFFLE`] otherwise.
+pub const AUTOSHUFFLE: i32 = -1;
+/// Block size 0: C-Blosc chooses it.
+pub const AUTOBLOCKS: usize = 0;
+/// The most a chunk adds to its data: the 16-byte header.
+pub const MAX_OVERHEAD: usize = 16;
+/// The largest input C-Blosc 1.x compresses: 2^31 - 1 - 16 bytes.
+pub const MAX_BUFFERSIZE: usize = (i32::MAX as usize) - MAX_OVERHEAD;
+/// The largest item size the shuffle filters use; larger items are compressed as
+/// 1-byte items (by C-Blosc itself, as in numcodecs).
+pub const MAX_TYPESIZE: usize = 255;
+/// The most threads C-Blosc uses for one call.
+pub const MAX_THREADS: usize = 256;
+
+/// The compressor names C-Blosc 1.x knows, in its order.
+const CNAMES: [&str; 6] = ["blosclz", "lz4", "lz4hc", "snappy", "zlib", "zstd"];
+
+/// The version of the linked C-Blosc, e.g. `"1.21.6"` (numcodecs' `VERSION_STRING`).
+pub fn version() -> String {
+    ffi::version_string()
+}
+
+/// The compressors this build of C-Blosc supports, as numcodecs' `list_compressors()`:
+/// `["blosclz", "lz4", "lz4hc", "zlib", "zstd"]` (no snappy, like numcodecs' wheels).
+pub fn list_compressors() -> Vec<String> {
+    ffi::list_compressors().split(',').filter(|s| !s.is_empty()).map(str::to_string).collect()
+}
+
+/// The C-Blosc code of a compressor (`blosclz` 0, `lz4` 1, `lz4hc` 2, `snappy` 3,
+/// `zlib` 4, `zstd` 5), or `None` if it is unknown or not in this build (numcodecs'
+/// `compname_to_compcode` returns -1 then).
+pub fn compname_to_compcode(cname: &str) -> Option<i32> {
+    let code = ffi::compname_to_compcode(cname);
+    (code >= 0).then_some(code)
+}
+
+/// Reads and checks the header of the chunk `src` (see [`Header`]).
+///
+/// # Errors
+/// [`Error::Corrupt`] if `src` is shorter than 16 bytes, the version is not 2, the
+/// header's cbytes is not `src.len()`, or its sizes are inconsistent.
+pub fn header(src: &[u8]) -> Result<Header> {
+    Header::parse(src)
+}
+
+/// `(nbytes, cbytes, blocksize)` of a chunk: numcodecs' `cbuffer_sizes`.
+///
+/// # Errors
+/// As [`header()`].
+pub fn cbuffer_sizes(src: &[u8]) -> Result<(usize, usize, usize)> {
+    let h = Header::parse(src)?;
+    Ok((h.nbytes as usize, h.cbytes as usize, h.blocksize as usize))
+}
+
+/// The compressor library of a chunk (`"BloscLZ"`, `"LZ4"`, `"Snappy"`, `"Zlib"` or
+/// `"Zstd"`): numcodecs' `cbuffer_complib`.
+///
+/// # Errors
+/// As [`header()`]; [`Error::Corrupt`] for an unknown library code.
+pub fn cbuffer_complib(src: &[u8]) -> Result<&'static str> {
+    let h = Header::parse(src)?;
+    h.complib()
+        .ok_or_else(|| Error::corrupt(CODEC_ID, format_args!("unknown compressor library code {}", h.complib_code())))
+}
+
+/// `(typesize, shuffle, memcpyed)` of a chunk: numcodecs' `cbuffer_metainfo`
+/// (`shuffle` is [`NOSHUFFLE`], [`SHUFFLE`] or [`BITSHUFFLE`]).
+///
+/// # Errors
+/// As [`header()`].
+pub fn cbuffer_metainfo(src: &[u8]) -> Result<(usize, i32, bool)> {
+    let h = Header::parse(src)?;
+    Ok((usize::from(h.typesize), h.shuffle(), h.memcpyed()))
+}
+
+/// Checks a compressor name against this build.
+fn check_cname(cname: &str) -> Result<()> {
+    if compname_to_compcode(cname).is_some() {
+        return Ok(());
+    }
+    let available = list_compressors().join(", ");
+    if CNAMES.contains(&cname) {
+        Err(Error::invalid_config(
+            CODEC_ID,
+            format_args!("compressor {cname:?} is not built into this C-Blosc (available: {available})"),
+        ))
+    } else {
+        Err(Error::invalid_config(CODEC_ID, format_args!("unknown compressor {cname:?} (available: {available})")))
+    }
+}
+
+fn check_clevel(clevel: i32) -> Result<()> {
+    if (0..=9).contains(&clevel) {
+        Ok(())
+    } else {
+        Err(Error::invalid_config(CODEC_ID, format_args!("clevel must be 0 to 9, got {clevel}")))
+    }
+}
+
+fn check_shuffle(shuffle: i32) -> Result<()> {
+    if (AUTOSHUFFLE..=BITSHUFFLE).contains(&shuffle) {
+        Ok(())
+    } else {
+        Err(Error::invalid_config(CODEC_ID, format_args!("shuffle must be -1, 0, 1 or 2, got {shuffle}")))
+    }
+}
+
+/// Everything one compression needs.
+struct Params<'a> {
+    cname: &'a str,
+    clevel: i32,
+    shuffle: i32,
+    blocksize: usize,
+    typesize: usize,
+    nthreads: usize,
+}
+
+fn compress_with(src: &[u8], p: &Params<'_>) -> Result<AlignedBuf> {
+    check_cname(p.cname)?;
+    check_clevel(p.clevel)?;
+    check_shuffle(p.shuffle)?;
+    if src.len() > MAX_BUFFERSIZE {
+        return Err(Error::unsupported_input(
+            CODEC_ID,
+            format_args!("{} bytes are more than blosc's limit of {MAX_BUFFERSIZE} bytes per chunk", src.len()),
+        ));
+    }
+    let typesize = p.typesize.max(1);
+    // numcodecs' rule for AUTOSHUFFLE.
+    let shuffle = match p.shuffle {
+        AUTOSHUFFLE if typesize == 1 => BITSHUFFLE,
+        AUTOSHUFFLE => SHUFFLE,
+        s => s,
+    };
+    let compressor = CString::new(p.cname).map_err(|e| Error::invalid_config(CODEC_ID, e))?;
+    let mut dest = AlignedBuf::zeroed(src.len() + MAX_OVERHEAD)?;
+    let params = ffi::CompressParams {
+        clevel: p.clevel,
+        shuffle,
+        typesize,
+        compressor: &compressor,
+        // Values above i32::MAX are refused by the configuration.
+        blocksize: p.blocksize,
+        nthreads: c_int::try_from(p.nthreads.clamp(1, MAX_THREADS)).unwrap_or(1),
+    };
+    let rc = ffi::compress_ctx(src, dest.as_mut_slice(), &params);
+    match usize::try_from(rc) {
+        Ok(n) if n > 0 && n <= dest.len() => {
+            dest.truncate(n);
+            Ok(dest)
+        }
+        _ => Err(Error::library(CODEC_ID, format_args!("blosc_compress_ctx failed with {rc}"))),
+    }
+}
+
+/// Compresses `src` into one C-Blosc 1.x chunk, single-threaded: numcodecs'
+/// `compress(source, cname, clevel, shuffle, blocksize)` with `use_threads = False`.
+/// `typesize` is the item size of the data (numcodecs takes the source's itemsize);
+/// `shuffle` may be [`AUTOSHUFFLE`].
+///
+/// # Errors
+/// [`Error::InvalidConfig`] for an unknown compressor, a clevel outside 0 to 9 or a
+/// shuffle outside -1 to 2; [`Error::UnsupportedInput`] for more than
+/// [`MAX_BUFFERSIZE`] bytes; [`Error::Library`] if C-Blosc fails.
+pub fn compress(
+    src: &[u8],
+    typesize: usize,
+    cname: &str,
+    clevel: i32,
+    shuffle: i32,
+    blocksize: usize,
+) -> Result<AlignedBuf> {
+    compress_with(src, &Params { cname, clevel, shuffle, blocksize, typesize, nthreads: 1 })
+}
+
+fn decompress_checked(src: &[u8], dest: &mut [u8], nthreads: usize) -> Result<()> {
+    if dest.is_empty() {
+        // C-Blosc returns 0 for an empty chunk, which numcodecs takes for an error;
+        // the header was checked: there is nothing to do.
+        return Ok(());
+    }
+    let nthreads = c_int::try_from(nthreads.clamp(1, MAX_THREADS)).unwrap_or(1);
+    let rc = ffi::decompress_ctx(src, dest, nthreads);
+    if usize::try_from(rc).ok() == Some(dest.len()) {
+        Ok(())
+    } else {
+        Err(Error::corrupt(CODEC_ID, format_args!("C-Blosc could not decompress the chunk (error {rc})")))
+    }
+}
+
+fn decompress_new(src: &[u8], limit: usize, nthreads: usize) -> Result<AlignedBuf> {
+    let h = Header::parse(src)?;
+    let nbytes = h.nbytes as usize;
+    if nbytes > limit {
+        return Err(Error::DecodedSizeLimit { codec: CODEC_ID.into(), size: u64::from(h.nbytes), limit: limit as u64 });
+    }
+    let mut out = AlignedBuf::zeroed(nbytes)?;
+    decompress_checked(src, out.as_mut_slice(), nthreads)?;
+    Ok(out)
+}
+
+fn decompress_into_with(src: &[u8], out: &mut [u8], nthreads: usize) -> Result<()> {
+    let h = Header::parse(src)?;
+    if h.nbytes as usize != out.len() {
+        return Err(Error::OutputSizeMismatch {
+            codec: CODEC_ID.into(),
+            expected: out.len(),
+            actual: h.nbytes as usize,
+        });
+    }
+    decompress_checked(src, out, nthreads)
+}
+
+/// Decompresses a chunk into a new buffer (numcodecs' `decompress(source)`), refusing
+/// chunks that claim more than [`DEFAULT_DECODED_SIZE_LIMIT`] bytes before allocating.
+/// The empty chunk decodes to nothing (numcodecs 0.15.2 raises there).
+///
+/// # Errors
+/// As [`header()`]; [`Error::DecodedSizeLimit`]; [`Error::Corrupt`] if C-Blosc
+/// rejects the compressed data.
+pub fn decompress(src: &[u8]) -> Result<AlignedBuf> {
+    decompress_new(src, DEFAULT_DECODED_SIZE_LIMIT, 1)
+}
+
+/// Decompresses a chunk straight into `out` (numcodecs' `decompress(source, dest)`),
+/// which must have exactly the decoded size.
+///
+/// # Errors
+/// As [`decompress`]; [`Error::OutputSizeMismatch`] if `out.len()` is not the size
+/// in the header (checked before decompressing).
+pub fn decompress_into(src: &[u8], out: &mut [u8]) -> Result<()> {
+    decompress_into_with(src, out, 1)
+}
+
+/// Decompresses items `start..start + nitems` of a chunk (items of the header's
+/// typesize), through C-Blosc's `blosc_getitem`: numcodecs' `decompress_partial`.
+/// Only the blocks holding those items are decompressed.
+///
+/// # Errors
+/// As [`header()`]; [`Error::UnsupportedInput`] if the range is not within the chunk;
+/// [`Error::Corrupt`] if the header's typesize is 0 or C-Blosc rejects the data.
+pub fn decompress_partial(src: &[u8], start: usize, nitems: usize) -> Result<AlignedBuf> {
+    let h = Header::parse(src)?;
+    let typesize = usize::from(h.typesize);
+    if typesize == 0 {
+        return Err(Error::corrupt(CODEC_ID, "the header's typesize is 0"));
+    }
+    let items = h.nbytes as usize / typesize;
+    let end = start.checked_add(nitems).filter(|&end| end <= items).ok_or_else(|| {
+        Error::unsupported_input(
+            CODEC_ID,
+            format_args!("items {start}..{start}+{nitems} are out of the chunk's {items} items"),
+        )
+    })?;
+    let mut out = AlignedBuf::zeroed(nitems * typesize)?;
+    if nitems == 0 {
+        return Ok(out);
+    }
+    // Both fit: end * typesize <= nbytes < 2^31.
+    let (Ok(c_start), Ok(c_nitems)) = (c_int::try_from(start), c_int::try_from(end - start)) else {
+        return Err(Error::unsupported_input(CODEC_ID, "item range too large"));
+    };
+    let rc = ffi::getitem(src, c_start, c_nitems, out.as_mut_slice(), typesize);
+    if usize::try_from(rc).ok() == Some(out.len()) {
+        Ok(out)
+    } else {
+        Err(Error::corrupt(CODEC_ID, format_args!("blosc_getitem failed with {rc}")))
+    }
+}
+
+/// The configuration of [`Blosc`], as numcodecs' `get_config()` writes it (without
+/// `"id"`): `{"id": "blosc", "cname": "lz4", "clevel": 5, "shuffle": 1, "blocksize": 0}`.
+///
+/// Newer numcodecs versions also know a `typesize` key: it is accepted (an integer
+/// from 1, or `null`) and, when set, used instead of the input's item size. It is
+/// written back only when set, so the default configuration is numcodecs 0.15.2's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BloscConfig {
+    /// The compressor: `blosclz`, `lz4`, `lz4hc`, `zlib` or `zstd` (`snappy` only if
+    /// C-Blosc was built with it, which neither this crate nor numcodecs' wheels do).
+    #[serde(default = "default_cname")]
+    pub cname: String,
+    /// Compression level, 0 (stored) to 9.
+    #[serde(default = "default_clevel")]
+    pub clevel: i32,
+    /// [`AUTOSHUFFLE`] (-1), [`NOSHUFFLE`] (0), [`SHUFFLE`] (1) or [`BITSHUFFLE`] (2).
+    #[serde(default = "default_shuffle")]
+    pub shuffle: i32,
+    /// Block size in bytes, 0 (automatic) to 2^31 - 1.
+    #[serde(default)]
+    pub blocksize: i64,
+    /// The item size to shuffle with, instead of the input's (newer numcodecs only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub typesize: Option<i64>,
+}
+
+fn default_cname() -> String {
+    "lz4".into()
+}
+
+fn default_clevel() -> i32 {
+    5
+}
+
+fn default_shuffle() -> i32 {
+    SHUFFLE
+}
+
+impl Default for BloscConfig {
+    fn default() -> Self {
+        BloscConfig {
+            cname: default_cname(),
+            clevel: default_clevel(),
+            shuffle: default_shuffle(),
+            blocksize: 0,
+            typesize: None,
+        }
+    }
+}
+
+/// The `blosc` codec: C-Blosc 1.x chunks, byte-compatible with Python numcodecs.
+///
+/// The input's item size (its dtype's) is the typesize the shuffle filters use, as in
+/// numcodecs. Every call goes through C-Blosc's context API, so the codec is
+/// `Send + Sync` and one instance serves many threads at once.
+///
+/// Threads: by default each call compresses or decompresses on the calling thread
+/// only, which is numcodecs' `use_threads = False` path (`blosc_compress_ctx` with one
+/// thread) and gives numcodecs' bytes exactly. [`Blosc::set_nthreads`] lets C-Blosc
+/// use more threads inside each call; the chunks stay valid for every reader, but with
+/// several threads the order of blocks in a chunk can vary. numcodecs' default
+/// (`use_threads = None`) uses C-Blosc's global, locked, multi-threaded path when called
+/// from the main thread; that global state does not exist here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blosc {
+    cname: String,
+    clevel: i32,
+    shuffle: i32,
+    blocksize: usize,
+    typesize: Option<usize>,
+    nthreads: usize,
+    limit: usize,
+}
+
+impl Blosc {
+    /// A codec with the given compressor, level (0 to 9), shuffle (-1 to 2) and block
+    /// size (0 for automatic).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for an unknown or unavailable compressor or values out
+    /// of range.
+    pub fn new(cname: &str, clevel: i32, shuffle: i32, blocksize: usize) -> Result<Self> {
+        check_cname(cname)?;
+        check_clevel(clevel)?;
+        check_shuffle(shuffle)?;
+        if blocksize > i32::MAX as usize {
+            return Err(Error::invalid_config(CODEC_ID, format_args!("blocksize {blocksize} is above 2^31 - 1")));
+        }
+        Ok(Blosc {
+            cname: cname.to_string(),
+            clevel,
+            shuffle,
+            blocksize,
+            typesize: None,
+            nthreads: 1,
+            limit: DEFAULT_DECODED_SIZE_LIMIT,
+        })
+    }
+
+    /// Shuffles with this item size instead of the input's (numcodecs' newer
+    /// `typesize` option; `None` restores the default).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for `Some(0)`.
+    pub fn with_typesize(mut self, typesize: Option<usize>) -> Result<Self> {
+        if typesize == Some(0) {
+            return Err(Error::invalid_config(CODEC_ID, "typesize must be at least 1"));
+        }
+        self.typesize = typesize;
+        Ok(self)
+    }
+
+    /// Sets the largest output [`Codec::decode`] allocates (default
+    /// [`DEFAULT_DECODED_SIZE_LIMIT`]); chunks claiming more are refused before
+    /// allocating. Not part of the JSON configuration.
+    #[must_use]
+    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// Sets the number of threads C-Blosc uses inside each call (1 to
+    /// [`MAX_THREADS`]; 0 counts as 1) and returns the previous number, like
+    /// numcodecs' `set_nthreads`. Not part of the JSON configuration.
+    pub fn set_nthreads(&mut self, nthreads: usize) -> usize {
+        std::mem::replace(&mut self.nthreads, nthreads.clamp(1, MAX_THREADS))
+    }
+
+    /// The number of threads C-Blosc uses inside each call (default 1).
+    pub fn get_nthreads(&self) -> usize {
+        self.nthreads
+    }
+
+    /// The compressor name.
+    pub fn cname(&self) -> &str {
+        &self.cname
+    }
+
+    /// The compression level.
+    pub fn clevel(&self) -> i32 {
+        self.clevel
+    }
+
+    /// The shuffle setting, as configured ([`AUTOSHUFFLE`] included).
+    pub fn shuffle(&self) -> i32 {
+        self.shuffle
+    }
+
+    /// The block size (0: automatic).
+    pub fn blocksize(&self) -> usize {
+        self.blocksize
+    }
+
+    /// The configured typesize, if any.
+    pub fn typesize(&self) -> Option<usize> {
+        self.typesize
+    }
+
+    /// Compresses `src`, whose items are `typesize` bytes (unless the codec has a
+    /// configured typesize), into one chunk.
+    ///
+    /// # Errors
+    /// As [`compress`].
+    pub fn compress(&self, src: &[u8], typesize: usize) -> Result<AlignedBuf> {
+        compress_with(
+            src,
+            &Params {
+                cname: &self.cname,
+                clevel: self.clevel,
+                shuffle: self.shuffle,
+                blocksize: self.blocksize,
+                typesize: self.typesize.unwrap_or(typesize),
+                nthreads: self.nthreads,
+            },
+        )
+    }
+
+    /// Decompresses a chunk into a new buffer, within the codec's decoded size limit.
+    ///
+    /// # Errors
+    /// As [`decompress`].
+    pub fn decompress(&self, src: &[u8]) -> Result<AlignedBuf> {
+        decompress_new(src, self.limit, self.nthreads)
+    }
+}
+
+impl Default for Blosc {
+    /// numcodecs' default: lz4, level 5, byte shuffle, automatic block size.
+    fn default() -> Self {
+        Blosc {
+            cname: default_cname(),
+            clevel: default_clevel(),
+            shuffle: SHUFFLE,
+            blocksize: 0,
+            typesize: None,
+            nthreads: 1,
+            limit: DEFAULT_DECODED_SIZE_LIMIT,
+        }
+    }
+}
+
+impl StaticCodec for Blosc {
+    const CODEC_ID: &'static str = CODEC_ID;
+    type Config = BloscConfig;
+
+    fn from_config(config: BloscConfig) -> Result<Self> {
+        let blocksize = usize::try_from(config.blocksize).map_err(|_| {
+            Error::invalid_config(CODEC_ID, format_args!("blocksize must be >= 0, got {}", config.blocksize))
+        })?;
+        let typesize = match config.typesize {
+            None => None,
+            Some(t) => Some(usize::try_from(t).ok().filter(|&t| t >= 1).ok_or_else(|| {
+                Error::invalid_config(CODEC_ID, format_args!("typesize must be at least 1, got {t}"))
+            })?),
+        };
+        Blosc::new(&config.cname, config.clevel, config.shuffle, blocksize)?.with_typesize(typesize)
+    }
+
+    fn config(&self) -> BloscConfig {
+        BloscConfig {
+            cname: self.cname.clone(),
+            clevel: self.clevel,
+            shuffle: self.shuffle,
+            blocksize: i64::try_from(self.blocksize).unwrap_or(i64::MAX),
+            typesize: self.typesize.map(|t| i64::try_from(t).unwrap_or(i64::MAX)),
+        }
+    }
+}
+
+zarrcodecs_core::register_static_codec!(BLOSC_REGISTRATION: Blosc);
+
+impl Codec for Blosc {
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
+    fn codec_id(&self) -> &str {
+        CODEC_ID
+    }
+
+    fn get_config(&self) -> serde_json::Value {
+        self.config_json()
+    }
+
+    fn encode(&self, data: DataRef<'_>) -> Result<Data> {
+        let view = data.expect_array(CODEC_ID)?;
+        let out = self.compress(view.as_bytes(), view.dtype().itemsize())?;
+        Ok(NdArray::from_buf(out).into())
+    }
+
+    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+        let out = self.decompress(encoded.expect_bytes(CODEC_ID)?)?;
+        Ok(NdArray::from_buf(out).into())
+    }
+
+    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+        decompress_into_with(encoded.expect_bytes(CODEC_ID)?, out.as_bytes_mut(), self.nthreads)
+    }
+}

@@ -1,0 +1,490 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod codes;
+mod lookup;
+
+use serde::{Deserialize, Serialize};
+use zarrcodecs_core::{
+    AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, Error, NdArray, Object,
+    ObjectArray, PyStr, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+};
+
+use crate::codes::CodeType;
+use crate::lookup::Lookup;
+
+/// The configuration of [`Categorize`]: numcodecs'
+/// `{"labels": [...], "dtype": "<U5", "astype": "|u1"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategorizeConfig {
+    /// The category labels; the label at index `i` is encoded as `i + 1`.
+    pub labels: Vec<String>,
+    /// The decoded dtype: a fixed-width unicode string (`<U5`, `>U3`) or `|O`.
+    pub dtype: DType,
+    /// The encoded dtype: an integer (`|u1` by default) or a float (`<f4`, `<f8`).
+    #[serde(default = "default_astype")]
+    pub astype: DType,
+}
+
+fn default_astype() -> DType {
+    DType::U1
+}
+
+/// numcodecs' `Categorize` (id `categorize`): each value becomes the 1-based index of
+/// its label in `labels` (the last one if a label repeats), 0 when it is none of them;
+/// decoding maps codes back to labels and anything else to the empty string.
+#[derive(Clone, Debug)]
+pub struct Categorize {
+    labels: Vec<String>,
+    dtype: DType,
+    astype: DType,
+    code_type: CodeType,
+    /// For a `U` dtype: each label as the dtype stores it (UCS-4 in its byte order,
+    /// NUL padded, truncated to its width, as numpy assigns it), for decoding.
+    stored: Vec<Box<[u8]>>,
+    /// For a `U` dtype: the stored form of every label that fits the width, to its code.
+    encode_lookup: Option<Lookup>,
+    /// The most bytes one decode may produce (the strings' bytes).
+    limit: usize,
+}
+
+impl PartialEq for Categorize {
+    fn eq(&self, other: &Self) -> bool {
+        self.labels == other.labels && self.dtype == other.dtype && self.astype == other.astype
+    }
+}
+
+impl Categorize {
+    /// A codec for these labels, decoded dtype and encoded dtype.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] if `dtype` is neither `U` (of at least one character)
+    /// nor `|O`, if `astype` is not an integer or `f4`/`f8` dtype, or if an integer
+    /// `astype` cannot hold the code of the last label (numcodecs raises
+    /// `OverflowError` on every encode then).
+    pub fn new(labels: Vec<String>, dtype: DType, astype: DType) -> Result<Self> {
+        let id = Self::CODEC_ID;
+        match dtype.kind() {
+            DTypeKind::Object => {}
+            DTypeKind::Unicode if dtype.itemsize() > 0 => {}
+            DTypeKind::Unicode => {
+                return Err(Error::invalid_config(id, "a unicode dtype of 0 characters (U0) cannot hold labels"))
+            }
+            _ => {
+                return Err(Error::invalid_config(
+                    id,
+                    format_args!("only unicode ('U') and object ('O') dtypes are supported, got {dtype}"),
+                ))
+            }
+        }
+        let code_type = CodeType::new(astype)?;
+        let count = u64::try_from(labels.len()).unwrap_or(u64::MAX);
+        if let Some(max) = code_type.max_code() {
+            if count > max {
+                return Err(Error::invalid_config(
+                    id,
+                    format_args!("{} labels need codes up to {count}, more than {astype} holds ({max})", labels.len()),
+                ));
+            }
+        }
+        let (stored, encode_lookup) = if dtype.kind() == DTypeKind::Unicode {
+            let width = dtype.itemsize() / 4;
+            let stored = labels.iter().map(|l| ucs4(l, width, dtype.byte_order(), true)).collect();
+            let lookup = Lookup::new(labels.iter().enumerate().filter_map(|(i, l)| {
+                // numpy compares U strings as if padded with NULs: trailing NULs of a
+                // label do not count, and a longer label never equals a stored value.
+                let trimmed = l.trim_end_matches('\0');
+                (trimmed.chars().count() <= width)
+                    .then(|| (ucs4(trimmed, width, dtype.byte_order(), false), i as u64 + 1))
+            }));
+            (stored, Some(lookup))
+        } else {
+            (Vec::new(), None)
+        };
+        Ok(Categorize { labels, dtype, astype, code_type, stored, encode_lookup, limit: DEFAULT_DECODED_SIZE_LIMIT })
+    }
+
+    /// Sets the largest decoded size `decode` accepts (default
+    /// [`DEFAULT_DECODED_SIZE_LIMIT`]): the decoded strings' bytes (`n` times the item
+    /// size for a `U` dtype, the labels' UTF-8 lengths for `|O`). Each input byte can
+    /// decode to a whole label, so long labels or a wide `U` dtype amplify the input;
+    /// more than the limit is an [`Error::DecodedSizeLimit`], refused before allocating.
+    #[must_use]
+    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    fn check_limit(&self, size: usize) -> Result<()> {
+        if size > self.limit {
+            return Err(Error::DecodedSizeLimit {
+                codec: Self::CODEC_ID.into(),
+                size: size as u64,
+                limit: self.limit as u64,
+            });
+        }
+        Ok(())
+    }
+
+    /// The labels.
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// The decoded dtype.
+    pub fn dtype(&self) -> DType {
+        self.dtype
+    }
+
+    /// The encoded dtype.
+    pub fn astype(&self) -> DType {
+        self.astype
+    }
+
+    /// The label for a code, if it names one.
+    fn label_index(&self, code: Option<u64>) -> Option<usize> {
+        let c = usize::try_from(code?).ok()?;
+        (1..=self.labels.len()).contains(&c).then(|| c - 1)
+    }
+
+    fn encode_array(&self, a: &ArrayView<'_>) -> Result<NdArray> {
+        let id = Self::CODEC_ID;
+        let bytes = a.as_bytes();
+        if self.dtype.kind() == DTypeKind::Unicode {
+            // numcodecs: ensure_ndarray(buf).view(dtype), flattened.
+            let n = view_len(a, self.dtype)?;
+            let lookup = self.encode_lookup.as_ref().ok_or_else(|| Error::library(id, "no lookup table"))?;
+            let items = bytes.chunks_exact(self.dtype.itemsize());
+            return self.code_type.write(n, items.map(|item| lookup.get(item)));
+        }
+        // Object dtype: numcodecs converts the array to Python objects; only unicode
+        // items become `str` (without their trailing NULs), anything else is never
+        // equal to a label. numpy compares with each label as a `U` scalar, which has
+        // lost its trailing NULs too.
+        let dtype = a.dtype();
+        let n = match dtype.kind() {
+            DTypeKind::Object => {
+                return Err(Error::unsupported_input(id, "object data must be passed as an object array"))
+            }
+            _ if dtype.itemsize() == 0 => dtype_len(a),
+            _ => bytes.len() / dtype.itemsize(),
+        };
+        if dtype.kind() != DTypeKind::Unicode || dtype.itemsize() == 0 {
+            return self.code_type.write(n, std::iter::repeat_n(0, n));
+        }
+        let width = dtype.itemsize() / 4;
+        let lookup = Lookup::new(
+            self.labels
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (i, l.trim_end_matches('\0')))
+                .filter(|(_, l)| l.chars().count() <= width)
+                .map(|(i, l)| (ucs4(l, width, dtype.byte_order(), false), i as u64 + 1)),
+        );
+        self.code_type.write(n, bytes.chunks_exact(dtype.itemsize()).map(|item| lookup.get(item)))
+    }
+
+    fn encode_objects(&self, o: &ObjectArray) -> Result<NdArray> {
+        if self.dtype.kind() == DTypeKind::Unicode {
+            return Err(Error::unsupported_input(
+                Self::CODEC_ID,
+                format_args!("numcodecs cannot view an object array as {}", self.dtype),
+            ));
+        }
+        let map = lookup::StrLookup::new(&self.labels);
+        let items = o.items();
+        self.code_type.write(
+            items.len(),
+            items.iter().map(|item| match item {
+                Object::Str(s) => map.get(s),
+                _ => 0,
+            }),
+        )
+    }
+
+    /// Writes the decoded `U` items for `enc` into `out` (`n` items of the dtype).
+    fn decode_unicode_into(&self, enc: &ArrayView<'_>, n: usize, out: &mut [u8]) {
+        let size = self.dtype.itemsize();
+        for (dst, code) in out.chunks_exact_mut(size).zip(self.code_type.read(enc.as_bytes(), n)) {
+            match self.label_index(code) {
+                Some(i) => dst.copy_from_slice(&self.stored[i]),
+                None => dst.fill(0),
+            }
+        }
+    }
+}
+
+/// The number of items of an array whose dtype has no bytes.
+fn dtype_len(a: &ArrayView<'_>) -> usize {
+    a.shape().iter().product()
+}
+
+/// `s` as numpy stores it in a `U<width>` of `order`: UCS-4 code points, NUL padded;
+/// `truncate` cuts it to `width` characters (numpy's assignment), else the caller has
+/// checked that it fits.
+fn ucs4(s: &str, width: usize, order: ByteOrder, truncate: bool) -> Box<[u8]> {
+    let mut out = vec![0u8; width * 4];
+    let chars = s.chars().take(if truncate { width } else { usize::MAX });
+    for (dst, c) in out.chunks_exact_mut(4).zip(chars) {
+        let v = u32::from(c);
+        dst.copy_from_slice(&if order == ByteOrder::Big { v.to_be_bytes() } else { v.to_le_bytes() });
+    }
+    out.into_boxed_slice()
+}
+
+/// The number of items of `to` in `a`, refusing what numpy's `a.view(to)` refuses: a
+/// smaller item size must divide the array's, a larger one the bytes of its last axis,
+/// and a 0-d array cannot change its item size.
+fn view_len(a: &ArrayView<'_>, to: DType) -> Result<usize> {
+    let from = a.dtype();
+    let (old, new) = (from.itemsize(), to.itemsize());
+    let bytes = a.as_bytes().len();
+    let refuse = |why: &str| Error::UnsupportedDType {
+        codec: Categorize::CODEC_ID.into(),
+        dtype: from,
+        reason: format!("numpy cannot view it as {to}: {why}"),
+    };
+    if from.is_object() {
+        return Err(refuse("it holds objects"));
+    }
+    if new == 0 {
+        return Err(refuse("the target has no bytes"));
+    }
+    if old != new {
+        let Some(&last) = a.shape().last() else {
+            return Err(refuse("a 0-d array cannot change its item size"));
+        };
+        if new < old && old % new != 0 {
+            return Err(refuse("a smaller item size must divide the original one"));
+        }
+        if new > old && (last * old) % new != 0 {
+            return Err(refuse("a larger item size must divide the bytes of the last axis"));
+        }
+    }
+    Ok(bytes / new)
+}
+
+impl StaticCodec for Categorize {
+    const CODEC_ID: &'static str = "categorize";
+    type Config = CategorizeConfig;
+
+    fn from_config(config: CategorizeConfig) -> Result<Self> {
+        Self::new(config.labels, config.dtype, config.astype)
+    }
+
+    fn config(&self) -> CategorizeConfig {
+        CategorizeConfig { labels: self.labels.clone(), dtype: self.dtype, astype: self.astype }
+    }
+}
+
+zarrcodecs_core::register_static_codec!(CATEGORIZE_REGISTRATION: Categorize);
+
+impl Codec for Categorize {
+    fn codec_id(&self) -> &str {
+        Self::CODEC_ID
+    }
+
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
+    fn get_config(&self) -> serde_json::Value {
+        self.config_json()
+    }
+
+    /// Encodes to a flat array of `astype`. With a `U` dtype the input's bytes are
+    /// viewed as that dtype (any numeric array, as numcodecs' `.view(dtype)`); with
+    /// `|O`, an object array's `str` items are compared with the labels (exactly, as
+    /// Python's `==`), a `U` array's items without their trailing NULs, and anything
+    /// else encodes to 0.
+    fn encode(&self, data: DataRef<'_>) -> Result<Data> {
+        match data {
+            DataRef::Array(a) => self.encode_array(&a),
+            DataRef::Object(o) => self.encode_objects(o),
+        }
+        .map(Data::from)
+    }
+
+    /// Decodes the input's bytes, viewed as `astype`, to a flat array of `dtype` (an
+    /// object array of strings for `|O`); codes that name no label become `""`.
+    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+        let enc = encoded.expect_array(Self::CODEC_ID)?;
+        let n = view_len(enc, self.astype)?;
+        if self.dtype.is_object() {
+            let size = self.code_type.read(enc.as_bytes(), n).fold(0usize, |acc, code| {
+                acc.saturating_add(self.label_index(code).map_or(0, |i| self.labels[i].len()))
+            });
+            self.check_limit(size)?;
+            let items = self
+                .code_type
+                .read(enc.as_bytes(), n)
+                .map(|code| {
+                    Object::Str(self.label_index(code).map_or_else(PyStr::default, |i| PyStr::new(&self.labels[i])))
+                })
+                .collect();
+            return Ok(ObjectArray::from_items(items).into());
+        }
+        let size = n.saturating_mul(self.dtype.itemsize());
+        self.check_limit(size)?;
+        let mut out = AlignedBuf::zeroed(size)?;
+        self.decode_unicode_into(enc, n, out.as_mut_slice());
+        Ok(NdArray::new(out, self.dtype, vec![n])?.into())
+    }
+
+    /// Decodes a `U` dtype straight into `out` (any dtype: numcodecs views the strings
+    /// as `out`'s dtype), which must hold exactly the decoded bytes. An `|O` dtype
+    /// decodes to objects, which no byte buffer holds: [`Error::UnsupportedInput`].
+    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+        if self.dtype.is_object() {
+            return Err(Error::unsupported_input(
+                Self::CODEC_ID,
+                "strings of dtype |O cannot be decoded into a byte buffer",
+            ));
+        }
+        let enc = encoded.expect_array(Self::CODEC_ID)?;
+        let n = view_len(enc, self.astype)?;
+        let dst = out.as_bytes_mut();
+        let size = n.saturating_mul(self.dtype.itemsize());
+        if dst.len() != size {
+            return Err(Error::OutputSizeMismatch { codec: Self::CODEC_ID.into(), expected: dst.len(), actual: size });
+        }
+        self.decode_unicode_into(enc, n, dst);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use zarrcodecs_core::testing;
+
+    fn codec(config: serde_json::Value) -> Categorize {
+        Categorize::from_json(&config).unwrap()
+    }
+
+    fn labels(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("l{i}")).collect()
+    }
+
+    #[test]
+    fn configs() {
+        let c = codec(json!({"id": "categorize", "labels": ["a", "b"], "dtype": "U5"}));
+        assert_eq!(c.get_config(), json!({"id": "categorize", "labels": ["a", "b"], "dtype": "<U5", "astype": "|u1"}));
+        testing::assert_config_round_trip(&c);
+        let c = codec(json!({"labels": [], "dtype": "object", "astype": "uint16"}));
+        assert_eq!(c.get_config(), json!({"id": "categorize", "labels": [], "dtype": "|O", "astype": "<u2"}));
+        testing::assert_config_round_trip(&c);
+        // The largest label counts the integer astypes hold.
+        for (astype, max) in [("|u1", 255), ("|i1", 127), ("<i2", 32_767)] {
+            assert!(Categorize::new(labels(max), "<U4".parse().unwrap(), astype.parse().unwrap()).is_ok());
+            let r = Categorize::new(labels(max + 1), "<U4".parse().unwrap(), astype.parse().unwrap());
+            assert!(matches!(r, Err(Error::InvalidConfig { .. })), "{astype}: {r:?}");
+        }
+        assert!(Categorize::new(labels(70_000), DType::OBJECT, "<f4".parse().unwrap()).is_ok());
+        testing::assert_configs_rejected::<Categorize>(&[
+            json!({"id": "categorize", "labels": ["a"], "dtype": "|S3"}),
+            json!({"id": "categorize", "labels": ["a"], "dtype": "<i4"}),
+            json!({"id": "categorize", "labels": ["a"], "dtype": "<U0"}),
+            json!({"id": "categorize", "labels": ["a"], "dtype": "U"}),
+            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "|O"}),
+            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "<c8"}),
+            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "|b1"}),
+            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "<f2"}),
+            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "<M8[ns]"}),
+            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "nonsense"}),
+            json!({"id": "categorize", "labels": [1, 2], "dtype": "<U2"}),
+            json!({"id": "categorize", "labels": "ab", "dtype": "<U2"}),
+            json!({"id": "categorize", "dtype": "<U2"}),
+            json!({"id": "categorize", "labels": ["a"]}),
+            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "extra": 1}),
+        ]);
+    }
+
+    fn u_array(items: &[&str], width: usize) -> NdArray {
+        let bytes: Vec<u8> = items.iter().flat_map(|s| ucs4(s, width, ByteOrder::Little, false).into_vec()).collect();
+        NdArray::from_bytes(&bytes, format!("<U{width}").parse().unwrap(), vec![items.len()]).unwrap()
+    }
+
+    #[test]
+    fn encodes_and_decodes_u_and_objects() {
+        let c = codec(json!({"labels": ["x", "yy", "zzz"], "dtype": "<U3", "astype": "<u2"}));
+        let a = u_array(&["yy", "", "zzz", "w", "x"], 3);
+        let enc = c.encode(DataRef::from(&a)).unwrap().into_array().unwrap();
+        assert_eq!(enc.as_slice::<u16>().unwrap(), &[2, 0, 3, 0, 1]);
+        let dec = c.decode(DataRef::from(&enc)).unwrap().into_array().unwrap();
+        assert_eq!(dec.as_bytes(), u_array(&["yy", "", "zzz", "", "x"], 3).as_bytes());
+        let o = codec(json!({"labels": ["x", "yy"], "dtype": "|O"}));
+        let items = ObjectArray::new(
+            vec![Object::Str("yy".into()), Object::None, Object::Bytes(b"x".to_vec().into()), Object::Str("x".into())],
+            vec![2, 2],
+        )
+        .unwrap();
+        let enc = o.encode(DataRef::from(&items)).unwrap().into_array().unwrap();
+        assert_eq!((enc.as_bytes(), enc.shape()), (&[2, 0, 0, 1][..], &[4][..]));
+        let dec = o.decode(DataRef::from(&enc)).unwrap().into_object().unwrap();
+        let strs: Vec<_> = dec.items().iter().map(|i| if let Object::Str(s) = i { s.as_str() } else { "?" }).collect();
+        assert_eq!(strs, ["yy", "", "", "x"]);
+    }
+
+    #[test]
+    fn wrong_inputs_are_typed_errors() {
+        let u = codec(json!({"labels": ["x"], "dtype": "<U2"}));
+        let o = ObjectArray::from_items(vec![Object::Str("x".into())]);
+        assert!(matches!(u.encode(DataRef::from(&o)), Err(Error::UnsupportedInput { .. })));
+        assert!(matches!(u.decode(DataRef::from(&o)), Err(Error::UnsupportedInput { .. })));
+        // 6 bytes are not a whole number of <U2 items (8 bytes) in a 1-d |u1 array.
+        let r = u.encode(DataRef::from(&[1u8, 2, 3, 4, 5, 6][..]));
+        assert!(matches!(r, Err(Error::UnsupportedDType { .. })), "{r:?}");
+        let wide = codec(json!({"labels": ["x"], "dtype": "<U2", "astype": "<u4"}));
+        let r = wide.decode(DataRef::from(&[1u8, 0, 0][..]));
+        assert!(matches!(r, Err(Error::UnsupportedDType { .. })), "{r:?}");
+        let mut out = [0u8; 8];
+        let r = u.decode_into(DataRef::from(&[1u8, 0][..]), &mut ArrayViewMut::from_bytes(&mut out));
+        assert!(matches!(r, Err(Error::OutputSizeMismatch { .. })), "{r:?}");
+        let obj = codec(json!({"labels": ["x"], "dtype": "|O"}));
+        let r = obj.decode_into(DataRef::from(&[1u8][..]), &mut ArrayViewMut::from_bytes(&mut out));
+        assert!(matches!(r, Err(Error::UnsupportedInput { .. })), "{r:?}");
+    }
+
+    #[test]
+    fn decoded_size_limit() {
+        let long = "x".repeat(1000);
+        let o = codec(json!({"labels": [long], "dtype": "|O"})).with_decoded_size_limit(10_000);
+        assert_eq!(o.decoded_size_limit(), Some(10_000));
+        assert!(o.decode(DataRef::from(&[1u8; 10][..])).is_ok());
+        let r = o.decode(DataRef::from(&[1u8; 11][..]));
+        assert!(matches!(r, Err(Error::DecodedSizeLimit { size: 11_000, .. })), "{r:?}");
+        // Codes that name no label cost nothing.
+        assert!(o.decode(DataRef::from(&[0u8; 100][..])).is_ok());
+        let mut u = codec(json!({"labels": ["a"], "dtype": "<U1000"}));
+        u.set_decoded_size_limit(8000);
+        assert!(u.decode(DataRef::from(&[0u8; 2][..])).is_ok());
+        let r = u.decode(DataRef::from(&[0u8; 3][..]));
+        assert!(matches!(r, Err(Error::DecodedSizeLimit { size: 12_000, .. })), "{r:?}");
+    }
+
+    /// Every sample array either encodes (its bytes viewed as the dtype) and decodes to
+    /// labels, or is refused with a typed error; never a panic.
+    #[test]
+    fn sample_arrays() {
+        for config in [
+            json!({"labels": ["a", "", "\u{1}"], "dtype": "<U1"}),
+            json!({"labels": labels(40), "dtype": ">U3", "astype": ">i4"}),
+            json!({"labels": ["a"], "dtype": "|O", "astype": "<f8"}),
+        ] {
+            let c = codec(config);
+            for a in testing::sample_arrays() {
+                if let Ok(enc) = c.encode(DataRef::from(&a)) {
+                    let dec = c.decode(enc.as_ref()).unwrap();
+                    assert_eq!(dec.shape(), enc.shape());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! Zarr v2 arrays written by python zarr 2.18 (`xtask/python/zarr_arrays.py`), decoded
+//! chunk by chunk through the library (`Pipeline::from_zarray`) and through the
+//! `numcodecs` binary (`decode --zarray`), and compared with what zarr itself decodes.
+//! Our re-encoding of each chunk must decode back in the library and the CLI's
+//! `encode --zarray` must agree with `encode_chunk`.
+//!
+//! Needs `NUMCODECS_PYTHON` (a Python with zarr 2.18; `cargo xtask test` and
+//! `cargo xtask interop` set it); skipped without it unless `NUMCODECS_REQUIRE_PYTHON`.
+
+#![cfg(all(
+    feature = "zlib",
+    feature = "zstd",
+    feature = "blosc",
+    feature = "lz4",
+    feature = "bz2",
+    feature = "lzma",
+    feature = "checksum32"
+))]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::cast_possible_truncation, missing_docs)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use zarrcodecs::{npy, Order, Pipeline};
+
+const BIN: &str = env!("CARGO_BIN_EXE_numcodecs");
+
+fn python() -> Option<PathBuf> {
+    match std::env::var_os("NUMCODECS_PYTHON") {
+        Some(p) => Some(PathBuf::from(p)),
+        None if std::env::var_os("NUMCODECS_REQUIRE_PYTHON").is_some() => {
+            panic!("NUMCODECS_REQUIRE_PYTHON is set but NUMCODECS_PYTHON is not: run `cargo xtask test`")
+        }
+        None => {
+            eprintln!("zarr: NUMCODECS_PYTHON not set, skipping (run `cargo xtask test` for the full suite)");
+            None
+        }
+    }
+}
+
+fn cli(args: &[&str]) -> Vec<u8> {
+    let out = Command::new(BIN).args(args).output().expect("run numcodecs");
+    assert!(out.status.success(), "numcodecs {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+#[test]
+fn python_zarr_arrays_decode_chunk_by_chunk() {
+    let Some(python) = python() else { return };
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zarr-v2");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../xtask/python/zarr_arrays.py");
+    let out = Command::new(&python).arg(&script).arg(&root).output().expect("run python");
+    assert!(out.status.success(), "zarr_arrays.py failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    println!("{}", String::from_utf8_lossy(&out.stdout).trim());
+
+    let manifest: Value = serde_json::from_slice(&std::fs::read(root.join("manifest.json")).unwrap()).unwrap();
+    let mut failures = Vec::new();
+    let (mut stored, mut missing) = (0, 0);
+    for array in manifest["arrays"].as_array().unwrap() {
+        let name = array["name"].as_str().unwrap();
+        let dir = root.join(array["path"].as_str().unwrap());
+        let zarray: Value = serde_json::from_slice(&std::fs::read(dir.join(".zarray")).unwrap()).unwrap();
+        let pipeline = Pipeline::from_zarray(&zarray).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let meta = pipeline.zarr_array().unwrap();
+        let order = if array["order"] == "F" { Order::F } else { Order::C };
+        assert_eq!(meta.order, order, "{name}");
+        let info = String::from_utf8(cli(&["info", "--zarray", dir.to_str().unwrap()])).unwrap();
+        assert!(info.contains(&format!("dtype: {}", meta.dtype)), "{name}: {info}");
+        let mut buf = vec![0u8; meta.chunk_nbytes()];
+        for chunk in array["chunks"].as_array().unwrap() {
+            let key = chunk["key"].as_str().unwrap();
+            let index: Vec<usize> =
+                chunk["index"].as_array().unwrap().iter().map(|i| i.as_u64().unwrap() as usize).collect();
+            assert_eq!(meta.chunk_key(&index), key, "{name}");
+            let want = npy::read(&std::fs::read(root.join(chunk["expected"].as_str().unwrap())).unwrap()).unwrap();
+            let what = format!("{name} chunk {key}");
+            // numpy saves 1-d and F-contiguous chunks as it likes; the bytes are what count.
+            if want.array.shape().len() > 1 {
+                assert_eq!(want.fortran_order, order == Order::F, "{what}: expected .npy order");
+            }
+            let path = dir.join(key);
+            let encoded = if chunk["stored"].as_bool().unwrap() {
+                stored += 1;
+                Some(std::fs::read(&path).unwrap())
+            } else {
+                missing += 1;
+                assert!(!path.exists(), "{what}");
+                None
+            };
+            // The library: decode_chunk and decode_chunk_into.
+            match pipeline.decode_chunk(encoded.as_deref()) {
+                Ok(got) if got == want.array => {}
+                Ok(got) => failures.push(format!("{what}: decode_chunk differs ({:?} {})", got.shape(), got.dtype())),
+                Err(e) => failures.push(format!("{what}: decode_chunk: {e}")),
+            }
+            buf.fill(0xa5);
+            match pipeline.decode_chunk_into(encoded.as_deref(), &mut buf) {
+                Ok(()) if buf == want.array.as_bytes() => {}
+                Ok(()) => failures.push(format!("{what}: decode_chunk_into differs")),
+                Err(e) => failures.push(format!("{what}: decode_chunk_into: {e}")),
+            }
+            let Some(encoded) = encoded else { continue };
+            // The CLI decodes the stored chunk file to the same .npy.
+            let npy_out = cli(&[
+                "decode",
+                "--zarray",
+                dir.join(".zarray").to_str().unwrap(),
+                "-i",
+                path.to_str().unwrap(),
+                "--npy",
+            ]);
+            let got = npy::read(&npy_out).unwrap();
+            if got.array != want.array || got.fortran_order != (order == Order::F) {
+                failures.push(format!("{what}: CLI decode differs"));
+            }
+            // Our encoding decodes back, and the CLI's encode of the .npy is the library's.
+            let ours = pipeline.encode_chunk(want.array.as_bytes()).unwrap();
+            if pipeline.decode_chunk(Some(&ours)).unwrap() != want.array {
+                failures.push(format!("{what}: our encoding does not round-trip"));
+            }
+            let npy_file = root.join(chunk["expected"].as_str().unwrap());
+            let cli_enc = cli(&["encode", "--zarray", dir.to_str().unwrap(), "-i", npy_file.to_str().unwrap()]);
+            if pipeline.decode_chunk(Some(&cli_enc)).unwrap() != want.array {
+                failures.push(format!("{what}: CLI encode does not round-trip"));
+            }
+            // Deterministic pipelines (everything here: blosc's threads are off in
+            // zarr_arrays.py) write zarr's exact bytes, but for gzip's MTIME field.
+            let mask = |b: &[u8]| {
+                let mut b = b.to_vec();
+                if meta.compressor.as_ref().is_some_and(|c| c["id"] == "gzip") && b.len() >= 8 {
+                    b[4..8].fill(0);
+                }
+                b
+            };
+            if mask(&ours) != mask(&encoded) {
+                failures.push(format!("{what}: our bytes differ from zarr's ({} vs {})", ours.len(), encoded.len()));
+            }
+        }
+    }
+    println!("zarr v2: decoded {stored} stored and {missing} missing chunks through the library and the CLI");
+    assert!(missing > 0 && stored > 100, "{stored} stored, {missing} missing");
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}

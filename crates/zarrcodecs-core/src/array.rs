@@ -1,0 +1,694 @@
+//! Buffers and arrays: an owned aligned buffer, numeric arrays (owned and views),
+//! object arrays and the [`Data`] / [`DataRef`] enums that codecs take and return.
+
+use crate::{DType, Error, PyBytes, PyStr, Result};
+
+/// Alignment, in bytes, of every [`AlignedBuf`]: enough for every numpy numeric type.
+pub const BUFFER_ALIGN: usize = std::mem::align_of::<u64>();
+
+/// An owned, growable byte buffer whose start is aligned to [`BUFFER_ALIGN`] bytes, so
+/// that decoded data can be viewed as `&[f64]`, `&[u32]`, ... without copying.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct AlignedBuf {
+    words: Vec<u64>,
+    len: usize,
+}
+
+pub(crate) fn words_for(len: usize) -> usize {
+    len.div_ceil(8)
+}
+
+impl AlignedBuf {
+    /// An empty buffer; does not allocate.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A buffer of `len` zero bytes.
+    ///
+    /// # Errors
+    /// [`Error::Allocation`] if the memory cannot be had (never aborts).
+    pub fn zeroed(len: usize) -> Result<Self> {
+        let mut buf = Self::new();
+        buf.resize(len)?;
+        Ok(buf)
+    }
+
+    /// A copy of `bytes` in an aligned buffer.
+    ///
+    /// # Errors
+    /// [`Error::Allocation`] if the memory cannot be had.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self> {
+        Self::concat(&[bytes])
+    }
+
+    /// Wraps `words` holding `len` bytes; the bytes of `words` past `len` must be zero.
+    pub(crate) fn from_words(words: Vec<u64>, len: usize) -> Self {
+        debug_assert_eq!(words.len(), words_for(len));
+        AlignedBuf { words, len }
+    }
+
+    /// Number of bytes held.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the buffer holds no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Bytes that fit without reallocating.
+    pub fn capacity(&self) -> usize {
+        self.words.capacity().saturating_mul(8)
+    }
+
+    /// The bytes.
+    pub fn as_slice(&self) -> &[u8] {
+        &bytemuck::cast_slice::<u64, u8>(&self.words)[..self.len]
+    }
+
+    /// The bytes, mutably.
+    pub fn as_mut_slice(&mut self) -> &mut [u8] {
+        &mut bytemuck::cast_slice_mut::<u64, u8>(&mut self.words)[..self.len]
+    }
+
+    /// Grows (with zero bytes) or shrinks the buffer to `len` bytes.
+    ///
+    /// # Errors
+    /// [`Error::Allocation`] if the memory cannot be had.
+    pub fn resize(&mut self, len: usize) -> Result<()> {
+        let words = words_for(len);
+        if words > self.words.len() {
+            self.words.try_reserve_exact(words - self.words.len()).map_err(|_| Error::Allocation { size: len })?;
+        }
+        self.words.resize(words, 0);
+        if len < self.len {
+            // Keep the invariant that bytes past `len` are zero, so that a later
+            // resize can expose them as zeroes.
+            let tail = bytemuck::cast_slice_mut::<u64, u8>(&mut self.words);
+            tail[len..].fill(0);
+        }
+        self.len = len;
+        Ok(())
+    }
+
+    /// Shrinks to `len` bytes (no-op if already shorter).
+    pub fn truncate(&mut self, len: usize) {
+        if len < self.len {
+            // Cannot fail: shrinking never allocates.
+            let _ = self.resize(len);
+        }
+    }
+
+    /// Copies the bytes into a plain `Vec<u8>`.
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.as_slice().to_vec()
+    }
+}
+
+impl std::fmt::Debug for AlignedBuf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AlignedBuf").field("len", &self.len).finish_non_exhaustive()
+    }
+}
+
+impl AsRef<[u8]> for AlignedBuf {
+    fn as_ref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+fn check_shape(dtype: DType, shape: &[usize], len: usize) -> Result<()> {
+    if dtype.is_object() {
+        return Err(Error::InvalidDType {
+            text: dtype.to_string(),
+            reason: "object dtype data is held in an ObjectArray, not in bytes".into(),
+        });
+    }
+    let expected = dtype.nbytes(shape).ok_or_else(|| Error::ShapeMismatch {
+        shape: shape.to_vec(),
+        dtype,
+        expected: usize::MAX,
+        actual: len,
+    })?;
+    if expected != len {
+        return Err(Error::ShapeMismatch { shape: shape.to_vec(), dtype, expected, actual: len });
+    }
+    Ok(())
+}
+
+/// An owned, contiguous numeric array: aligned bytes in memory order, a dtype and a shape.
+///
+/// ```
+/// use zarrcodecs_core::{NdArray, DType};
+/// let a = NdArray::from_bytes(&[1, 0, 2, 0], "<u2".parse()?, vec![2])?;
+/// assert_eq!(a.as_bytes(), &[1, 0, 2, 0]);
+/// assert_eq!(a.len(), 2);
+/// # Ok::<(), zarrcodecs_core::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NdArray {
+    buf: AlignedBuf,
+    dtype: DType,
+    shape: Vec<usize>,
+}
+
+impl NdArray {
+    /// Wraps a buffer; its length must be the shape's size times the item size.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if the sizes disagree, [`Error::InvalidDType`] for `|O`.
+    pub fn new(buf: AlignedBuf, dtype: DType, shape: Vec<usize>) -> Result<Self> {
+        check_shape(dtype, &shape, buf.len())?;
+        Ok(NdArray { buf, dtype, shape })
+    }
+
+    /// A one-dimensional `|u1` array owning `buf`: what compressors return.
+    pub fn from_buf(buf: AlignedBuf) -> Self {
+        let shape = vec![buf.len()];
+        NdArray { buf, dtype: DType::U1, shape }
+    }
+
+    /// Copies `bytes` into a new array.
+    ///
+    /// # Errors
+    /// As [`NdArray::new`], plus [`Error::Allocation`].
+    pub fn from_bytes(bytes: &[u8], dtype: DType, shape: Vec<usize>) -> Result<Self> {
+        check_shape(dtype, &shape, bytes.len())?;
+        Ok(NdArray { buf: AlignedBuf::from_slice(bytes)?, dtype, shape })
+    }
+
+    /// An array of zero bytes.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if the size overflows, [`Error::Allocation`].
+    pub fn zeros(dtype: DType, shape: Vec<usize>) -> Result<Self> {
+        let n = dtype.nbytes(&shape).ok_or_else(|| Error::ShapeMismatch {
+            shape: shape.clone(),
+            dtype,
+            expected: usize::MAX,
+            actual: 0,
+        })?;
+        Self::new(AlignedBuf::zeroed(n)?, dtype, shape)
+    }
+
+    /// The dtype.
+    pub fn dtype(&self) -> DType {
+        self.dtype
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        self.shape.iter().product()
+    }
+
+    /// Whether the array has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The raw bytes in memory order.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.as_slice()
+    }
+
+    /// The raw bytes, mutably.
+    pub fn as_bytes_mut(&mut self) -> &mut [u8] {
+        self.buf.as_mut_slice()
+    }
+
+    /// The elements as a typed slice (no copy: the buffer is aligned).
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedDType`] if `T`'s size differs from the item size.
+    pub fn as_slice<T: bytemuck::Pod>(&self) -> Result<&[T]> {
+        typed(self.dtype, self.as_bytes())
+    }
+
+    /// The elements as a mutable typed slice.
+    ///
+    /// # Errors
+    /// As [`NdArray::as_slice`].
+    pub fn as_mut_slice<T: bytemuck::Pod>(&mut self) -> Result<&mut [T]> {
+        let dtype = self.dtype;
+        if std::mem::size_of::<T>() != dtype.itemsize() {
+            return Err(type_size_error::<T>(dtype));
+        }
+        bytemuck::try_cast_slice_mut(self.buf.as_mut_slice()).map_err(|_| type_size_error::<T>(dtype))
+    }
+
+    /// Borrows the array as a view.
+    pub fn view(&self) -> ArrayView<'_> {
+        ArrayView { bytes: self.as_bytes(), dtype: self.dtype, shape: self.shape.clone() }
+    }
+
+    /// Borrows the array as a mutable view.
+    pub fn view_mut(&mut self) -> ArrayViewMut<'_> {
+        ArrayViewMut { dtype: self.dtype, shape: self.shape.clone(), bytes: self.buf.as_mut_slice() }
+    }
+
+    /// Reinterprets the same bytes with another dtype and shape (numpy's `view` then
+    /// `reshape`), without copying.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if the sizes disagree.
+    pub fn reinterpret(self, dtype: DType, shape: Vec<usize>) -> Result<Self> {
+        Self::new(self.buf, dtype, shape)
+    }
+
+    /// Takes the underlying buffer.
+    pub fn into_buf(self) -> AlignedBuf {
+        self.buf
+    }
+}
+
+pub(crate) fn type_size_error<T>(dtype: DType) -> Error {
+    Error::UnsupportedDType {
+        codec: String::new(),
+        dtype,
+        reason: format!("cannot view items of {} bytes as {}", dtype.itemsize(), std::any::type_name::<T>()),
+    }
+}
+
+fn typed<T: bytemuck::Pod>(dtype: DType, bytes: &[u8]) -> Result<&[T]> {
+    if std::mem::size_of::<T>() != dtype.itemsize() {
+        return Err(type_size_error::<T>(dtype));
+    }
+    bytemuck::try_cast_slice(bytes).map_err(|_| type_size_error::<T>(dtype))
+}
+
+/// A borrowed, contiguous numeric array: bytes in memory order, a dtype and a shape.
+/// The bytes need not be aligned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArrayView<'a> {
+    bytes: &'a [u8],
+    dtype: DType,
+    shape: Vec<usize>,
+}
+
+impl<'a> ArrayView<'a> {
+    /// A view of `bytes` as an array of `dtype` and `shape`.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if the sizes disagree.
+    pub fn new(bytes: &'a [u8], dtype: DType, shape: Vec<usize>) -> Result<Self> {
+        check_shape(dtype, &shape, bytes.len())?;
+        Ok(ArrayView { bytes, dtype, shape })
+    }
+
+    /// A one-dimensional `|u1` view of raw bytes.
+    pub fn from_bytes(bytes: &'a [u8]) -> Self {
+        ArrayView { bytes, dtype: DType::U1, shape: vec![bytes.len()] }
+    }
+
+    /// The bytes in memory order.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// The dtype.
+    pub fn dtype(&self) -> DType {
+        self.dtype
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        self.shape.iter().product()
+    }
+
+    /// Whether the view has no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The elements as a typed slice, if the bytes happen to be aligned for `T`.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedDType`] if `T`'s size differs from the item size or the
+    /// bytes are not aligned for `T` (copy into an [`NdArray`] then).
+    pub fn as_slice<T: bytemuck::Pod>(&self) -> Result<&'a [T]> {
+        typed(self.dtype, self.bytes)
+    }
+
+    /// Copies the view into an owned, aligned array.
+    ///
+    /// # Errors
+    /// [`Error::Allocation`].
+    pub fn to_owned(&self) -> Result<NdArray> {
+        NdArray::from_bytes(self.bytes, self.dtype, self.shape.clone())
+    }
+}
+
+/// A mutable borrowed array: where `decode_into` writes.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ArrayViewMut<'a> {
+    bytes: &'a mut [u8],
+    dtype: DType,
+    shape: Vec<usize>,
+}
+
+impl<'a> ArrayViewMut<'a> {
+    /// A mutable view of `bytes` as an array of `dtype` and `shape`.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if the sizes disagree.
+    pub fn new(bytes: &'a mut [u8], dtype: DType, shape: Vec<usize>) -> Result<Self> {
+        check_shape(dtype, &shape, bytes.len())?;
+        Ok(ArrayViewMut { bytes, dtype, shape })
+    }
+
+    /// A one-dimensional `|u1` view of raw bytes.
+    pub fn from_bytes(bytes: &'a mut [u8]) -> Self {
+        let shape = vec![bytes.len()];
+        ArrayViewMut { bytes, dtype: DType::U1, shape }
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes
+    }
+
+    /// The bytes, mutably.
+    pub fn as_bytes_mut(&mut self) -> &mut [u8] {
+        self.bytes
+    }
+
+    /// The dtype.
+    pub fn dtype(&self) -> DType {
+        self.dtype
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+}
+
+/// One element of an [`ObjectArray`]: the Python objects numcodecs' object codecs meet.
+///
+/// An `Object` is 32 bytes: short strings and byte strings are held inline
+/// ([`PyStr`], [`PyBytes`]) and arrays boxed, so that an array of a million short
+/// strings is one allocation of items rather than a million.
+///
+/// ```
+/// use zarrcodecs_core::Object;
+/// let items = [Object::from("label"), Object::from(&b"\x00\x01"[..]), Object::Int(3), Object::None];
+/// assert!(matches!(&items[0], Object::Str(s) if s == "label"));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum Object {
+    /// `None`.
+    None,
+    /// A `bool`.
+    Bool(bool),
+    /// An `int` that fits in 64 bits.
+    Int(i64),
+    /// A `float`.
+    Float(f64),
+    /// A `str`.
+    Str(PyStr),
+    /// A `bytes` object.
+    Bytes(PyBytes),
+    /// A numeric numpy array (vlen-array items), boxed to keep `Object` small.
+    Array(Box<NdArray>),
+    /// A Python `list`.
+    List(Vec<Object>),
+}
+
+impl From<&str> for Object {
+    fn from(s: &str) -> Self {
+        Object::Str(PyStr::new(s))
+    }
+}
+
+impl From<String> for Object {
+    fn from(s: String) -> Self {
+        Object::Str(s.into())
+    }
+}
+
+impl From<PyStr> for Object {
+    fn from(s: PyStr) -> Self {
+        Object::Str(s)
+    }
+}
+
+impl From<&[u8]> for Object {
+    fn from(b: &[u8]) -> Self {
+        Object::Bytes(PyBytes::new(b))
+    }
+}
+
+impl From<Vec<u8>> for Object {
+    fn from(b: Vec<u8>) -> Self {
+        Object::Bytes(b.into())
+    }
+}
+
+impl From<PyBytes> for Object {
+    fn from(b: PyBytes) -> Self {
+        Object::Bytes(b)
+    }
+}
+
+impl From<NdArray> for Object {
+    fn from(a: NdArray) -> Self {
+        Object::Array(Box::new(a))
+    }
+}
+
+/// An array of Python objects (numpy dtype `|O`), in C order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectArray {
+    items: Vec<Object>,
+    shape: Vec<usize>,
+}
+
+impl ObjectArray {
+    /// An array of `items` with `shape`.
+    ///
+    /// # Errors
+    /// [`Error::ShapeMismatch`] if the shape does not hold exactly the items.
+    pub fn new(items: Vec<Object>, shape: Vec<usize>) -> Result<Self> {
+        let n = shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
+        if n != Some(items.len()) {
+            return Err(Error::ShapeMismatch {
+                expected: n.unwrap_or(usize::MAX),
+                actual: items.len(),
+                shape,
+                dtype: DType::OBJECT,
+            });
+        }
+        Ok(ObjectArray { items, shape })
+    }
+
+    /// A one-dimensional array of `items`.
+    pub fn from_items(items: Vec<Object>) -> Self {
+        let shape = vec![items.len()];
+        ObjectArray { items, shape }
+    }
+
+    /// The items in C order.
+    pub fn items(&self) -> &[Object] {
+        &self.items
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+
+    /// Takes the items.
+    pub fn into_items(self) -> Vec<Object> {
+        self.items
+    }
+}
+
+/// What a codec returns: a numeric array or an object array.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Data {
+    /// Numeric data (for compressors: `|u1` bytes).
+    Array(NdArray),
+    /// Python objects.
+    Object(ObjectArray),
+}
+
+impl Data {
+    /// Borrows as a [`DataRef`].
+    pub fn as_ref(&self) -> DataRef<'_> {
+        match self {
+            Data::Array(a) => DataRef::Array(a.view()),
+            Data::Object(o) => DataRef::Object(o),
+        }
+    }
+
+    /// The numeric array, or an error for object data.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedInput`] if this is an object array.
+    pub fn into_array(self) -> Result<NdArray> {
+        match self {
+            Data::Array(a) => Ok(a),
+            Data::Object(_) => Err(Error::unsupported_input("", "expected a numeric array, got an object array")),
+        }
+    }
+
+    /// The object array, or an error for numeric data.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedInput`] if this is a numeric array.
+    pub fn into_object(self) -> Result<ObjectArray> {
+        match self {
+            Data::Object(o) => Ok(o),
+            Data::Array(_) => Err(Error::unsupported_input("", "expected an object array, got a numeric array")),
+        }
+    }
+
+    /// The raw bytes of numeric data (`None` for object arrays).
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Data::Array(a) => Some(a.as_bytes()),
+            Data::Object(_) => None,
+        }
+    }
+
+    /// The dtype (`|O` for object arrays).
+    pub fn dtype(&self) -> DType {
+        match self {
+            Data::Array(a) => a.dtype(),
+            Data::Object(_) => DType::OBJECT,
+        }
+    }
+
+    /// The shape.
+    pub fn shape(&self) -> &[usize] {
+        match self {
+            Data::Array(a) => a.shape(),
+            Data::Object(o) => o.shape(),
+        }
+    }
+}
+
+impl From<NdArray> for Data {
+    fn from(a: NdArray) -> Self {
+        Data::Array(a)
+    }
+}
+
+impl From<ObjectArray> for Data {
+    fn from(o: ObjectArray) -> Self {
+        Data::Object(o)
+    }
+}
+
+/// What a codec takes: a borrowed numeric array or a borrowed object array.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DataRef<'a> {
+    /// Numeric data; raw bytes are `|u1`.
+    Array(ArrayView<'a>),
+    /// Python objects.
+    Object(&'a ObjectArray),
+}
+
+impl<'a> DataRef<'a> {
+    /// The numeric view, or [`Error::UnsupportedInput`] naming `codec` for object data.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedInput`] if this is an object array.
+    pub fn expect_array(&self, codec: &str) -> Result<&ArrayView<'a>> {
+        match self {
+            DataRef::Array(a) => Ok(a),
+            DataRef::Object(_) => Err(Error::unsupported_input(
+                codec,
+                "object arrays must go through an object codec (vlen-utf8, json2, ...) first",
+            )),
+        }
+    }
+
+    /// The raw bytes of numeric data, or [`Error::UnsupportedInput`] naming `codec`.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedInput`] if this is an object array.
+    pub fn expect_bytes(&self, codec: &str) -> Result<&'a [u8]> {
+        self.expect_array(codec).map(ArrayView::as_bytes)
+    }
+}
+
+impl<'a> From<&'a [u8]> for DataRef<'a> {
+    fn from(bytes: &'a [u8]) -> Self {
+        DataRef::Array(ArrayView::from_bytes(bytes))
+    }
+}
+
+impl<'a> From<ArrayView<'a>> for DataRef<'a> {
+    fn from(v: ArrayView<'a>) -> Self {
+        DataRef::Array(v)
+    }
+}
+
+impl<'a> From<&'a NdArray> for DataRef<'a> {
+    fn from(a: &'a NdArray) -> Self {
+        DataRef::Array(a.view())
+    }
+}
+
+impl<'a> From<&'a ObjectArray> for DataRef<'a> {
+    fn from(o: &'a ObjectArray) -> Self {
+        DataRef::Object(o)
+    }
+}
+
+impl<'a> From<&'a Data> for DataRef<'a> {
+    fn from(d: &'a Data) -> Self {
+        d.as_ref()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::cast_possible_truncation)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligned_buf_is_aligned_and_resizes() {
+        let mut b = AlignedBuf::from_slice(&[1, 2, 3]).unwrap();
+        assert_eq!(b.as_slice().as_ptr() as usize % BUFFER_ALIGN, 0);
+        b.resize(10).unwrap();
+        assert_eq!(b.as_slice(), &[1, 2, 3, 0, 0, 0, 0, 0, 0, 0]);
+        b.truncate(2);
+        b.resize(4).unwrap();
+        assert_eq!(b.as_slice(), &[1, 2, 0, 0]);
+    }
+
+    #[test]
+    fn huge_allocation_is_an_error() {
+        assert!(matches!(AlignedBuf::zeroed(usize::MAX - 7), Err(Error::Allocation { .. })));
+    }
+
+    #[test]
+    fn typed_views() {
+        let a = NdArray::from_bytes(&1.5f64.to_ne_bytes(), "=f8".parse().unwrap(), vec![1]).unwrap();
+        assert_eq!(a.as_slice::<f64>().unwrap(), &[1.5]);
+        assert!(a.as_slice::<f32>().is_err());
+    }
+
+    #[test]
+    fn shape_must_match() {
+        let d: DType = "<i4".parse().unwrap();
+        assert!(matches!(NdArray::from_bytes(&[0; 7], d, vec![2]), Err(Error::ShapeMismatch { .. })));
+        assert!(NdArray::from_bytes(&[0; 8], d, vec![2]).is_ok());
+        assert!(ObjectArray::new(vec![Object::None], vec![2]).is_err());
+        assert!(matches!(NdArray::zeros(d, vec![usize::MAX, 4]), Err(Error::ShapeMismatch { .. })));
+    }
+}

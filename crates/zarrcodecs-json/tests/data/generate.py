@@ -1,0 +1,277 @@
+"""Writes the known-answer fixtures of the object codecs (zarrcodecs-vlen, zarrcodecs-json,
+zarrcodecs-msgpack) with Python numcodecs: run with the interop venv's python from the
+workspace root:  python crates/zarrcodecs-json/tests/data/generate.py
+Each tests/data/numcodecs-<version>.json holds cases {config, name, input, encoded (hex),
+decoded} (decoded = what numcodecs' own decode gives, when it is not the input) and rejects {config, name, encoded,
+error} (inputs numcodecs' decode refuses, with the Python exception's name)."""
+import json
+import struct
+import sys
+
+import msgpack
+import numcodecs
+import numpy as np
+from numcodecs import JSON, MsgPack, VLenArray, VLenBytes, VLenUTF8
+
+
+def num_form(a):
+    return {"dtype": a.dtype.str, "shape": list(a.shape), "hex": a.tobytes().hex()}
+
+
+def item_form(x):
+    if x is None or isinstance(x, bool):
+        return x
+    if isinstance(x, int):
+        return x
+    if isinstance(x, float):
+        return {"float": repr(x)}
+    if isinstance(x, str):
+        return x
+    if isinstance(x, bytes):
+        return {"bytes": x.hex()}
+    if isinstance(x, (list, tuple)):
+        return [item_form(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return {"array": num_form(x)}
+    raise TypeError(type(x))
+
+
+def form(a):
+    if a.dtype == object:
+        return {"object": [item_form(v) for v in a.reshape(-1)], "shape": list(a.shape)}
+    return num_form(a)
+
+
+def obj(items, shape=None):
+    a = np.empty(len(items), dtype=object)
+    for i, v in enumerate(items):
+        a[i] = v
+    return a.reshape(shape) if shape is not None else a
+
+
+STRINGS = ["", "a", "hello world", "caf\u00e9", "\u65e5\u672c\u8a9e", "\U0001F600 astral \U00010348", "nul\x00inside",
+           "ctrl \x01\x1f\x7f \t\n\r\"\\/", "x" * 40, "y" * 300]
+
+
+def vlen_cases():
+    c, r = [], []
+    s = {"id": "vlen-utf8"}
+    c.append((s, "strings", obj(STRINGS)))
+    c.append((s, "empty", obj([])))
+    c.append((s, "missing", obj([None, "a", 0, 0.0, False, ""])))
+    c.append((s, "strings_2d", obj(["a", "bb", "\u00e9", "", "\U0001F600", "z"], (2, 3))))
+    c.append((s, "unicode_dtype", np.array(["a", "\u00e9t\u00e9", ""], dtype="<U3")))
+    c.append((s, "many", obj([str(i) * (i % 7) for i in range(1000)])))
+    b = {"id": "vlen-bytes"}
+    c.append((b, "bytes", obj([b"", b"\x00", b"a\x00b\x00", bytes(range(256)), b"x" * 300])))
+    c.append((b, "missing", obj([None, b"a", 0, b""])))
+    c.append((b, "bytes_dtype", np.array([b"ab", b"a\x00", b""], dtype="|S3")))
+    c.append((b, "empty", obj([])))
+    for dt in ("<i2", ">i4", "<f8", "<f4", "|u1", "|b1", "<u8", ">f8"):
+        v = {"id": "vlen-array", "dtype": dt}
+        items = [np.array([0, 1, 2, 3, 4]).astype(dt), None, np.array([], dtype=dt), np.array([1, 0, 1], dtype=dt)]
+        c.append((v, "arrays", obj(items)))
+    v = {"id": "vlen-array", "dtype": "<i2"}
+    c.append((v, "converted", obj([[1, 2.7, True], 3, np.array([1.5, -2.5]), np.array([7, 8], dtype=">i8"), []])))
+    c.append((v, "empty", obj([])))
+    c.append(({"id": "vlen-array", "dtype": "<f4"}, "converted", obj([[1, 0.1, 1e300 * 0], np.array([2, 3], dtype="<i8"), 2.5])))
+    for cfg in (s, b, {"id": "vlen-array", "dtype": "<i2"}):
+        r.append((cfg, "header_truncated", b"\x01\x00\x00"))
+        r.append((cfg, "count_2_31", struct.pack("<I", 2**31) + b"\x00" * 6))
+        r.append((cfg, "length_past_end", struct.pack("<II", 1, 100) + b"ab"))
+        r.append((cfg, "second_item_missing", struct.pack("<III", 2, 2, 0) + b"\x01\x00"))
+    r.append((s, "invalid_utf8", struct.pack("<II", 1, 2) + b"\xc3\x28"))
+    r.append((s, "lone_surrogate_utf8", struct.pack("<II", 1, 3) + b"\xed\xa0\x80"))
+    r.append(({"id": "vlen-array", "dtype": "<i4"}, "not_whole_items", struct.pack("<II", 1, 3) + b"\x01\x02\x03"))
+    return c, r
+
+
+FLOATS = [0.0, -0.0, 1.0, -1.5, 0.1, 1 / 3, 1e16, 1e15, 123456789012345680.0, 1234567890123456.0, 1e-4, 1e-5,
+          1.5e-5, 5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 1e22, 1e21, 9.999999999999999e22,
+          float("nan"), float("inf"), float("-inf"), 100.0, 1e100, 2.5e-7, 0.5, 123.456, 4.35, 0.3]
+
+
+def random_floats(n):
+    rng = np.random.default_rng(5)
+    bits = rng.integers(0, 2**64, size=n, dtype=np.uint64)
+    f = bits.view("<f8")
+    f = f[np.isfinite(f)]
+    g = rng.standard_normal(n) * 10.0 ** rng.integers(-30, 30, size=n)
+    return [float(x) for x in f] + [float(x) for x in g]
+
+
+def object_mixture():
+    return obj(["a", "\u00e9\U0001F600", None, True, False, 0, -1, 2**62, -(2**63), 1.5, float("nan"),
+                [1, [2.5, None], "x"], [], "\x00\x1f\x7f\x80\u07ff\u0800\uffff"])
+
+
+def json_cases():
+    c, r = [], []
+    configs = [{}, {"ensure_ascii": False}, {"indent": 2}, {"indent": 0}, {"indent": "\t"},
+               {"separators": [", ", ": "]}, {"sort_keys": False, "check_circular": False, "skipkeys": True, "strict": False}]
+    for extra in configs:
+        cfg = JSON(**extra).get_config()
+        cfg["separators"] = list(cfg["separators"])
+        c.append((cfg, "strings", obj(STRINGS)))
+        c.append((cfg, "mixture", object_mixture()))
+        c.append((cfg, "i4_2d", np.arange(-6, 6, dtype="<i4").reshape(3, 4)))
+        c.append((cfg, "f8", np.array(FLOATS, dtype="<f8")))
+    d = JSON().get_config()
+    d["separators"] = list(d["separators"])
+    c.append((d, "f8_random", np.array(random_floats(500), dtype="<f8")))
+    rng = np.random.default_rng(9)
+    ties = [float(int(m) + k / 8) * (-1) ** int(m % 2) for m, k in zip(rng.integers(10**13, 10**16, 1500), rng.integers(0, 8, 1500))]
+    ties += [float(x) for x in rng.integers(1, 2**53, 500) * 2.0 ** rng.integers(-60, 60, 500)]
+    c.append((d, "f8_ties", np.array(ties, dtype="<f8")))
+    c.append((d, "f4", np.array([0.1, 1.5, -3e38, 1e-45, float("nan")], dtype="<f4")))
+    c.append((d, "f4_big_endian", np.array([0.1, 2.0], dtype=">f4")))
+    c.append((d, "f2", np.array([0.1, 65504, -0.0], dtype="<f2")))
+    c.append((d, "b1", np.array([[True, False], [False, True]])))
+    c.append((d, "u8", np.array([0, 2**64 - 1, 2**63], dtype="<u8")))
+    c.append((d, "i8", np.array([-(2**63), 2**63 - 1], dtype=">i8")))
+    c.append((d, "i1", np.array([-128, 127, 0], dtype="|i1")))
+    c.append((d, "u2", np.array([0, 65535], dtype="<u2")))
+    c.append((d, "scalar_f8", np.array(2.5)))
+    c.append((d, "unicode_dtype", np.array([["a", "\u00e9t\u00e9"], ["", "\U0001F600"]], dtype=">U3")))
+    c.append((d, "scalar_object", obj(["x"], ()) if False else np.array("x", dtype=object)))
+    c.append((d, "empty_f8", np.zeros(0)))
+    c.append((d, "empty_2x0", np.zeros((2, 0), dtype="<i4")))
+    c.append((d, "empty_object", obj([])))
+    c.append((d, "object_2d", obj(["a", None, 1, 2.5, "b", True], (3, 2))))
+    c.append((d, "object_lists", obj([[1, 2], [3], []])))
+    c.append((d, "many_strings", obj(["w%d\u00e9" % i for i in range(2000)])))
+    r.append((d, "shape_mismatch", b'[1,2,"<i8",[3]]'))
+    r.append((d, "shape_too_small", b'[1,2,3,"<i8",[2]]'))
+    r.append((d, "huge_shape", b'[1,2,"<f8",[1099511627776]]'))
+    r.append((d, "not_json", b'[1,2,'))
+    r.append((d, "trailing_garbage", b'[1,"<i8",[1]]x'))
+    r.append((d, "bad_dtype", b'[1,"<q9",[1]]'))
+    r.append((d, "int_overflow", b'[300,"|u1",[1]]'))
+    r.append((d, "invalid_utf8", b'["\xff","|O",[1]]'))
+    r.append((d, "ragged", b'[[1,2],[3],"<i8",[2,2]]'))
+    r.append((d, "no_trailer", b'[]'))
+    return c, r
+
+
+def msgpack_cases():
+    c, r = [], []
+    configs = [{}, {"use_single_float": True}, {"use_bin_type": False}, {"raw": True},
+               {"use_bin_type": False, "raw": True}]
+    ints = [0, 1, 127, 128, 255, 256, 65535, 65536, 2**32 - 1, 2**32, 2**63 - 1, -1, -32, -33, -128, -129,
+            -32768, -32769, -(2**31), -(2**31) - 1, -(2**63)]
+    for extra in configs:
+        cfg = MsgPack(**extra).get_config()
+        big = not extra  # 64 KiB items (str32, bin32) only once, to keep the file small
+        c.append((cfg, "strings", obj(STRINGS + ["z" * (70000 if big else 300)])))
+        c.append((cfg, "bytes", obj([b"", b"\x00\x01", b"b" * 40, b"c" * 300, b"d" * (70000 if big else 3)])))
+        c.append((cfg, "mixture", obj([None, True, False, 1.5, float("nan"), [1, ["a", b"b"], None], [], "s"] + ints)))
+        c.append((cfg, "i8", np.array(ints, dtype="<i8")))
+        fl = [f for f in FLOATS if not (extra.get("use_single_float") and np.isfinite(f) and abs(f) > 3e38)]
+        c.append((cfg, "f8", np.array(fl, dtype="<f8")))
+        c.append((cfg, "i4_2d", np.arange(-6, 6, dtype="<i4").reshape(3, 4)))
+    d = MsgPack().get_config()
+    c.append((d, "u8", np.array([0, 2**64 - 1], dtype="<u8")))
+    c.append((d, "b1", np.array([True, False])))
+    rng = np.random.default_rng(9)
+    ties = [float(int(m) + k / 8) * (-1) ** int(m % 2) for m, k in zip(rng.integers(10**13, 10**16, 1500), rng.integers(0, 8, 1500))]
+    ties += [float(x) for x in rng.integers(1, 2**53, 500) * 2.0 ** rng.integers(-60, 60, 500)]
+    c.append((d, "f8_ties", np.array(ties, dtype="<f8")))
+    c.append((d, "f4", np.array([0.1, 1e-45], dtype=">f4")))
+    c.append((d, "empty_f8", np.zeros(0)))
+    c.append((d, "empty_2x0", np.zeros((2, 0), dtype="<i2")))
+    c.append((d, "empty_object", obj([])))
+    c.append((d, "object_2d", obj(["a", None, 1, 2.5, "b", True], (3, 2))))
+    c.append((d, "many_strings", obj(["w%d\u00e9" % i for i in range(2000)])))
+    c.append((d, "long_list", (np.arange(70000) % 128).astype("|i1")))
+    good = MsgPack().encode(obj(["abc", "def"]))
+    r.append((d, "truncated", good[:-1]))
+    r.append((d, "extra_data", good + b"\x00"))
+    r.append((d, "array32_claims_2_32", b"\xdd\xff\xff\xff\xff"))
+    r.append((d, "str32_claims_4g", b"\x93\xdb\xff\xff\xff\xff"))
+    r.append((d, "shape_mismatch", msgpack.packb([1, 2, "<i8", [3]])))
+    r.append((d, "huge_shape", msgpack.packb([1, 2, "<f8", [2**40]])))
+    r.append((d, "invalid_utf8", b"\x93\xa1\xff\xa2|O\x91\x01"))
+    r.append((d, "bad_dtype", msgpack.packb([1, "<q9", [1]])))
+    r.append((d, "empty", b""))
+    return c, r
+
+
+def run(cases, rejects):
+    out = {"generated_by": "numcodecs %s (numpy %s, msgpack %s): crates/zarrcodecs-json/tests/data/generate.py"
+           % (numcodecs.__version__, np.__version__, ".".join(map(str, msgpack.version))), "cases": [], "rejects": []}
+    for cfg, name, a in cases:
+        codec = numcodecs.get_codec(dict(cfg))
+        enc = bytes(codec.encode(a))
+        dec = codec.decode(enc)
+        got = codec.get_config()
+        if "separators" in got:
+            got["separators"] = list(got["separators"])
+        assert got == cfg, (got, cfg)
+        case = {"config": cfg, "name": name, "input": form(a), "encoded": enc.hex()}
+        if form(np.asarray(dec)) != case["input"]:
+            case["decoded"] = form(np.asarray(dec))
+        out["cases"].append(case)
+    for cfg, name, enc in rejects:
+        codec = numcodecs.get_codec(dict(cfg))
+        try:
+            codec.decode(enc)
+        except Exception as e:  # noqa: BLE001
+            err = type(e).__name__
+        else:
+            raise AssertionError(f"{cfg} {name} decoded")
+        out["rejects"].append({"config": cfg, "name": name, "encoded": enc.hex(), "error": err})
+    return out
+
+
+import os
+
+
+def legacy_fixture(codec_dir, commit, repo=None):
+    """The legacy `json`/`msgpack` fixtures numcodecs 0.6-0.9 wrote (fixture/<id>/ in its
+    repository before `commit` removed them), with what `np.array(items[:-1],
+    dtype=items[-1])` gives (checked against the stored input arrays)."""
+    import io
+    import subprocess
+
+    repo = repo or os.environ.get("NUMCODECS_REPO", "/work/.mirror/zarr-developers+numcodecs/repo")
+
+    def show(path):
+        return subprocess.run(["git", "-C", repo, "show", f"{commit}^:{path}"], check=True, capture_output=True).stdout
+
+    config = json.loads(show(f"fixture/{codec_dir}/codec.00/config.json"))
+    out = {"generated_by": f"numcodecs' repository fixture/{codec_dir} (removed in {commit}): "
+                           "crates/zarrcodecs-json/tests/data/generate.py legacy", "cases": []}
+    # array.05 holds dicts, which object arrays here cannot hold; array.06 is array.07
+    # as `U17` (kept out to keep the file small).
+    for i in (0, 1, 2, 3, 4, 7):
+        arr = np.load(io.BytesIO(show(f"fixture/{codec_dir}/array.{i:02d}.npy")), allow_pickle=True)
+        enc = show(f"fixture/{codec_dir}/codec.00/encoded.{i:02d}.dat")
+        if codec_dir == "json":
+            items = json.loads(enc.decode("utf-8"))
+        else:
+            items = msgpack.unpackb(enc, raw=False)
+        dec = np.array(items[:-1], dtype=items[-1])
+        assert form(dec) == form(arr), (codec_dir, i)
+        out["cases"].append({"config": config, "name": f"array.{i:02d}", "input": form(arr), "encoded": enc.hex()})
+    return out
+
+
+if __name__ == "__main__":
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
+    which = sys.argv[1:] or ["vlen", "json", "msgpack", "legacy"]
+    if "legacy" in which:
+        which.remove("legacy")
+        for crate, d, commit in (("json", "json", "5106af1"), ("msgpack", "msgpack", "8210b92")):
+            path = os.path.join(root, f"numcodecs-{crate}", "tests", "data", "numcodecs-0.9-legacy.json")
+            with open(path, "w") as f:
+                json.dump(legacy_fixture(d, commit), f, indent=1)
+                f.write("\n")
+            print(path)
+    fns = {"vlen": vlen_cases, "json": json_cases, "msgpack": msgpack_cases}
+    for w in which:
+        doc = run(*fns[w]())
+        path = os.path.join(root, f"numcodecs-{w}", "tests", "data", f"numcodecs-{numcodecs.__version__}.json")
+        with open(path, "w") as f:
+            json.dump(doc, f, indent=1)
+            f.write("\n")
+        print(path, len(doc["cases"]), len(doc["rejects"]))

@@ -1,0 +1,405 @@
+#![doc = include_str!("../README.md")]
+
+mod stream;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use zarrcodecs_core::{
+    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+};
+
+use stream::{Chain, Decoder, Encoder, Filter, LzmaOptions, Sink};
+
+/// `lzma.FORMAT_AUTO`: decoding only, `.xz` or `.lzma` as the input is.
+pub const FORMAT_AUTO: i32 = 0;
+/// `lzma.FORMAT_XZ`: the `.xz` container (numcodecs' default).
+pub const FORMAT_XZ: i32 = 1;
+/// `lzma.FORMAT_ALONE`: the legacy `.lzma` container.
+pub const FORMAT_ALONE: i32 = 2;
+/// `lzma.FORMAT_RAW`: a raw filter chain, no container.
+pub const FORMAT_RAW: i32 = 3;
+
+/// `lzma.CHECK_NONE`.
+pub const CHECK_NONE: i32 = 0;
+/// `lzma.CHECK_CRC32`.
+pub const CHECK_CRC32: i32 = 1;
+/// `lzma.CHECK_CRC64` (the `.xz` default).
+pub const CHECK_CRC64: i32 = 4;
+/// `lzma.CHECK_SHA256`.
+pub const CHECK_SHA256: i32 = 10;
+
+/// `lzma.PRESET_EXTREME`, to OR into a preset.
+pub const PRESET_EXTREME: u32 = 0x8000_0000;
+/// `lzma.PRESET_DEFAULT`.
+pub const PRESET_DEFAULT: u32 = 6;
+
+/// `lzma.FILTER_LZMA1`.
+pub const FILTER_LZMA1: u64 = 0x4000_0000_0000_0001;
+/// `lzma.FILTER_LZMA2`.
+pub const FILTER_LZMA2: u64 = 0x21;
+/// `lzma.FILTER_DELTA`.
+pub const FILTER_DELTA: u64 = stream::FILTER_DELTA;
+/// `lzma.FILTER_X86`.
+pub const FILTER_X86: u64 = 0x04;
+/// `lzma.FILTER_POWERPC`.
+pub const FILTER_POWERPC: u64 = 0x05;
+/// `lzma.FILTER_IA64`.
+pub const FILTER_IA64: u64 = 0x06;
+/// `lzma.FILTER_ARM`.
+pub const FILTER_ARM: u64 = 0x07;
+/// `lzma.FILTER_ARMTHUMB`.
+pub const FILTER_ARMTHUMB: u64 = 0x08;
+/// `lzma.FILTER_SPARC`.
+pub const FILTER_SPARC: u64 = 0x09;
+
+/// liblzma's most filters in a chain (`LZMA_FILTERS_MAX`).
+const FILTERS_MAX: usize = 4;
+
+/// The configuration of [`Lzma`]: numcodecs'
+/// `{"format": 1, "check": -1, "preset": null, "filters": null}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LzmaConfig {
+    /// The container: [`FORMAT_XZ`] (default), [`FORMAT_ALONE`], [`FORMAT_RAW`], or
+    /// [`FORMAT_AUTO`] (decoding only).
+    #[serde(default = "default_format")]
+    pub format: i32,
+    /// The integrity check of `.xz`: -1 (the default, CRC64), [`CHECK_NONE`],
+    /// [`CHECK_CRC32`], [`CHECK_CRC64`] or [`CHECK_SHA256`]; the other formats take -1
+    /// or [`CHECK_NONE`] only.
+    #[serde(default = "default_check")]
+    pub check: i32,
+    /// The compression preset, 0 to 9, optionally ORed with [`PRESET_EXTREME`];
+    /// `None` is 6. Not together with `filters`.
+    #[serde(default)]
+    pub preset: Option<u32>,
+    /// A filter chain as Python's `lzma` module takes it: a list of objects with an
+    /// `"id"` and that filter's options. Required for [`FORMAT_RAW`].
+    #[serde(default)]
+    pub filters: Option<Vec<Map<String, Value>>>,
+}
+
+fn default_format() -> i32 {
+    FORMAT_XZ
+}
+
+fn default_check() -> i32 {
+    -1
+}
+
+impl Default for LzmaConfig {
+    /// numcodecs' defaults: `.xz`, CRC64, preset 6.
+    fn default() -> Self {
+        LzmaConfig { format: FORMAT_XZ, check: -1, preset: None, filters: None }
+    }
+}
+
+/// numcodecs' `LZMA` (id `lzma`): Python's `lzma.compress` / `lzma.decompress` with
+/// the configured format, check, preset and filters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Lzma {
+    config: LzmaConfig,
+    filters: Option<Vec<Filter>>,
+    limit: usize,
+}
+
+const ID: &str = "lzma";
+
+fn bad(reason: impl std::fmt::Display) -> Error {
+    Error::invalid_config(ID, reason)
+}
+
+/// A filter option: a JSON unsigned integer that fits in 32 bits (Python's
+/// `uint32_converter`).
+fn uint32(key: &str, value: &Value) -> Result<u32> {
+    value
+        .as_u64()
+        .and_then(|v| u32::try_from(v).ok())
+        .ok_or_else(|| bad(format_args!("filter option {key:?} must be an integer from 0 to 2^32-1, got {value}")))
+}
+
+/// Reads one filter specifier as CPython's `_lzma` module does.
+fn parse_filter(spec: &Map<String, Value>) -> Result<Filter> {
+    let id = spec.get("id").ok_or_else(|| bad("a filter specifier must have an \"id\" entry"))?;
+    let id = id.as_u64().ok_or_else(|| bad(format_args!("invalid filter id: {id}")))?;
+    let allowed: &[&str] = match id {
+        FILTER_LZMA1 | FILTER_LZMA2 => {
+            &["id", "preset", "dict_size", "lc", "lp", "pb", "mode", "nice_len", "mf", "depth"]
+        }
+        FILTER_DELTA => &["id", "dist"],
+        FILTER_X86 | FILTER_POWERPC | FILTER_IA64 | FILTER_ARM | FILTER_ARMTHUMB | FILTER_SPARC => {
+            &["id", "start_offset"]
+        }
+        _ => return Err(bad(format_args!("invalid filter id: {id}"))),
+    };
+    if let Some(key) = spec.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(bad(format_args!("invalid filter specifier: unknown option {key:?} for filter {id}")));
+    }
+    let get = |key: &str| spec.get(key).map(|v| uint32(key, v)).transpose();
+    Ok(match id {
+        FILTER_LZMA1 | FILTER_LZMA2 => Filter::Lzma(
+            id,
+            LzmaOptions {
+                preset: get("preset")?.unwrap_or(PRESET_DEFAULT),
+                dict_size: get("dict_size")?,
+                lc: get("lc")?,
+                lp: get("lp")?,
+                pb: get("pb")?,
+                mode: get("mode")?,
+                nice_len: get("nice_len")?,
+                mf: get("mf")?,
+                depth: get("depth")?,
+            },
+        ),
+        FILTER_DELTA => Filter::Delta(get("dist")?.unwrap_or(1)),
+        _ => Filter::Bcj(id, get("start_offset")?.unwrap_or(0)),
+    })
+}
+
+fn check_preset(preset: u32) -> Result<()> {
+    let level = preset & 0x1f;
+    let flags = preset & !0x1f;
+    if level <= 9 && (flags == 0 || flags == PRESET_EXTREME) {
+        Ok(())
+    } else {
+        Err(bad(format_args!("preset must be 0 to 9, optionally ORed with PRESET_EXTREME (2^31), got {preset}")))
+    }
+}
+
+impl Lzma {
+    /// A codec with this configuration.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for what Python's `lzma` module (or liblzma) refuses:
+    /// an unknown format or check, a check other than none with `.lzma` or raw, a
+    /// preset out of range, a preset together with filters, raw without filters, an
+    /// unknown filter id or option, options liblzma rejects, a chain `.xz` cannot
+    /// hold (LZMA1) or, for `.lzma`, anything but a single LZMA1 filter.
+    pub fn new(config: LzmaConfig) -> Result<Self> {
+        if !(FORMAT_AUTO..=FORMAT_RAW).contains(&config.format) {
+            return Err(bad(format_args!("invalid container format: {}", config.format)));
+        }
+        match (config.format, config.check) {
+            (FORMAT_XZ | FORMAT_AUTO, -1 | CHECK_NONE | CHECK_CRC32 | CHECK_CRC64 | CHECK_SHA256) => {}
+            (FORMAT_ALONE | FORMAT_RAW, -1 | CHECK_NONE) => {}
+            (FORMAT_ALONE | FORMAT_RAW, _) => return Err(bad("integrity checks are only supported by FORMAT_XZ")),
+            (_, check) => return Err(bad(format_args!("unsupported integrity check: {check}"))),
+        }
+        if let Some(preset) = config.preset {
+            if config.filters.is_some() {
+                return Err(bad("cannot specify both preset and filter chain"));
+            }
+            check_preset(preset)?;
+        }
+        let chain = match &config.filters {
+            None if config.format == FORMAT_RAW => return Err(bad("must specify filters for FORMAT_RAW")),
+            None => None,
+            Some(specs) => {
+                if specs.is_empty() || specs.len() > FILTERS_MAX {
+                    return Err(bad(format_args!(
+                        "a filter chain has 1 to {FILTERS_MAX} filters, got {}",
+                        specs.len()
+                    )));
+                }
+                let filters = specs.iter().map(parse_filter).collect::<Result<Vec<_>>>()?;
+                let lzma1 = filters.iter().any(|f| matches!(f, Filter::Lzma(FILTER_LZMA1, _)));
+                if config.format == FORMAT_XZ && lzma1 {
+                    return Err(bad("FORMAT_XZ cannot hold an LZMA1 filter"));
+                }
+                if config.format == FORMAT_ALONE && !(filters.len() == 1 && lzma1) {
+                    return Err(bad("invalid filter chain for FORMAT_ALONE - must be a single LZMA1 filter"));
+                }
+                Chain::new(&filters).map_err(bad)?;
+                Some(filters)
+            }
+        };
+        Ok(Lzma { config, filters: chain, limit: DEFAULT_DECODED_SIZE_LIMIT })
+    }
+
+    /// An `.xz` codec with this preset (0 to 9, optionally ORed with
+    /// [`PRESET_EXTREME`]) and the default check (CRC64).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a preset out of range.
+    pub fn xz(preset: u32) -> Result<Self> {
+        Self::new(LzmaConfig { preset: Some(preset), ..LzmaConfig::default() })
+    }
+
+    /// The configuration.
+    pub fn lzma_config(&self) -> &LzmaConfig {
+        &self.config
+    }
+
+    /// Sets the largest decoded size `decode` accepts (default
+    /// [`DEFAULT_DECODED_SIZE_LIMIT`]); larger output is an [`Error::DecodedSizeLimit`].
+    #[must_use]
+    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// The filter chain in liblzma's form (validated when the codec was built).
+    fn chain(&self) -> Result<Option<Chain>> {
+        self.filters.as_deref().map(|f| Chain::new(f).map_err(bad)).transpose()
+    }
+
+    fn encoder<'a>(&self, chain: &'a Option<Chain>) -> Result<Encoder<'a>> {
+        let preset = self.config.preset.unwrap_or(PRESET_DEFAULT);
+        let check = match self.config.check {
+            -1 => CHECK_CRC64,
+            c => c,
+        };
+        let check = u32::try_from(check).map_err(bad)?;
+        Ok(match (self.config.format, chain) {
+            (FORMAT_XZ, None) => Encoder::XzPreset { preset, check },
+            (FORMAT_XZ, Some(chain)) => Encoder::XzChain { chain, check },
+            (FORMAT_ALONE, None) => Encoder::AlonePreset(preset),
+            (FORMAT_ALONE, Some(chain)) => Encoder::AloneChain(chain),
+            (FORMAT_RAW, Some(chain)) => Encoder::Raw(chain),
+            _ => return Err(bad("FORMAT_AUTO only decodes: choose FORMAT_XZ, FORMAT_ALONE or FORMAT_RAW to encode")),
+        })
+    }
+
+    fn decoder<'a>(&self, chain: &'a Option<Chain>) -> Decoder<'a> {
+        match (self.config.format, chain) {
+            (FORMAT_XZ, _) => Decoder::Xz,
+            (FORMAT_ALONE, _) => Decoder::Alone,
+            (FORMAT_RAW, Some(chain)) => Decoder::Raw(chain),
+            _ => Decoder::Auto,
+        }
+    }
+}
+
+impl Default for Lzma {
+    /// numcodecs' default: `.xz`, CRC64, preset 6.
+    fn default() -> Self {
+        Lzma { config: LzmaConfig::default(), filters: None, limit: DEFAULT_DECODED_SIZE_LIMIT }
+    }
+}
+
+impl StaticCodec for Lzma {
+    const CODEC_ID: &'static str = ID;
+    type Config = LzmaConfig;
+
+    fn from_config(config: LzmaConfig) -> Result<Self> {
+        Self::new(config)
+    }
+
+    fn config(&self) -> LzmaConfig {
+        self.config.clone()
+    }
+}
+
+zarrcodecs_core::register_static_codec!(LZMA_REGISTRATION: Lzma);
+
+/// A variable-length integer of the `.xz` index.
+fn vli(bytes: &[u8], pos: &mut usize) -> Option<u64> {
+    let mut value = 0u64;
+    for i in 0..9 {
+        let b = *bytes.get(*pos)?;
+        *pos += 1;
+        value |= u64::from(b & 0x7f) << (7 * i);
+        if b & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
+}
+
+/// The decoded size the input claims: the last `.xz` stream's index, or the `.lzma`
+/// header's size field. Unverified: a first guess only.
+fn claimed_size(input: &[u8]) -> Option<u64> {
+    if input.starts_with(b"\xfd7zXZ\0") && input.len() >= 32 {
+        let footer = &input[input.len() - 12..];
+        if &footer[10..] != b"YZ" {
+            return None;
+        }
+        let backward = (u64::from(u32::from_le_bytes([footer[4], footer[5], footer[6], footer[7]])) + 1) * 4;
+        let start = (input.len() as u64 - 12).checked_sub(backward)?;
+        let index = &input[usize::try_from(start).ok()?..input.len() - 12];
+        if index.first() != Some(&0) {
+            return None;
+        }
+        let mut pos = 1;
+        let records = vli(index, &mut pos)?;
+        let mut total = 0u64;
+        for _ in 0..records.min(index.len() as u64) {
+            vli(index, &mut pos)?;
+            total = total.checked_add(vli(index, &mut pos)?)?;
+        }
+        Some(total)
+    } else if input.len() >= 13 && input[0] < 225 {
+        let mut size = [0u8; 8];
+        size.copy_from_slice(&input[5..13]);
+        Some(u64::from_le_bytes(size)).filter(|&s| s != u64::MAX)
+    } else {
+        None
+    }
+}
+
+/// The most LZMA expands: beyond some 7000:1 for runs of one byte. A claimed size is
+/// never trusted beyond this multiple of the input length.
+const MAX_RATIO: usize = 8192;
+
+impl Lzma {
+    /// The first size of `decode`'s output buffer: the size the input claims, else four
+    /// times its length, never more than the limit or [`MAX_RATIO`] times its length.
+    fn first_guess(&self, input: &[u8]) -> usize {
+        let claimed = match self.config.format {
+            FORMAT_RAW => None,
+            _ => claimed_size(input).and_then(|s| usize::try_from(s).ok()),
+        };
+        let hint = claimed.unwrap_or_else(|| input.len().saturating_mul(4).max(4096));
+        hint.min(input.len().saturating_mul(MAX_RATIO)).min(self.limit)
+    }
+}
+
+impl Codec for Lzma {
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
+    fn codec_id(&self) -> &str {
+        Self::CODEC_ID
+    }
+
+    fn get_config(&self) -> Value {
+        self.config_json()
+    }
+
+    fn encode(&self, data: DataRef<'_>) -> Result<Data> {
+        let input = data.expect_bytes(Self::CODEC_ID)?;
+        let chain = self.chain()?;
+        let out = stream::encode(ID, &self.encoder(&chain)?, input)?;
+        Ok(NdArray::from_buf(out).into())
+    }
+
+    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+        let input = encoded.expect_bytes(Self::CODEC_ID)?;
+        let mut sink = Sink::Grow { buf: AlignedBuf::zeroed(self.first_guess(input))?, limit: self.limit };
+        let chain = self.chain()?;
+        let written = stream::decode(ID, self.decoder(&chain), input, &mut sink, self.limit)?;
+        let Sink::Grow { mut buf, .. } = sink else { unreachable!("the sink stays a growing buffer") };
+        buf.truncate(written);
+        Ok(NdArray::from_buf(buf).into())
+    }
+
+    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+        let input = encoded.expect_bytes(Self::CODEC_ID)?;
+        let out = out.as_bytes_mut();
+        let expected = out.len();
+        let chain = self.chain()?;
+        let written = stream::decode(ID, self.decoder(&chain), input, &mut Sink::Fixed(out), self.limit)?;
+        if written != expected {
+            return Err(Error::OutputSizeMismatch { codec: ID.into(), expected, actual: written });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,474 @@
+//! A safe wrapper around liblzma's `lzma_stream` and filter chains: the only module
+//! with `unsafe` code.
+
+use std::os::raw::c_void;
+
+use lzma_sys as lz;
+use zarrcodecs_core::{AlignedBuf, Error, Result};
+
+/// `LZMA_FILTER_DELTA` (lzma-sys does not export it).
+pub(crate) const FILTER_DELTA: u64 = 0x03;
+
+/// liblzma's `lzma_options_delta` (not in lzma-sys), as declared in `lzma/delta.h`.
+#[repr(C)]
+struct OptionsDelta {
+    /// `LZMA_DELTA_TYPE_BYTE` (0), the only type.
+    kind: u32,
+    dist: u32,
+    reserved_int1: u32,
+    reserved_int2: u32,
+    reserved_int3: u32,
+    reserved_int4: u32,
+    reserved_ptr1: *mut c_void,
+    reserved_ptr2: *mut c_void,
+}
+
+/// The options of one LZMA1 or LZMA2 filter, as Python's `lzma` module reads a filter
+/// specifier: the preset's values, then each option given overrides its field.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct LzmaOptions {
+    pub(crate) preset: u32,
+    pub(crate) dict_size: Option<u32>,
+    pub(crate) lc: Option<u32>,
+    pub(crate) lp: Option<u32>,
+    pub(crate) pb: Option<u32>,
+    pub(crate) mode: Option<u32>,
+    pub(crate) nice_len: Option<u32>,
+    pub(crate) mf: Option<u32>,
+    pub(crate) depth: Option<u32>,
+}
+
+/// One filter of a chain, in safe form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Filter {
+    /// `FILTER_LZMA1` or `FILTER_LZMA2` (the id) with its options.
+    Lzma(u64, LzmaOptions),
+    /// `FILTER_DELTA` with its distance.
+    Delta(u32),
+    /// A branch/call/jump filter (x86, PowerPC, IA-64, ARM, ARM-Thumb, SPARC): the id
+    /// and the start offset.
+    Bcj(u64, u32),
+}
+
+/// The options of one filter, owned at a fixed heap address for liblzma to read.
+enum Owned {
+    Lzma(Box<lz::lzma_options_lzma>),
+    Delta(Box<OptionsDelta>),
+    Bcj(Box<lz::lzma_options_bcj>),
+}
+
+/// A filter chain in liblzma's form: the `lzma_filter` array (terminated by
+/// `LZMA_VLI_UNKNOWN`) points into `_owned`, which lives as long as it.
+pub(crate) struct Chain {
+    _owned: Vec<Owned>,
+    filters: Vec<lz::lzma_filter>,
+}
+
+/// `lzma_options_lzma` from a preset (`None` if liblzma rejects the preset).
+fn lzma_preset(preset: u32) -> Option<Box<lz::lzma_options_lzma>> {
+    // SAFETY: lzma_options_lzma is a C struct of integers, enums (integers) and
+    // pointers, for all of which zero is a valid value.
+    let mut options: Box<lz::lzma_options_lzma> = Box::new(unsafe { std::mem::zeroed() });
+    // SAFETY: `options` points to a valid, writable lzma_options_lzma.
+    let failed = unsafe { lz::lzma_lzma_preset(options.as_mut(), preset) };
+    (failed == 0).then_some(options)
+}
+
+impl Chain {
+    /// Builds the chain; an error names what liblzma refused.
+    pub(crate) fn new(filters: &[Filter]) -> std::result::Result<Self, String> {
+        let mut owned = Vec::with_capacity(filters.len());
+        for f in filters {
+            owned.push(match *f {
+                Filter::Lzma(_, o) => {
+                    let mut options =
+                        lzma_preset(o.preset).ok_or_else(|| format!("invalid compression preset: {}", o.preset))?;
+                    let set = |field: &mut u32, value: Option<u32>| {
+                        if let Some(v) = value {
+                            *field = v;
+                        }
+                    };
+                    set(&mut options.dict_size, o.dict_size);
+                    set(&mut options.lc, o.lc);
+                    set(&mut options.lp, o.lp);
+                    set(&mut options.pb, o.pb);
+                    set(&mut options.mode, o.mode);
+                    set(&mut options.nice_len, o.nice_len);
+                    set(&mut options.mf, o.mf);
+                    set(&mut options.depth, o.depth);
+                    Owned::Lzma(options)
+                }
+                Filter::Delta(dist) => Owned::Delta(Box::new(OptionsDelta {
+                    kind: 0,
+                    dist,
+                    reserved_int1: 0,
+                    reserved_int2: 0,
+                    reserved_int3: 0,
+                    reserved_int4: 0,
+                    reserved_ptr1: std::ptr::null_mut(),
+                    reserved_ptr2: std::ptr::null_mut(),
+                })),
+                Filter::Bcj(_, start_offset) => Owned::Bcj(Box::new(lz::lzma_options_bcj { start_offset })),
+            });
+        }
+        let mut list: Vec<lz::lzma_filter> = filters
+            .iter()
+            .zip(owned.iter_mut())
+            .map(|(f, o)| {
+                let id = match *f {
+                    Filter::Lzma(id, _) | Filter::Bcj(id, _) => id,
+                    Filter::Delta(_) => FILTER_DELTA,
+                };
+                let options: *mut c_void = match o {
+                    Owned::Lzma(b) => std::ptr::from_mut(b.as_mut()).cast(),
+                    Owned::Delta(b) => std::ptr::from_mut(b.as_mut()).cast(),
+                    Owned::Bcj(b) => std::ptr::from_mut(b.as_mut()).cast(),
+                };
+                lz::lzma_filter { id, options }
+            })
+            .collect();
+        list.push(lz::lzma_filter { id: lz::LZMA_VLI_UNKNOWN, options: std::ptr::null_mut() });
+        let chain = Chain { _owned: owned, filters: list };
+        // SAFETY: `filters` is a terminated array whose options point to live structs of
+        // the types their ids call for; liblzma only reads them.
+        let usage = unsafe { lz::lzma_raw_encoder_memusage(chain.filters.as_ptr()) };
+        if usage == u64::MAX {
+            return Err("liblzma rejects this filter chain or its options".into());
+        }
+        Ok(chain)
+    }
+
+    /// The single filter's LZMA options, for the `.lzma` (alone) encoder.
+    fn first_lzma_options(&self) -> *const lz::lzma_options_lzma {
+        self.filters[0].options.cast_const().cast()
+    }
+}
+
+/// How to encode.
+pub(crate) enum Encoder<'a> {
+    /// `.xz` from a preset (`lzma_easy_encoder`).
+    XzPreset { preset: u32, check: u32 },
+    /// `.xz` with a filter chain (`lzma_stream_encoder`).
+    XzChain { chain: &'a Chain, check: u32 },
+    /// `.lzma` from a preset.
+    AlonePreset(u32),
+    /// `.lzma` from a chain of one LZMA1 filter.
+    AloneChain(&'a Chain),
+    /// Raw (`lzma_raw_encoder`).
+    Raw(&'a Chain),
+}
+
+/// How to decode.
+#[derive(Clone, Copy)]
+pub(crate) enum Decoder<'a> {
+    /// `.xz` or `.lzma`, whichever the input is (`lzma_auto_decoder`).
+    Auto,
+    /// `.xz` (`lzma_stream_decoder`).
+    Xz,
+    /// `.lzma` (`lzma_alone_decoder`).
+    Alone,
+    /// Raw with this chain.
+    Raw(&'a Chain),
+}
+
+/// An initialised `lzma_stream`, ended on drop.
+struct Stream {
+    strm: Box<lz::lzma_stream>,
+}
+
+fn message(rc: lz::lzma_ret) -> &'static str {
+    match rc {
+        lz::LZMA_MEM_ERROR => "cannot allocate memory",
+        lz::LZMA_MEMLIMIT_ERROR => "memory usage limit reached",
+        lz::LZMA_FORMAT_ERROR => "input format not recognized",
+        lz::LZMA_OPTIONS_ERROR => "invalid or unsupported options",
+        lz::LZMA_DATA_ERROR => "corrupt input data",
+        lz::LZMA_BUF_ERROR => "compressed data ended before the end-of-stream marker was reached",
+        lz::LZMA_UNSUPPORTED_CHECK => "unsupported integrity check",
+        _ => "internal error",
+    }
+}
+
+impl Stream {
+    /// A stream initialised by `init`, which gets a zeroed (`LZMA_STREAM_INIT`) stream.
+    fn new(codec: &'static str, init: impl FnOnce(*mut lz::lzma_stream) -> lz::lzma_ret) -> Result<Self> {
+        // SAFETY: lzma_stream is a C struct of integers, enums and pointers; all zeros is
+        // LZMA_STREAM_INIT.
+        let mut strm: Box<lz::lzma_stream> = Box::new(unsafe { std::mem::zeroed() });
+        let rc = init(strm.as_mut());
+        let stream = Stream { strm };
+        match rc {
+            lz::LZMA_OK => Ok(stream),
+            lz::LZMA_MEM_ERROR => Err(Error::Allocation { size: 0 }),
+            lz::LZMA_OPTIONS_ERROR | lz::LZMA_UNSUPPORTED_CHECK => Err(Error::invalid_config(codec, message(rc))),
+            _ => Err(Error::library(codec, format_args!("initialisation failed: {}", message(rc)))),
+        }
+    }
+
+    fn encoder(codec: &'static str, how: &Encoder<'_>) -> Result<Self> {
+        // In every arm: `s` is a valid zeroed lzma_stream; option structs and chains
+        // (terminated arrays of live options, see `Chain`) outlive the call and are only
+        // read by liblzma, which copies what it needs during initialisation.
+        match *how {
+            Encoder::XzPreset { preset, check } => Self::new(codec, |s| {
+                // SAFETY: see above.
+                unsafe { lz::lzma_easy_encoder(s, preset, check) }
+            }),
+            Encoder::XzChain { chain, check } => Self::new(codec, |s| {
+                // SAFETY: see above.
+                unsafe { lz::lzma_stream_encoder(s, chain.filters.as_ptr(), check) }
+            }),
+            Encoder::AlonePreset(preset) => {
+                let options = lzma_preset(preset)
+                    .ok_or_else(|| Error::invalid_config(codec, format_args!("invalid preset {preset}")))?;
+                Self::new(codec, |s| {
+                    // SAFETY: see above.
+                    unsafe { lz::lzma_alone_encoder(s, options.as_ref()) }
+                })
+            }
+            Encoder::AloneChain(chain) => Self::new(codec, |s| {
+                // SAFETY: see above; the chain's single filter is LZMA1 (checked when the
+                // codec was built), so its options are an lzma_options_lzma.
+                unsafe { lz::lzma_alone_encoder(s, chain.first_lzma_options()) }
+            }),
+            Encoder::Raw(chain) => Self::new(codec, |s| {
+                // SAFETY: see above.
+                unsafe { lz::lzma_raw_encoder(s, chain.filters.as_ptr()) }
+            }),
+        }
+    }
+
+    /// A decoder whose memory use (mostly the dictionary the stream's header asks for)
+    /// may not pass `memlimit` bytes: liblzma allocates the dictionary before it
+    /// decodes anything, so a 20-byte `.lzma` header asking for a 4 GiB dictionary
+    /// would otherwise cost a 4 GiB allocation (found by the fuzzer). Python's
+    /// `lzma.decompress` sets no limit; ours is the larger of the decoded-size limit
+    /// and [`MEMLIMIT_FLOOR`]. Raw chains come from the codec's own configuration, not
+    /// the input.
+    fn decoder(codec: &'static str, how: Decoder<'_>, memlimit: u64) -> Result<Self> {
+        // In every arm: `s` is a valid zeroed lzma_stream; the chain is a terminated
+        // array of live options, only read.
+        match how {
+            Decoder::Auto => Self::new(codec, |s| {
+                // SAFETY: see above.
+                unsafe { lz::lzma_auto_decoder(s, memlimit, 0) }
+            }),
+            Decoder::Xz => Self::new(codec, |s| {
+                // SAFETY: see above.
+                unsafe { lz::lzma_stream_decoder(s, memlimit, 0) }
+            }),
+            Decoder::Alone => Self::new(codec, |s| {
+                // SAFETY: see above.
+                unsafe { lz::lzma_alone_decoder(s, memlimit) }
+            }),
+            Decoder::Raw(chain) => Self::new(codec, |s| {
+                // SAFETY: see above.
+                unsafe { lz::lzma_raw_decoder(s, chain.filters.as_ptr()) }
+            }),
+        }
+    }
+
+    /// One `lzma_code` call: returns (status, bytes read, bytes written).
+    fn code(&mut self, input: &[u8], out: &mut [u8], action: lz::lzma_action) -> (lz::lzma_ret, usize, usize) {
+        self.strm.next_in = input.as_ptr();
+        self.strm.avail_in = input.len();
+        self.strm.next_out = out.as_mut_ptr();
+        self.strm.avail_out = out.len();
+        // SAFETY: next_in/avail_in describe `input` (only read), next_out/avail_out
+        // describe `out` (valid for writes); both outlive the call and the pointers are
+        // cleared right after it.
+        let rc = unsafe { lz::lzma_code(self.strm.as_mut(), action) };
+        let read = input.len() - self.strm.avail_in;
+        let written = out.len() - self.strm.avail_out;
+        self.strm.next_in = std::ptr::null();
+        self.strm.avail_in = 0;
+        self.strm.next_out = std::ptr::null_mut();
+        self.strm.avail_out = 0;
+        (rc, read, written)
+    }
+}
+
+impl Drop for Stream {
+    fn drop(&mut self) {
+        // SAFETY: the stream is zeroed or initialised; lzma_end accepts both.
+        unsafe { lz::lzma_end(self.strm.as_mut()) }
+    }
+}
+
+/// Compresses `input` as Python's `lzma.compress` does (all input with `LZMA_RUN`,
+/// then `LZMA_FINISH`).
+pub(crate) fn encode(codec: &'static str, how: &Encoder<'_>, input: &[u8]) -> Result<AlignedBuf> {
+    let mut stream = Stream::encoder(codec, how)?;
+    // SAFETY: a pure function of its argument.
+    let bound = unsafe { lz::lzma_stream_buffer_bound(input.len()) };
+    let mut out = AlignedBuf::zeroed(if bound == 0 { input.len().saturating_add(1024) } else { bound })?;
+    let mut consumed = 0;
+    let mut written = 0;
+    loop {
+        if written == out.len() {
+            out.resize(out.len().saturating_add(out.len().max(4096)))?;
+        }
+        let action = if consumed == input.len() { lz::LZMA_FINISH } else { lz::LZMA_RUN };
+        let (rc, read, made) = stream.code(&input[consumed..], &mut out.as_mut_slice()[written..], action);
+        consumed += read;
+        written += made;
+        match rc {
+            lz::LZMA_STREAM_END => break,
+            lz::LZMA_OK => {}
+            lz::LZMA_MEM_ERROR => return Err(Error::Allocation { size: 0 }),
+            _ => return Err(Error::library(codec, message(rc))),
+        }
+    }
+    out.truncate(written);
+    Ok(out)
+}
+
+/// Where decoded bytes go.
+pub(crate) enum Sink<'a> {
+    /// `decode_into`: exactly this buffer.
+    Fixed(&'a mut [u8]),
+    /// `decode`: a buffer grown as needed up to `limit` bytes.
+    Grow { buf: AlignedBuf, limit: usize },
+}
+
+impl Sink<'_> {
+    fn space(&mut self, written: usize) -> &mut [u8] {
+        match self {
+            Sink::Fixed(buf) => &mut buf[written..],
+            Sink::Grow { buf, .. } => &mut buf.as_mut_slice()[written..],
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Sink::Fixed(buf) => buf.len(),
+            Sink::Grow { buf, .. } => buf.len(),
+        }
+    }
+
+    /// Makes room for one more byte after `written` (= the current length), or fails.
+    fn grow(&mut self, codec: &str, written: usize) -> Result<()> {
+        match self {
+            Sink::Fixed(buf) => {
+                Err(Error::OutputSizeMismatch { codec: codec.into(), expected: buf.len(), actual: written + 1 })
+            }
+            Sink::Grow { buf, limit } => {
+                if written >= *limit {
+                    return Err(Error::DecodedSizeLimit {
+                        codec: codec.into(),
+                        size: written as u64 + 1,
+                        limit: *limit as u64,
+                    });
+                }
+                buf.resize(written.saturating_mul(2).max(64 * 1024).min(*limit))
+            }
+        }
+    }
+}
+
+/// The outcome of decoding one stream.
+enum One {
+    /// The stream ended after `read` bytes of input.
+    End { read: usize },
+    /// liblzma reported an error in the data.
+    Bad(lz::lzma_ret),
+    /// The input ended before the stream did.
+    Truncated,
+}
+
+/// The least memory a decoder may use whatever the decoded-size limit: every preset's
+/// dictionary fits (64 MiB at preset 9, about 65 MiB of decoder memory), so a small
+/// limit (say, a zarr chunk's size) still reads what numcodecs writes.
+pub(crate) const MEMLIMIT_FLOOR: u64 = 128 << 20;
+
+/// Decodes one stream of `input` into `sink` from `*written` on.
+fn decode_one(
+    codec: &'static str,
+    how: Decoder<'_>,
+    input: &[u8],
+    sink: &mut Sink<'_>,
+    written: &mut usize,
+    memlimit: u64,
+) -> Result<One> {
+    let mut stream = Stream::decoder(codec, how, memlimit)?;
+    let mut consumed = 0;
+    let mut scratch = [0u8; 1];
+    loop {
+        let full = *written == sink.len();
+        let (rc, read, made) = if full {
+            stream.code(&input[consumed..], &mut scratch, lz::LZMA_RUN)
+        } else {
+            stream.code(&input[consumed..], sink.space(*written), lz::LZMA_RUN)
+        };
+        consumed += read;
+        if full && made == 1 {
+            sink.grow(codec, *written)?;
+            sink.space(*written)[0] = scratch[0];
+        }
+        *written += made;
+        match rc {
+            lz::LZMA_STREAM_END => return Ok(One::End { read: consumed }),
+            lz::LZMA_OK | lz::LZMA_NO_CHECK | lz::LZMA_GET_CHECK | lz::LZMA_UNSUPPORTED_CHECK => {
+                if read == 0 && made == 0 && consumed == input.len() {
+                    return Ok(One::Truncated);
+                }
+            }
+            lz::LZMA_BUF_ERROR => return Ok(One::Truncated),
+            lz::LZMA_MEM_ERROR => return Err(Error::Allocation { size: 0 }),
+            lz::LZMA_MEMLIMIT_ERROR => {
+                // SAFETY: the stream is initialised; lzma_memusage only reads it.
+                let needed = unsafe { lz::lzma_memusage(stream.strm.as_ref()) };
+                return Err(Error::DecodedSizeLimit { codec: codec.into(), size: needed, limit: memlimit });
+            }
+            rc => return Ok(One::Bad(rc)),
+        }
+    }
+}
+
+/// Decodes `input` as Python's `lzma.decompress` does: stream after stream until the
+/// input is used up; an error in the first stream, or a stream cut short, is an error;
+/// bytes after a complete stream that do not decode are ignored (with whatever they
+/// decoded to). Returns the decoded size.
+///
+/// `limit` (the decoded-size limit) also bounds the decoder's memory, with a floor of
+/// [`MEMLIMIT_FLOOR`] (see `Stream::decoder`).
+pub(crate) fn decode(
+    codec: &'static str,
+    how: Decoder<'_>,
+    input: &[u8],
+    sink: &mut Sink<'_>,
+    limit: usize,
+) -> Result<usize> {
+    let memlimit = u64::try_from(limit).unwrap_or(u64::MAX).max(MEMLIMIT_FLOOR);
+    let mut written = 0;
+    let mut pos = 0;
+    let mut first = true;
+    loop {
+        let start = written;
+        let one = match decode_one(codec, how, &input[pos..], sink, &mut written, memlimit) {
+            // A later stream overflows `decode_into`'s buffer: Python drops a later
+            // stream that turns out bad, so decode it again into a scratch buffer to
+            // know which (else decode_into disagreed with decode: a fuzzer find).
+            Err(overflow @ Error::OutputSizeMismatch { .. }) if !first => {
+                let mut probe = Sink::Grow { buf: AlignedBuf::new(), limit };
+                match decode_one(codec, how, &input[pos..], &mut probe, &mut 0, memlimit)? {
+                    One::Bad(_) => return Ok(start),
+                    One::End { .. } => return Err(overflow),
+                    One::Truncated => return Err(Error::corrupt(codec, message(lz::LZMA_BUF_ERROR))),
+                }
+            }
+            other => other?,
+        };
+        match one {
+            One::End { read: 0 } => return Err(Error::corrupt(codec, "a stream that reads no input")),
+            One::End { read } => pos += read,
+            One::Bad(rc) if first => return Err(Error::corrupt(codec, message(rc))),
+            One::Bad(_) => return Ok(start),
+            One::Truncated => return Err(Error::corrupt(codec, message(lz::LZMA_BUF_ERROR))),
+        }
+        first = false;
+        if pos == input.len() {
+            return Ok(written);
+        }
+    }
+}

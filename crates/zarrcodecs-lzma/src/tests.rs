@@ -1,0 +1,279 @@
+#![allow(clippy::unwrap_used, clippy::cast_possible_truncation)]
+
+use super::*;
+use serde_json::json;
+use zarrcodecs_core::testing;
+use zarrcodecs_core::CodecExt;
+
+fn lzma(config: Value) -> Lzma {
+    Lzma::from_json(&config).unwrap()
+}
+
+fn delta_lzma2() -> Value {
+    json!([{"id": 3, "dist": 4}, {"id": 33, "preset": 1}])
+}
+
+#[test]
+fn round_trips() {
+    let configs = [
+        json!({"id": "lzma"}),
+        json!({"id": "lzma", "check": 0}),
+        json!({"id": "lzma", "check": 1}),
+        json!({"id": "lzma", "check": 4, "preset": 1}),
+        json!({"id": "lzma", "check": 10, "preset": 0}),
+        json!({"id": "lzma", "preset": 9 | PRESET_EXTREME}),
+        json!({"id": "lzma", "format": 2, "preset": 1}),
+        json!({"id": "lzma", "format": 2, "check": 0, "filters": [{"id": FILTER_LZMA1, "preset": 0}]}),
+        json!({"id": "lzma", "format": 3, "filters": delta_lzma2()}),
+        json!({"id": "lzma", "format": 3, "filters": [{"id": FILTER_LZMA1, "preset": 1}]}),
+        json!({"id": "lzma", "format": 1, "filters": [{"id": 4}, {"id": 33, "preset": 0}]}),
+    ];
+    for c in configs {
+        testing::assert_bytes_round_trip(&lzma(c));
+    }
+}
+
+#[test]
+fn configs() {
+    let full = json!({"id": "lzma", "format": 1, "check": -1, "preset": null, "filters": null});
+    assert_eq!(Lzma::default().get_config(), full);
+    assert_eq!(lzma(json!({"id": "lzma"})).get_config(), full);
+    testing::assert_config_round_trip(&Lzma::default());
+    testing::assert_config_round_trip(&Lzma::xz(9 | PRESET_EXTREME).unwrap());
+    let raw = lzma(json!({"id": "lzma", "format": 3, "check": -1, "preset": null, "filters": delta_lzma2()}));
+    testing::assert_config_round_trip(&raw);
+    assert_eq!(raw.get_config()["filters"], delta_lzma2());
+    testing::assert_config_round_trip(&lzma(json!({"id": "lzma", "format": 0})));
+    let bad = [
+        json!({"id": "lzma", "format": 4}),
+        json!({"id": "lzma", "format": -1}),
+        json!({"id": "lzma", "check": 2}),
+        json!({"id": "lzma", "check": 15}),
+        json!({"id": "lzma", "check": -2}),
+        json!({"id": "lzma", "format": 2, "check": 1}),
+        json!({"id": "lzma", "format": 3, "check": 4, "filters": delta_lzma2()}),
+        json!({"id": "lzma", "preset": 10}),
+        json!({"id": "lzma", "preset": -1}),
+        json!({"id": "lzma", "preset": 0x4000_0001u32}),
+        json!({"id": "lzma", "preset": 1, "filters": [{"id": 33}]}),
+        json!({"id": "lzma", "format": 3}),
+        json!({"id": "lzma", "filters": []}),
+        json!({"id": "lzma", "filters": [{"id": 99}]}),
+        json!({"id": "lzma", "filters": [{"dist": 1}]}),
+        json!({"id": "lzma", "filters": [{"id": 33, "foo": 1}]}),
+        json!({"id": "lzma", "filters": [{"id": 3, "start_offset": 1}, {"id": 33}]}),
+        json!({"id": "lzma", "filters": [{"id": 33, "dict_size": 100}]}),
+        json!({"id": "lzma", "filters": [{"id": 33, "preset": 10}]}),
+        json!({"id": "lzma", "filters": [{"id": 3, "dist": 0}, {"id": 33}]}),
+        json!({"id": "lzma", "filters": [{"id": 3}]}),
+        json!({"id": "lzma", "filters": [{"id": 33}, {"id": 3}]}),
+        json!({"id": "lzma", "filters": [{"id": 3}, {"id": 3}, {"id": 3}, {"id": 4}, {"id": 33}]}),
+        json!({"id": "lzma", "filters": [{"id": FILTER_LZMA1}]}),
+        json!({"id": "lzma", "format": 2, "filters": [{"id": 33}]}),
+        json!({"id": "lzma", "format": 2, "filters": [{"id": 3}, {"id": FILTER_LZMA1}]}),
+        json!({"id": "lzma", "format": "1"}),
+        json!({"id": "lzma", "format": 1.0}),
+        json!({"id": "lzma", "check": true}),
+        json!({"id": "lzma", "preset": "6"}),
+        json!({"id": "lzma", "filters": {"id": 33}}),
+        json!({"id": "lzma", "filters": [33]}),
+        json!({"id": "lzma", "filters": [{"id": "33"}]}),
+        json!({"id": "lzma", "filters": [{"id": 33, "preset": 1.5}]}),
+        json!({"id": "lzma", "filters": [{"id": 33, "dict_size": 4_294_967_296u64}]}),
+        json!({"id": "lzma", "filters": [{"id": 33, "lc": true}]}),
+        json!({"id": "lzma", "level": 1}),
+        json!({"id": "zlib"}),
+        json!([1]),
+    ];
+    testing::assert_configs_rejected::<Lzma>(&bad);
+}
+
+#[test]
+fn auto_format_decodes_xz_and_alone_but_does_not_encode() {
+    let auto = lzma(json!({"id": "lzma", "format": 0}));
+    let data = b"auto auto auto".repeat(50);
+    for format in [1, 2] {
+        let e = lzma(json!({"id": "lzma", "format": format})).encode_bytes(&data).unwrap();
+        assert_eq!(auto.decode_bytes(e.as_bytes()).unwrap().as_bytes(), &data[..]);
+    }
+    assert!(matches!(auto.encode_bytes(&data), Err(Error::InvalidConfig { .. })));
+}
+
+#[test]
+fn filtered_xz_and_alone_decode_without_the_filters() {
+    // numcodecs cannot decode these (Python refuses filters outside FORMAT_RAW); we can.
+    let data: Vec<u8> = (0..4000u32).flat_map(|i| (i / 3).to_le_bytes()).collect();
+    let xz = lzma(json!({"id": "lzma", "filters": delta_lzma2()}));
+    let e = xz.encode_bytes(&data).unwrap();
+    assert_eq!(xz.decode_bytes(e.as_bytes()).unwrap().as_bytes(), &data[..]);
+    assert_eq!(Lzma::default().decode_bytes(e.as_bytes()).unwrap().as_bytes(), &data[..]);
+}
+
+#[test]
+fn truncated_and_corrupt_inputs_are_errors() {
+    let data: Vec<u8> = (0..5000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
+    for c in [
+        json!({"id": "lzma"}),
+        json!({"id": "lzma", "check": 10}),
+        json!({"id": "lzma", "format": 2}),
+        json!({"id": "lzma", "format": 3, "filters": delta_lzma2()}),
+    ] {
+        let codec = lzma(c);
+        let encoded = codec.encode_bytes(&data).unwrap();
+        testing::assert_rejects_truncation(&codec, encoded.as_bytes());
+        assert!(matches!(codec.decode_bytes(b""), Err(Error::Corrupt { .. })));
+        assert!(matches!(codec.decode_bytes(&[0xff; 40]), Err(Error::Corrupt { .. })));
+    }
+    // A flipped bit in the data of a checked stream.
+    let mut e = Lzma::default().encode_bytes(&data).unwrap().as_bytes().to_vec();
+    e[40] ^= 4;
+    assert!(matches!(Lzma::default().decode_bytes(&e), Err(Error::Corrupt { .. })));
+}
+
+#[test]
+fn concatenated_streams_and_trailing_bytes_as_python() {
+    let x = Lzma::default();
+    let a = x.encode_bytes(b"abc").unwrap().as_bytes().to_vec();
+    let b = x.encode_bytes(b"def").unwrap().as_bytes().to_vec();
+    let cat = [a.clone(), b.clone()].concat();
+    assert_eq!(x.decode_bytes(&cat).unwrap().as_bytes(), b"abcdef");
+    let mut out = [0u8; 6];
+    x.decode_bytes_into(&cat, &mut out).unwrap();
+    assert_eq!(&out, b"abcdef");
+    x.decode_bytes_into(&[&cat[..], b"xyzxyzxyzxyz"].concat(), &mut out).unwrap();
+    assert_eq!(&out, b"abcdef");
+    // Python: lzma.decompress(a + tail) for these tails (checked with CPython 3.11).
+    let ok: [&[u8]; 4] = [b"xyzxyzxyzxyz", &[0; 12], &[0; 16], b"\xfd7zXZ\0garbage"];
+    for tail in ok {
+        assert_eq!(x.decode_bytes(&[&a[..], tail].concat()).unwrap().as_bytes(), b"abc", "{tail:?}");
+    }
+    let bad: [&[u8]; 4] = [b"xyz", &[0], &[0; 5], &b[..20]];
+    for tail in bad {
+        assert!(matches!(x.decode_bytes(&[&a[..], tail].concat()), Err(Error::Corrupt { .. })), "{tail:?}");
+    }
+    for c in [json!({"id": "lzma", "format": 2}), json!({"id": "lzma", "format": 3, "filters": [{"id": 33}]})] {
+        let codec = lzma(c);
+        let a = codec.encode_bytes(b"abc").unwrap().as_bytes().to_vec();
+        assert_eq!(codec.decode_bytes(&[&a[..], &a[..]].concat()).unwrap().as_bytes(), b"abcabc");
+        assert_eq!(codec.decode_bytes(&[&a[..], b"xyz"].concat()).unwrap().as_bytes(), b"abc");
+    }
+}
+
+#[test]
+fn decoded_size_limit() {
+    let data = vec![0u8; 1 << 20];
+    for c in [json!({"id": "lzma"}), json!({"id": "lzma", "format": 3, "filters": [{"id": 33}]})] {
+        let codec = lzma(c).with_decoded_size_limit(1000);
+        let encoded = codec.encode_bytes(&data).unwrap();
+        assert!(matches!(codec.decode_bytes(encoded.as_bytes()), Err(Error::DecodedSizeLimit { .. })));
+        let exact = codec.encode_bytes(&data[..1000]).unwrap();
+        assert_eq!(codec.decode_bytes(exact.as_bytes()).unwrap().len(), 1000);
+    }
+}
+
+#[test]
+fn lying_sizes_are_errors_without_huge_allocations() {
+    let data = b"lying sizes".repeat(20);
+    // An .lzma header claiming 2^40 bytes.
+    let alone = lzma(json!({"id": "lzma", "format": 2}));
+    let mut e = alone.encode_bytes(&data).unwrap().as_bytes().to_vec();
+    e[5..13].copy_from_slice(&(1u64 << 40).to_le_bytes());
+    assert!(alone.first_guess(&e) <= e.len() * MAX_RATIO);
+    assert!(matches!(alone.decode_bytes(&e), Err(Error::Corrupt { .. })));
+    // An .xz stream whose index (with valid CRCs) claims 2^50 bytes.
+    let xz = Lzma::default();
+    let e = xz.encode_bytes(&data).unwrap().as_bytes().to_vec();
+    assert_eq!(claimed_size(&e), Some(data.len() as u64));
+    let lie = lying_xz_index(&e, 1 << 50);
+    assert_eq!(claimed_size(&lie), Some(1 << 50));
+    assert!(xz.first_guess(&lie) <= lie.len() * MAX_RATIO);
+    assert!(matches!(xz.decode_bytes(&lie), Err(Error::Corrupt { .. })));
+    let mut out = vec![0u8; data.len()];
+    assert!(xz.decode_bytes_into(&lie, &mut out).is_err());
+    // An .lzma header asking for a 4 GiB dictionary: refused before liblzma allocates
+    // it, since the decoder's memory counts against the decoded-size limit (2 GiB).
+    let mut huge = vec![0x5d, 0xff, 0xff, 0xff, 0xff];
+    huge.extend_from_slice(&[0xff; 8]);
+    huge.extend_from_slice(&[0; 32]);
+    let r = alone.decode_bytes(&huge);
+    assert!(matches!(r, Err(Error::DecodedSizeLimit { size, .. }) if size > 1 << 32), "{r:?}");
+    assert!(matches!(alone.decode_bytes_into(&huge, &mut [0u8; 10]), Err(Error::DecodedSizeLimit { .. })));
+    // Every preset's dictionary is within the memory floor, whatever the limit: a
+    // 64 MiB dictionary (preset 9) decodes with a 1 MiB limit.
+    let nine = Lzma::from_json(&serde_json::json!({"format": 2, "preset": 9})).unwrap();
+    let e9 = nine.encode_bytes(&data).unwrap().as_bytes().to_vec();
+    let small = nine.with_decoded_size_limit(1 << 20);
+    assert_eq!(small.decode_bytes(&e9).unwrap().as_bytes(), &data[..]);
+    // A header asking for 1 GiB: within the default limit, beyond the floor.
+    let mut gib = vec![0x5d, 0x00, 0x00, 0x00, 0x40];
+    gib.extend_from_slice(&[0xff; 8]);
+    gib.extend_from_slice(&[0; 32]);
+    assert!(matches!(small.decode_bytes(&gib), Err(Error::DecodedSizeLimit { .. })));
+    let mut limited = xz.clone().with_decoded_size_limit(100);
+    assert!(limited.first_guess(&e) <= 100);
+    limited = limited.with_decoded_size_limit(1 << 20);
+    assert_eq!(limited.decode_bytes(&e).unwrap().as_bytes(), &data[..]);
+}
+
+/// CRC-32 (IEEE), bit by bit: for test fixtures only.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in bytes {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xedb8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+fn put_vli(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// `xz` (one stream, one block) with its index rewritten to claim `size` bytes, CRCs
+/// and backward size fixed up so that only the block contents contradict it.
+fn lying_xz_index(xz: &[u8], size: u64) -> Vec<u8> {
+    let n = xz.len();
+    let backward = (u32::from_le_bytes(xz[n - 8..n - 4].try_into().unwrap()) as usize + 1) * 4;
+    let index = &xz[n - 12 - backward..n - 12];
+    let mut pos = 1;
+    assert_eq!(vli(index, &mut pos), Some(1));
+    let unpadded = vli(index, &mut pos).unwrap();
+    let mut new = vec![0u8, 1];
+    put_vli(&mut new, unpadded);
+    put_vli(&mut new, size);
+    while new.len() % 4 != 0 {
+        new.push(0);
+    }
+    new.extend_from_slice(&crc32(&new).to_le_bytes());
+    let mut out = xz[..n - 12 - backward].to_vec();
+    out.extend_from_slice(&new);
+    let mut footer = Vec::new();
+    footer.extend_from_slice(&((new.len() / 4 - 1) as u32).to_le_bytes());
+    footer.extend_from_slice(&xz[n - 4..n - 2]);
+    out.extend_from_slice(&crc32(&footer).to_le_bytes());
+    out.extend_from_slice(&footer);
+    out.extend_from_slice(b"YZ");
+    out
+}
+
+#[test]
+fn decode_into_agrees_with_decode_on_a_bad_later_stream() {
+    // A raw stream, then bytes that decode to one byte before liblzma finds them bad:
+    // Python (and `decode`) drop them; `decode_into` must agree (a fuzzer input, whose
+    // first byte picked the raw delta + LZMA2 configuration).
+    let found = &include_bytes!("../tests/data/fuzz-bad-later-stream.bin")[1..];
+    let raw = lzma(
+        json!({"id": "lzma", "format": 3, "check": -1, "preset": null, "filters": [{"id": 3, "dist": 4}, {"id": 33, "preset": 1}]}),
+    );
+    let decoded = raw.decode_bytes(found).unwrap();
+    let mut out = vec![0u8; decoded.as_bytes().len()];
+    raw.decode_bytes_into(found, &mut out).unwrap();
+    assert_eq!(out, decoded.as_bytes());
+    assert!(raw.decode_bytes_into(found, &mut vec![0u8; out.len() + 1]).is_err());
+}

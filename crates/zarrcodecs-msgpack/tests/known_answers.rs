@@ -1,0 +1,55 @@
+//! Bytes written by Python numcodecs 0.15.2 with msgpack-python 1.x
+//! (tests/data/numcodecs-0.15.2.json): they decode here to what numcodecs decodes, our
+//! encoding of the same input is identical, and what numcodecs refuses to decode we
+//! refuse with a typed error.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use zarrcodecs_core::testing::forms;
+use zarrcodecs_core::{Codec, Error, StaticCodec};
+use zarrcodecs_msgpack::MsgPack;
+
+const FIXTURE: &str = include_str!("data/numcodecs-0.15.2.json");
+
+#[test]
+fn numcodecs_0_15_2_known_answers() {
+    let cases = forms::cases(FIXTURE);
+    assert_eq!(cases.len(), 40);
+    for (config, name, input, encoded, decoded) in &cases {
+        let codec = MsgPack::from_json(config).unwrap();
+        assert_eq!(&codec.get_config(), config, "{config} {name}");
+        let ours = codec.encode(input.as_ref()).unwrap_or_else(|e| panic!("{config} {name}: encode: {e}"));
+        assert!(ours.as_bytes() == Some(&encoded[..]), "{config} {name}: our bytes equal numcodecs'");
+        let dec = codec.decode(forms::bytes(encoded)).unwrap_or_else(|e| panic!("{config} {name}: decode: {e}"));
+        assert!(forms::same(&dec, decoded), "{config} {name}: decodes as numcodecs: {dec:?}");
+    }
+}
+
+#[test]
+fn numcodecs_0_15_2_rejects() {
+    let rejects = forms::rejects(FIXTURE);
+    assert_eq!(rejects.len(), 9);
+    for (config, name, encoded) in &rejects {
+        let r = MsgPack::from_json(config).unwrap().decode(forms::bytes(encoded));
+        match (name.as_str(), r) {
+            ("huge_shape", Err(Error::DecodedSizeLimit { .. })) | (_, Err(Error::Corrupt { .. })) => {}
+            (_, other) => panic!("{config} {name}: {other:?}"),
+        }
+    }
+}
+
+/// The `msgpack` fixtures numcodecs 0.6 to 0.9 wrote (from numcodecs' repository): they
+/// decode here to the arrays numcodecs stored next to them, and we write the same bytes.
+#[test]
+fn legacy_msgpack_fixtures() {
+    let cases = forms::cases(include_str!("data/numcodecs-0.9-legacy.json"));
+    assert_eq!(cases.len(), 6);
+    for (config, name, input, encoded, decoded) in &cases {
+        let codec = zarrcodecs_msgpack::LegacyMsgPack::from_json(config).unwrap();
+        assert_eq!(&codec.get_config(), config, "{name}");
+        let dec = codec.decode(forms::bytes(encoded)).unwrap_or_else(|e| panic!("{name}: decode: {e}"));
+        assert!(forms::same(&dec, decoded), "{name}: decodes as numpy: {dec:?}");
+        let ours = codec.encode(input.as_ref()).unwrap_or_else(|e| panic!("{name}: encode: {e}"));
+        assert!(ours.as_bytes() == Some(&encoded[..]), "{name}: our bytes equal numcodecs'");
+    }
+}

@@ -1,0 +1,451 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+use bytemuck::Pod;
+use half::f16;
+use pco::data_types::Number;
+use pco::errors::{ErrorKind, PcoError};
+use pco::standalone::{FileDecompressor, MaybeChunkDecompressor, NumberTypeOrTermination};
+use pco::{ChunkConfig, DeltaSpec, ModeSpec, PagingSpec};
+use serde::{Deserialize, Serialize};
+use zarrcodecs_core::{
+    AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, Error, NdArray, Result,
+    StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+};
+
+const ID: &str = "pcodec";
+
+/// The highest compression level pco accepts.
+pub const MAX_LEVEL: u32 = 12;
+/// The highest explicit delta encoding order pco accepts.
+pub const MAX_DELTA_ENCODING_ORDER: u32 = 7;
+/// numcodecs' default `equal_pages_up_to` (`DEFAULT_MAX_PAGE_N`).
+pub const DEFAULT_EQUAL_PAGES_UP_TO: u64 = 262_144;
+
+/// numcodecs' `mode_spec`: whether pco looks for a mode (multiples, quantisation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PcodecModeSpec {
+    /// `"auto"`: pco detects a good mode (default).
+    #[default]
+    Auto,
+    /// `"classic"`: the numbers as they are.
+    Classic,
+}
+
+/// numcodecs' `delta_spec`: how pco chooses a delta encoding.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PcodecDeltaSpec {
+    /// `"auto"`: pco detects a good delta encoding (default); with a
+    /// `delta_encoding_order` it means `try_consecutive` with that order, as in numcodecs.
+    #[default]
+    Auto,
+    /// `"none"`: no delta encoding.
+    None,
+    /// `"try_consecutive"`: consecutive deltas of the order `delta_encoding_order`.
+    TryConsecutive,
+    /// `"try_lookback"`: lookback deltas.
+    TryLookback,
+}
+
+/// numcodecs' `paging_spec`: only `"equal_pages_up_to"` exists.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PcodecPagingSpec {
+    /// `"equal_pages_up_to"`: equal pages of at most `equal_pages_up_to` numbers.
+    #[default]
+    EqualPagesUpTo,
+}
+
+/// The configuration of [`Pcodec`], numcodecs' `PCodec.get_config()` without `"id"`:
+/// `{"level": 8, "mode_spec": "auto", "delta_spec": "auto", "paging_spec":
+/// "equal_pages_up_to", "delta_encoding_order": null, "equal_pages_up_to": 262144}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PcodecConfig {
+    /// Compression level, 0 to 12 (default 8).
+    #[serde(default = "default_level")]
+    pub level: u32,
+    /// The mode spec (default `"auto"`).
+    #[serde(default)]
+    pub mode_spec: PcodecModeSpec,
+    /// The delta spec (default `"auto"`).
+    #[serde(default)]
+    pub delta_spec: PcodecDeltaSpec,
+    /// The paging spec (only `"equal_pages_up_to"`).
+    #[serde(default)]
+    pub paging_spec: PcodecPagingSpec,
+    /// An explicit delta encoding order, 0 to 7, or `null`. Needed by
+    /// `"try_consecutive"`; allowed with `"auto"` (older numcodecs configurations).
+    #[serde(default)]
+    pub delta_encoding_order: Option<u32>,
+    /// Pages (standalone chunks) hold at most this many numbers (at least 1).
+    #[serde(default = "default_equal_pages_up_to")]
+    pub equal_pages_up_to: u64,
+}
+
+fn default_level() -> u32 {
+    8
+}
+
+fn default_equal_pages_up_to() -> u64 {
+    DEFAULT_EQUAL_PAGES_UP_TO
+}
+
+impl Default for PcodecConfig {
+    fn default() -> Self {
+        PcodecConfig {
+            level: default_level(),
+            mode_spec: PcodecModeSpec::Auto,
+            delta_spec: PcodecDeltaSpec::Auto,
+            paging_spec: PcodecPagingSpec::EqualPagesUpTo,
+            delta_encoding_order: None,
+            equal_pages_up_to: DEFAULT_EQUAL_PAGES_UP_TO,
+        }
+    }
+}
+
+/// numcodecs' `PCodec` (id `pcodec`): pco's standalone format, one page per
+/// standalone chunk, written by pco 0.4.8 as Python `pcodec` 0.3.6 does.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pcodec {
+    config: PcodecConfig,
+    delta: DeltaSpec,
+    limit: usize,
+}
+
+impl Default for Pcodec {
+    fn default() -> Self {
+        Pcodec { config: PcodecConfig::default(), delta: DeltaSpec::Auto, limit: DEFAULT_DECODED_SIZE_LIMIT }
+    }
+}
+
+impl Pcodec {
+    /// Sets the largest decoded size `decode` accepts (default
+    /// [`DEFAULT_DECODED_SIZE_LIMIT`]): a stream whose chunks declare more is an
+    /// [`Error::DecodedSizeLimit`] before the output grows past the limit.
+    #[must_use]
+    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    fn chunk_config(&self) -> Result<ChunkConfig> {
+        let c = &self.config;
+        let pages = usize::try_from(c.equal_pages_up_to)
+            .map_err(|_| Error::invalid_config(ID, "equal_pages_up_to does not fit this machine's usize"))?;
+        Ok(ChunkConfig::default()
+            .with_compression_level(c.level as usize)
+            .with_mode_spec(match c.mode_spec {
+                PcodecModeSpec::Auto => ModeSpec::Auto,
+                PcodecModeSpec::Classic => ModeSpec::Classic,
+            })
+            .with_delta_spec(self.delta)
+            .with_paging_spec(PagingSpec::EqualPagesUpTo(pages)))
+    }
+}
+
+impl StaticCodec for Pcodec {
+    const CODEC_ID: &'static str = ID;
+    type Config = PcodecConfig;
+
+    fn from_config(config: PcodecConfig) -> Result<Self> {
+        if config.level > MAX_LEVEL {
+            return Err(Error::invalid_config(ID, format_args!("level must be 0 to 12, got {}", config.level)));
+        }
+        if config.equal_pages_up_to == 0 {
+            return Err(Error::invalid_config(ID, "equal_pages_up_to must be at least 1"));
+        }
+        if let Some(order) = config.delta_encoding_order {
+            if order > MAX_DELTA_ENCODING_ORDER {
+                return Err(Error::invalid_config(
+                    ID,
+                    format_args!("delta_encoding_order must be 0 to 7, got {order}"),
+                ));
+            }
+        }
+        // numcodecs' _get_chunk_config.
+        let delta = match (config.delta_spec, config.delta_encoding_order) {
+            (PcodecDeltaSpec::Auto, Some(order)) | (PcodecDeltaSpec::TryConsecutive, Some(order)) => {
+                DeltaSpec::TryConsecutive(order as usize)
+            }
+            (PcodecDeltaSpec::Auto, None) => DeltaSpec::Auto,
+            (PcodecDeltaSpec::TryConsecutive, None) => {
+                return Err(Error::invalid_config(ID, "delta_spec 'try_consecutive' needs a delta_encoding_order"))
+            }
+            (PcodecDeltaSpec::None | PcodecDeltaSpec::TryLookback, Some(_)) => {
+                return Err(Error::invalid_config(
+                    ID,
+                    "delta_encoding_order can only be set for delta_spec='try_consecutive' (or 'auto')",
+                ))
+            }
+            (PcodecDeltaSpec::None, None) => DeltaSpec::None,
+            (PcodecDeltaSpec::TryLookback, None) => DeltaSpec::TryLookback,
+        };
+        Ok(Pcodec { config, delta, limit: DEFAULT_DECODED_SIZE_LIMIT })
+    }
+
+    fn config(&self) -> PcodecConfig {
+        self.config
+    }
+}
+
+zarrcodecs_core::register_static_codec!(PCODEC_REGISTRATION: Pcodec);
+
+/// pco's number type byte of a dtype, if pco takes that dtype.
+fn number_type_byte(dtype: DType) -> Option<u8> {
+    if dtype.byte_order() != ByteOrder::NATIVE {
+        return None;
+    }
+    Some(match (dtype.kind(), dtype.itemsize()) {
+        (DTypeKind::UInt, 2) => u16::NUMBER_TYPE_BYTE,
+        (DTypeKind::UInt, 4) => u32::NUMBER_TYPE_BYTE,
+        (DTypeKind::UInt, 8) => u64::NUMBER_TYPE_BYTE,
+        (DTypeKind::Int, 2) => i16::NUMBER_TYPE_BYTE,
+        (DTypeKind::Int, 4) => i32::NUMBER_TYPE_BYTE,
+        (DTypeKind::Int, 8) => i64::NUMBER_TYPE_BYTE,
+        (DTypeKind::Float, 2) => f16::NUMBER_TYPE_BYTE,
+        (DTypeKind::Float, 4) => f32::NUMBER_TYPE_BYTE,
+        (DTypeKind::Float, 8) => f64::NUMBER_TYPE_BYTE,
+        _ => return None,
+    })
+}
+
+/// The native-order dtype numpy gives pco's number type `byte`.
+fn dtype_of(byte: u8) -> Option<DType> {
+    let (kind, size) = match byte {
+        b if b == u16::NUMBER_TYPE_BYTE => (DTypeKind::UInt, 2),
+        b if b == u32::NUMBER_TYPE_BYTE => (DTypeKind::UInt, 4),
+        b if b == u64::NUMBER_TYPE_BYTE => (DTypeKind::UInt, 8),
+        b if b == i16::NUMBER_TYPE_BYTE => (DTypeKind::Int, 2),
+        b if b == i32::NUMBER_TYPE_BYTE => (DTypeKind::Int, 4),
+        b if b == i64::NUMBER_TYPE_BYTE => (DTypeKind::Int, 8),
+        b if b == f16::NUMBER_TYPE_BYTE => (DTypeKind::Float, 2),
+        b if b == f32::NUMBER_TYPE_BYTE => (DTypeKind::Float, 4),
+        b if b == f64::NUMBER_TYPE_BYTE => (DTypeKind::Float, 8),
+        _ => return None,
+    };
+    DType::new(kind, ByteOrder::NATIVE, size).ok()
+}
+
+/// Runs `$body` with `$t` bound to the Rust type of pco's number type byte `$byte`.
+macro_rules! with_number_type {
+    ($byte:expr, $t:ident => $body:expr, $otherwise:expr) => {
+        match $byte {
+            b if b == u16::NUMBER_TYPE_BYTE => {
+                type $t = u16;
+                $body
+            }
+            b if b == u32::NUMBER_TYPE_BYTE => {
+                type $t = u32;
+                $body
+            }
+            b if b == u64::NUMBER_TYPE_BYTE => {
+                type $t = u64;
+                $body
+            }
+            b if b == i16::NUMBER_TYPE_BYTE => {
+                type $t = i16;
+                $body
+            }
+            b if b == i32::NUMBER_TYPE_BYTE => {
+                type $t = i32;
+                $body
+            }
+            b if b == i64::NUMBER_TYPE_BYTE => {
+                type $t = i64;
+                $body
+            }
+            b if b == f16::NUMBER_TYPE_BYTE => {
+                type $t = f16;
+                $body
+            }
+            b if b == f32::NUMBER_TYPE_BYTE => {
+                type $t = f32;
+                $body
+            }
+            b if b == f64::NUMBER_TYPE_BYTE => {
+                type $t = f64;
+                $body
+            }
+            _ => $otherwise,
+        }
+    };
+}
+
+fn pco_error(e: &PcoError) -> Error {
+    match e.kind {
+        ErrorKind::InvalidArgument => Error::unsupported_input(ID, e),
+        ErrorKind::Io(_) => Error::library(ID, e),
+        _ => Error::corrupt(ID, e),
+    }
+}
+
+fn compress<T: Number + Pod>(input: &ArrayView<'_>, config: &ChunkConfig) -> Result<Vec<u8>> {
+    let compress = |nums: &[T]| pco::standalone::simple_compress(nums, config).map_err(|e| pco_error(&e));
+    match input.as_slice::<T>() {
+        Ok(nums) => compress(nums),
+        // Unaligned input: copy it once.
+        Err(_) => compress(&bytemuck::pod_collect_to_vec::<u8, T>(input.as_bytes())),
+    }
+}
+
+/// Where decoded numbers go: a buffer that grows up to the limit, or the caller's.
+enum Out<'a> {
+    Grow { buf: AlignedBuf, hint: usize, limit: usize },
+    Fixed(&'a mut [u8]),
+}
+
+/// Decodes every chunk of type `T` after the file header into `out`, returning the
+/// number of bytes written.
+fn decompress_chunks<T: Number + Pod>(fd: &FileDecompressor, mut src: &[u8], out: &mut Out<'_>) -> Result<usize> {
+    let size = std::mem::size_of::<T>();
+    let mut written = 0usize;
+    loop {
+        let mut cd = match fd.chunk_decompressor::<T, &[u8]>(src).map_err(|e| pco_error(&e))? {
+            MaybeChunkDecompressor::Some(cd) => cd,
+            // Bytes after the termination byte are ignored, as pcodec does.
+            MaybeChunkDecompressor::EndOfData(_) => return Ok(written),
+        };
+        let bytes = cd.n().checked_mul(size).and_then(|b| b.checked_add(written));
+        let end = match out {
+            Out::Grow { buf, hint, limit } => {
+                let end = bytes.filter(|&e| e <= *limit).ok_or_else(|| Error::DecodedSizeLimit {
+                    codec: ID.into(),
+                    size: bytes.map_or(u64::MAX, |b| b as u64),
+                    limit: *limit as u64,
+                })?;
+                if end > buf.len() {
+                    // Grow geometrically (or to the header's plausible hint) so that
+                    // many chunks cost amortised linear time.
+                    let target = end.max(buf.len().saturating_mul(2)).max(*hint).min(*limit);
+                    buf.resize(target)?;
+                }
+                end
+            }
+            Out::Fixed(dst) => bytes.filter(|&e| e <= dst.len()).ok_or_else(|| Error::OutputSizeMismatch {
+                codec: ID.into(),
+                expected: dst.len(),
+                actual: bytes.unwrap_or(usize::MAX),
+            })?,
+        };
+        let region = match out {
+            Out::Grow { buf, .. } => &mut buf.as_mut_slice()[written..end],
+            Out::Fixed(dst) => &mut dst[written..end],
+        };
+        let dst: &mut [T] = bytemuck::try_cast_slice_mut(region)
+            .map_err(|e| Error::library(ID, format_args!("output not aligned for its dtype: {e}")))?;
+        let progress = cd.decompress(dst).map_err(|e| pco_error(&e))?;
+        if !progress.finished || progress.n_processed != dst.len() {
+            return Err(Error::corrupt(ID, "a chunk decoded to fewer numbers than it declares"));
+        }
+        written = end;
+        src = cd.into_src();
+    }
+}
+
+/// Reads the file header and the first chunk's number type (`None`: no chunks).
+fn open(src: &[u8]) -> Result<(FileDecompressor, &[u8], Option<u8>)> {
+    let (fd, rest) = FileDecompressor::new(src).map_err(|e| pco_error(&e))?;
+    let byte = match fd.peek_number_type_or_termination(rest).map_err(|e| pco_error(&e))? {
+        NumberTypeOrTermination::Termination => None,
+        other => Some(u8::from(other)),
+    };
+    Ok((fd, rest, byte))
+}
+
+impl Codec for Pcodec {
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
+    fn codec_id(&self) -> &str {
+        ID
+    }
+
+    fn get_config(&self) -> serde_json::Value {
+        self.config_json()
+    }
+
+    fn encode(&self, data: DataRef<'_>) -> Result<Data> {
+        let input = data.expect_array(ID)?;
+        let dtype = input.dtype();
+        let byte = number_type_byte(dtype).ok_or_else(|| Error::UnsupportedDType {
+            codec: ID.into(),
+            dtype,
+            reason: "pcodec takes native-order (little-endian) u2, u4, u8, i2, i4, i8, f2, f4 and f8 arrays".into(),
+        })?;
+        let config = self.chunk_config()?;
+        if self.delta == DeltaSpec::TryLookback {
+            // pco 0.4.8 writes a chunk it cannot read back for a one-number page with
+            // lookback deltas ("unable to decompress chunk with no bins"); numcodecs
+            // writes it anyway. Refuse rather than write data that cannot be decoded.
+            let pages = config.paging_spec.n_per_page(input.len()).map_err(|e| pco_error(&e))?;
+            if pages.contains(&1) {
+                return Err(Error::unsupported_input(
+                    ID,
+                    "delta_spec 'try_lookback' with a page of one number: pco 0.4.8 (and numcodecs) would write a stream that cannot be decoded",
+                ));
+            }
+        }
+        let bytes = with_number_type!(byte, T => compress::<T>(input, &config)?, unreachable_type(byte)?);
+        Ok(NdArray::from_buf(AlignedBuf::from_slice(&bytes)?).into())
+    }
+
+    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+        let src = encoded.expect_bytes(ID)?;
+        let (fd, rest, byte) = open(src)?;
+        let Some(byte) = byte else {
+            // No chunks: numcodecs returns None; we return an empty byte array.
+            return Ok(NdArray::from_buf(AlignedBuf::new()).into());
+        };
+        let dtype =
+            dtype_of(byte).ok_or_else(|| Error::corrupt(ID, format_args!("unknown number type byte {byte}")))?;
+        // The header's count is trusted for a first allocation only when plausible.
+        let hint = fd.n_hint().saturating_mul(dtype.itemsize());
+        let hint = if hint / 1024 <= src.len() { hint.min(self.limit) } else { 0 };
+        let mut out = Out::Grow { buf: AlignedBuf::new(), hint, limit: self.limit };
+        let written =
+            with_number_type!(byte, T => decompress_chunks::<T>(&fd, rest, &mut out)?, unreachable_type(byte)?);
+        let Out::Grow { mut buf, .. } = out else { return Err(Error::library(ID, "lost the output buffer")) };
+        buf.truncate(written);
+        let n = written / dtype.itemsize();
+        Ok(NdArray::new(buf, dtype, vec![n])?.into())
+    }
+
+    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+        let src = encoded.expect_bytes(ID)?;
+        let (fd, rest, byte) = open(src)?;
+        let dst = out.as_bytes_mut();
+        let Some(byte) = byte else {
+            return zarrcodecs_core::copy_decoded(ID, &[], dst);
+        };
+        let dtype =
+            dtype_of(byte).ok_or_else(|| Error::corrupt(ID, format_args!("unknown number type byte {byte}")))?;
+        if !dst.len().is_multiple_of(dtype.itemsize()) || dst.as_ptr().align_offset(dtype.itemsize()) != 0 {
+            // Not a whole number of items, or not aligned for them: decode, then copy.
+            let decoded = self.decode(encoded)?;
+            return zarrcodecs_core::copy_decoded(ID, decoded.as_bytes().unwrap_or(&[]), dst);
+        }
+        let len = dst.len();
+        let mut sink = Out::Fixed(dst);
+        let written =
+            with_number_type!(byte, T => decompress_chunks::<T>(&fd, rest, &mut sink)?, unreachable_type(byte)?);
+        if written != len {
+            return Err(Error::OutputSizeMismatch { codec: ID.into(), expected: len, actual: written });
+        }
+        Ok(())
+    }
+}
+
+fn unreachable_type<T>(byte: u8) -> Result<T> {
+    Err(Error::corrupt(ID, format_args!("unknown number type byte {byte}")))
+}
+
+#[cfg(test)]
+mod tests;

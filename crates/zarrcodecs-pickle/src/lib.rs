@@ -1,0 +1,280 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod pickler;
+mod unpickler;
+
+use serde::{Deserialize, Serialize};
+use zarrcodecs_core::{
+    ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+};
+
+pub(crate) const CODEC_ID: &str = "pickle";
+
+/// `pickle.HIGHEST_PROTOCOL` of the Pythons numcodecs 0.15.2 supports, and numcodecs'
+/// default.
+pub const HIGHEST_PROTOCOL: i64 = 5;
+
+/// The configuration of [`Pickle`]: numcodecs' `{"protocol": 5}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PickleConfig {
+    /// The pickle protocol, 0 to 5; a negative value means the highest (5), as in
+    /// Python's `pickle.dumps`. Default 5 (numcodecs' `pickle.HIGHEST_PROTOCOL`).
+    #[serde(default = "default_protocol")]
+    pub protocol: i64,
+}
+
+fn default_protocol() -> i64 {
+    HIGHEST_PROTOCOL
+}
+
+/// numcodecs' `Pickle` (id `pickle`): `pickle.dumps(array, protocol)` of a numpy array,
+/// written as CPython's pickler writes it; decoded by a restricted unpickler that only
+/// rebuilds numpy arrays and never runs code (see the crate documentation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pickle {
+    protocol: i64,
+    limit: usize,
+}
+
+impl Pickle {
+    /// A codec writing `protocol` (0 to 5, or negative for the highest).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a protocol above 5.
+    pub fn new(protocol: i64) -> Result<Self> {
+        if protocol > HIGHEST_PROTOCOL {
+            return Err(Error::invalid_config(
+                CODEC_ID,
+                format_args!(
+                    "pickle protocol must be at most {HIGHEST_PROTOCOL} (or negative for the highest), got {protocol}"
+                ),
+            ));
+        }
+        Ok(Pickle { protocol, limit: DEFAULT_DECODED_SIZE_LIMIT })
+    }
+
+    /// The protocol, as configured.
+    pub fn protocol(&self) -> i64 {
+        self.protocol
+    }
+
+    /// The protocol actually written: negative values mean the highest.
+    pub fn effective_protocol(&self) -> u8 {
+        u8::try_from(self.protocol).unwrap_or(5)
+    }
+
+    /// Sets the decoding budget (default [`DEFAULT_DECODED_SIZE_LIMIT`]): the memory
+    /// the unpickler may hold (about 32 bytes per object, plus string and array
+    /// payloads) and the size of the decoded array. Going over it is an
+    /// [`Error::DecodedSizeLimit`].
+    #[must_use]
+    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
+    }
+}
+
+impl Default for Pickle {
+    /// numcodecs' default: protocol 5.
+    fn default() -> Self {
+        Pickle { protocol: HIGHEST_PROTOCOL, limit: DEFAULT_DECODED_SIZE_LIMIT }
+    }
+}
+
+impl StaticCodec for Pickle {
+    const CODEC_ID: &'static str = CODEC_ID;
+    type Config = PickleConfig;
+
+    fn from_config(config: PickleConfig) -> Result<Self> {
+        Self::new(config.protocol)
+    }
+
+    fn config(&self) -> PickleConfig {
+        PickleConfig { protocol: self.protocol }
+    }
+}
+
+zarrcodecs_core::register_static_codec!(PICKLE_REGISTRATION: Pickle);
+
+impl Codec for Pickle {
+    fn codec_id(&self) -> &str {
+        CODEC_ID
+    }
+
+    fn get_config(&self) -> serde_json::Value {
+        self.config_json()
+    }
+
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
+    fn encode(&self, data: DataRef<'_>) -> Result<Data> {
+        let proto = self.effective_protocol();
+        let buf = match data {
+            DataRef::Object(o) => {
+                pickler::dumps(pickler::ArrayData::Objects(o.items(), o.shape()), proto)?.into_buf()?
+            }
+            DataRef::Array(a) => pickler::dumps(
+                pickler::ArrayData::Numeric(pickler::Numeric {
+                    bytes: a.as_bytes(),
+                    dtype: a.dtype(),
+                    shape: a.shape(),
+                }),
+                proto,
+            )?
+            .into_buf()?,
+        };
+        Ok(NdArray::from_buf(buf).into())
+    }
+
+    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+        let input = encoded.expect_bytes(CODEC_ID)?;
+        Ok(match unpickler::loads(input, self.limit)? {
+            unpickler::Decoded::Objects(o) => Data::Object(o),
+            unpickler::Decoded::Numeric(a) => Data::Array(a),
+        })
+    }
+
+    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+        let input = encoded.expect_bytes(CODEC_ID)?;
+        let dtype = out.dtype();
+        unpickler::loads_into(input, self.limit, out.as_bytes_mut(), dtype)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+
+    use serde_json::json;
+    use zarrcodecs_core::testing::{assert_config_round_trip, assert_configs_rejected, sample_arrays, Rng};
+    use zarrcodecs_core::{ByteOrder, DTypeKind, Object, ObjectArray};
+
+    use super::*;
+
+    #[test]
+    fn config_rules() {
+        assert_eq!(Pickle::default().get_config(), json!({"id": "pickle", "protocol": 5}));
+        assert_eq!(Pickle::from_json(&json!({})).unwrap().protocol(), 5);
+        assert_eq!(Pickle::from_json(&json!({"id": "pickle"})).unwrap(), Pickle::default());
+        for p in [-1, 0, 1, 2, 3, 4, 5] {
+            let c = Pickle::from_json(&json!({"id": "pickle", "protocol": p})).unwrap();
+            assert_config_round_trip(&c);
+            assert_eq!(c.get_config()["protocol"], p, "the configured value is kept");
+        }
+        // Negative: Python's pickle.HIGHEST_PROTOCOL.
+        assert_eq!(Pickle::new(-1).unwrap().effective_protocol(), 5);
+        assert_eq!(Pickle::new(-7).unwrap().effective_protocol(), 5);
+        assert_eq!(Pickle::new(3).unwrap().effective_protocol(), 3);
+        assert!(matches!(Pickle::new(6), Err(Error::InvalidConfig { .. })));
+        assert_configs_rejected::<Pickle>(&[
+            json!({"protocol": 6}),
+            json!({"protocol": 1000}),
+            json!({"protocol": "5"}),
+            json!({"protocol": 2.5}),
+            json!({"protocol": null}),
+            json!({"protocol": 5, "fix_imports": true}),
+            json!({"id": "msgpack2", "protocol": 5}),
+            json!([5]),
+        ]);
+    }
+
+    #[test]
+    fn numeric_round_trips_every_protocol() {
+        for p in 0..=5 {
+            let codec = Pickle::new(p).unwrap();
+            for a in sample_arrays() {
+                let enc = codec.encode(DataRef::from(&a)).unwrap().into_array().unwrap();
+                let dec = codec.decode(DataRef::from(&enc)).unwrap().into_array().unwrap();
+                assert_eq!(dec.shape(), a.shape());
+                let datetime = matches!(a.dtype().kind(), DTypeKind::Datetime { .. } | DTypeKind::Timedelta { .. });
+                // numpy pickles datetimes through __setstate__ at every protocol.
+                let swapped = a.dtype().byte_order() == ByteOrder::Big && (p < 5 || datetime);
+                if swapped {
+                    // numpy's __setstate__ makes byte-swapped data native, as here.
+                    assert_eq!(dec.dtype(), a.dtype().with_byte_order(ByteOrder::Little));
+                } else {
+                    assert_eq!(dec, a, "protocol {p} {} {:?}", a.dtype(), a.shape());
+                }
+                // decode_into an array of the input's dtype gives its bytes back, as
+                // numcodecs' np.copyto does.
+                let mut out = NdArray::zeros(a.dtype(), a.shape().to_vec()).unwrap();
+                codec.decode_into(DataRef::from(&enc), &mut out.view_mut()).unwrap();
+                assert_eq!(out, a, "decode_into, protocol {p} {}", a.dtype());
+            }
+        }
+    }
+
+    fn random_object(rng: &mut Rng, depth: usize) -> Object {
+        match rng.next_u64() % if depth > 3 { 7 } else { 8 } {
+            0 => Object::None,
+            1 => Object::Bool(rng.next_u64().is_multiple_of(2)),
+            2 => Object::Int(rng.next_u64() as i64 >> (rng.next_u64() % 64)),
+            3 => Object::Float(f64::from_bits(rng.next_u64())),
+            4 => {
+                let n = (rng.next_u64() % 6) as usize;
+                Object::Str((0..n).filter_map(|_| char::from_u32((rng.next_u64() % 0x11_0000) as u32)).collect())
+            }
+            5 => {
+                let n = (rng.next_u64() % 6) as usize;
+                Object::Bytes(rng.bytes(n).into())
+            }
+            6 => Object::Str(["", "a", "b", "|", "<", "C", "latin1"][(rng.next_u64() % 7) as usize].into()),
+            _ => {
+                let n = (rng.next_u64() % 4) as usize;
+                Object::List((0..n).map(|_| random_object(rng, depth + 1)).collect())
+            }
+        }
+    }
+
+    fn same(a: &Object, b: &Object) -> bool {
+        match (a, b) {
+            (Object::Float(x), Object::Float(y)) => x.to_bits() == y.to_bits(),
+            (Object::List(x), Object::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)),
+            _ => a == b,
+        }
+    }
+
+    #[test]
+    fn object_round_trips_every_protocol() {
+        let mut rng = Rng::new(5);
+        // Big-endian arrays come back native (numpy's quirk, tested above).
+        let arrays: Vec<NdArray> = sample_arrays()
+            .into_iter()
+            .filter(|a| a.dtype().byte_order() != ByteOrder::Big && a.len() < 1000)
+            .collect();
+        for round in 0..300 {
+            let n = (rng.next_u64() % 30) as usize;
+            let mut items: Vec<Object> = (0..n).map(|_| random_object(&mut rng, 0)).collect();
+            if round % 10 == 0 {
+                items.push(Object::Array(Box::new(arrays[round % arrays.len()].clone())));
+            }
+            let a = ObjectArray::from_items(items);
+            for p in 0..=5 {
+                let codec = Pickle::new(p).unwrap();
+                let enc = codec.encode(DataRef::from(&a)).unwrap();
+                let dec = codec.decode(enc.as_ref()).unwrap().into_object().unwrap();
+                assert_eq!(dec.shape(), a.shape());
+                for (x, y) in dec.items().iter().zip(a.items()) {
+                    assert!(same(x, y), "protocol {p}: {x:?} != {y:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn object_arrays_cannot_be_decoded_into_bytes() {
+        let a = ObjectArray::from_items(vec![Object::Str("x".into())]);
+        let enc = Pickle::default().encode(DataRef::from(&a)).unwrap();
+        let mut out = [0u8; 8];
+        let r = Pickle::default().decode_into(enc.as_ref(), &mut ArrayViewMut::from_bytes(&mut out));
+        assert!(matches!(r, Err(Error::UnsupportedInput { .. })));
+    }
+}

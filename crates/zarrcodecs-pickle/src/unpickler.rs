@@ -1,0 +1,1362 @@
+//! A restricted unpickler: it reads the pickles numcodecs writes for numpy arrays and
+//! nothing else. It never imports or calls anything: the few globals it knows are
+//! names for built-in Rust behaviour, and every other global, every class-instantiating
+//! opcode and every out-of-band buffer is an error.
+
+use std::collections::HashMap;
+
+use zarrcodecs_core::{
+    AlignedBuf, ByteOrder, DType, DTypeKind, Error, NdArray, Object, ObjectArray, PyBytes, PyStr, Result, TimeUnit,
+};
+
+use crate::CODEC_ID;
+
+/// How deep lists may nest inside the decoded array.
+pub(crate) const MAX_NESTING: usize = 256;
+
+/// numpy's limit on the number of dimensions.
+const MAX_DIMS: usize = 64;
+
+/// Bytes charged per stack slot, list item, memo entry and arena node.
+const SLOT_COST: usize = 32;
+
+/// The globals the unpickler accepts, as behaviour of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Global {
+    Reconstruct,
+    Ndarray,
+    DType,
+    Scalar,
+    CodecsEncode,
+    Bytes,
+    FromBuffer,
+}
+
+fn resolve_global(module: &str, name: &str) -> Result<Global> {
+    const NUMPY_MULTIARRAY: [&str; 2] = ["numpy._core.multiarray", "numpy.core.multiarray"];
+    let g = match name {
+        "_reconstruct" if NUMPY_MULTIARRAY.contains(&module) => Global::Reconstruct,
+        "scalar" if NUMPY_MULTIARRAY.contains(&module) => Global::Scalar,
+        "ndarray" if module == "numpy" || NUMPY_MULTIARRAY.contains(&module) => Global::Ndarray,
+        "dtype" if module == "numpy" || NUMPY_MULTIARRAY.contains(&module) => Global::DType,
+        "encode" if module == "_codecs" || module == "codecs" => Global::CodecsEncode,
+        "bytes" if module == "builtins" || module == "__builtin__" => Global::Bytes,
+        "_frombuffer" if module == "numpy._core.numeric" || module == "numpy.core.numeric" => Global::FromBuffer,
+        _ => {
+            return Err(Error::unsupported_input(
+                CODEC_ID,
+                format_args!(
+                    "the pickle refers to the global {}.{}, which the restricted unpickler does not allow \
+                     (it only rebuilds numpy arrays; it never imports or calls anything)",
+                    truncate(module),
+                    truncate(name)
+                ),
+            ))
+        }
+    };
+    Ok(g)
+}
+
+fn truncate(s: &str) -> String {
+    if s.len() <= 80 {
+        s.to_string()
+    } else {
+        let mut end = 80;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        format!("{}...", &s[..end])
+    }
+}
+
+/// Byte payloads: a range of the input, or owned.
+#[derive(Clone, Debug)]
+enum Blob {
+    Input(usize, usize),
+    Owned(Vec<u8>),
+}
+
+/// A value on the stack, in the memo or in a container.
+#[derive(Clone, Copy, Debug)]
+enum Value {
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// An arena node.
+    Node(u32),
+}
+
+#[derive(Clone, Debug)]
+struct DTypeNode {
+    /// The constructor's argument, e.g. `"f8"`, `"O8"`, `"U3"`.
+    name: String,
+    dtype: Option<DType>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct ArrayNode {
+    shape: Vec<usize>,
+    dtype: Option<usize>,
+    fortran: bool,
+    data: Option<Value>,
+    /// Set by `__setstate__`, which makes byte-swapped numeric data native.
+    from_setstate: bool,
+}
+
+#[derive(Clone, Debug)]
+enum Node {
+    Str(PyStr),
+    Bytes(Blob),
+    ByteArray(Blob),
+    Tuple(Vec<Value>),
+    List(Vec<Value>),
+    Global(Global),
+    DType(Box<DTypeNode>),
+    Array(Box<ArrayNode>),
+}
+
+fn corrupt(reason: impl std::fmt::Display) -> Error {
+    Error::corrupt(CODEC_ID, reason)
+}
+
+fn unsupported(reason: impl std::fmt::Display) -> Error {
+    Error::unsupported_input(CODEC_ID, reason)
+}
+
+struct Unpickler<'a> {
+    input: &'a [u8],
+    pos: usize,
+    stack: Vec<Value>,
+    marks: Vec<usize>,
+    /// The memo: dense indices (what picklers write) in a vector, others in a map.
+    memo: Vec<Option<Value>>,
+    sparse_memo: HashMap<u32, Value>,
+    memo_count: usize,
+    /// Nodes referenced more than once (through GET or DUP): copied, not moved, when
+    /// converted.
+    shared: Vec<bool>,
+    arena: Vec<Node>,
+    limit: usize,
+    used: usize,
+}
+
+/// The decoded array, before conversion.
+pub(crate) enum Decoded {
+    Objects(ObjectArray),
+    Numeric(NdArray),
+}
+
+impl<'a> Unpickler<'a> {
+    fn new(input: &'a [u8], limit: usize) -> Self {
+        // An object array's items take a few bytes each (an opcode, a length, a memo
+        // put), so the arena and memo get room for some in advance: growing them by
+        // doubling copied and page-faulted most of a large decode.
+        // Only a hint: bounded by the decoded-size limit, and a failed reservation is
+        // left to the charged growth later (which fails with a typed error).
+        let room = (input.len() / 16).min(limit / SLOT_COST.max(1));
+        let mut u = Unpickler {
+            input,
+            pos: 0,
+            stack: Vec::new(),
+            marks: Vec::new(),
+            memo: Vec::new(),
+            sparse_memo: HashMap::new(),
+            memo_count: 0,
+            shared: Vec::new(),
+            arena: Vec::new(),
+            limit,
+            used: 0,
+        };
+        let _ = (u.memo.try_reserve(room), u.shared.try_reserve(room), u.arena.try_reserve(room));
+        u
+    }
+}
+
+/// Unpickles `input`, which must be a numpy array as numcodecs pickles it.
+pub(crate) fn loads(input: &[u8], limit: usize) -> Result<Decoded> {
+    let mut u = Unpickler::new(input, limit);
+    let top = u.run()?;
+    u.finish(top)
+}
+
+/// Unpickles a numeric array straight into `out`, which must have its exact size.
+///
+/// numpy's `__setstate__` makes byte-swapped data native; numcodecs then copies the
+/// values into `out` (`np.copyto`), so an `out` of the pickled byte order gets the
+/// pickled bytes back.
+pub(crate) fn loads_into(input: &[u8], limit: usize, out: &mut [u8], out_dtype: DType) -> Result<()> {
+    let mut u = Unpickler::new(input, limit);
+    let top = u.run()?;
+    let written = u.finish_into(top, out)?;
+    if out_dtype.kind() == written.kind()
+        && out_dtype.itemsize() == written.itemsize()
+        && out_dtype.byte_order() != written.byte_order()
+        && out_dtype.byte_order() != ByteOrder::NotApplicable
+        && written.byte_order() != ByteOrder::NotApplicable
+    {
+        swap_units(out, written);
+    }
+    Ok(())
+}
+
+/// Reverses the byte order of every number in `data`.
+fn swap_units(data: &mut [u8], dtype: DType) {
+    let unit = match dtype.kind() {
+        DTypeKind::Complex => dtype.itemsize() / 2,
+        DTypeKind::Unicode => 4,
+        _ => dtype.itemsize(),
+    };
+    if unit > 1 {
+        data.chunks_exact_mut(unit).for_each(<[u8]>::reverse);
+    }
+}
+
+impl<'a> Unpickler<'a> {
+    fn charge(&mut self, bytes: usize) -> Result<()> {
+        self.used = self.used.saturating_add(bytes);
+        if self.used > self.limit {
+            return Err(Error::DecodedSizeLimit {
+                codec: CODEC_ID.into(),
+                size: self.used as u64,
+                limit: self.limit as u64,
+            });
+        }
+        Ok(())
+    }
+
+    fn read(&mut self, n: usize) -> Result<&'a [u8]> {
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.input.len()).ok_or_else(|| {
+            corrupt(format_args!(
+                "truncated pickle: {n} bytes wanted at offset {}, {} left",
+                self.pos,
+                self.input.len() - self.pos
+            ))
+        })?;
+        let s = &self.input[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+
+    fn read_range(&mut self, n: u64) -> Result<(usize, usize)> {
+        let n = usize::try_from(n).map_err(|_| corrupt("length does not fit in memory"))?;
+        let start = self.pos;
+        self.read(n)?;
+        Ok((start, start + n))
+    }
+
+    fn read_u8(&mut self) -> Result<u8> {
+        Ok(self.read(1)?[0])
+    }
+
+    fn read_u16(&mut self) -> Result<u16> {
+        let b = self.read(2)?;
+        Ok(u16::from_le_bytes([b[0], b[1]]))
+    }
+
+    fn read_u32(&mut self) -> Result<u32> {
+        let b = self.read(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn read_u64(&mut self) -> Result<u64> {
+        let b = self.read(8)?;
+        let mut a = [0u8; 8];
+        a.copy_from_slice(b);
+        Ok(u64::from_le_bytes(a))
+    }
+
+    /// A text argument up to (not including) the next newline.
+    fn read_line(&mut self) -> Result<&'a [u8]> {
+        let rest = &self.input[self.pos..];
+        let n = rest.iter().position(|&c| c == b'\n').ok_or_else(|| corrupt("truncated pickle: no end of line"))?;
+        self.pos += n + 1;
+        Ok(&rest[..n])
+    }
+
+    fn read_line_str(&mut self) -> Result<&'a str> {
+        let line = self.read_line()?;
+        std::str::from_utf8(line).map_err(|_| corrupt("a text argument is not UTF-8"))
+    }
+
+    fn push(&mut self, v: Value) -> Result<()> {
+        self.charge(SLOT_COST)?;
+        self.stack.push(v);
+        Ok(())
+    }
+
+    fn new_node(&mut self, n: Node) -> Result<Value> {
+        self.charge(SLOT_COST)?;
+        let idx = u32::try_from(self.arena.len()).map_err(|_| corrupt("too many objects"))?;
+        self.arena.push(n);
+        self.shared.push(false);
+        Ok(Value::Node(idx))
+    }
+
+    fn push_node(&mut self, n: Node) -> Result<()> {
+        let v = self.new_node(n)?;
+        self.push(v)
+    }
+
+    fn fence(&self) -> usize {
+        self.marks.last().copied().unwrap_or(0)
+    }
+
+    fn pop(&mut self) -> Result<Value> {
+        if self.stack.len() <= self.fence() {
+            return Err(corrupt("unpickling stack underflow"));
+        }
+        self.stack.pop().ok_or_else(|| corrupt("unpickling stack underflow"))
+    }
+
+    fn top(&self) -> Result<Value> {
+        if self.stack.len() <= self.fence() {
+            return Err(corrupt("unpickling stack underflow"));
+        }
+        self.stack.last().copied().ok_or_else(|| corrupt("unpickling stack underflow"))
+    }
+
+    fn pop_mark(&mut self) -> Result<Vec<Value>> {
+        let m = self.marks.pop().ok_or_else(|| corrupt("could not find MARK"))?;
+        if m > self.stack.len() {
+            return Err(corrupt("unpickling stack underflow"));
+        }
+        Ok(self.stack.split_off(m))
+    }
+
+    fn node(&self, v: Value) -> Option<&Node> {
+        match v {
+            Value::Node(i) => self.arena.get(i as usize),
+            _ => None,
+        }
+    }
+
+    fn node_index(v: Value) -> Option<usize> {
+        match v {
+            Value::Node(i) => Some(i as usize),
+            _ => None,
+        }
+    }
+
+    fn blob<'s>(&'s self, b: &'s Blob) -> &'s [u8] {
+        match b {
+            Blob::Input(s, e) => &self.input[*s..*e],
+            Blob::Owned(v) => v,
+        }
+    }
+
+    fn str_of(&self, v: Value) -> Option<&str> {
+        match self.node(v) {
+            Some(Node::Str(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn memo_put(&mut self, idx: u64, v: Value) -> Result<()> {
+        let idx = usize::try_from(u32::try_from(idx).map_err(|_| corrupt("memo index out of range"))?)
+            .map_err(|_| corrupt("memo index out of range"))?;
+        let new = if idx < self.memo.len() {
+            self.memo[idx].replace(v).is_none()
+        } else if idx <= self.memo.len() + 1024 {
+            self.charge(SLOT_COST.saturating_mul(idx + 1 - self.memo.len()))?;
+            self.memo.resize(idx + 1, None);
+            self.memo[idx] = Some(v);
+            true
+        } else {
+            let key = u32::try_from(idx).map_err(|_| corrupt("memo index out of range"))?;
+            let new = self.sparse_memo.insert(key, v).is_none();
+            if new {
+                self.charge(SLOT_COST)?;
+            }
+            new
+        };
+        if new {
+            self.memo_count += 1;
+        }
+        Ok(())
+    }
+
+    fn memo_get(&mut self, idx: u64) -> Result<()> {
+        let v = usize::try_from(idx)
+            .ok()
+            .and_then(|i| match self.memo.get(i) {
+                Some(v) => *v,
+                None => u32::try_from(i).ok().and_then(|k| self.sparse_memo.get(&k).copied()),
+            })
+            .ok_or_else(|| corrupt(format_args!("memo key {idx} is not defined")))?;
+        self.mark_shared(v);
+        self.push(v)
+    }
+
+    /// Marks a node referenced again, and the items of a tuple (immutable, so they are
+    /// shared with it); a list's items inherit its flag when converted. Each node is
+    /// marked at most once, so this is linear overall.
+    fn mark_shared(&mut self, v: Value) {
+        // The common case, without allocating: a node that is not a tuple.
+        if let Some(i) = Self::node_index(v) {
+            if !matches!(self.arena.get(i), Some(Node::Tuple(_))) {
+                if let Some(s) = self.shared.get_mut(i) {
+                    *s = true;
+                }
+                return;
+            }
+        }
+        let mut todo = vec![v];
+        while let Some(v) = todo.pop() {
+            let Some(i) = Self::node_index(v) else { continue };
+            match self.shared.get_mut(i) {
+                Some(s) if !*s => *s = true,
+                _ => continue,
+            }
+            if let Some(Node::Tuple(items)) = self.arena.get(i) {
+                todo.extend(items.iter().copied());
+            }
+        }
+    }
+
+    fn is_shared(&self, v: Value) -> bool {
+        Self::node_index(v).is_none_or(|i| self.shared.get(i).copied().unwrap_or(true))
+    }
+
+    fn push_str(&mut self, s: impl Into<PyStr>) -> Result<()> {
+        let s = s.into();
+        self.charge(s.len())?;
+        self.push_node(Node::Str(s))
+    }
+
+    fn push_utf8(&mut self, (s, e): (usize, usize)) -> Result<()> {
+        let text = std::str::from_utf8(&self.input[s..e])
+            .map_err(|_| unsupported("a string is not valid UTF-8 (lone surrogates are not supported)"))?;
+        self.push_str(PyStr::new(text))
+    }
+
+    /// Python 2 `str` (STRING, BINSTRING, SHORT_BINSTRING): decoded as ASCII, as
+    /// `pickle.loads` does by default.
+    fn push_py2_str(&mut self, b: &[u8]) -> Result<()> {
+        if !b.is_ascii() {
+            return Err(unsupported("a Python 2 str holds non-ASCII bytes (pickle.loads refuses it too)"));
+        }
+        self.push_str(String::from_utf8_lossy(b).as_ref())
+    }
+
+    fn push_int_text(&mut self, text: &str) -> Result<()> {
+        let t = text.trim();
+        let t = t.strip_suffix('L').unwrap_or(t);
+        let v: i64 = t.parse().map_err(|_| {
+            if !t.is_empty() && t.trim_start_matches(['-', '+']).bytes().all(|c| c.is_ascii_digit()) {
+                unsupported("an integer does not fit in 64 bits")
+            } else {
+                corrupt("invalid integer literal")
+            }
+        })?;
+        self.push(Value::Int(v))
+    }
+
+    fn push_long_bytes(&mut self, b: &[u8]) -> Result<()> {
+        if b.is_empty() {
+            return self.push(Value::Int(0));
+        }
+        let negative = b[b.len() - 1] & 0x80 != 0;
+        let fill = if negative { 0xff } else { 0 };
+        // Redundant sign bytes beyond 8 are allowed.
+        let mut bytes = [fill; 8];
+        for (i, &c) in b.iter().enumerate() {
+            if i < 8 {
+                bytes[i] = c;
+            } else if c != fill {
+                return Err(unsupported("an integer does not fit in 64 bits"));
+            }
+        }
+        let v = i64::from_le_bytes(bytes);
+        if b.len() > 8 && (v < 0) != negative {
+            return Err(unsupported("an integer does not fit in 64 bits"));
+        }
+        self.push(Value::Int(v))
+    }
+
+    fn run(&mut self) -> Result<Value> {
+        loop {
+            let op = self.read_u8().map_err(|_| corrupt("truncated pickle: no STOP opcode"))?;
+            match op {
+                0x80 => {
+                    let p = self.read_u8()?;
+                    if p > 5 {
+                        return Err(unsupported(format_args!("pickle protocol {p} is not supported")));
+                    }
+                }
+                0x95 => {
+                    let n = self.read_u64()?;
+                    if n > (self.input.len() - self.pos) as u64 {
+                        return Err(corrupt("truncated pickle: frame longer than the input"));
+                    }
+                }
+                b'.' => return self.pop(),
+                b'(' => {
+                    self.charge(SLOT_COST)?;
+                    self.marks.push(self.stack.len());
+                }
+                b'0' => {
+                    if self.stack.len() > self.fence() {
+                        self.stack.pop();
+                    } else if self.marks.pop().is_none() {
+                        return Err(corrupt("unpickling stack underflow"));
+                    }
+                }
+                b'1' => {
+                    self.pop_mark()?;
+                }
+                b'2' => {
+                    let v = self.top()?;
+                    self.mark_shared(v);
+                    self.push(v)?;
+                }
+                b'N' => self.push(Value::None)?,
+                0x88 => self.push(Value::Bool(true))?,
+                0x89 => self.push(Value::Bool(false))?,
+                b'I' => {
+                    let line = self.read_line_str()?;
+                    match line {
+                        "01" => self.push(Value::Bool(true))?,
+                        "00" => self.push(Value::Bool(false))?,
+                        _ => self.push_int_text(line)?,
+                    }
+                }
+                b'J' => {
+                    let v = self.read_u32()? as i32;
+                    self.push(Value::Int(i64::from(v)))?;
+                }
+                b'K' => {
+                    let v = self.read_u8()?;
+                    self.push(Value::Int(i64::from(v)))?;
+                }
+                b'M' => {
+                    let v = self.read_u16()?;
+                    self.push(Value::Int(i64::from(v)))?;
+                }
+                b'L' => {
+                    let line = self.read_line_str()?;
+                    self.push_int_text(line)?;
+                }
+                0x8a => {
+                    let n = self.read_u8()?;
+                    let b = self.read(usize::from(n))?;
+                    self.push_long_bytes(b)?;
+                }
+                0x8b => {
+                    let n = self.read_u32()? as i32;
+                    let n = usize::try_from(n).map_err(|_| corrupt("LONG4 with a negative byte count"))?;
+                    let b = self.read(n)?;
+                    self.push_long_bytes(b)?;
+                }
+                b'F' => {
+                    let line = self.read_line_str()?;
+                    let v: f64 = line.trim().parse().map_err(|_| corrupt("invalid float literal"))?;
+                    self.push(Value::Float(v))?;
+                }
+                b'G' => {
+                    let b = self.read(8)?;
+                    let mut a = [0u8; 8];
+                    a.copy_from_slice(b);
+                    self.push(Value::Float(f64::from_be_bytes(a)))?;
+                }
+                b'S' => {
+                    let line = self.read_line()?;
+                    let s = parse_py2_string_literal(line)?;
+                    self.push_py2_str(&s)?;
+                }
+                b'T' => {
+                    let n = self.read_u32()? as i32;
+                    let n = usize::try_from(n).map_err(|_| corrupt("BINSTRING with a negative length"))?;
+                    let b = self.read(n)?;
+                    self.push_py2_str(b)?;
+                }
+                b'U' => {
+                    let n = self.read_u8()?;
+                    let b = self.read(usize::from(n))?;
+                    self.push_py2_str(b)?;
+                }
+                b'V' => {
+                    let line = self.read_line()?;
+                    let s = raw_unicode_unescape(line)?;
+                    self.push_str(s)?;
+                }
+                b'X' => {
+                    let n = self.read_u32()?;
+                    let r = self.read_range(u64::from(n))?;
+                    self.push_utf8(r)?;
+                }
+                0x8c => {
+                    let n = self.read_u8()?;
+                    let r = self.read_range(u64::from(n))?;
+                    self.push_utf8(r)?;
+                }
+                0x8d => {
+                    let n = self.read_u64()?;
+                    let r = self.read_range(n)?;
+                    self.push_utf8(r)?;
+                }
+                b'B' => {
+                    let n = self.read_u32()?;
+                    let (s, e) = self.read_range(u64::from(n))?;
+                    self.push_node(Node::Bytes(Blob::Input(s, e)))?;
+                }
+                b'C' => {
+                    let n = self.read_u8()?;
+                    let (s, e) = self.read_range(u64::from(n))?;
+                    self.push_node(Node::Bytes(Blob::Input(s, e)))?;
+                }
+                0x8e => {
+                    let n = self.read_u64()?;
+                    let (s, e) = self.read_range(n)?;
+                    self.push_node(Node::Bytes(Blob::Input(s, e)))?;
+                }
+                0x96 => {
+                    let n = self.read_u64()?;
+                    let (s, e) = self.read_range(n)?;
+                    self.push_node(Node::ByteArray(Blob::Input(s, e)))?;
+                }
+                0x97 => return Err(unsupported("out-of-band buffers (NEXT_BUFFER) are not supported")),
+                0x98 => match self.node(self.top()?) {
+                    Some(Node::Bytes(_) | Node::ByteArray(_)) => {}
+                    _ => return Err(corrupt("READONLY_BUFFER on something that is not a buffer")),
+                },
+                b')' => self.push_node(Node::Tuple(Vec::new()))?,
+                b't' => {
+                    let items = self.pop_mark()?;
+                    self.push_node(Node::Tuple(items))?;
+                }
+                0x85..=0x87 => {
+                    let n = usize::from(op - 0x84);
+                    if self.stack.len() < self.fence() + n {
+                        return Err(corrupt("unpickling stack underflow"));
+                    }
+                    let items = self.stack.split_off(self.stack.len() - n);
+                    self.push_node(Node::Tuple(items))?;
+                }
+                b']' => self.push_node(Node::List(Vec::new()))?,
+                b'l' => {
+                    let items = self.pop_mark()?;
+                    self.push_node(Node::List(items))?;
+                }
+                b'a' => {
+                    let v = self.pop()?;
+                    let list = self.top()?;
+                    self.list_extend(list, vec![v])?;
+                }
+                b'e' => {
+                    let items = self.pop_mark()?;
+                    let list = self.top()?;
+                    self.list_extend(list, items)?;
+                }
+                b'g' => {
+                    let line = self.read_line_str()?;
+                    let idx = line.trim().parse().map_err(|_| corrupt("invalid GET index"))?;
+                    self.memo_get(idx)?;
+                }
+                b'h' => {
+                    let idx = self.read_u8()?;
+                    self.memo_get(u64::from(idx))?;
+                }
+                b'j' => {
+                    let idx = self.read_u32()?;
+                    self.memo_get(u64::from(idx))?;
+                }
+                b'p' => {
+                    let line = self.read_line_str()?;
+                    let idx = line.trim().parse().map_err(|_| corrupt("invalid PUT index"))?;
+                    let v = self.top()?;
+                    self.memo_put(idx, v)?;
+                }
+                b'q' => {
+                    let idx = self.read_u8()?;
+                    let v = self.top()?;
+                    self.memo_put(u64::from(idx), v)?;
+                }
+                b'r' => {
+                    let idx = self.read_u32()?;
+                    let v = self.top()?;
+                    self.memo_put(u64::from(idx), v)?;
+                }
+                0x94 => {
+                    let v = self.top()?;
+                    let idx = self.memo_count as u64;
+                    self.memo_put(idx, v)?;
+                }
+                b'c' => {
+                    let module = self.read_line_str()?;
+                    let name = self.read_line_str()?;
+                    let g = resolve_global(module, name)?;
+                    self.push_node(Node::Global(g))?;
+                }
+                0x93 => {
+                    let name = self.pop()?;
+                    let module = self.pop()?;
+                    let (Some(module), Some(name)) = (self.str_of(module), self.str_of(name)) else {
+                        return Err(corrupt("STACK_GLOBAL requires str module and name"));
+                    };
+                    let g = resolve_global(module, name)?;
+                    self.push_node(Node::Global(g))?;
+                }
+                b'R' => {
+                    let args = self.pop()?;
+                    let func = self.pop()?;
+                    let v = self.reduce(func, args)?;
+                    self.push(v)?;
+                }
+                b'b' => {
+                    let state = self.pop()?;
+                    let obj = self.top()?;
+                    self.build(obj, state)?;
+                }
+                b'd' | b'}' | b's' | b'u' => {
+                    return Err(unsupported("dict objects are not supported in pickled arrays"));
+                }
+                0x8f..=0x91 => {
+                    return Err(unsupported("set objects are not supported in pickled arrays"));
+                }
+                b'i' => {
+                    let module = self.read_line_str().unwrap_or("?");
+                    let name = self.read_line_str().unwrap_or("?");
+                    return Err(unsupported(format_args!(
+                        "the INST opcode (instantiating {}.{}) is not allowed",
+                        truncate(module),
+                        truncate(name)
+                    )));
+                }
+                b'o' => return Err(unsupported("the OBJ opcode (instantiating a class) is not allowed")),
+                0x81 => return Err(unsupported("the NEWOBJ opcode (instantiating a class) is not allowed")),
+                0x92 => return Err(unsupported("the NEWOBJ_EX opcode (instantiating a class) is not allowed")),
+                0x82..=0x84 => return Err(unsupported("extension registry opcodes (EXT1/2/4) are not allowed")),
+                b'P' | b'Q' => return Err(unsupported("persistent ids (PERSID/BINPERSID) are not allowed")),
+                _ => {
+                    return Err(corrupt(format_args!("invalid opcode 0x{op:02x} at offset {}", self.pos - 1)));
+                }
+            }
+        }
+    }
+
+    fn list_extend(&mut self, list: Value, items: Vec<Value>) -> Result<()> {
+        self.charge(SLOT_COST.saturating_mul(items.len()))?;
+        match Self::node_index(list).and_then(|i| self.arena.get_mut(i)) {
+            Some(Node::List(l)) => {
+                l.extend(items);
+                Ok(())
+            }
+            _ => Err(unsupported("APPEND/APPENDS on something that is not a list")),
+        }
+    }
+
+    /// The items of a small tuple (at most `max`: longer ones are refused before
+    /// anything is copied).
+    fn tuple_items(&self, v: Value, max: usize, what: &str) -> Result<Vec<Value>> {
+        match self.node(v) {
+            Some(Node::Tuple(t)) if t.len() <= max => Ok(t.clone()),
+            Some(Node::Tuple(_)) => Err(corrupt(format_args!("{what} has too many items"))),
+            _ => Err(corrupt(format_args!("{what} must be a tuple"))),
+        }
+    }
+
+    fn global_of(&self, v: Value) -> Option<Global> {
+        match self.node(v) {
+            Some(Node::Global(g)) => Some(*g),
+            _ => None,
+        }
+    }
+
+    fn shape_of(&self, v: Value) -> Result<Vec<usize>> {
+        let items = match self.node(v) {
+            Some(Node::Tuple(t) | Node::List(t)) if t.len() <= MAX_DIMS => t.clone(),
+            Some(Node::Tuple(_) | Node::List(_)) => {
+                return Err(unsupported(format_args!("arrays of more than {MAX_DIMS} dimensions")))
+            }
+            _ => match v {
+                Value::Int(_) => vec![v],
+                _ => return Err(corrupt("an array shape must be a tuple of integers")),
+            },
+        };
+        items
+            .iter()
+            .map(|d| match d {
+                Value::Int(n) => usize::try_from(*n).map_err(|_| corrupt("negative array dimension")),
+                _ => Err(corrupt("an array shape must be a tuple of integers")),
+            })
+            .collect()
+    }
+
+    fn bytes_like(&self, v: Value) -> Option<&[u8]> {
+        match self.node(v) {
+            Some(Node::Bytes(b) | Node::ByteArray(b)) => Some(self.blob(b)),
+            _ => None,
+        }
+    }
+
+    fn reduce(&mut self, func: Value, args: Value) -> Result<Value> {
+        let Some(g) = self.global_of(func) else {
+            return Err(unsupported("REDUCE on something that is not an allowed global"));
+        };
+        let args = self.tuple_items(args, 4, "REDUCE's arguments")?;
+        match g {
+            Global::Reconstruct => {
+                let [cls, _shape, _dtype] = args[..] else {
+                    return Err(corrupt("_reconstruct takes 3 arguments"));
+                };
+                if self.global_of(cls) != Some(Global::Ndarray) {
+                    return Err(unsupported("_reconstruct of a type other than numpy.ndarray"));
+                }
+                self.new_node(Node::Array(Box::default()))
+            }
+            Global::DType => {
+                let (name, rest) = args.split_first().ok_or_else(|| corrupt("dtype() needs an argument"))?;
+                if rest.len() > 2 {
+                    return Err(corrupt("dtype() takes at most 3 arguments"));
+                }
+                let name = self.str_of(*name).ok_or_else(|| unsupported("dtype() of something other than a str"))?;
+                let node =
+                    DTypeNode { name: name.to_string(), dtype: Some(dtype_from_name(name, ByteOrder::NATIVE, None)?) };
+                self.new_node(Node::DType(Box::new(node)))
+            }
+            Global::CodecsEncode => {
+                let (Some(text), enc) = (args.first().and_then(|&v| self.str_of(v)), args.get(1)) else {
+                    return Err(corrupt("_codecs.encode needs a str"));
+                };
+                let enc = match enc {
+                    Some(&e) => self.str_of(e).ok_or_else(|| corrupt("_codecs.encode's encoding must be a str"))?,
+                    None => "utf-8",
+                };
+                if args.len() > 2 {
+                    return Err(unsupported("_codecs.encode with an error handler"));
+                }
+                let bytes = match enc.to_ascii_lowercase().replace('_', "-").as_str() {
+                    "latin1" | "latin-1" | "iso-8859-1" | "iso8859-1" | "l1" => text
+                        .chars()
+                        .map(|c| u8::try_from(u32::from(c)).map_err(|_| corrupt("latin-1 cannot encode the text")))
+                        .collect::<Result<Vec<u8>>>()?,
+                    "utf-8" | "utf8" => text.as_bytes().to_vec(),
+                    "ascii" if text.is_ascii() => text.as_bytes().to_vec(),
+                    _ => return Err(unsupported(format_args!("_codecs.encode to {:?}", truncate(enc)))),
+                };
+                self.charge(bytes.len())?;
+                self.new_node(Node::Bytes(Blob::Owned(bytes)))
+            }
+            Global::Bytes => {
+                if !args.is_empty() {
+                    return Err(unsupported("bytes() with arguments"));
+                }
+                self.new_node(Node::Bytes(Blob::Owned(Vec::new())))
+            }
+            Global::FromBuffer => {
+                let [buf, dtype, shape, order] = args[..] else {
+                    return Err(corrupt("_frombuffer takes 4 arguments"));
+                };
+                if self.bytes_like(buf).is_none() {
+                    return Err(corrupt("_frombuffer's buffer must be bytes"));
+                }
+                let Some(Node::DType(_)) = self.node(dtype) else {
+                    return Err(corrupt("_frombuffer's dtype must be a dtype"));
+                };
+                let shape = self.shape_of(shape)?;
+                let fortran = match self.str_of(order) {
+                    Some("C") => false,
+                    Some("F") => true,
+                    _ => return Err(corrupt("_frombuffer's order must be 'C' or 'F'")),
+                };
+                let node =
+                    ArrayNode { shape, dtype: Self::node_index(dtype), fortran, data: Some(buf), from_setstate: false };
+                self.new_node(Node::Array(Box::new(node)))
+            }
+            Global::Scalar => {
+                let (Some(&dtype), data) = (args.first(), args.get(1)) else {
+                    return Err(corrupt("scalar() takes 2 arguments"));
+                };
+                let Some(Node::DType(d)) = self.node(dtype) else {
+                    return Err(corrupt("scalar()'s first argument must be a dtype"));
+                };
+                let dt = d.dtype.ok_or_else(|| corrupt("scalar() of an unknown dtype"))?;
+                if dt.is_object() {
+                    return data.copied().ok_or_else(|| corrupt("scalar() of the object dtype needs an object"));
+                }
+                let bytes = match data.map(|&v| (self.bytes_like(v), self.str_of(v))) {
+                    Some((Some(b), _)) => b.to_vec(),
+                    Some((None, Some(s))) => latin1_bytes(s)?,
+                    _ => return Err(corrupt("scalar()'s data must be bytes")),
+                };
+                scalar_value(dt, &bytes)
+            }
+            Global::Ndarray => Err(unsupported("calling numpy.ndarray directly is not supported")),
+        }
+    }
+
+    fn build(&mut self, obj: Value, state: Value) -> Result<()> {
+        let idx =
+            Self::node_index(obj).ok_or_else(|| unsupported("BUILD on something that is not an array or dtype"))?;
+        match self.arena.get(idx) {
+            Some(Node::DType(d)) => {
+                let name = d.name.clone();
+                let st = self.tuple_items(state, 9, "a dtype's state")?;
+                let version = match st.first() {
+                    Some(Value::Int(v)) => *v,
+                    _ => return Err(corrupt("a dtype's state must start with its version")),
+                };
+                if !(st.len() == 8 || st.len() == 9) || !(3..=4).contains(&version) {
+                    return Err(unsupported("a dtype state other than numpy's version 3 or 4"));
+                }
+                let order = match self.str_of(st[1]) {
+                    Some("<") => ByteOrder::Little,
+                    Some(">") => ByteOrder::Big,
+                    Some("|") => ByteOrder::NotApplicable,
+                    Some("=") => ByteOrder::NATIVE,
+                    _ => return Err(corrupt("a dtype's byte order must be '<', '>', '|' or '='")),
+                };
+                if !matches!(st[2], Value::None) || !matches!(st[3], Value::None) || !matches!(st[4], Value::None) {
+                    return Err(unsupported("structured and sub-array dtypes are not supported"));
+                }
+                let unit = match st.get(8) {
+                    None | Some(Value::None) => None,
+                    Some(&m) => Some(self.datetime_metadata(m)?),
+                };
+                let elsize = match st[5] {
+                    Value::Int(-1) => None,
+                    Value::Int(n) => Some(usize::try_from(n).map_err(|_| corrupt("negative dtype item size"))?),
+                    _ => return Err(corrupt("a dtype's item size must be an integer")),
+                };
+                let dtype = match (name.as_str(), unit) {
+                    ("M8", Some((unit, multiplier))) => DType::new(DTypeKind::Datetime { unit, multiplier }, order, 8)?,
+                    ("m8", Some((unit, multiplier))) => {
+                        DType::new(DTypeKind::Timedelta { unit, multiplier }, order, 8)?
+                    }
+                    (_, Some(_)) => return Err(unsupported(format_args!("dtype {:?} with metadata", truncate(&name)))),
+                    _ => dtype_from_name(&name, order, elsize)?,
+                };
+                if let Some(Node::DType(d)) = self.arena.get_mut(idx) {
+                    d.dtype = Some(dtype);
+                }
+                Ok(())
+            }
+            Some(Node::Array(_)) => {
+                let st = self.tuple_items(state, 5, "an array's state")?;
+                let st = match st.len() {
+                    5 => &st[1..],
+                    4 => &st[..],
+                    _ => return Err(corrupt("an array's state must have 4 or 5 items")),
+                };
+                let shape = self.shape_of(st[0])?;
+                let dtype = match self.node(st[1]) {
+                    Some(Node::DType(_)) => Self::node_index(st[1]),
+                    _ => return Err(corrupt("an array's dtype must be a dtype")),
+                };
+                let fortran = match st[2] {
+                    Value::Bool(b) => b,
+                    Value::Int(i) => i != 0,
+                    _ => return Err(corrupt("an array's is_fortran must be a bool")),
+                };
+                let node = ArrayNode { shape, dtype, fortran, data: Some(st[3]), from_setstate: true };
+                if let Some(Node::Array(a)) = self.arena.get_mut(idx) {
+                    **a = node;
+                }
+                Ok(())
+            }
+            _ => Err(unsupported("BUILD on something that is not an array or dtype")),
+        }
+    }
+
+    /// A datetime dtype's metadata: `(None, (unit, multiplier, 1, 1))`.
+    fn datetime_metadata(&self, m: Value) -> Result<(TimeUnit, u32)> {
+        let bad = || unsupported("dtype metadata other than a datetime unit");
+        let outer = self.tuple_items(m, 2, "a dtype's metadata").map_err(|_| bad())?;
+        let [Value::None, inner] = outer[..] else { return Err(bad()) };
+        let inner = self.tuple_items(inner, 4, "a dtype's datetime metadata").map_err(|_| bad())?;
+        let [unit, Value::Int(multiplier), Value::Int(1), Value::Int(1)] = inner[..] else { return Err(bad()) };
+        let unit: &[u8] = match (self.bytes_like(unit), self.str_of(unit)) {
+            (Some(b), _) => b,
+            (None, Some(s)) => s.as_bytes(),
+            _ => return Err(bad()),
+        };
+        let unit = crate::pickler::TIME_UNITS
+            .iter()
+            .find(|(_, name)| name.as_bytes() == unit)
+            .map(|(u, _)| *u)
+            .ok_or_else(|| unsupported("an unknown datetime unit"))?;
+        let multiplier = u32::try_from(multiplier).ok().filter(|&m| m > 0).ok_or_else(bad)?;
+        Ok((unit, multiplier))
+    }
+
+    fn finish(&mut self, top: Value) -> Result<Decoded> {
+        let Some(Node::Array(a)) = self.node(top) else {
+            return Err(unsupported("the pickle does not hold a numpy array"));
+        };
+        let a = a.clone();
+        let shared = self.is_shared(top);
+        match self.array(&a, 0, shared)? {
+            Object::Array(nd) => Ok(Decoded::Numeric(*nd)),
+            Object::List(items) => Ok(Decoded::Objects(ObjectArray::new(items, a.shape)?)),
+            _ => Err(corrupt("unexpected array contents")),
+        }
+    }
+
+    /// Converts an array node: numeric data as `Object::Array`, object data as the
+    /// `Object::List` of its items in C order.
+    /// `shared`: whether the array is reachable more than once (then its items are
+    /// copied, not moved, out of the arena).
+    fn array(&mut self, a: &ArrayNode, depth: usize, shared: bool) -> Result<Object> {
+        let dtype = match a.dtype.and_then(|i| self.arena.get(i)) {
+            Some(Node::DType(d)) => d.dtype.ok_or_else(|| corrupt("an array's dtype is incomplete"))?,
+            _ => return Err(corrupt("an array was never given its state")),
+        };
+        let data = a.data.ok_or_else(|| corrupt("an array was never given its state"))?;
+        let count =
+            a.shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d)).ok_or_else(|| corrupt("array too large"))?;
+        if dtype.is_object() {
+            let len = match self.node(data) {
+                Some(Node::List(l)) => l.len(),
+                _ => return Err(corrupt("an object array's data must be a list")),
+            };
+            if len != count {
+                return Err(corrupt(format_args!("an object array of shape {:?} holds {len} items", a.shape)));
+            }
+            self.charge(std::mem::size_of::<Object>().saturating_mul(count))?;
+            let shared = shared || self.is_shared(data);
+            let items = match (shared, Self::node_index(data).and_then(|i| self.arena.get_mut(i))) {
+                (false, Some(Node::List(l))) => std::mem::take(l),
+                (true, Some(Node::List(l))) => l.clone(),
+                _ => Vec::new(),
+            };
+            let mut out = Vec::with_capacity(count);
+            for v in items {
+                out.push(self.object(v, depth + 1, shared)?);
+            }
+            // numpy lists object items in C order even for Fortran-ordered arrays.
+            return Ok(Object::List(out));
+        }
+        let nbytes = self.numeric_size(a, dtype)?;
+        self.charge(nbytes)?;
+        let data = a.data.and_then(|d| self.bytes_like(d)).filter(|b| b.len() == nbytes);
+        let (buf, native) = if let Some(b) = data {
+            // The usual case: copied once, then reordered in place if need be.
+            let mut buf = AlignedBuf::from_slice(b)?;
+            let native = Self::reorder_numeric(a, dtype, buf.as_mut_slice());
+            (buf, native)
+        } else {
+            let mut buf = AlignedBuf::zeroed(nbytes)?;
+            let native = self.write_numeric(a, dtype, buf.as_mut_slice())?;
+            (buf, native)
+        };
+        Ok(Object::Array(Box::new(NdArray::new(buf, native, a.shape.clone())?)))
+    }
+
+    /// The byte size of a numeric array node, checked against its data.
+    fn numeric_size(&self, a: &ArrayNode, dtype: DType) -> Result<usize> {
+        let data = a.data.ok_or_else(|| corrupt("an array was never given its state"))?;
+        let nbytes = dtype.nbytes(&a.shape).ok_or_else(|| corrupt("array too large"))?;
+        let have = match (self.bytes_like(data), self.str_of(data)) {
+            (Some(b), _) => b.len(),
+            (None, Some(s)) => s.chars().count(),
+            _ => return Err(corrupt("a numeric array's data must be bytes")),
+        };
+        if have != nbytes {
+            return Err(corrupt(format_args!(
+                "an array of shape {:?} and dtype {dtype} needs {nbytes} bytes, the pickle holds {have}",
+                a.shape
+            )));
+        }
+        Ok(nbytes)
+    }
+
+    /// Writes a numeric array node's data into `out` (exactly its size) in C order and
+    /// returns the dtype of what was written: numpy's `__setstate__` makes byte-swapped
+    /// data native.
+    fn write_numeric(&self, a: &ArrayNode, dtype: DType, out: &mut [u8]) -> Result<DType> {
+        let data = a.data.ok_or_else(|| corrupt("an array was never given its state"))?;
+        match (self.bytes_like(data), self.str_of(data)) {
+            (Some(b), _) if b.len() == out.len() => out.copy_from_slice(b),
+            (None, Some(s)) if s.chars().count() == out.len() => {
+                for (o, c) in out.iter_mut().zip(s.chars()) {
+                    *o =
+                        u8::try_from(u32::from(c)).map_err(|_| corrupt("array data given as a str must be latin-1"))?;
+                }
+            }
+            _ => return Err(corrupt("a numeric array's data does not match its shape and dtype")),
+        }
+        Ok(Self::reorder_numeric(a, dtype, out))
+    }
+
+    /// Puts a numeric array node's data, already in `out`, in C order and native byte
+    /// order (what numpy's `__setstate__` does), and returns the dtype of the result.
+    fn reorder_numeric(a: &ArrayNode, dtype: DType, out: &mut [u8]) -> DType {
+        let size = dtype.itemsize();
+        if a.fortran && a.shape.len() > 1 && size > 0 {
+            let reordered = fortran_to_c(out.chunks_exact(size).collect(), &a.shape).concat();
+            out.copy_from_slice(&reordered);
+        }
+        if a.from_setstate && dtype.byte_order() != ByteOrder::NotApplicable && dtype.byte_order() != ByteOrder::NATIVE
+        {
+            swap_units(out, dtype);
+            return dtype.with_byte_order(ByteOrder::NATIVE);
+        }
+        dtype
+    }
+
+    /// The top-level numeric array, written straight into `out`.
+    fn finish_into(&mut self, top: Value, out: &mut [u8]) -> Result<DType> {
+        let Some(Node::Array(a)) = self.node(top) else {
+            return Err(unsupported("the pickle does not hold a numpy array"));
+        };
+        let a = a.clone();
+        let dtype = match a.dtype.and_then(|i| self.arena.get(i)) {
+            Some(Node::DType(d)) => d.dtype.ok_or_else(|| corrupt("an array's dtype is incomplete"))?,
+            _ => return Err(corrupt("an array was never given its state")),
+        };
+        if dtype.is_object() {
+            return Err(unsupported("an object array cannot be decoded into a byte buffer"));
+        }
+        let nbytes = self.numeric_size(&a, dtype)?;
+        if nbytes != out.len() {
+            return Err(Error::OutputSizeMismatch { codec: CODEC_ID.into(), expected: out.len(), actual: nbytes });
+        }
+        self.write_numeric(&a, dtype, out)
+    }
+
+    /// Converts a value; `shared`: whether its container is reachable more than once.
+    fn object(&mut self, v: Value, depth: usize, shared: bool) -> Result<Object> {
+        if depth > MAX_NESTING {
+            return Err(unsupported(format_args!("objects nested more than {MAX_NESTING} deep")));
+        }
+        let idx = match v {
+            Value::None => return Ok(Object::None),
+            Value::Bool(b) => return Ok(Object::Bool(b)),
+            Value::Int(i) => return Ok(Object::Int(i)),
+            Value::Float(f) => return Ok(Object::Float(f)),
+            Value::Node(i) => i as usize,
+        };
+        let cost = match self.arena.get(idx) {
+            Some(Node::Str(s)) => s.len(),
+            Some(Node::Bytes(b)) => self.blob(b).len(),
+            Some(Node::List(items)) => std::mem::size_of::<Object>().saturating_mul(items.len()),
+            _ => 0,
+        };
+        self.charge(cost)?;
+        let shared = shared || self.is_shared(v);
+        if !shared {
+            // Referenced once: move the payload out.
+            match self.arena.get_mut(idx) {
+                Some(Node::Str(s)) => return Ok(Object::Str(std::mem::take(s))),
+                Some(Node::Bytes(Blob::Owned(b))) => return Ok(Object::Bytes(std::mem::take(b).into())),
+                _ => {}
+            }
+        }
+        let node = self.arena.get(idx).ok_or_else(|| corrupt("dangling reference"))?;
+        match node {
+            Node::Str(s) => Ok(Object::Str(s.clone())),
+            Node::Bytes(Blob::Input(s, e)) => self
+                .input
+                .get(*s..)
+                .and_then(|rest| PyBytes::from_prefix(rest, e.saturating_sub(*s)))
+                .map(Object::Bytes)
+                .ok_or_else(|| corrupt("a bytes object outside the input")),
+            Node::Bytes(b) => Ok(Object::Bytes(PyBytes::new(self.blob(b)))),
+            Node::List(items) => {
+                let items = items.clone();
+                let mut out = Vec::with_capacity(items.len());
+                for v in items {
+                    out.push(self.object(v, depth + 1, shared)?);
+                }
+                Ok(Object::List(out))
+            }
+            Node::Array(a) => {
+                let a = a.clone();
+                match self.array(&a, depth, shared)? {
+                    Object::Array(nd) => Ok(Object::Array(nd)),
+                    _ => Err(unsupported("object arrays nested in object arrays are not supported")),
+                }
+            }
+            Node::Tuple(_) => Err(unsupported("tuple items are not supported (the Rust Object has no tuple)")),
+            Node::ByteArray(_) => Err(unsupported("bytearray items are not supported")),
+            Node::Global(_) => Err(unsupported("a global is not a supported array item")),
+            Node::DType(_) => Err(unsupported("a dtype is not a supported array item")),
+        }
+    }
+}
+
+fn latin1_bytes(s: &str) -> Result<Vec<u8>> {
+    s.chars()
+        .map(|c| u8::try_from(u32::from(c)).map_err(|_| corrupt("array data given as a str must be latin-1")))
+        .collect()
+}
+
+/// The dtype `numpy.dtype(name)` gives, with the state's byte order and item size.
+fn dtype_from_name(name: &str, order: ByteOrder, elsize: Option<usize>) -> Result<DType> {
+    let bad = || unsupported(format_args!("dtype {:?} is not supported", truncate(name)));
+    let mut chars = name.chars();
+    let kind = chars.next().ok_or_else(bad)?;
+    let digits = chars.as_str();
+    let num: Option<usize> = if digits.is_empty() { None } else { Some(digits.parse().map_err(|_| bad())?) };
+    let (kind, itemsize) = match kind {
+        'b' | '?' => (DTypeKind::Bool, num.unwrap_or(1)),
+        'i' => (DTypeKind::Int, num.ok_or_else(bad)?),
+        'u' => (DTypeKind::UInt, num.ok_or_else(bad)?),
+        'f' => (DTypeKind::Float, num.ok_or_else(bad)?),
+        'c' => (DTypeKind::Complex, num.ok_or_else(bad)?),
+        'O' => (DTypeKind::Object, num.unwrap_or(8)),
+        'S' | 'a' => (DTypeKind::Bytes, elsize.or(num).unwrap_or(0)),
+        'V' => (DTypeKind::Void, elsize.or(num).unwrap_or(0)),
+        'U' => (DTypeKind::Unicode, elsize.or(num.and_then(|n| n.checked_mul(4))).unwrap_or(0)),
+        // The unit comes with the state's metadata.
+        'M' => (DTypeKind::Datetime { unit: TimeUnit::Generic, multiplier: 1 }, num.unwrap_or(8)),
+        'm' => (DTypeKind::Timedelta { unit: TimeUnit::Generic, multiplier: 1 }, num.unwrap_or(8)),
+        _ => return Err(bad()),
+    };
+    DType::new(kind, order, itemsize).map_err(|_| bad())
+}
+
+fn scalar_value(dt: DType, b: &[u8]) -> Result<Value> {
+    if b.len() != dt.itemsize() {
+        return Err(corrupt("a numpy scalar's data does not match its dtype"));
+    }
+    let mut le = b.to_vec();
+    if dt.byte_order() == ByteOrder::Big {
+        le.reverse();
+    }
+    let mut w = [0u8; 8];
+    let n = le.len().min(8);
+    w[..n].copy_from_slice(&le[..n]);
+    let too_big = || unsupported("a numpy uint64 scalar does not fit in 64-bit signed integers");
+    Ok(match (dt.kind(), dt.itemsize()) {
+        (DTypeKind::Bool, 1) => Value::Bool(b[0] != 0),
+        (DTypeKind::Int, 1) => Value::Int(i64::from(le[0] as i8)),
+        (DTypeKind::Int, 2) => Value::Int(i64::from(i16::from_le_bytes([le[0], le[1]]))),
+        (DTypeKind::Int, 4) => Value::Int(i64::from(i32::from_le_bytes([le[0], le[1], le[2], le[3]]))),
+        (DTypeKind::Int, 8) => Value::Int(i64::from_le_bytes(w)),
+        (DTypeKind::UInt, 1..=8) => Value::Int(i64::try_from(u64::from_le_bytes(w)).map_err(|_| too_big())?),
+        (DTypeKind::Float, 2) => Value::Float(f16_to_f64(u16::from_le_bytes([le[0], le[1]]))),
+        (DTypeKind::Float, 4) => Value::Float(f64::from(f32::from_le_bytes([le[0], le[1], le[2], le[3]]))),
+        (DTypeKind::Float, 8) => Value::Float(f64::from_le_bytes(w)),
+        _ => return Err(unsupported(format_args!("numpy scalars of dtype {dt} are not supported"))),
+    })
+}
+
+fn f16_to_f64(h: u16) -> f64 {
+    let sign = if h & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let exp = i32::from((h >> 10) & 0x1f);
+    let frac = f64::from(h & 0x3ff);
+    sign * match exp {
+        0 => frac * 2f64.powi(-24),
+        31 if frac == 0.0 => f64::INFINITY,
+        31 => f64::NAN,
+        e => (1.0 + frac / 1024.0) * 2f64.powi(e - 15),
+    }
+}
+
+/// Reorders items stored in Fortran order into C order.
+fn fortran_to_c<T: Clone>(items: Vec<T>, shape: &[usize]) -> Vec<T> {
+    if shape.len() < 2 {
+        return items;
+    }
+    let n = items.len();
+    let mut out = Vec::with_capacity(n);
+    let mut idx = vec![0usize; shape.len()];
+    for _ in 0..n {
+        // Fortran offset of the C-order multi-index `idx`.
+        let mut off = 0;
+        let mut stride = 1;
+        for (d, &i) in shape.iter().zip(&idx) {
+            off += i * stride;
+            stride *= d;
+        }
+        out.push(items[off].clone());
+        for k in (0..shape.len()).rev() {
+            idx[k] += 1;
+            if idx[k] < shape[k] {
+                break;
+            }
+            idx[k] = 0;
+        }
+    }
+    out
+}
+
+/// Python 2's `STRING` argument: a quoted `repr` of a byte string.
+fn parse_py2_string_literal(line: &[u8]) -> Result<Vec<u8>> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let inner = match line {
+        [q, inner @ .., q2] if (q == &b'\'' || q == &b'"') && q == q2 => inner,
+        _ => return Err(corrupt("the STRING opcode argument must be quoted")),
+    };
+    let mut out = Vec::with_capacity(inner.len());
+    let mut i = 0;
+    while i < inner.len() {
+        let c = inner[i];
+        i += 1;
+        if c != b'\\' {
+            out.push(c);
+            continue;
+        }
+        let e = *inner.get(i).ok_or_else(|| corrupt("bad escape in STRING"))?;
+        i += 1;
+        match e {
+            b'\\' | b'\'' | b'"' => out.push(e),
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b't' => out.push(b'\t'),
+            b'x' => {
+                let h = inner.get(i..i + 2).ok_or_else(|| corrupt("bad escape in STRING"))?;
+                let h = std::str::from_utf8(h).map_err(|_| corrupt("bad escape in STRING"))?;
+                out.push(u8::from_str_radix(h, 16).map_err(|_| corrupt("bad escape in STRING"))?);
+                i += 2;
+            }
+            _ => return Err(unsupported("this escape sequence in a Python 2 STRING is not supported")),
+        }
+    }
+    Ok(out)
+}
+
+/// Decodes the `UNICODE` opcode's raw-unicode-escape text: bytes are latin-1, except
+/// `\uXXXX` and `\UXXXXXXXX` after an even number of other backslashes.
+fn raw_unicode_unescape(line: &[u8]) -> Result<String> {
+    let mut out = String::with_capacity(line.len());
+    let mut run = 0usize;
+    let mut i = 0;
+    while i < line.len() {
+        let c = line[i];
+        if c == b'\\' && run.is_multiple_of(2) && matches!(line.get(i + 1), Some(b'u' | b'U')) {
+            let n = if line[i + 1] == b'u' { 4 } else { 8 };
+            let hex = line.get(i + 2..i + 2 + n).ok_or_else(|| corrupt("truncated \\u escape in UNICODE"))?;
+            let hex = std::str::from_utf8(hex).map_err(|_| corrupt("bad \\u escape in UNICODE"))?;
+            let code = u32::from_str_radix(hex, 16).map_err(|_| corrupt("bad \\u escape in UNICODE"))?;
+            let ch = char::from_u32(code)
+                .ok_or_else(|| unsupported("a string holds a lone surrogate or an invalid code point"))?;
+            out.push(ch);
+            i += 2 + n;
+            run = 0;
+            continue;
+        }
+        run = if c == b'\\' { run + 1 } else { 0 };
+        out.push(char::from(c));
+        i += 1;
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_unicode_escape_round_trip() {
+        assert_eq!(raw_unicode_unescape(b"a\\u005cb\\U0001f600\xe9").unwrap(), "a\\b\u{1f600}\u{e9}");
+        assert!(raw_unicode_unescape(b"\\u12").is_err());
+        assert!(raw_unicode_unescape(b"\\ud800").is_err());
+    }
+
+    #[test]
+    fn fortran_order() {
+        // 2x3 stored column-major: [[0,1,2],[3,4,5]] is 0,3,1,4,2,5.
+        assert_eq!(fortran_to_c(vec![0, 3, 1, 4, 2, 5], &[2, 3]), vec![0, 1, 2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn half_floats() {
+        assert_eq!(f16_to_f64(0x3c00), 1.0);
+        assert_eq!(f16_to_f64(0xc000), -2.0);
+        assert!(f16_to_f64(0x7e00).is_nan());
+        assert_eq!(f16_to_f64(0x0001), 2f64.powi(-24));
+    }
+}

@@ -1,0 +1,279 @@
+#![doc = include_str!("../README.md")]
+#![deny(unsafe_code)]
+
+mod zfp;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Number, Value};
+use zarrcodecs_core::{
+    AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, Error, NdArray, Result,
+    StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+};
+
+pub(crate) const ID: &str = "zfpy";
+
+/// zfpy's `mode_fixed_rate`.
+pub const MODE_FIXED_RATE: i64 = 2;
+/// zfpy's `mode_fixed_precision`.
+pub const MODE_FIXED_PRECISION: i64 = 3;
+/// zfpy's `mode_fixed_accuracy` (numcodecs' default).
+pub const MODE_FIXED_ACCURACY: i64 = 4;
+
+/// The largest `rate` accepted: zfp converts `4^dims * rate` to a 32-bit integer.
+pub const MAX_RATE: f64 = (1u64 << 24) as f64;
+
+/// The configuration of [`Zfpy`], numcodecs' `ZFPY.get_config()` without `"id"`:
+/// `{"mode": 4, "compression_kwargs": {"tolerance": -1}, "tolerance": -1, "rate": -1,
+/// "precision": -1}`. Numbers keep the JSON form they were given (`-1` or `-1.0`), as
+/// Python keeps the objects it was given.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZfpyConfig {
+    /// 2 (fixed rate), 3 (fixed precision) or 4 (fixed accuracy, default).
+    #[serde(default = "default_mode")]
+    pub mode: i64,
+    /// What numcodecs passes to `zfpy.compress_numpy`: `{"tolerance": ..}`, `{"rate": ..}`
+    /// or `{"precision": ..}` for modes 4, 2, 3. Ignored on input (numcodecs recomputes
+    /// it from `mode`); written by `get_config`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression_kwargs: Option<Map<String, Value>>,
+    /// The absolute error bound of mode 4; negative: lossless (zfp's reversible mode).
+    #[serde(default = "minus_one")]
+    pub tolerance: Number,
+    /// Bits per value of mode 2; negative: reversible.
+    #[serde(default = "minus_one")]
+    pub rate: Number,
+    /// Bit planes of mode 3; negative: reversible.
+    #[serde(default = "minus_one_i64")]
+    pub precision: i64,
+}
+
+fn default_mode() -> i64 {
+    MODE_FIXED_ACCURACY
+}
+
+fn minus_one() -> Number {
+    Number::from(-1)
+}
+
+fn minus_one_i64() -> i64 {
+    -1
+}
+
+impl Default for ZfpyConfig {
+    fn default() -> Self {
+        ZfpyConfig {
+            mode: MODE_FIXED_ACCURACY,
+            compression_kwargs: None,
+            tolerance: minus_one(),
+            rate: minus_one(),
+            precision: -1,
+        }
+    }
+}
+
+/// numcodecs' `ZFPY` (id `zfpy`): zfp 1.0.1 with zfp's full header (magic, type,
+/// shape, mode), as `zfpy.compress_numpy(arr, write_header=True)` writes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Zfpy {
+    config: ZfpyConfig,
+    mode: zfp::Mode,
+    limit: usize,
+}
+
+impl Default for Zfpy {
+    /// numcodecs' default: mode 4 with tolerance -1, which is zfp's reversible mode.
+    fn default() -> Self {
+        Zfpy { config: ZfpyConfig::default(), mode: zfp::Mode::Reversible, limit: DEFAULT_DECODED_SIZE_LIMIT }
+    }
+}
+
+impl Zfpy {
+    /// Sets the largest decoded size `decode` accepts (default
+    /// [`DEFAULT_DECODED_SIZE_LIMIT`]); a header declaring more is an
+    /// [`Error::DecodedSizeLimit`], refused before anything is allocated.
+    #[must_use]
+    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
+    }
+}
+
+fn number(n: &Number, name: &str) -> Result<f64> {
+    n.as_f64()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| Error::invalid_config(ID, format_args!("{name} must be a finite number, got {n}")))
+}
+
+impl StaticCodec for Zfpy {
+    const CODEC_ID: &'static str = ID;
+    type Config = ZfpyConfig;
+
+    fn from_config(mut config: ZfpyConfig) -> Result<Self> {
+        let tolerance = number(&config.tolerance, "tolerance")?;
+        let rate = number(&config.rate, "rate")?;
+        if i32::try_from(config.precision).is_err() {
+            return Err(Error::invalid_config(ID, "precision must fit a C int"));
+        }
+        // zfpy's _set_compression_mode, with the one parameter numcodecs passes.
+        let mode = match config.mode {
+            MODE_FIXED_ACCURACY if tolerance >= 0.0 => zfp::Mode::Accuracy(tolerance),
+            MODE_FIXED_RATE if rate >= 0.0 => {
+                if rate >= MAX_RATE {
+                    return Err(Error::invalid_config(ID, format_args!("rate must be below 2^24, got {rate}")));
+                }
+                zfp::Mode::Rate(rate)
+            }
+            MODE_FIXED_PRECISION if config.precision >= 0 => {
+                zfp::Mode::Precision(u32::try_from(config.precision).unwrap_or(u32::MAX))
+            }
+            MODE_FIXED_ACCURACY | MODE_FIXED_RATE | MODE_FIXED_PRECISION => zfp::Mode::Reversible,
+            other => {
+                return Err(Error::invalid_config(
+                    ID,
+                    format_args!(
+                        "mode must be 2 (fixed rate), 3 (fixed precision) or 4 (fixed accuracy), got {other}: numcodecs cannot encode with other modes"
+                    ),
+                ))
+            }
+        };
+        config.compression_kwargs = None;
+        Ok(Zfpy { config, mode, limit: DEFAULT_DECODED_SIZE_LIMIT })
+    }
+
+    fn config(&self) -> ZfpyConfig {
+        let mut config = self.config.clone();
+        let (key, value) = match config.mode {
+            MODE_FIXED_RATE => ("rate", Value::Number(config.rate.clone())),
+            MODE_FIXED_PRECISION => ("precision", Value::from(config.precision)),
+            _ => ("tolerance", Value::Number(config.tolerance.clone())),
+        };
+        config.compression_kwargs = Some(Map::from_iter([(key.to_string(), value)]));
+        config
+    }
+}
+
+zarrcodecs_core::register_static_codec!(ZFPY_REGISTRATION: Zfpy);
+
+fn zfp_type(dtype: DType) -> Option<zfp::ZfpType> {
+    if dtype.byte_order() != ByteOrder::NATIVE {
+        return None;
+    }
+    Some(match (dtype.kind(), dtype.itemsize()) {
+        (DTypeKind::Int, 4) => zfp::ZfpType::Int32,
+        (DTypeKind::Int, 8) => zfp::ZfpType::Int64,
+        (DTypeKind::Float, 4) => zfp::ZfpType::Float,
+        (DTypeKind::Float, 8) => zfp::ZfpType::Double,
+        _ => return None,
+    })
+}
+
+fn dtype_of(ztype: zfp::ZfpType) -> Result<DType> {
+    let (kind, size) = match ztype {
+        zfp::ZfpType::Int32 => (DTypeKind::Int, 4),
+        zfp::ZfpType::Int64 => (DTypeKind::Int, 8),
+        zfp::ZfpType::Float => (DTypeKind::Float, 4),
+        zfp::ZfpType::Double => (DTypeKind::Float, 8),
+    };
+    DType::new(kind, ByteOrder::NATIVE, size)
+}
+
+/// The header of a `zfpy` buffer: the dtype and shape it decodes to.
+///
+/// # Errors
+/// [`Error::Corrupt`] if `encoded` does not start with a valid zfp full header.
+pub fn decoded_dtype_and_shape(encoded: &[u8]) -> Result<(DType, Vec<usize>)> {
+    let h = zfp::header(encoded)?;
+    Ok((dtype_of(h.ztype)?, h.shape))
+}
+
+impl Zfpy {
+    fn checked_header(&self, src: &[u8]) -> Result<zfp::Header> {
+        let header = zfp::header(src)?;
+        if header.nbytes > self.limit {
+            return Err(Error::DecodedSizeLimit {
+                codec: ID.into(),
+                size: header.nbytes as u64,
+                limit: self.limit as u64,
+            });
+        }
+        Ok(header)
+    }
+
+    fn encode_view(&self, input: &ArrayView<'_>) -> Result<AlignedBuf> {
+        let dtype = input.dtype();
+        let ztype = zfp_type(dtype).ok_or_else(|| Error::UnsupportedDType {
+            codec: ID.into(),
+            dtype,
+            reason: "zfpy takes native-order (little-endian) i4, i8, f4 and f8 arrays".into(),
+        })?;
+        let shape = input.shape();
+        if shape.is_empty() || shape.len() > 4 {
+            return Err(Error::unsupported_input(ID, format_args!("zfp takes 1 to 4 dimensions, got shape {shape:?}")));
+        }
+        if shape.contains(&0) {
+            // numcodecs 0.15.2 crashes on these (zfp's header cannot hold a size of 0).
+            return Err(Error::unsupported_input(
+                ID,
+                format_args!("zfp cannot encode an empty array (shape {shape:?})"),
+            ));
+        }
+        let bytes = input.as_bytes();
+        if bytes.as_ptr().align_offset(ztype.size()) == 0 {
+            zfp::compress(bytes, ztype, shape, self.mode)
+        } else {
+            let aligned = AlignedBuf::from_slice(bytes)?;
+            zfp::compress(aligned.as_slice(), ztype, shape, self.mode)
+        }
+    }
+}
+
+impl Codec for Zfpy {
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
+    fn codec_id(&self) -> &str {
+        ID
+    }
+
+    fn get_config(&self) -> Value {
+        self.config_json()
+    }
+
+    fn encode(&self, data: DataRef<'_>) -> Result<Data> {
+        let input = data.expect_array(ID)?;
+        Ok(NdArray::from_buf(self.encode_view(input)?).into())
+    }
+
+    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+        let src = encoded.expect_bytes(ID)?;
+        let header = self.checked_header(src)?;
+        let mut out = AlignedBuf::zeroed(header.nbytes)?;
+        zfp::decompress(src, out.as_mut_slice(), &header)?;
+        Ok(NdArray::new(out, dtype_of(header.ztype)?, header.shape)?.into())
+    }
+
+    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+        let src = encoded.expect_bytes(ID)?;
+        let header = self.checked_header(src)?;
+        let dst = out.as_bytes_mut();
+        if dst.len() != header.nbytes {
+            return Err(Error::OutputSizeMismatch { codec: ID.into(), expected: dst.len(), actual: header.nbytes });
+        }
+        if dst.as_ptr().align_offset(header.ztype.size()) == 0 {
+            return zfp::decompress(src, dst, &header);
+        }
+        let mut tmp = AlignedBuf::zeroed(header.nbytes)?;
+        zfp::decompress(src, tmp.as_mut_slice(), &header)?;
+        dst.copy_from_slice(tmp.as_slice());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;

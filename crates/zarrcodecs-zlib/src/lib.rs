@@ -1,0 +1,333 @@
+#![doc = include_str!("../README.md")]
+
+mod stream;
+
+use serde::{Deserialize, Serialize};
+use zarrcodecs_core::{
+    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeSink, Error, NdArray, Result, StaticCodec,
+    DEFAULT_DECODED_SIZE_LIMIT,
+};
+
+use stream::{Stream, Wrapper};
+
+/// The configuration of [`Zlib`] and [`GZip`]: numcodecs' `{"level": 1}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelConfig {
+    /// Compression level: -1 (zlib's default) or 0 (store) to 9 (best). Default 1.
+    #[serde(default = "default_level")]
+    pub level: i32,
+}
+
+fn default_level() -> i32 {
+    1
+}
+
+fn check_level(codec: &str, level: i32) -> Result<i32> {
+    if (-1..=9).contains(&level) {
+        Ok(level)
+    } else {
+        Err(Error::invalid_config(codec, format_args!("level must be -1 or 0 to 9, got {level}")))
+    }
+}
+
+macro_rules! level_codec {
+    ($(#[$doc:meta])* $name:ident, $id:literal, $reg:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub struct $name {
+            level: i32,
+            limit: usize,
+        }
+
+        impl $name {
+            /// A codec with the given level (-1, or 0 to 9).
+            ///
+            /// # Errors
+            /// [`Error::InvalidConfig`] for any other level.
+            pub fn new(level: i32) -> Result<Self> {
+                Ok($name { level: check_level($id, level)?, limit: DEFAULT_DECODED_SIZE_LIMIT })
+            }
+
+            /// The compression level.
+            pub fn level(&self) -> i32 {
+                self.level
+            }
+
+            /// Sets the largest decoded size `decode` accepts (default
+            /// [`DEFAULT_DECODED_SIZE_LIMIT`]); larger output is an
+            /// [`Error::DecodedSizeLimit`].
+            #[must_use]
+            pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
+                self.limit = limit;
+                self
+            }
+        }
+
+        impl Default for $name {
+            /// numcodecs' default: level 1.
+            fn default() -> Self {
+                $name { level: default_level(), limit: DEFAULT_DECODED_SIZE_LIMIT }
+            }
+        }
+
+        impl StaticCodec for $name {
+            const CODEC_ID: &'static str = $id;
+            type Config = LevelConfig;
+
+            fn from_config(config: LevelConfig) -> Result<Self> {
+                Self::new(config.level)
+            }
+
+            fn config(&self) -> LevelConfig {
+                LevelConfig { level: self.level }
+            }
+        }
+
+        zarrcodecs_core::register_static_codec!($reg: $name);
+    };
+}
+
+level_codec!(
+    /// numcodecs' `Zlib` (id `zlib`): a zlib stream, as Python's `zlib.compress(buf, level)`.
+    Zlib,
+    "zlib",
+    ZLIB_REGISTRATION
+);
+
+level_codec!(
+    /// numcodecs' `GZip` (id `gzip`): one gzip member, as Python's `gzip.GzipFile` writes
+    /// it, with a modification time of 0.
+    GZip,
+    "gzip",
+    GZIP_REGISTRATION
+);
+
+/// Inflates `input` into a new buffer, sized from `hint` and grown up to `limit`.
+fn inflate_new(codec: &'static str, wrapper: Wrapper, input: &[u8], hint: usize, limit: usize) -> Result<Data> {
+    let mut sink = DecodeSink::growing(hint, limit)?;
+    let written = Stream::inflate(codec, wrapper)?.inflate_all(input, &mut sink, wrapper == Wrapper::Gzip)?;
+    let buf = sink.finish(codec, written)?.unwrap_or_default();
+    Ok(NdArray::from_buf(buf).into())
+}
+
+/// Inflates `input` into exactly `out`.
+fn inflate_into(codec: &'static str, wrapper: Wrapper, input: &[u8], out: &mut [u8]) -> Result<()> {
+    let mut sink = DecodeSink::fixed(out);
+    let written = Stream::inflate(codec, wrapper)?.inflate_all(input, &mut sink, wrapper == Wrapper::Gzip)?;
+    sink.finish(codec, written).map(drop)
+}
+
+impl Codec for Zlib {
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
+    fn codec_id(&self) -> &str {
+        Self::CODEC_ID
+    }
+
+    fn get_config(&self) -> serde_json::Value {
+        self.config_json()
+    }
+
+    fn encode(&self, data: DataRef<'_>) -> Result<Data> {
+        let input = data.expect_bytes(Self::CODEC_ID)?;
+        let mut stream = Stream::deflate(Self::CODEC_ID, self.level, Wrapper::Zlib)?;
+        let mut out = AlignedBuf::zeroed(stream.deflate_bound(input.len()))?;
+        let len = stream.deflate_all(input, true, &mut out, 0)?;
+        out.truncate(len);
+        Ok(NdArray::from_buf(out).into())
+    }
+
+    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+        let input = encoded.expect_bytes(Self::CODEC_ID)?;
+        let hint = input.len().saturating_mul(4).max(4096);
+        inflate_new(Self::CODEC_ID, Wrapper::Zlib, input, hint, self.limit)
+    }
+
+    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+        inflate_into(Self::CODEC_ID, Wrapper::Zlib, encoded.expect_bytes(Self::CODEC_ID)?, out.as_bytes_mut())
+    }
+}
+
+/// gzip's header as Python's `GzipFile` writes it for an unnamed file object, with a
+/// modification time of 0.
+fn gzip_header(level: i32) -> [u8; 10] {
+    let xfl = match level {
+        9 => 2,
+        1 => 4,
+        _ => 0,
+    };
+    [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, 0xff]
+}
+
+impl Codec for GZip {
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.limit = limit;
+    }
+
+    fn codec_id(&self) -> &str {
+        Self::CODEC_ID
+    }
+
+    fn get_config(&self) -> serde_json::Value {
+        self.config_json()
+    }
+
+    fn encode(&self, data: DataRef<'_>) -> Result<Data> {
+        let input = data.expect_bytes(Self::CODEC_ID)?;
+        let mut stream = Stream::deflate(Self::CODEC_ID, self.level, Wrapper::Raw)?;
+        let bound = stream.deflate_bound(input.len()).saturating_add(18);
+        let mut out = AlignedBuf::zeroed(bound)?;
+        out.as_mut_slice()[..10].copy_from_slice(&gzip_header(self.level));
+        // Python's GzipFile compresses with Z_NO_FLUSH, then finishes on close.
+        let mut len = stream.deflate_all(input, false, &mut out, 10)?;
+        if out.len() < len + 8 {
+            out.resize(len + 8)?;
+        }
+        let trailer = &mut out.as_mut_slice()[len..len + 8];
+        trailer[..4].copy_from_slice(&stream::crc32(input).to_le_bytes());
+        // ISIZE is the input length modulo 2^32.
+        trailer[4..].copy_from_slice(&u32::try_from(input.len() as u64 & 0xffff_ffff).unwrap_or(0).to_le_bytes());
+        len += 8;
+        out.truncate(len);
+        Ok(NdArray::from_buf(out).into())
+    }
+
+    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+        let input = encoded.expect_bytes(Self::CODEC_ID)?;
+        // A single member's trailer holds its size modulo 2^32: a good first guess.
+        let hint = match input.len().checked_sub(4).map(|i| &input[i..]) {
+            Some(&[a, b, c, d]) if input.len() >= 18 => u32::from_le_bytes([a, b, c, d]) as usize,
+            _ => 0,
+        };
+        // Deflate expands at most 1032:1, so a lying trailer cannot make us allocate
+        // more than that.
+        let hint = if hint == 0 { input.len().saturating_mul(4).max(4096) } else { hint };
+        let hint = hint.min(input.len().saturating_mul(1032));
+        inflate_new(Self::CODEC_ID, Wrapper::Gzip, input, hint, self.limit)
+    }
+
+    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+        inflate_into(Self::CODEC_ID, Wrapper::Gzip, encoded.expect_bytes(Self::CODEC_ID)?, out.as_bytes_mut())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::cast_possible_truncation)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use zarrcodecs_core::testing;
+    use zarrcodecs_core::CodecExt;
+
+    #[test]
+    fn round_trips_every_level() {
+        for level in -1..=9 {
+            testing::assert_bytes_round_trip(&Zlib::new(level).unwrap());
+            testing::assert_bytes_round_trip(&GZip::new(level).unwrap());
+        }
+    }
+
+    #[test]
+    fn configs() {
+        testing::assert_config_round_trip(&Zlib::new(7).unwrap());
+        testing::assert_config_round_trip(&GZip::default());
+        assert_eq!(Zlib::from_json(&json!({"id": "zlib"})).unwrap().level(), 1);
+        assert_eq!(GZip::default().get_config(), json!({"id": "gzip", "level": 1}));
+        let bad = [
+            json!({"id": "zlib", "level": 10}),
+            json!({"id": "zlib", "level": -2}),
+            json!({"id": "zlib", "level": "1"}),
+            json!({"id": "zlib", "level": 1.5}),
+            json!({"id": "zlib", "level": 1, "wbits": 15}),
+            json!({"id": "gzip", "level": 1}),
+            json!([1]),
+        ];
+        testing::assert_configs_rejected::<Zlib>(&bad);
+    }
+
+    #[test]
+    fn truncated_and_corrupt_inputs_are_errors() {
+        let data: Vec<u8> = (0..5000u32).flat_map(|i| (i % 251).to_le_bytes()).collect();
+        for codec in [&Zlib::default() as &dyn Codec, &GZip::default()] {
+            let encoded = codec.encode_bytes(&data).unwrap();
+            testing::assert_rejects_truncation(codec, encoded.as_bytes());
+            assert!(matches!(codec.decode_bytes(b"not compressed at all"), Err(Error::Corrupt { .. })));
+            assert!(matches!(codec.decode_bytes(b""), Err(Error::Corrupt { .. })));
+        }
+    }
+
+    #[test]
+    fn gzip_checks_crc_and_length() {
+        let data = b"hello hello hello".repeat(10);
+        let mut encoded = GZip::default().encode_bytes(&data).unwrap().as_bytes().to_vec();
+        let n = encoded.len();
+        encoded[n - 8] ^= 1;
+        assert!(matches!(GZip::default().decode_bytes(&encoded), Err(Error::Corrupt { .. })));
+        encoded[n - 8] ^= 1;
+        encoded[n - 1] ^= 1;
+        assert!(matches!(GZip::default().decode_bytes(&encoded), Err(Error::Corrupt { .. })));
+    }
+
+    #[test]
+    fn gzip_members_padding_and_trailing_garbage() {
+        let g = GZip::default();
+        let mut two = g.encode_bytes(b"abc").unwrap().as_bytes().to_vec();
+        two.extend_from_slice(g.encode_bytes(b"def").unwrap().as_bytes());
+        assert_eq!(g.decode_bytes(&two).unwrap().as_bytes(), b"abcdef");
+        let mut out = [0u8; 6];
+        g.decode_bytes_into(&two, &mut out).unwrap();
+        assert_eq!(&out, b"abcdef");
+        let mut padded = two.clone();
+        padded.extend_from_slice(&[0, 0, 0]);
+        assert_eq!(g.decode_bytes(&padded).unwrap().as_bytes(), b"abcdef");
+        let mut garbage = two;
+        garbage.extend_from_slice(b"xyz");
+        assert!(matches!(g.decode_bytes(&garbage), Err(Error::Corrupt { .. })));
+    }
+
+    #[test]
+    fn zlib_ignores_trailing_bytes_like_python() {
+        let z = Zlib::default();
+        let mut e = z.encode_bytes(b"abc").unwrap().as_bytes().to_vec();
+        e.extend_from_slice(b"xyz");
+        assert_eq!(z.decode_bytes(&e).unwrap().as_bytes(), b"abc");
+    }
+
+    #[test]
+    fn decoded_size_limit() {
+        let data = vec![0u8; 1 << 20];
+        for codec in [
+            &Zlib::default().with_decoded_size_limit(1000) as &dyn Codec,
+            &GZip::default().with_decoded_size_limit(1000),
+        ] {
+            let encoded = codec.encode_bytes(&data).unwrap();
+            assert!(matches!(codec.decode_bytes(encoded.as_bytes()), Err(Error::DecodedSizeLimit { .. })));
+            assert!(codec.decode_bytes(codec.encode_bytes(&data[..1000]).unwrap().as_bytes()).is_ok());
+        }
+    }
+
+    #[test]
+    fn gzip_header_fields_are_accepted() {
+        // A member with FNAME, FCOMMENT, FEXTRA and FHCRC, as other gzip writers emit.
+        let g = GZip::default();
+        let plain = g.encode_bytes(b"payload").unwrap().as_bytes().to_vec();
+        let mut header = vec![0x1f, 0x8b, 8, 0x02 | 0x04 | 0x08 | 0x10, 1, 2, 3, 4, 0, 3];
+        header.extend_from_slice(&[3, 0, b'a', b'b', b'c']);
+        header.extend_from_slice(b"name\0comment\0");
+        let crc = stream::crc32(&header);
+        header.extend_from_slice(&((crc & 0xffff) as u16).to_le_bytes());
+        header.extend_from_slice(&plain[10..]);
+        assert_eq!(g.decode_bytes(&header).unwrap().as_bytes(), b"payload");
+    }
+}

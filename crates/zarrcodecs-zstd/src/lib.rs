@@ -1,0 +1,448 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod frame;
+mod pool;
+
+use serde::{Deserialize, Serialize};
+use zarrcodecs_core::{
+    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+};
+use zstd_safe::{CCtx, CParameter, DCtx, InBuffer, OutBuffer, ResetDirective};
+
+use frame::{declared_size, zstd_error_name};
+pub use frame::{frame_info, FrameInfo};
+use pool::Pool;
+
+/// The numcodecs id of this codec.
+const CODEC_ID: &str = "zstd";
+
+/// First guess at the output size when the frames do not declare it: this many times
+/// the input, at least [`MIN_STREAM_BUFFER`] bytes (then doubled as needed).
+const STREAM_EXPANSION_GUESS: usize = 4;
+const MIN_STREAM_BUFFER: usize = 16 << 10;
+
+/// The highest compression level zstd has (22). Higher levels are accepted and
+/// compress as this one, as in numcodecs.
+pub fn max_level() -> i32 {
+    zstd_safe::max_c_level()
+}
+
+/// The lowest (fastest) compression level zstd has (-131072). Lower levels are refused.
+pub fn min_level() -> i32 {
+    zstd_safe::min_c_level()
+}
+
+/// The version of the zstd library this crate is linked with, e.g. `"1.5.6"`.
+pub fn zstd_version() -> &'static str {
+    zstd_safe::version_string()
+}
+
+/// The configuration of [`Zstd`], as numcodecs' `get_config()` writes it (without `"id"`):
+/// `{"id": "zstd", "level": 0, "checksum": false}`.
+///
+/// Configurations written before numcodecs had the `checksum` option lack that key; it
+/// defaults to `false`. A missing `level` defaults to `0`, as in `numcodecs.Zstd()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZstdConfig {
+    /// Compression level: `0` is zstd's default (3), `1` to `22` trade speed for ratio
+    /// (higher values compress as 22), negative levels down to [`min_level`] are faster
+    /// still.
+    #[serde(default)]
+    pub level: i32,
+    /// Whether each frame ends with a checksum of its content, checked when decoding.
+    #[serde(default)]
+    pub checksum: bool,
+}
+
+/// The `zstd` codec: Zstandard compression, byte-compatible with Python numcodecs.
+///
+/// Encoding writes one zstd frame that declares its content size (as numcodecs does).
+/// Decoding takes any zstd stream: several concatenated frames, skippable frames, and
+/// frames that do not declare their size (written by streaming compressors).
+///
+/// The codec keeps a few zstd contexts for reuse, so encoding and decoding many small
+/// chunks does not allocate a context each time. It is `Send + Sync`: one instance can
+/// serve many threads. Cloning gives a codec with the same configuration and its own
+/// (initially empty) pool of contexts.
+pub struct Zstd {
+    level: i32,
+    checksum: bool,
+    decoded_size_limit: usize,
+    cctxs: Pool<CCtx<'static>>,
+    dctxs: Pool<DCtx<'static>>,
+}
+
+impl Zstd {
+    /// A codec compressing at `level`, without checksums.
+    ///
+    /// `0` means zstd's default level (3); levels above [`max_level`] (22) compress as 22
+    /// but are kept in the configuration, as numcodecs does.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] if `level` is below [`min_level`].
+    pub fn new(level: i32) -> Result<Self> {
+        if level < min_level() {
+            return Err(Error::invalid_config(
+                CODEC_ID,
+                format_args!("level {level} is below zstd's lowest level {}", min_level()),
+            ));
+        }
+        Ok(Zstd {
+            level,
+            checksum: false,
+            decoded_size_limit: DEFAULT_DECODED_SIZE_LIMIT,
+            cctxs: Pool::new(),
+            dctxs: Pool::new(),
+        })
+    }
+
+    /// Sets whether encoded frames carry a checksum of their content.
+    #[must_use]
+    pub fn with_checksum(mut self, checksum: bool) -> Self {
+        self.checksum = checksum;
+        self
+    }
+
+    /// Sets the largest output [`Codec::decode`] will allocate, in bytes (default
+    /// [`DEFAULT_DECODED_SIZE_LIMIT`], 2 GiB). Inputs whose frames declare more are
+    /// refused before anything is allocated; inputs that do not declare their size are
+    /// refused once their output passes the limit. Not part of the JSON configuration.
+    #[must_use]
+    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
+        self.decoded_size_limit = limit;
+        self
+    }
+
+    /// The compression level, as configured (not clamped to [`max_level`]).
+    pub fn level(&self) -> i32 {
+        self.level
+    }
+
+    /// Whether encoded frames carry a checksum.
+    pub fn checksum(&self) -> bool {
+        self.checksum
+    }
+
+    /// The decoded size limit in bytes.
+    pub fn decoded_size_limit(&self) -> usize {
+        self.decoded_size_limit
+    }
+
+    /// Compresses `src` into one zstd frame, as numcodecs' `Zstd.encode` does.
+    ///
+    /// # Errors
+    /// [`Error::Allocation`] if the output buffer cannot be had, [`Error::Library`] if
+    /// zstd fails.
+    pub fn compress(&self, src: &[u8]) -> Result<AlignedBuf> {
+        let bound = zstd_safe::compress_bound(src.len());
+        if bound < src.len() {
+            // zstd returned an error code: the input is too large for one frame.
+            return Err(Error::library(CODEC_ID, format_args!("{} bytes are too many for zstd", src.len())));
+        }
+        let mut buf = AlignedBuf::zeroed(bound)?;
+        let level = self.level.min(max_level());
+        let checksum = self.checksum;
+        let written = self.with_cctx(|cctx| {
+            // The context was reset to defaults; every parameter is set on every use.
+            cctx.set_parameter(CParameter::CompressionLevel(level)).map_err(library_error)?;
+            cctx.set_parameter(CParameter::ChecksumFlag(checksum)).map_err(library_error)?;
+            cctx.compress2(buf.as_mut_slice(), src).map_err(library_error)
+        })?;
+        buf.truncate(written);
+        Ok(buf)
+    }
+
+    /// Decompresses a zstd stream (one or more frames) into a new buffer.
+    ///
+    /// # Errors
+    /// [`Error::Corrupt`] (with zstd's error name) for input that is not a complete,
+    /// valid zstd stream, checksum failures included; [`Error::DecodedSizeLimit`] if the
+    /// output would pass the limit; [`Error::Allocation`].
+    pub fn decompress(&self, src: &[u8]) -> Result<AlignedBuf> {
+        let frames = frame_info(src)?;
+        match declared_size(&frames, self.decoded_size_limit)? {
+            Some(size) => {
+                let size = self.check_limit(size)?;
+                let mut buf = AlignedBuf::zeroed(size)?;
+                self.decompress_declared(src, buf.as_mut_slice())?;
+                Ok(buf)
+            }
+            None => self.decompress_growing(src),
+        }
+    }
+
+    /// Decompresses a zstd stream straight into `out`, which must have exactly the
+    /// decoded size. No intermediate buffer is used.
+    ///
+    /// # Errors
+    /// [`Error::OutputSizeMismatch`] if the decoded size is not `out.len()` (checked
+    /// before decompressing when the frames declare their sizes); otherwise as
+    /// [`Zstd::decompress`].
+    pub fn decompress_into(&self, src: &[u8], out: &mut [u8]) -> Result<()> {
+        let frames = frame_info(src)?;
+        if let Some(size) = declared_size(&frames, self.decoded_size_limit)? {
+            if u64::try_from(out.len()).ok() != Some(size) {
+                return Err(Error::OutputSizeMismatch {
+                    codec: CODEC_ID.into(),
+                    expected: out.len(),
+                    actual: usize::try_from(size).unwrap_or(usize::MAX),
+                });
+            }
+            return self.decompress_declared(src, out);
+        }
+        self.with_dctx(|dctx| {
+            let mut input = InBuffer::around(src);
+            let mut pos = 0;
+            let actual = match stream(dctx, &mut input, out, &mut pos)? {
+                Progress::Finished => pos,
+                Progress::OutputFull if more_output(dctx, &mut input)? => out.len().saturating_add(1),
+                Progress::OutputFull => out.len(),
+            };
+            if actual != out.len() {
+                return Err(Error::OutputSizeMismatch { codec: CODEC_ID.into(), expected: out.len(), actual });
+            }
+            Ok(())
+        })
+    }
+
+    /// `size` as a `usize`, if it is within the decoded size limit.
+    fn check_limit(&self, size: u64) -> Result<usize> {
+        match usize::try_from(size) {
+            Ok(n) if n <= self.decoded_size_limit => Ok(n),
+            _ => Err(self.limit_error(size)),
+        }
+    }
+
+    fn limit_error(&self, size: u64) -> Error {
+        Error::DecodedSizeLimit {
+            codec: CODEC_ID.into(),
+            size,
+            limit: u64::try_from(self.decoded_size_limit).unwrap_or(u64::MAX),
+        }
+    }
+
+    /// Runs `f` with a compression context from the pool, reset to a new context's state.
+    fn with_cctx<R>(&self, f: impl FnOnce(&mut CCtx<'static>) -> Result<R>) -> Result<R> {
+        let mut cctx = self.cctxs.take().ok_or_else(|| no_context("compression"))?;
+        let result = cctx.reset(ResetDirective::SessionAndParameters).map_err(library_error).and_then(|_| f(&mut cctx));
+        self.cctxs.give_back(cctx);
+        result
+    }
+
+    /// Runs `f` with a decompression context from the pool, reset to a new context's state.
+    fn with_dctx<R>(&self, f: impl FnOnce(&mut DCtx<'static>) -> Result<R>) -> Result<R> {
+        let mut dctx = self.dctxs.take().ok_or_else(|| no_context("decompression"))?;
+        let result = dctx.reset(ResetDirective::SessionAndParameters).map_err(library_error).and_then(|_| f(&mut dctx));
+        self.dctxs.give_back(dctx);
+        result
+    }
+
+    /// One-shot decompression of frames that all declare their sizes, which add up to
+    /// `out.len()`.
+    fn decompress_declared(&self, src: &[u8], out: &mut [u8]) -> Result<()> {
+        let written = self.with_dctx(|dctx| dctx.decompress(out, src).map_err(corrupt_error))?;
+        if written != out.len() {
+            return Err(Error::corrupt(
+                CODEC_ID,
+                format_args!("the frames declare {} bytes but decode to {written}", out.len()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Streaming decompression into a growing buffer, for frames that do not declare
+    /// their size.
+    fn decompress_growing(&self, src: &[u8]) -> Result<AlignedBuf> {
+        let limit = self.decoded_size_limit;
+        self.with_dctx(|dctx| {
+            let first = src.len().saturating_mul(STREAM_EXPANSION_GUESS).max(MIN_STREAM_BUFFER).min(limit);
+            let mut buf = AlignedBuf::zeroed(first)?;
+            let mut input = InBuffer::around(src);
+            let mut pos = 0;
+            loop {
+                match stream(dctx, &mut input, buf.as_mut_slice(), &mut pos)? {
+                    Progress::Finished => break,
+                    Progress::OutputFull if buf.len() < limit => {
+                        let grown = buf.len().saturating_mul(2).max(MIN_STREAM_BUFFER).min(limit);
+                        buf.resize(grown)?;
+                    }
+                    Progress::OutputFull => {
+                        if more_output(dctx, &mut input)? {
+                            let size = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+                            return Err(self.limit_error(size));
+                        }
+                        break;
+                    }
+                }
+            }
+            buf.truncate(pos);
+            Ok(buf)
+        })
+    }
+}
+
+/// How a call to [`stream`] ended.
+enum Progress {
+    /// The input is consumed and its last frame is complete.
+    Finished,
+    /// The output is full; there may be more to come.
+    OutputFull,
+}
+
+/// Streams `input` into `out[*pos..]` until the input is consumed and its last frame
+/// complete, or `out` is full.
+fn stream(dctx: &mut DCtx<'_>, input: &mut InBuffer<'_>, out: &mut [u8], pos: &mut usize) -> Result<Progress> {
+    loop {
+        let (in_before, out_before) = (input.pos(), *pos);
+        let mut buffer = OutBuffer::around_pos(&mut *out, *pos);
+        let hint = dctx.decompress_stream(&mut buffer, input).map_err(corrupt_error)?;
+        *pos = buffer.pos();
+        let input_done = input.pos() == input.src.len();
+        if hint == 0 && input_done {
+            return Ok(Progress::Finished);
+        }
+        if *pos == out.len() {
+            return Ok(Progress::OutputFull);
+        }
+        // With room left in the output, zstd stops only at the end of a frame or of the
+        // input: the input ended inside a frame.
+        if input_done || (input.pos() == in_before && *pos == out_before) {
+            return Err(Error::corrupt(CODEC_ID, "truncated input: the last frame is incomplete"));
+        }
+    }
+}
+
+/// After the output filled up: whether the stream holds more output (checked with a
+/// one-byte scratch buffer); `false` if it ends here.
+fn more_output(dctx: &mut DCtx<'_>, input: &mut InBuffer<'_>) -> Result<bool> {
+    let mut scratch = [0u8; 1];
+    let mut pos = 0;
+    match stream(dctx, input, &mut scratch, &mut pos)? {
+        Progress::Finished => Ok(pos > 0),
+        Progress::OutputFull => Ok(true),
+    }
+}
+
+fn no_context(kind: &str) -> Error {
+    Error::library(CODEC_ID, format_args!("zstd could not allocate a {kind} context"))
+}
+
+fn library_error(code: zstd_safe::ErrorCode) -> Error {
+    Error::library(CODEC_ID, zstd_error_name(code))
+}
+
+fn corrupt_error(code: zstd_safe::ErrorCode) -> Error {
+    Error::corrupt(CODEC_ID, zstd_error_name(code))
+}
+
+impl Default for Zstd {
+    /// numcodecs' `Zstd()`: level 0 (zstd's default), no checksum.
+    fn default() -> Self {
+        Zstd {
+            level: 0,
+            checksum: false,
+            decoded_size_limit: DEFAULT_DECODED_SIZE_LIMIT,
+            cctxs: Pool::new(),
+            dctxs: Pool::new(),
+        }
+    }
+}
+
+impl Clone for Zstd {
+    fn clone(&self) -> Self {
+        Zstd {
+            level: self.level,
+            checksum: self.checksum,
+            decoded_size_limit: self.decoded_size_limit,
+            cctxs: Pool::new(),
+            dctxs: Pool::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Zstd {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Zstd")
+            .field("level", &self.level)
+            .field("checksum", &self.checksum)
+            .field("decoded_size_limit", &self.decoded_size_limit)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Codec for Zstd {
+    fn decoded_size_limit(&self) -> Option<usize> {
+        Some(self.decoded_size_limit)
+    }
+
+    fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.decoded_size_limit = limit;
+    }
+
+    fn codec_id(&self) -> &str {
+        CODEC_ID
+    }
+
+    fn get_config(&self) -> serde_json::Value {
+        self.config_json()
+    }
+
+    fn encode(&self, data: DataRef<'_>) -> Result<Data> {
+        let src = data.expect_bytes(CODEC_ID)?;
+        Ok(NdArray::from_buf(self.compress(src)?).into())
+    }
+
+    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+        let src = encoded.expect_bytes(CODEC_ID)?;
+        Ok(NdArray::from_buf(self.decompress(src)?).into())
+    }
+
+    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+        let src = encoded.expect_bytes(CODEC_ID)?;
+        self.decompress_into(src, out.as_bytes_mut())
+    }
+}
+
+impl StaticCodec for Zstd {
+    const CODEC_ID: &'static str = CODEC_ID;
+    type Config = ZstdConfig;
+
+    fn from_config(config: ZstdConfig) -> Result<Self> {
+        Ok(Zstd::new(config.level)?.with_checksum(config.checksum))
+    }
+
+    fn config(&self) -> ZstdConfig {
+        ZstdConfig { level: self.level, checksum: self.checksum }
+    }
+}
+
+zarrcodecs_core::register_static_codec!(ZSTD_REGISTRATION: Zstd);
+
+#[cfg(test)]
+#[allow(clippy::cast_possible_truncation)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contexts_are_reused() {
+        let codec = Zstd::new(3).unwrap();
+        let data = vec![7u8; 65536];
+        for _ in 0..10 {
+            let e = codec.compress(&data).unwrap();
+            assert_eq!(codec.decompress(e.as_slice()).unwrap().as_slice(), &data[..]);
+        }
+        assert_eq!(codec.cctxs.idle(), 1);
+        assert_eq!(codec.dctxs.idle(), 1);
+        assert_eq!(codec.clone().cctxs.idle(), 0);
+    }
+
+    #[test]
+    fn codec_is_send_sync_clone_debug() {
+        fn check<T: Send + Sync + Clone + std::fmt::Debug + 'static>() {}
+        check::<Zstd>();
+        let text = format!("{:?}", Zstd::new(-3).unwrap().with_checksum(true));
+        assert!(text.contains("level: -3") && text.contains("checksum: true"), "{text}");
+    }
+}

@@ -1,0 +1,239 @@
+//! A chain of codecs, as zarr v2 applies its `filters` then its `compressor`.
+
+use serde_json::Value;
+
+use crate::zarr::{Order, ZarrArray};
+use crate::{get_codec, ArrayView, ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result};
+
+/// Codecs applied in order on encode and in reverse order on decode.
+///
+/// ```
+/// use zarrcodecs::{Pipeline, DataRef};
+/// let p = Pipeline::from_json(&serde_json::json!([{"id": "zstd", "level": 3}, {"id": "zlib", "level": 1}]))?;
+/// let data = b"abcabcabc".repeat(50);
+/// let encoded = p.encode(DataRef::from(&data[..]))?;
+/// assert_eq!(p.decode(encoded.as_ref())?.as_bytes(), Some(&data[..]));
+/// # Ok::<(), zarrcodecs::Error>(())
+/// ```
+///
+/// Built from a zarr v2 `.zarray` document with [`Pipeline::from_zarray`], it also
+/// knows the array's dtype, chunk shape, order and fill value, and turns stored chunks
+/// into arrays with [`Pipeline::decode_chunk`] (see the crate's "Zarr v2" example).
+#[derive(Debug)]
+pub struct Pipeline {
+    codecs: Vec<Box<dyn Codec>>,
+    array: Option<ZarrArray>,
+}
+
+impl Pipeline {
+    /// A pipeline of the given codecs.
+    pub fn new(codecs: Vec<Box<dyn Codec>>) -> Self {
+        Pipeline { codecs, array: None }
+    }
+
+    /// The pipeline of a zarr v2 array: its `filters` in order, then its `compressor`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidZarray`] for a document [`ZarrArray::from_json`] refuses; as
+    /// [`get_codec`] for each codec.
+    pub fn from_zarray(zarray: &Value) -> Result<Self> {
+        Self::from_zarr_array(ZarrArray::from_json(zarray)?)
+    }
+
+    /// As [`Pipeline::from_zarray`], from parsed metadata.
+    ///
+    /// # Errors
+    /// As [`get_codec`] for each codec.
+    pub fn from_zarr_array(array: ZarrArray) -> Result<Self> {
+        let codecs = array.filters.iter().chain(array.compressor.as_ref()).map(get_codec).collect::<Result<_>>()?;
+        Ok(Pipeline { codecs, array: Some(array) })
+    }
+
+    /// The zarr array metadata, for a pipeline built by [`Pipeline::from_zarray`].
+    pub fn zarr_array(&self) -> Option<&ZarrArray> {
+        self.array.as_ref()
+    }
+
+    fn chunk_meta(&self) -> Result<&ZarrArray> {
+        self.array.as_ref().ok_or_else(|| {
+            Error::unsupported_input("pipeline", "chunk methods need a pipeline built from a .zarray document")
+        })
+    }
+
+    /// Decodes one stored chunk into a new array of the array's dtype and chunk shape,
+    /// its bytes in the array's order ([`ZarrArray::order`]; see
+    /// [`fortran_to_c`](crate::zarr::fortran_to_c) for a C-order copy). `None` (a
+    /// missing chunk) gives a chunk of the fill value.
+    ///
+    /// # Errors
+    /// [`Error::ChunkSize`] if the chunk decodes to the wrong number of bytes; the
+    /// codecs' errors; [`Error::UnsupportedInput`] for a pipeline without `.zarray`.
+    pub fn decode_chunk(&self, encoded: Option<&[u8]>) -> Result<NdArray> {
+        let meta = self.chunk_meta()?;
+        let Some(encoded) = encoded else { return meta.fill_chunk() };
+        let decoded = self.decode(DataRef::from(encoded))?;
+        let array = decoded.into_array()?;
+        let (expected, actual) = (meta.chunk_nbytes(), array.as_bytes().len());
+        if expected != actual {
+            return Err(Error::ChunkSize { chunks: meta.chunks.clone(), expected, actual });
+        }
+        array.reinterpret(meta.dtype, meta.chunks.clone())
+    }
+
+    /// As [`Pipeline::decode_chunk`], into the caller's buffer of exactly one chunk's
+    /// bytes; the last codec decodes straight into it.
+    ///
+    /// # Errors
+    /// As [`Pipeline::decode_chunk`]; [`Error::ChunkSize`] also if `out` has the wrong size.
+    pub fn decode_chunk_into(&self, encoded: Option<&[u8]>, out: &mut [u8]) -> Result<()> {
+        let meta = self.chunk_meta()?;
+        let expected = meta.chunk_nbytes();
+        if out.len() != expected {
+            return Err(Error::ChunkSize { chunks: meta.chunks.clone(), expected, actual: out.len() });
+        }
+        let Some(encoded) = encoded else {
+            out.copy_from_slice(meta.fill_chunk()?.as_bytes());
+            return Ok(());
+        };
+        let mut view = ArrayViewMut::new(out, meta.dtype, meta.chunks.clone())?;
+        match self.decode_into(DataRef::from(encoded), &mut view) {
+            Err(Error::OutputSizeMismatch { actual, .. }) => {
+                Err(Error::ChunkSize { chunks: meta.chunks.clone(), expected, actual })
+            }
+            other => other,
+        }
+    }
+
+    /// Encodes one chunk: `chunk` holds the bytes of a full chunk (chunk shape times
+    /// item size, in the array's order), as zarr stores even edge chunks.
+    ///
+    /// # Errors
+    /// [`Error::ChunkSize`] if `chunk` has the wrong size; the codecs' errors.
+    pub fn encode_chunk(&self, chunk: &[u8]) -> Result<Vec<u8>> {
+        let meta = self.chunk_meta()?;
+        let expected = meta.chunk_nbytes();
+        if chunk.len() != expected {
+            return Err(Error::ChunkSize { chunks: meta.chunks.clone(), expected, actual: chunk.len() });
+        }
+        let view = ArrayView::new(chunk, meta.dtype, meta.chunks.clone())?;
+        let encoded = self.encode(DataRef::Array(view))?;
+        let bytes = encoded
+            .as_bytes()
+            .ok_or_else(|| Error::unsupported_input("pipeline", "the pipeline encodes chunks to objects, not bytes"))?;
+        Ok(bytes.to_vec())
+    }
+
+    /// The chunk order, for a pipeline built from a `.zarray` document.
+    pub fn order(&self) -> Option<Order> {
+        self.array.as_ref().map(|a| a.order)
+    }
+
+    /// Builds a pipeline from one codec configuration or a JSON array of them.
+    ///
+    /// # Errors
+    /// As [`get_codec`] for each entry.
+    pub fn from_json(spec: &Value) -> Result<Self> {
+        match spec {
+            Value::Array(items) => Ok(Pipeline::new(items.iter().map(get_codec).collect::<Result<_>>()?)),
+            Value::Object(_) => Ok(Pipeline::new(vec![get_codec(spec)?])),
+            _ => Err(Error::invalid_config("?", "a pipeline is a codec configuration or an array of them")),
+        }
+    }
+
+    /// Sets the decoded-size limit of every codec that has one (see
+    /// [`Codec::set_decoded_size_limit`]; default
+    /// [`DEFAULT_DECODED_SIZE_LIMIT`](crate::DEFAULT_DECODED_SIZE_LIMIT), 2 GiB): a chunk
+    /// whose header claims more is refused before anything is allocated.
+    ///
+    /// ```
+    /// use zarrcodecs::{CodecExt, DataRef, Pipeline};
+    ///
+    /// let mut pipeline = Pipeline::from_json(&serde_json::json!([{"id": "zstd", "level": 1}]))?;
+    /// let encoded = pipeline.encode(DataRef::from(&[0u8; 4096][..]))?;
+    /// pipeline.set_decoded_size_limit(1024);
+    /// assert!(matches!(
+    ///     pipeline.decode(encoded.as_ref()),
+    ///     Err(zarrcodecs::Error::DecodedSizeLimit { .. })
+    /// ));
+    /// # Ok::<(), zarrcodecs::Error>(())
+    /// ```
+    pub fn set_decoded_size_limit(&mut self, limit: usize) {
+        for codec in &mut self.codecs {
+            codec.set_decoded_size_limit(limit);
+        }
+    }
+
+    /// The codecs, in encoding order.
+    pub fn codecs(&self) -> &[Box<dyn Codec>] {
+        &self.codecs
+    }
+
+    /// The configurations, as a JSON array.
+    pub fn get_config(&self) -> Value {
+        Value::Array(self.codecs.iter().map(|c| c.get_config()).collect())
+    }
+
+    /// Applies every codec in order. An empty pipeline copies its input.
+    ///
+    /// # Errors
+    /// The first codec's error.
+    pub fn encode(&self, data: DataRef<'_>) -> Result<Data> {
+        let Some((first, rest)) = self.codecs.split_first() else {
+            return to_owned(data);
+        };
+        let mut current = first.encode(data)?;
+        for codec in rest {
+            current = codec.encode(current.as_ref())?;
+        }
+        Ok(current)
+    }
+
+    /// Applies every codec's decode in reverse order.
+    ///
+    /// # Errors
+    /// The first codec's error.
+    pub fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+        let Some((last, rest)) = self.codecs.split_last() else {
+            return to_owned(encoded);
+        };
+        let mut current = last.decode(encoded)?;
+        for codec in rest.iter().rev() {
+            current = codec.decode(current.as_ref())?;
+        }
+        Ok(current)
+    }
+
+    /// Decodes into the caller's buffer: the first codec of the pipeline writes
+    /// straight into `out`.
+    ///
+    /// # Errors
+    /// The first codec's error; [`Error::OutputSizeMismatch`] if `out` has the wrong size.
+    pub fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+        match self.codecs.split_first() {
+            None => {
+                let bytes = encoded.expect_bytes("pipeline")?;
+                zarrcodecs_core::copy_decoded("pipeline", bytes, out.as_bytes_mut())
+            }
+            Some((first, [])) => first.decode_into(encoded, out),
+            Some((first, rest)) => {
+                let mut current: Option<Data> = None;
+                for codec in rest.iter().rev() {
+                    let input = match &current {
+                        Some(d) => d.as_ref(),
+                        None => encoded.clone(),
+                    };
+                    current = Some(codec.decode(input)?);
+                }
+                let input = current.as_ref().map_or(encoded, Data::as_ref);
+                first.decode_into(input, out)
+            }
+        }
+    }
+}
+
+fn to_owned(data: DataRef<'_>) -> Result<Data> {
+    match data {
+        DataRef::Array(a) => Ok(a.to_owned()?.into()),
+        DataRef::Object(o) => Ok(o.clone().into()),
+    }
+}
