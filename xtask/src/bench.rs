@@ -30,39 +30,39 @@ const MEMORY_BOUND: &[&str] = &["delta", "shuffle", "astype", "packbits"];
 /// Variable-length codecs: "at least 3x numcodecs".
 const VLEN: &[&str] = &["vlen-utf8", "vlen-bytes", "vlen-array"];
 
-struct Options {
+/// `cargo xtask bench`'s options.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Options {
+    /// A short, less precise run (criterion's `--quick`).
+    #[arg(long)]
     quick: bool,
+    /// Rust only: do not time the cases through Python numcodecs.
+    #[arg(long = "no-python", action = clap::ArgAction::SetFalse)]
     python: bool,
+    /// Also write the figures as JSON to this path.
+    #[arg(long, value_name = "PATH")]
     json: Option<PathBuf>,
+    /// A note for the report's header (e.g. what changed since the last run).
+    #[arg(long, value_name = "TEXT")]
     note: Option<String>,
+    /// CI's smoke run: every bench once (criterion's `--test`), no Python, no report.
+    #[arg(long, conflicts_with_all = ["quick", "json", "note"])]
+    test: bool,
+    /// Run only the benches whose id contains one of these (the report then goes to
+    /// target/bench/, never over docs/).
+    #[arg(value_name = "FILTER")]
     filters: Vec<String>,
+    /// Options handed to criterion as they are, after `--` (e.g. `-- --save-baseline x`).
+    #[arg(last = true, value_name = "CRITERION_ARGS")]
     criterion: Vec<String>,
 }
 
-fn parse(args: &[String]) -> Result<Options> {
-    let mut o = Options { quick: false, python: true, json: None, note: None, filters: vec![], criterion: vec![] };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--quick" => o.quick = true,
-            "--no-python" => o.python = false,
-            "--json" => o.json = Some(it.next().ok_or("--json needs a path")?.into()),
-            "--note" => o.note = Some(it.next().ok_or("--note needs a text")?.clone()),
-            s if s.starts_with('-') => o.criterion.push(s.to_string()),
-            s => o.filters.push(s.to_string()),
-        }
-    }
-    Ok(o)
-}
-
-pub(crate) fn bench(args: &[String]) -> Result {
-    // `--test` (CI's smoke run): every bench once, no Python, no report.
-    if args.iter().any(|a| a == "--test") {
+pub(crate) fn bench(opts: &Options) -> Result {
+    if opts.test {
         let mut cmd = cargo();
-        cmd.args(["bench", "-p", "zarrcodecs-benches", "--"]).args(args);
+        cmd.args(["bench", "-p", "zarrcodecs-benches", "--", "--test"]).args(&opts.criterion).args(&opts.filters);
         return run(cmd);
     }
-    let opts = parse(args)?;
     let started = Instant::now();
     let load_before = load_average();
     let dir = target_dir().join("bench");
@@ -84,14 +84,14 @@ pub(crate) fn bench(args: &[String]) -> Result {
         .iter()
         .filter(|id| opts.filters.is_empty() || opts.filters.iter().any(|f| id.contains(f.as_str())))
         .collect();
-    let allocations = run_criterion(&opts, &ids, expected.len())?;
+    let allocations = run_criterion(opts, &ids, expected.len())?;
     let rust = criterion_results(&target_dir().join("criterion"), since);
     eprintln!("xtask: {} criterion results read", rust.len());
     let rust_secs = started.elapsed().as_secs_f64();
 
     eprintln!("xtask: bench 3/4: the same cases through Python numcodecs");
     let python_started = Instant::now();
-    let python = if opts.python { run_python(&opts, &manifest_path, &dir) } else { Err("--no-python".into()) };
+    let python = if opts.python { run_python(opts, &manifest_path, &dir) } else { Err("--no-python".into()) };
     let (python, python_note) = match python {
         Ok(p) => (p, None),
         Err(e) => {
@@ -103,7 +103,7 @@ pub(crate) fn bench(args: &[String]) -> Result {
 
     eprintln!("xtask: bench 4/4: the report");
     let report = Report {
-        opts: &opts,
+        opts,
         manifest: &manifest,
         rust: &rust,
         python: &python,
@@ -796,14 +796,29 @@ mod tests {
 
     #[test]
     fn options() {
-        let args: Vec<String> =
-            ["--quick", "--json", "out.json", "zstd", "--save-baseline=x"].iter().map(|s| (*s).to_string()).collect();
-        let o = parse(&args).unwrap();
-        assert!(o.quick && o.python);
+        use clap::Parser as _;
+        let cli = crate::Cli::try_parse_from([
+            "xtask",
+            "bench",
+            "--quick",
+            "--json",
+            "out.json",
+            "zstd",
+            "--",
+            "--save-baseline=x",
+        ])
+        .unwrap();
+        let crate::Task::Bench(o) = cli.task else { panic!("not bench") };
+        assert!(o.quick && o.python && !o.test);
         assert_eq!(o.json, Some(PathBuf::from("out.json")));
         assert_eq!(o.filters, ["zstd"]);
         assert_eq!(o.criterion, ["--save-baseline=x"]);
-        assert!(parse(&["--json".to_string()]).is_err());
+        assert!(crate::Cli::try_parse_from(["xtask", "bench", "--json"]).is_err());
+        // Unknown flags are refused, not passed on to criterion.
+        assert!(crate::Cli::try_parse_from(["xtask", "bench", "--save-baseline=x"]).is_err());
+        let cli = crate::Cli::try_parse_from(["xtask", "bench", "--no-python"]).unwrap();
+        let crate::Task::Bench(o) = cli.task else { panic!("not bench") };
+        assert!(!o.python);
     }
 
     #[test]

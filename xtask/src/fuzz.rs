@@ -21,29 +21,21 @@ use crate::{cargo, root, run, Result};
 const LIBFUZZER: &[&str] =
     &["-malloc_limit_mb=512", "-rss_limit_mb=2048", "-timeout=10", "-max_len=65536", "-print_final_stats=1"];
 
-struct Options {
+/// `cargo xtask fuzz`'s options.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Options {
+    /// Seconds each target runs.
+    #[arg(long, default_value_t = 60, value_name = "N")]
     seconds: u64,
+    /// Minimise each corpus afterwards (before a commit).
+    #[arg(long)]
     cmin: bool,
+    /// Also write the table of results to this path.
+    #[arg(long, value_name = "PATH")]
     report: Option<PathBuf>,
+    /// The targets to run (default: every target in fuzz/Cargo.toml).
+    #[arg(value_name = "TARGET")]
     targets: Vec<String>,
-}
-
-fn parse(args: &[String]) -> Result<Options> {
-    let mut o = Options { seconds: 60, cmin: false, report: None, targets: vec![] };
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--seconds" => {
-                let v = it.next().ok_or("--seconds needs a value")?;
-                o.seconds = v.parse().map_err(|_| format!("--seconds: not a number: {v}"))?;
-            }
-            "--cmin" => o.cmin = true,
-            "--report" => o.report = Some(PathBuf::from(it.next().ok_or("--report needs a path")?)),
-            s if s.starts_with('-') => return Err(format!("fuzz: unknown option {s}")),
-            s => o.targets.push(s.to_string()),
-        }
-    }
-    Ok(o)
 }
 
 /// `cargo fuzz` through nightly if there is one, else stable with RUSTC_BOOTSTRAP.
@@ -110,8 +102,7 @@ fn count_files(dir: &Path) -> usize {
     std::fs::read_dir(dir).map_or(0, |d| d.filter_map(std::result::Result::ok).count())
 }
 
-pub(crate) fn fuzz(args: &[String]) -> Result {
-    let opts = parse(args)?;
+pub(crate) fn fuzz(opts: &Options) -> Result {
     let corpus = root().join("fuzz/corpus");
     eprintln!("xtask: fuzz 1/3: seeding fuzz/corpus with valid encodings");
     let mut seeds = cargo();

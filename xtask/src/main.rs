@@ -1,58 +1,83 @@
-//! `cargo xtask`: the project's automation, a plain binary (one dependency: serde_json, for the bench report).
+//! `cargo xtask`: the project's automation, a plain binary (`cargo xtask --help`).
 //!
-//! - `cargo xtask test`: creates the Python venv (numcodecs from PyPI), then runs
+//! - `test`: creates the Python venv (numcodecs from PyPI), then runs
 //!   `cargo test --workspace --all-features` with the interop tests required.
-//! - `cargo xtask interop`: the venv, then only the interop tests (numcodecs and the
-//!   zarr v2 arrays); writes docs/compatibility.md.
-//! - `cargo xtask bench [--quick] [--json PATH] [FILTER]`: the criterion bench suite and
-//!   the same cases through Python numcodecs; writes `docs/benchmarks.md` and `.svg`.
-//! - `cargo xtask fuzz [--seconds N] [--cmin] [--report PATH] [TARGET...]`: seeds,
-//!   builds and runs every cargo-fuzz target for N seconds (see `fuzz.rs`).
-//! - `cargo xtask venv`: creates or updates the venv and prints its Python.
-//! - `cargo xtask ci`: what CI runs: fmt, clippy, cargo deny (if installed), test.
+//! - `interop`: the venv, then only the interop tests (numcodecs and the zarr v2
+//!   arrays); writes docs/compatibility.md.
+//! - `bench`: the criterion bench suite and the same cases through Python numcodecs;
+//!   writes `docs/benchmarks.md` and `.svg` (see `bench.rs`).
+//! - `fuzz`: seeds, builds and runs every cargo-fuzz target (see `fuzz.rs`).
+//! - `venv`: creates or updates the venv and prints its Python.
+//! - `names`, `package`, `no-cmake`, `readme`: the release checks (see `release.rs`).
+//! - `ci`: everything CI runs, in CI's order; `.ci/run` installs the tools and calls it.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
 mod fuzz;
+mod release;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+use clap::{Parser, Subcommand};
+
 type Result<T = ()> = std::result::Result<T, String>;
 
-const USAGE: &str = "usage: cargo xtask <command>
+/// The project's automation: tests against Python numcodecs, benchmarks, fuzzing and
+/// the release checks.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
 
-commands:
-  test               venv + cargo test --workspace --all-features (interop required)
-  interop            venv + the interop tests against Python numcodecs and zarr only;
-                     writes docs/compatibility.md
-  bench [--quick] [--json PATH] [--no-python] [--note TEXT] [FILTER...]
-                     Rust benches + the same cases in Python numcodecs; writes
-                     docs/benchmarks.md and .svg (a filtered run: target/bench/);
-                     --test: each bench once, no Python, no report (CI)
-  fuzz [--seconds N] [--cmin] [--report PATH] [TARGET...]
-                     seed fuzz/corpus, build the cargo-fuzz targets, run each for N s
-                     (default 60); fails on any crash (needs cargo-fuzz)
-  venv               create/update target/interop-venv and print its python
-  ci                 cargo fmt --check, clippy -D warnings, cargo deny (if installed), test";
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// The venv with numcodecs from PyPI, then `cargo test --workspace --all-features`
+    /// with the interop tests required (the README's test command).
+    Test {
+        /// Arguments handed to `cargo test` as they are, after `--`.
+        #[arg(last = true, value_name = "CARGO_TEST_ARGS")]
+        extra: Vec<String>,
+    },
+    /// The venv, then only the interop tests against Python numcodecs and zarr;
+    /// writes docs/compatibility.md.
+    Interop,
+    /// The criterion benches and the same cases through Python numcodecs; writes
+    /// docs/benchmarks.md and .svg (a filtered run: target/bench/).
+    Bench(bench::Options),
+    /// Seeds fuzz/corpus, builds the cargo-fuzz targets and runs each for N seconds;
+    /// fails on any crash (needs cargo-fuzz).
+    Fuzz(fuzz::Options),
+    /// Creates or updates target/interop-venv and prints its Python.
+    Venv,
+    /// Every publishable package name is free on the registry (or already ours).
+    Names,
+    /// `cargo package` of every publishable crate, each built from its packaged files.
+    Package,
+    /// No crate of the dependency graph (all features) builds with CMake or bindgen.
+    NoCmake,
+    /// The README's Cargo snippets and Rust examples build and run in a scratch project
+    /// that depends on the workspace by path.
+    Readme,
+    /// Everything CI runs, in CI's order (`.ci/run` installs the tools, then runs this).
+    Ci,
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("test") => test(&args[1..]),
-        Some("interop") => interop(),
-        Some("bench") => bench::bench(&args[1..]),
-        Some("fuzz") => fuzz::fuzz(&args[1..]),
-        Some("venv") => venv().map(|py| println!("{}", py.display())),
-        Some("ci") => ci(),
-        Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        _ => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
+    let cli = Cli::parse();
+    let result = match &cli.task {
+        Task::Test { extra } => test(extra),
+        Task::Interop => interop(),
+        Task::Bench(opts) => bench::bench(opts),
+        Task::Fuzz(opts) => fuzz::fuzz(opts),
+        Task::Venv => venv().map(|py| println!("{}", py.display())),
+        Task::Names => release::names(),
+        Task::Package => release::package(),
+        Task::NoCmake => release::no_cmake(),
+        Task::Readme => release::readme(),
+        Task::Ci => ci(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -128,20 +153,79 @@ fn interop() -> Result {
     run(cmd)
 }
 
+/// One step of `ci`: its name and what it runs.
+type Step = (&'static str, fn() -> Result);
+
+/// What CI runs, in order: the cheap checks first, then the builds that share the most.
+const CI_STEPS: &[Step] = &[
+    ("cargo fmt --check", || {
+        let mut c = cargo();
+        c.args(["fmt", "--all", "--check"]);
+        run(c)
+    }),
+    ("cargo clippy -D warnings", || {
+        let mut c = cargo();
+        c.args(["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]);
+        run(c)
+    }),
+    ("rustdoc -D warnings", || {
+        let mut c = cargo();
+        c.args(["doc", "--workspace", "--no-deps", "--all-features"]).env("RUSTDOCFLAGS", "-D warnings");
+        run(c)
+    }),
+    ("cargo deny check licenses bans sources", || {
+        // The advisories check needs the advisory database from the network, which CI
+        // does not have: it is left out here (run `cargo deny check advisories` by hand).
+        let installed = cargo().args(["deny", "--version"]).output().is_ok_and(|o| o.status.success());
+        if !installed {
+            return Err("cargo-deny is not installed: cargo install cargo-deny --locked".into());
+        }
+        let mut c = cargo();
+        c.args(["deny", "check", "licenses", "bans", "sources"]);
+        run(c)
+    }),
+    ("no CMake, no bindgen", release::no_cmake),
+    ("package names are free", release::names),
+    ("cargo package", release::package),
+    ("the bench suite, each benchmark once", || {
+        let mut c = cargo();
+        c.args(["xtask", "bench", "--test"]);
+        run(c)
+    }),
+    ("the interop suite against numcodecs from PyPI", interop),
+    ("fuzz smoke: every target for 10 s", || {
+        let mut c = cargo();
+        c.args(["xtask", "fuzz", "--seconds", "10"]);
+        run(c)
+    }),
+    ("the README's snippets in a scratch project", release::readme),
+    ("the README's test command", || test(&[])),
+];
+
 fn ci() -> Result {
-    let mut fmt = cargo();
-    fmt.args(["fmt", "--all", "--check"]);
-    run(fmt)?;
-    let mut clippy = cargo();
-    clippy.args(["clippy", "--workspace", "--all-targets", "--all-features", "--", "-D", "warnings"]);
-    run(clippy)?;
-    let deny_installed = cargo().args(["deny", "--version"]).output().is_ok_and(|o| o.status.success());
-    if deny_installed {
-        let mut deny = cargo();
-        deny.args(["deny", "check"]);
-        run(deny)?;
-    } else {
-        eprintln!("xtask: cargo-deny is not installed; skipping `cargo deny check`");
+    let started = std::time::Instant::now();
+    for (i, (name, step)) in CI_STEPS.iter().enumerate() {
+        eprintln!("ci: [{}/{}] {name} ({:.0} s so far)", i + 1, CI_STEPS.len(), started.elapsed().as_secs_f64());
+        step().map_err(|e| format!("ci step `{name}` failed: {e}"))?;
     }
-    test(&[])
+    eprintln!("ci: all {} steps passed in {:.0} s", CI_STEPS.len(), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn cli_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn unknown_flags_are_refused() {
+        use clap::Parser as _;
+        assert!(super::Cli::try_parse_from(["xtask", "fuzz", "--second", "3"]).is_err());
+        assert!(super::Cli::try_parse_from(["xtask", "ci", "--quick"]).is_err());
+        assert!(super::Cli::try_parse_from(["xtask", "fuzz", "--seconds", "3", "decode_zlib"]).is_ok());
+    }
 }
