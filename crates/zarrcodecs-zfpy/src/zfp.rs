@@ -1,4 +1,4 @@
-//! The only `unsafe` of the crate: zfp's C API (zfp 1.0.1, built by `zfp-sys`).
+//! The only `unsafe` of the crate: zfp's C API (zfp 1.0.1, built by `zarrcodecs-zfp-sys`).
 //!
 //! zfp's bit stream reader does not check the end of its buffer, so decoding never
 //! hands zfp the caller's bytes: it copies them into a zero-padded buffer at least as
@@ -8,7 +8,7 @@
 
 use std::ffi::c_void;
 use zarrcodecs_core::{AlignedBuf, Error, Result};
-use zfp_sys as sys;
+use zarrcodecs_zfp_sys as sys;
 
 use crate::ID;
 
@@ -24,19 +24,19 @@ pub(crate) enum ZfpType {
 impl ZfpType {
     fn raw(self) -> sys::zfp_type {
         match self {
-            ZfpType::Int32 => sys::zfp_type_zfp_type_int32,
-            ZfpType::Int64 => sys::zfp_type_zfp_type_int64,
-            ZfpType::Float => sys::zfp_type_zfp_type_float,
-            ZfpType::Double => sys::zfp_type_zfp_type_double,
+            ZfpType::Int32 => sys::zfp_type_int32,
+            ZfpType::Int64 => sys::zfp_type_int64,
+            ZfpType::Float => sys::zfp_type_float,
+            ZfpType::Double => sys::zfp_type_double,
         }
     }
 
     fn from_raw(t: sys::zfp_type) -> Option<Self> {
         Some(match t {
-            sys::zfp_type_zfp_type_int32 => ZfpType::Int32,
-            sys::zfp_type_zfp_type_int64 => ZfpType::Int64,
-            sys::zfp_type_zfp_type_float => ZfpType::Float,
-            sys::zfp_type_zfp_type_double => ZfpType::Double,
+            sys::zfp_type_int32 => ZfpType::Int32,
+            sys::zfp_type_int64 => ZfpType::Int64,
+            sys::zfp_type_float => ZfpType::Float,
+            sys::zfp_type_double => ZfpType::Double,
             _ => return None,
         })
     }
@@ -135,7 +135,7 @@ fn set_mode(zfp: *mut sys::zfp_stream, mode: Mode, dims: u32) {
             }
             // zfpy passes zfp_type_none and no alignment, so we do too.
             Mode::Rate(rate) => {
-                sys::zfp_stream_set_rate(zfp, rate, sys::zfp_type_zfp_type_none, dims, 0);
+                sys::zfp_stream_set_rate(zfp, rate, sys::zfp_type_none, dims, 0);
             }
             Mode::Precision(precision) => {
                 sys::zfp_stream_set_precision(zfp, precision);
