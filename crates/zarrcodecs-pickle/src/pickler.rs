@@ -8,9 +8,12 @@
 //! written afresh (and memoized, as Python memoizes it).
 
 use std::collections::HashMap;
+use std::fmt;
+use std::io::Write as _;
 
 use zarrcodecs_core::{AlignedBuf, ByteOrder, DType, DTypeKind, Error, Object, Result, TimeUnit};
 
+use crate::opcodes::Opcode;
 use crate::CODEC_ID;
 
 const FRAME_SIZE_MIN: usize = 4;
@@ -137,6 +140,20 @@ fn byte(n: usize) -> u8 {
     u8::try_from(n).unwrap_or(u8::MAX)
 }
 
+/// An opcode and its 4-byte little-endian argument.
+fn with_u32(op: Opcode, n: u32) -> [u8; 5] {
+    let mut h = [op.code(), 0, 0, 0, 0];
+    h[1..].copy_from_slice(&n.to_le_bytes());
+    h
+}
+
+/// An opcode and its 8-byte little-endian argument.
+fn with_u64(op: Opcode, n: u64) -> [u8; 9] {
+    let mut h = [op.code(), 0, 0, 0, 0, 0, 0, 0, 0];
+    h[1..].copy_from_slice(&n.to_le_bytes());
+    h
+}
+
 /// A pickle: `out`, with a borrowed payload inserted at a position when there is one
 /// (a numeric array's data, not copied until the pickle is assembled).
 pub(crate) struct Pickled<'a> {
@@ -180,13 +197,13 @@ pub(crate) fn dumps(data: ArrayData<'_>, proto: u8) -> Result<Pickled<'_>> {
         memo_overflow: false,
     };
     if proto >= 2 {
-        p.write(&[0x80, proto]);
+        p.write(&[Opcode::PROTO.code(), proto]);
         if proto >= 4 {
             p.framing = true;
         }
     }
     p.save_array(data)?;
-    p.write(b".");
+    p.op(Opcode::STOP);
     p.commit_frame();
     if p.memo_overflow {
         return Err(Error::unsupported_input(CODEC_ID, "more than 2**32 objects to memoize"));
@@ -207,11 +224,26 @@ fn is_datetime(dtype: DType) -> bool {
 
 impl<'a> Pickler<'a> {
     fn write(&mut self, data: &[u8]) {
+        // A frame starts with a placeholder header, made a FRAME or removed when the
+        // frame is committed.
         if self.framing && self.frame_start.is_none() {
             self.frame_start = Some(self.out.len());
             self.out.extend_from_slice(&[0xfe; FRAME_HEADER_SIZE]);
         }
         self.out.extend_from_slice(data);
+    }
+
+    /// An opcode without an argument.
+    fn op(&mut self, op: Opcode) {
+        self.write(&[op.code()]);
+    }
+
+    /// An opcode with a text argument and its newline (protocol 0's opcodes).
+    fn op_line(&mut self, op: Opcode, arg: impl fmt::Display) {
+        let mut line = vec![op.code()];
+        // Writing to a Vec cannot fail.
+        let _ = writeln!(line, "{arg}");
+        self.write(&line);
     }
 
     fn commit_frame(&mut self) {
@@ -221,7 +253,7 @@ impl<'a> Pickler<'a> {
         if let Some(start) = self.frame_start.take() {
             let len = self.out.len() - start - FRAME_HEADER_SIZE;
             if len >= FRAME_SIZE_MIN {
-                self.out[start] = 0x95;
+                self.out[start] = Opcode::FRAME.code();
                 self.out[start + 1..start + FRAME_HEADER_SIZE].copy_from_slice(&(len as u64).to_le_bytes());
             } else {
                 self.out.drain(start..start + FRAME_HEADER_SIZE);
@@ -274,19 +306,17 @@ impl<'a> Pickler<'a> {
             self.memo.insert(k, idx);
         }
         if self.proto >= 4 {
-            self.write(&[0x94]);
+            self.op(Opcode::MEMOIZE);
         } else if self.proto == 0 {
-            self.write(format!("p{idx}\n").as_bytes());
+            self.op_line(Opcode::PUT, idx);
         } else if let Ok(i) = u8::try_from(idx) {
-            self.write(&[b'q', i]);
+            self.write(&[Opcode::BINPUT.code(), i]);
         } else {
             let idx32 = u32::try_from(idx).unwrap_or_else(|_| {
                 self.memo_overflow = true;
                 u32::MAX
             });
-            let mut op = [b'r', 0, 0, 0, 0];
-            op[1..].copy_from_slice(&idx32.to_le_bytes());
-            self.write(&op);
+            self.write(&with_u32(Opcode::LONG_BINPUT, idx32));
         }
     }
 
@@ -294,33 +324,32 @@ impl<'a> Pickler<'a> {
     fn memo_get(&mut self, key: Option<&Key>) -> bool {
         let Some(&idx) = key.and_then(|k| self.memo.get(k)) else { return false };
         if self.proto == 0 {
-            self.write(format!("g{idx}\n").as_bytes());
+            self.op_line(Opcode::GET, idx);
         } else if let Ok(i) = u8::try_from(idx) {
-            self.write(&[b'h', i]);
+            self.write(&[Opcode::BINGET.code(), i]);
         } else {
             let idx32 = u32::try_from(idx).unwrap_or_else(|_| {
                 self.memo_overflow = true;
                 u32::MAX
             });
-            let mut op = [b'j', 0, 0, 0, 0];
-            op[1..].copy_from_slice(&idx32.to_le_bytes());
-            self.write(&op);
+            self.write(&with_u32(Opcode::LONG_BINGET, idx32));
         }
         true
     }
 
     fn save_none(&mut self) {
         self.boundary();
-        self.write(b"N");
+        self.op(Opcode::NONE);
     }
 
     fn save_bool(&mut self, v: bool) {
         self.boundary();
         match (self.proto >= 2, v) {
-            (true, true) => self.write(&[0x88]),
-            (true, false) => self.write(&[0x89]),
-            (false, true) => self.write(b"I01\n"),
-            (false, false) => self.write(b"I00\n"),
+            (true, true) => self.op(Opcode::NEWTRUE),
+            (true, false) => self.op(Opcode::NEWFALSE),
+            // Protocols 0 and 1: INT's special forms of True and False.
+            (false, true) => self.op_line(Opcode::INT, "01"),
+            (false, false) => self.op_line(Opcode::INT, "00"),
         }
     }
 
@@ -328,14 +357,14 @@ impl<'a> Pickler<'a> {
         self.boundary();
         if let Ok(small) = i32::try_from(v) {
             if self.proto == 0 {
-                self.write(format!("I{small}\n").as_bytes());
+                self.op_line(Opcode::INT, small);
             } else if let Ok(b) = u8::try_from(small) {
-                self.write(&[b'K', b]);
+                self.write(&[Opcode::BININT1.code(), b]);
             } else if let Ok(b) = u16::try_from(small) {
                 let [lo, hi] = b.to_le_bytes();
-                self.write(&[b'M', lo, hi]);
+                self.write(&[Opcode::BININT2.code(), lo, hi]);
             } else {
-                let mut op = [b'J', 0, 0, 0, 0];
+                let mut op = [Opcode::BININT.code(), 0, 0, 0, 0];
                 op[1..].copy_from_slice(&small.to_le_bytes());
                 self.write(&op);
             }
@@ -348,19 +377,20 @@ impl<'a> Pickler<'a> {
             if v < 0 && nbytes > 1 && all[nbytes - 1] == 0xff && all[nbytes - 2] & 0x80 != 0 {
                 nbytes -= 1;
             }
-            self.write(&[0x8a, byte(nbytes)]);
+            self.write(&[Opcode::LONG1.code(), byte(nbytes)]);
             self.write(&all[..nbytes]);
         } else {
-            self.write(format!("L{v}L\n").as_bytes());
+            self.op_line(Opcode::LONG, format_args!("{v}L"));
         }
     }
 
     fn save_float(&mut self, v: f64) {
         self.boundary();
         if self.proto == 0 {
-            self.write(format!("F{}\n", py_float_repr(v)).as_bytes());
+            self.op_line(Opcode::FLOAT, py_float_repr(v));
         } else {
-            let mut op = [b'G', 0, 0, 0, 0, 0, 0, 0, 0];
+            // BINFLOAT's argument is big-endian, unlike every other.
+            let mut op = [Opcode::BINFLOAT.code(), 0, 0, 0, 0, 0, 0, 0, 0];
             op[1..].copy_from_slice(&v.to_be_bytes());
             self.write(&op);
         }
@@ -372,7 +402,7 @@ impl<'a> Pickler<'a> {
             return;
         }
         if self.proto == 0 {
-            let mut line = vec![b'V'];
+            let mut line = vec![Opcode::UNICODE.code()];
             match text {
                 Text::Utf8(s) => s.chars().for_each(|c| raw_unicode_escape(u32::from(c), &mut line)),
                 Text::Latin1(b) => b.iter().for_each(|&c| raw_unicode_escape(u32::from(c), &mut line)),
@@ -390,15 +420,11 @@ impl<'a> Pickler<'a> {
             };
             let n = utf8.len();
             if n <= 0xff && self.proto >= 4 {
-                self.write_bytes(&[0x8c, byte(n)], utf8);
+                self.write_bytes(&[Opcode::SHORT_BINUNICODE.code(), byte(n)], utf8);
             } else if let Ok(n32) = u32::try_from(n) {
-                let mut h = [b'X', 0, 0, 0, 0];
-                h[1..].copy_from_slice(&n32.to_le_bytes());
-                self.write_bytes(&h, utf8);
+                self.write_bytes(&with_u32(Opcode::BINUNICODE, n32), utf8);
             } else {
-                let mut h = [0x8d, 0, 0, 0, 0, 0, 0, 0, 0];
-                h[1..].copy_from_slice(&(n as u64).to_le_bytes());
-                self.write_bytes(&h, utf8);
+                self.write_bytes(&with_u64(Opcode::BINUNICODE8, n as u64), utf8);
             }
         }
         self.memo_put(key);
@@ -413,21 +439,17 @@ impl<'a> Pickler<'a> {
         if self.proto >= 3 {
             let n = b.len();
             if n <= 0xff {
-                self.write_bytes(&[b'C', byte(n)], b);
+                self.write_bytes(&[Opcode::SHORT_BINBYTES.code(), byte(n)], b);
             } else if let Ok(n32) = u32::try_from(n) {
-                let mut h = [b'B', 0, 0, 0, 0];
-                h[1..].copy_from_slice(&n32.to_le_bytes());
-                self.write_bytes_borrowed(&h, b);
+                self.write_bytes_borrowed(&with_u32(Opcode::BINBYTES, n32), b);
             } else {
-                let mut h = [0x8e, 0, 0, 0, 0, 0, 0, 0, 0];
-                h[1..].copy_from_slice(&(n as u64).to_le_bytes());
-                self.write_bytes_borrowed(&h, b);
+                self.write_bytes_borrowed(&with_u64(Opcode::BINBYTES8, n as u64), b);
             }
         } else if b.is_empty() {
             // bytes(): a reduce of the type with no arguments.
             self.save_global(Global::Bytes);
             self.save_empty_tuple();
-            self.write(b"R");
+            self.op(Opcode::REDUCE);
         } else {
             if b.len() > u32::MAX as usize / 2 {
                 return Err(Error::unsupported_input(CODEC_ID, "bytes over 2 GiB need protocol 3 or later"));
@@ -437,7 +459,7 @@ impl<'a> Pickler<'a> {
             self.save_str(Text::Latin1(b), latin1_key(b));
             self.save_str(Text::Utf8("latin1"), Some(Key::Latin1));
             self.tuple_end(2);
-            self.write(b"R");
+            self.op(Opcode::REDUCE);
         }
         self.memo_put(key);
         Ok(())
@@ -453,9 +475,9 @@ impl<'a> Pickler<'a> {
         if self.proto >= 4 {
             self.save_str(Text::Utf8(module), Some(Key::ModuleName(module)));
             self.save_str(Text::Utf8(g.name()), None);
-            self.write(&[0x93]);
+            self.op(Opcode::STACK_GLOBAL);
         } else {
-            self.write(format!("c{module}\n{}\n", g.name()).as_bytes());
+            self.op_line(Opcode::GLOBAL, format_args!("{module}\n{}", g.name()));
         }
         self.memo_put(Some(key));
     }
@@ -463,9 +485,9 @@ impl<'a> Pickler<'a> {
     fn save_empty_tuple(&mut self) {
         self.boundary();
         if self.proto == 0 {
-            self.write(b"(t");
+            self.write(&[Opcode::MARK.code(), Opcode::TUPLE.code()]);
         } else {
-            self.write(b")");
+            self.op(Opcode::EMPTY_TUPLE);
         }
     }
 
@@ -473,16 +495,16 @@ impl<'a> Pickler<'a> {
     fn tuple_begin(&mut self, len: usize) {
         self.boundary();
         if len > 3 || self.proto < 2 {
-            self.write(b"(");
+            self.op(Opcode::MARK);
         }
     }
 
     fn tuple_end(&mut self, len: usize) {
         match (self.proto >= 2, len) {
-            (true, 1) => self.write(&[0x85]),
-            (true, 2) => self.write(&[0x86]),
-            (true, 3) => self.write(&[0x87]),
-            _ => self.write(b"t"),
+            (true, 1) => self.op(Opcode::TUPLE1),
+            (true, 2) => self.op(Opcode::TUPLE2),
+            (true, 3) => self.op(Opcode::TUPLE3),
+            _ => self.op(Opcode::TUPLE),
         }
         self.memo_put(None);
     }
@@ -517,7 +539,7 @@ impl<'a> Pickler<'a> {
         self.save_bool(false);
         self.save_bool(true);
         self.tuple_end(3);
-        self.write(b"R");
+        self.op(Opcode::REDUCE);
         self.memo_put(key);
         let state_len = if unit.is_some() { 9 } else { 8 };
         self.tuple_begin(state_len);
@@ -543,7 +565,7 @@ impl<'a> Pickler<'a> {
             self.tuple_end(2);
         }
         self.tuple_end(state_len);
-        self.write(b"b");
+        self.op(Opcode::BUILD);
         Ok(())
     }
 
@@ -571,9 +593,9 @@ impl<'a> Pickler<'a> {
     fn save_list(&mut self, items: &'a [Object]) -> Result<()> {
         self.boundary();
         if self.proto == 0 {
-            self.write(b"(l");
+            self.write(&[Opcode::MARK.code(), Opcode::LIST.code()]);
         } else {
-            self.write(b"]");
+            self.op(Opcode::EMPTY_LIST);
         }
         self.memo_put(None);
         if items.is_empty() {
@@ -582,18 +604,18 @@ impl<'a> Pickler<'a> {
         if self.proto == 0 {
             for o in items {
                 self.save_object(o)?;
-                self.write(b"a");
+                self.op(Opcode::APPEND);
             }
         } else if items.len() == 1 {
             self.save_object(&items[0])?;
-            self.write(b"a");
+            self.op(Opcode::APPEND);
         } else {
             for batch in items.chunks(BATCHSIZE) {
-                self.write(b"(");
+                self.op(Opcode::MARK);
                 for o in batch {
                     self.save_object(o)?;
                 }
-                self.write(b"e");
+                self.op(Opcode::APPENDS);
             }
         }
         Ok(())
@@ -608,15 +630,13 @@ impl<'a> Pickler<'a> {
                 self.save_global(Global::FromBuffer);
                 self.tuple_begin(4);
                 self.boundary();
-                let mut h = [0x96, 0, 0, 0, 0, 0, 0, 0, 0];
-                h[1..].copy_from_slice(&(n.bytes.len() as u64).to_le_bytes());
-                self.write_bytes_borrowed(&h, n.bytes);
+                self.write_bytes_borrowed(&with_u64(Opcode::BYTEARRAY8, n.bytes.len() as u64), n.bytes);
                 self.memo_put(None);
                 self.save_dtype(n.dtype)?;
                 self.save_shape(n.shape)?;
                 self.save_str(Text::Utf8("C"), str_key("C"));
                 self.tuple_end(4);
-                self.write(b"R");
+                self.op(Opcode::REDUCE);
                 self.memo_put(None);
                 return Ok(());
             }
@@ -630,7 +650,7 @@ impl<'a> Pickler<'a> {
         self.tuple_end(1);
         self.save_bytes(b"b")?;
         self.tuple_end(3);
-        self.write(b"R");
+        self.op(Opcode::REDUCE);
         self.memo_put(None);
         self.tuple_begin(5);
         self.save_int(1);
@@ -649,7 +669,7 @@ impl<'a> Pickler<'a> {
             }
         }
         self.tuple_end(5);
-        self.write(b"b");
+        self.op(Opcode::BUILD);
         Ok(())
     }
 }
@@ -773,7 +793,79 @@ pub(crate) fn py_float_repr(v: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use zarrcodecs_core::testing::sample_arrays;
+    use zarrcodecs_core::NdArray;
+
     use super::*;
+
+    /// The opcodes of a pickle, in order, skipping their arguments.
+    fn opcodes_of(p: &[u8]) -> Vec<Opcode> {
+        let le = |at: usize, n: usize| p[at..at + n].iter().rev().fold(0, |a, &b| a << 8 | usize::from(b));
+        let line = |at: usize| p[at..].iter().position(|&c| c == b'\n').unwrap() + 1;
+        let mut ops = Vec::new();
+        let mut i = 0;
+        while i < p.len() {
+            let op = Opcode::try_from(p[i]).unwrap_or_else(|e| panic!("{e:?} at {i}"));
+            i += 1;
+            i += match op {
+                Opcode::PROTO | Opcode::BININT1 | Opcode::BINPUT | Opcode::BINGET => 1,
+                Opcode::BININT2 => 2,
+                Opcode::BININT | Opcode::LONG_BINPUT | Opcode::LONG_BINGET => 4,
+                Opcode::FRAME | Opcode::BINFLOAT => 8,
+                Opcode::LONG1 | Opcode::SHORT_BINUNICODE | Opcode::SHORT_BINBYTES => 1 + le(i, 1),
+                Opcode::BINUNICODE | Opcode::BINBYTES => 4 + le(i, 4),
+                Opcode::BINUNICODE8 | Opcode::BINBYTES8 | Opcode::BYTEARRAY8 => 8 + le(i, 8),
+                Opcode::INT | Opcode::LONG | Opcode::FLOAT | Opcode::UNICODE | Opcode::PUT | Opcode::GET => line(i),
+                Opcode::GLOBAL => line(i) + line(i + line(i)),
+                _ => 0,
+            };
+            ops.push(op);
+        }
+        ops
+    }
+
+    #[test]
+    fn writes_only_opcodes_of_its_protocol() {
+        let big = "x".repeat(70_000);
+        let mut items = vec![
+            Object::None,
+            Object::Bool(true),
+            Object::Bool(false),
+            Object::Int(7),
+            Object::Int(300),
+            Object::Int(-70_000),
+            Object::Int(i64::MIN),
+            Object::Float(-2.5),
+            Object::Str("".into()),
+            Object::Str("\u{e9}\n\\".into()),
+            Object::Str("y".repeat(300).into()),
+            Object::Str(big.as_str().into()),
+            Object::Bytes(b"".to_vec().into()),
+            Object::Bytes(b"ab".to_vec().into()),
+            Object::Bytes(big.as_bytes().to_vec().into()),
+            Object::List(vec![Object::Int(1), Object::List(vec![])]),
+        ];
+        items.extend(sample_arrays().into_iter().filter(|a| a.len() < 100).map(|a| Object::Array(Box::new(a))));
+        // Past 256 memo entries: LONG_BINPUT; past 1000 items: several APPENDS.
+        items.extend((0..1500).map(|i| Object::Str(format!("item {i}").into())));
+        let mut arrays: Vec<NdArray> = sample_arrays();
+        arrays.push(NdArray::from_bytes(big.as_bytes(), "|u1".parse().unwrap(), vec![big.len()]).unwrap());
+        for proto in 0..=5u8 {
+            let mut pickles =
+                vec![dumps(ArrayData::Objects(&items, &[items.len()]), proto).unwrap().into_buf().unwrap()];
+            for a in &arrays {
+                let data = Numeric { bytes: a.as_bytes(), dtype: a.dtype(), shape: a.shape() };
+                pickles.push(dumps(ArrayData::Numeric(data), proto).unwrap().into_buf().unwrap());
+            }
+            for p in &pickles {
+                let ops = opcodes_of(p.as_slice());
+                assert_eq!(ops.last(), Some(&Opcode::STOP), "protocol {proto}: the walk ends on STOP, at the end");
+                for op in ops {
+                    assert!(op.proto() <= proto, "protocol {proto} pickle holds {op} (protocol {})", op.proto());
+                }
+            }
+        }
+    }
 
     #[test]
     fn float_repr_matches_python() {

@@ -9,6 +9,7 @@ use zarrcodecs_core::{
     AlignedBuf, ByteOrder, DType, DTypeKind, Error, NdArray, Object, ObjectArray, PyBytes, PyStr, Result, TimeUnit,
 };
 
+use crate::opcodes::{self, Opcode};
 use crate::CODEC_ID;
 
 /// How deep lists may nest inside the decoded array.
@@ -122,6 +123,12 @@ fn corrupt(reason: impl std::fmt::Display) -> Error {
 
 fn unsupported(reason: impl std::fmt::Display) -> Error {
     Error::unsupported_input(CODEC_ID, reason)
+}
+
+/// The error of an opcode given to a family method that does not handle it: never
+/// reached, as [`Unpickler::run`] gives each method only its own opcodes.
+fn misrouted(op: Opcode) -> Error {
+    corrupt(format_args!("internal error: the {op} opcode reached the wrong handler"))
 }
 
 struct Unpickler<'a> {
@@ -474,265 +481,383 @@ impl<'a> Unpickler<'a> {
         self.push(Value::Int(v))
     }
 
+    /// The interpreter: runs opcodes until STOP and returns the value it pops.
+    ///
+    /// Every opcode belongs to one family, whose method below runs it; the opcodes
+    /// the restricted unpickler refuses are all in [`Unpickler::refuse`]. A byte that
+    /// is no opcode is an error.
     fn run(&mut self) -> Result<Value> {
+        /// `match` on the opcode byte, with one arm per opcode calling its family's
+        /// method with the opcode as a constant: the method, inlined, keeps only that
+        /// opcode's code, so an opcode costs one jump, as in a flat `match`. Also
+        /// checks, at compile time, that every opcode is in exactly one family.
+        macro_rules! dispatch {
+            ($self:ident, $byte:ident, STOP => $stop:expr; $($family:ident: $($name:ident)|+;)+) => {{
+                // An exhaustive match: an opcode in no family does not compile, and
+                // neither does one in two (an unreachable pattern).
+                #[deny(unreachable_patterns)]
+                const _: fn(Opcode) = |op| match op {
+                    Opcode::STOP $($(| Opcode::$name)+)+ => {}
+                };
+                match $byte {
+                    opcodes::byte::STOP => $stop,
+                    $($(opcodes::byte::$name => $self.$family(Opcode::$name)?,)+)+
+                    _ => {
+                        let at = $self.pos - 1;
+                        return Err(corrupt(format_args!("invalid opcode 0x{:02x} at offset {at}", $byte)));
+                    }
+                }
+            }};
+        }
         loop {
-            let op = self.read_u8().map_err(|_| corrupt("truncated pickle: no STOP opcode"))?;
-            match op {
-                0x80 => {
-                    let p = self.read_u8()?;
-                    if p > 5 {
-                        return Err(unsupported(format_args!("pickle protocol {p} is not supported")));
-                    }
-                }
-                0x95 => {
-                    let n = self.read_u64()?;
-                    if n > (self.input.len() - self.pos) as u64 {
-                        return Err(corrupt("truncated pickle: frame longer than the input"));
-                    }
-                }
-                b'.' => return self.pop(),
-                b'(' => {
-                    self.charge(SLOT_COST)?;
-                    self.marks.push(self.stack.len());
-                }
-                b'0' => {
-                    if self.stack.len() > self.fence() {
-                        self.stack.pop();
-                    } else if self.marks.pop().is_none() {
-                        return Err(corrupt("unpickling stack underflow"));
-                    }
-                }
-                b'1' => {
-                    self.pop_mark()?;
-                }
-                b'2' => {
-                    let v = self.top()?;
-                    self.mark_shared(v);
-                    self.push(v)?;
-                }
-                b'N' => self.push(Value::None)?,
-                0x88 => self.push(Value::Bool(true))?,
-                0x89 => self.push(Value::Bool(false))?,
-                b'I' => {
-                    let line = self.read_line_str()?;
-                    match line {
-                        "01" => self.push(Value::Bool(true))?,
-                        "00" => self.push(Value::Bool(false))?,
-                        _ => self.push_int_text(line)?,
-                    }
-                }
-                b'J' => {
-                    let v = self.read_u32()? as i32;
-                    self.push(Value::Int(i64::from(v)))?;
-                }
-                b'K' => {
-                    let v = self.read_u8()?;
-                    self.push(Value::Int(i64::from(v)))?;
-                }
-                b'M' => {
-                    let v = self.read_u16()?;
-                    self.push(Value::Int(i64::from(v)))?;
-                }
-                b'L' => {
-                    let line = self.read_line_str()?;
-                    self.push_int_text(line)?;
-                }
-                0x8a => {
-                    let n = self.read_u8()?;
-                    let b = self.read(usize::from(n))?;
-                    self.push_long_bytes(b)?;
-                }
-                0x8b => {
-                    let n = self.read_u32()? as i32;
-                    let n = usize::try_from(n).map_err(|_| corrupt("LONG4 with a negative byte count"))?;
-                    let b = self.read(n)?;
-                    self.push_long_bytes(b)?;
-                }
-                b'F' => {
-                    let line = self.read_line_str()?;
-                    let v: f64 = line.trim().parse().map_err(|_| corrupt("invalid float literal"))?;
-                    self.push(Value::Float(v))?;
-                }
-                b'G' => {
-                    let b = self.read(8)?;
-                    let mut a = [0u8; 8];
-                    a.copy_from_slice(b);
-                    self.push(Value::Float(f64::from_be_bytes(a)))?;
-                }
-                b'S' => {
-                    let line = self.read_line()?;
-                    let s = parse_py2_string_literal(line)?;
-                    self.push_py2_str(&s)?;
-                }
-                b'T' => {
-                    let n = self.read_u32()? as i32;
-                    let n = usize::try_from(n).map_err(|_| corrupt("BINSTRING with a negative length"))?;
-                    let b = self.read(n)?;
-                    self.push_py2_str(b)?;
-                }
-                b'U' => {
-                    let n = self.read_u8()?;
-                    let b = self.read(usize::from(n))?;
-                    self.push_py2_str(b)?;
-                }
-                b'V' => {
-                    let line = self.read_line()?;
-                    let s = raw_unicode_unescape(line)?;
-                    self.push_str(s)?;
-                }
-                b'X' => {
-                    let n = self.read_u32()?;
-                    let r = self.read_range(u64::from(n))?;
-                    self.push_utf8(r)?;
-                }
-                0x8c => {
-                    let n = self.read_u8()?;
-                    let r = self.read_range(u64::from(n))?;
-                    self.push_utf8(r)?;
-                }
-                0x8d => {
-                    let n = self.read_u64()?;
-                    let r = self.read_range(n)?;
-                    self.push_utf8(r)?;
-                }
-                b'B' => {
-                    let n = self.read_u32()?;
-                    let (s, e) = self.read_range(u64::from(n))?;
-                    self.push_node(Node::Bytes(Blob::Input(s, e)))?;
-                }
-                b'C' => {
-                    let n = self.read_u8()?;
-                    let (s, e) = self.read_range(u64::from(n))?;
-                    self.push_node(Node::Bytes(Blob::Input(s, e)))?;
-                }
-                0x8e => {
-                    let n = self.read_u64()?;
-                    let (s, e) = self.read_range(n)?;
-                    self.push_node(Node::Bytes(Blob::Input(s, e)))?;
-                }
-                0x96 => {
-                    let n = self.read_u64()?;
-                    let (s, e) = self.read_range(n)?;
-                    self.push_node(Node::ByteArray(Blob::Input(s, e)))?;
-                }
-                0x97 => return Err(unsupported("out-of-band buffers (NEXT_BUFFER) are not supported")),
-                0x98 => match self.node(self.top()?) {
-                    Some(Node::Bytes(_) | Node::ByteArray(_)) => {}
-                    _ => return Err(corrupt("READONLY_BUFFER on something that is not a buffer")),
-                },
-                b')' => self.push_node(Node::Tuple(Vec::new()))?,
-                b't' => {
-                    let items = self.pop_mark()?;
-                    self.push_node(Node::Tuple(items))?;
-                }
-                0x85..=0x87 => {
-                    let n = usize::from(op - 0x84);
-                    if self.stack.len() < self.fence() + n {
-                        return Err(corrupt("unpickling stack underflow"));
-                    }
-                    let items = self.stack.split_off(self.stack.len() - n);
-                    self.push_node(Node::Tuple(items))?;
-                }
-                b']' => self.push_node(Node::List(Vec::new()))?,
-                b'l' => {
-                    let items = self.pop_mark()?;
-                    self.push_node(Node::List(items))?;
-                }
-                b'a' => {
-                    let v = self.pop()?;
-                    let list = self.top()?;
-                    self.list_extend(list, vec![v])?;
-                }
-                b'e' => {
-                    let items = self.pop_mark()?;
-                    let list = self.top()?;
-                    self.list_extend(list, items)?;
-                }
-                b'g' => {
-                    let line = self.read_line_str()?;
-                    let idx = line.trim().parse().map_err(|_| corrupt("invalid GET index"))?;
-                    self.memo_get(idx)?;
-                }
-                b'h' => {
-                    let idx = self.read_u8()?;
-                    self.memo_get(u64::from(idx))?;
-                }
-                b'j' => {
-                    let idx = self.read_u32()?;
-                    self.memo_get(u64::from(idx))?;
-                }
-                b'p' => {
-                    let line = self.read_line_str()?;
-                    let idx = line.trim().parse().map_err(|_| corrupt("invalid PUT index"))?;
-                    let v = self.top()?;
-                    self.memo_put(idx, v)?;
-                }
-                b'q' => {
-                    let idx = self.read_u8()?;
-                    let v = self.top()?;
-                    self.memo_put(u64::from(idx), v)?;
-                }
-                b'r' => {
-                    let idx = self.read_u32()?;
-                    let v = self.top()?;
-                    self.memo_put(u64::from(idx), v)?;
-                }
-                0x94 => {
-                    let v = self.top()?;
-                    let idx = self.memo_count as u64;
-                    self.memo_put(idx, v)?;
-                }
-                b'c' => {
-                    let module = self.read_line_str()?;
-                    let name = self.read_line_str()?;
-                    let g = resolve_global(module, name)?;
-                    self.push_node(Node::Global(g))?;
-                }
-                0x93 => {
-                    let name = self.pop()?;
-                    let module = self.pop()?;
-                    let (Some(module), Some(name)) = (self.str_of(module), self.str_of(name)) else {
-                        return Err(corrupt("STACK_GLOBAL requires str module and name"));
-                    };
-                    let g = resolve_global(module, name)?;
-                    self.push_node(Node::Global(g))?;
-                }
-                b'R' => {
-                    let args = self.pop()?;
-                    let func = self.pop()?;
-                    let v = self.reduce(func, args)?;
-                    self.push(v)?;
-                }
-                b'b' => {
-                    let state = self.pop()?;
-                    let obj = self.top()?;
-                    self.build(obj, state)?;
-                }
-                b'd' | b'}' | b's' | b'u' => {
-                    return Err(unsupported("dict objects are not supported in pickled arrays"));
-                }
-                0x8f..=0x91 => {
-                    return Err(unsupported("set objects are not supported in pickled arrays"));
-                }
-                b'i' => {
-                    let module = self.read_line_str().unwrap_or("?");
-                    let name = self.read_line_str().unwrap_or("?");
-                    return Err(unsupported(format_args!(
-                        "the INST opcode (instantiating {}.{}) is not allowed",
-                        truncate(module),
-                        truncate(name)
-                    )));
-                }
-                b'o' => return Err(unsupported("the OBJ opcode (instantiating a class) is not allowed")),
-                0x81 => return Err(unsupported("the NEWOBJ opcode (instantiating a class) is not allowed")),
-                0x92 => return Err(unsupported("the NEWOBJ_EX opcode (instantiating a class) is not allowed")),
-                0x82..=0x84 => return Err(unsupported("extension registry opcodes (EXT1/2/4) are not allowed")),
-                b'P' | b'Q' => return Err(unsupported("persistent ids (PERSID/BINPERSID) are not allowed")),
-                _ => {
-                    return Err(corrupt(format_args!("invalid opcode 0x{op:02x} at offset {}", self.pos - 1)));
+            let byte = self.read_u8().map_err(|_| corrupt("truncated pickle: no STOP opcode"))?;
+            dispatch!(self, byte,
+                STOP => return self.pop();
+                framing: PROTO | FRAME;
+                stack_op: MARK | POP | POP_MARK | DUP;
+                memo_op: GET | BINGET | LONG_BINGET | PUT | BINPUT | LONG_BINPUT | MEMOIZE;
+                number: NONE | NEWTRUE | NEWFALSE | INT | BININT | BININT1 | BININT2 | LONG | LONG1 | LONG4 | FLOAT
+                    | BINFLOAT;
+                string_or_bytes: STRING | BINSTRING | SHORT_BINSTRING | UNICODE | BINUNICODE | SHORT_BINUNICODE
+                    | BINUNICODE8 | BINBYTES | SHORT_BINBYTES | BINBYTES8 | BYTEARRAY8 | READONLY_BUFFER;
+                container: EMPTY_TUPLE | TUPLE | TUPLE1 | TUPLE2 | TUPLE3 | EMPTY_LIST | LIST | APPEND | APPENDS;
+                global_or_call: GLOBAL | STACK_GLOBAL | REDUCE | BUILD;
+                refuse: EMPTY_DICT | DICT | SETITEM | SETITEMS | EMPTY_SET | ADDITEMS | FROZENSET | INST | OBJ
+                    | NEWOBJ | NEWOBJ_EX | EXT1 | EXT2 | EXT4 | PERSID | BINPERSID | NEXT_BUFFER;
+            );
+        }
+    }
+
+    /// PROTO and FRAME. Frames are only checked against the input: the opcodes in
+    /// them are read as if there were none.
+    #[inline(always)]
+    fn framing(&mut self, op: Opcode) -> Result<()> {
+        match op {
+            Opcode::PROTO => {
+                let p = self.read_u8()?;
+                if p > 5 {
+                    return Err(unsupported(format_args!("pickle protocol {p} is not supported")));
                 }
             }
+            Opcode::FRAME => {
+                let n = self.read_u64()?;
+                if n > (self.input.len() - self.pos) as u64 {
+                    return Err(corrupt("truncated pickle: frame longer than the input"));
+                }
+            }
+            _ => return Err(misrouted(op)),
         }
+        Ok(())
+    }
+
+    /// MARK, POP, POP_MARK and DUP.
+    #[inline(always)]
+    fn stack_op(&mut self, op: Opcode) -> Result<()> {
+        match op {
+            Opcode::MARK => {
+                self.charge(SLOT_COST)?;
+                self.marks.push(self.stack.len());
+            }
+            Opcode::POP => {
+                if self.stack.len() > self.fence() {
+                    self.stack.pop();
+                } else if self.marks.pop().is_none() {
+                    return Err(corrupt("unpickling stack underflow"));
+                }
+            }
+            Opcode::POP_MARK => {
+                self.pop_mark()?;
+            }
+            Opcode::DUP => {
+                let v = self.top()?;
+                self.mark_shared(v);
+                self.push(v)?;
+            }
+            _ => return Err(misrouted(op)),
+        }
+        Ok(())
+    }
+
+    /// GET, BINGET, LONG_BINGET, PUT, BINPUT, LONG_BINPUT and MEMOIZE.
+    #[inline(always)]
+    fn memo_op(&mut self, op: Opcode) -> Result<()> {
+        match op {
+            Opcode::GET => {
+                let line = self.read_line_str()?;
+                let idx = line.trim().parse().map_err(|_| corrupt("invalid GET index"))?;
+                self.memo_get(idx)
+            }
+            Opcode::BINGET => {
+                let idx = self.read_u8()?;
+                self.memo_get(u64::from(idx))
+            }
+            Opcode::LONG_BINGET => {
+                let idx = self.read_u32()?;
+                self.memo_get(u64::from(idx))
+            }
+            Opcode::PUT => {
+                let line = self.read_line_str()?;
+                let idx = line.trim().parse().map_err(|_| corrupt("invalid PUT index"))?;
+                let v = self.top()?;
+                self.memo_put(idx, v)
+            }
+            Opcode::BINPUT => {
+                let idx = self.read_u8()?;
+                let v = self.top()?;
+                self.memo_put(u64::from(idx), v)
+            }
+            Opcode::LONG_BINPUT => {
+                let idx = self.read_u32()?;
+                let v = self.top()?;
+                self.memo_put(u64::from(idx), v)
+            }
+            Opcode::MEMOIZE => {
+                let v = self.top()?;
+                let idx = self.memo_count as u64;
+                self.memo_put(idx, v)
+            }
+            _ => Err(misrouted(op)),
+        }
+    }
+
+    /// None, bools, ints and floats: NONE, NEWTRUE, NEWFALSE, INT, BININT, BININT1,
+    /// BININT2, LONG, LONG1, LONG4, FLOAT and BINFLOAT.
+    #[inline(always)]
+    fn number(&mut self, op: Opcode) -> Result<()> {
+        match op {
+            Opcode::NONE => self.push(Value::None),
+            Opcode::NEWTRUE => self.push(Value::Bool(true)),
+            Opcode::NEWFALSE => self.push(Value::Bool(false)),
+            Opcode::INT => {
+                let line = self.read_line_str()?;
+                match line {
+                    "01" => self.push(Value::Bool(true)),
+                    "00" => self.push(Value::Bool(false)),
+                    _ => self.push_int_text(line),
+                }
+            }
+            Opcode::BININT => {
+                let v = self.read_u32()? as i32;
+                self.push(Value::Int(i64::from(v)))
+            }
+            Opcode::BININT1 => {
+                let v = self.read_u8()?;
+                self.push(Value::Int(i64::from(v)))
+            }
+            Opcode::BININT2 => {
+                let v = self.read_u16()?;
+                self.push(Value::Int(i64::from(v)))
+            }
+            Opcode::LONG => {
+                let line = self.read_line_str()?;
+                self.push_int_text(line)
+            }
+            Opcode::LONG1 => {
+                let n = self.read_u8()?;
+                let b = self.read(usize::from(n))?;
+                self.push_long_bytes(b)
+            }
+            Opcode::LONG4 => {
+                let n = self.read_u32()? as i32;
+                let n = usize::try_from(n).map_err(|_| corrupt("LONG4 with a negative byte count"))?;
+                let b = self.read(n)?;
+                self.push_long_bytes(b)
+            }
+            Opcode::FLOAT => {
+                let line = self.read_line_str()?;
+                let v: f64 = line.trim().parse().map_err(|_| corrupt("invalid float literal"))?;
+                self.push(Value::Float(v))
+            }
+            Opcode::BINFLOAT => {
+                let b = self.read(8)?;
+                let mut a = [0u8; 8];
+                a.copy_from_slice(b);
+                self.push(Value::Float(f64::from_be_bytes(a)))
+            }
+            _ => Err(misrouted(op)),
+        }
+    }
+
+    /// Strings and bytes: STRING, BINSTRING, SHORT_BINSTRING (Python 2 `str`),
+    /// UNICODE, BINUNICODE, SHORT_BINUNICODE, BINUNICODE8, BINBYTES, SHORT_BINBYTES,
+    /// BINBYTES8, BYTEARRAY8 and READONLY_BUFFER. Binary payloads stay in the input
+    /// (a range), read once its length is checked against what is left.
+    #[inline(always)]
+    fn string_or_bytes(&mut self, op: Opcode) -> Result<()> {
+        match op {
+            Opcode::STRING => {
+                let line = self.read_line()?;
+                let s = parse_py2_string_literal(line)?;
+                self.push_py2_str(&s)
+            }
+            Opcode::BINSTRING => {
+                let n = self.read_u32()? as i32;
+                let n = usize::try_from(n).map_err(|_| corrupt("BINSTRING with a negative length"))?;
+                let b = self.read(n)?;
+                self.push_py2_str(b)
+            }
+            Opcode::SHORT_BINSTRING => {
+                let n = self.read_u8()?;
+                let b = self.read(usize::from(n))?;
+                self.push_py2_str(b)
+            }
+            Opcode::UNICODE => {
+                let line = self.read_line()?;
+                let s = raw_unicode_unescape(line)?;
+                self.push_str(s)
+            }
+            Opcode::BINUNICODE => {
+                let n = self.read_u32()?;
+                let r = self.read_range(u64::from(n))?;
+                self.push_utf8(r)
+            }
+            Opcode::SHORT_BINUNICODE => {
+                let n = self.read_u8()?;
+                let r = self.read_range(u64::from(n))?;
+                self.push_utf8(r)
+            }
+            Opcode::BINUNICODE8 => {
+                let n = self.read_u64()?;
+                let r = self.read_range(n)?;
+                self.push_utf8(r)
+            }
+            Opcode::BINBYTES => {
+                let n = self.read_u32()?;
+                let (s, e) = self.read_range(u64::from(n))?;
+                self.push_node(Node::Bytes(Blob::Input(s, e)))
+            }
+            Opcode::SHORT_BINBYTES => {
+                let n = self.read_u8()?;
+                let (s, e) = self.read_range(u64::from(n))?;
+                self.push_node(Node::Bytes(Blob::Input(s, e)))
+            }
+            Opcode::BINBYTES8 => {
+                let n = self.read_u64()?;
+                let (s, e) = self.read_range(n)?;
+                self.push_node(Node::Bytes(Blob::Input(s, e)))
+            }
+            Opcode::BYTEARRAY8 => {
+                let n = self.read_u64()?;
+                let (s, e) = self.read_range(n)?;
+                self.push_node(Node::ByteArray(Blob::Input(s, e)))
+            }
+            // Nothing here is writable: only checks that the top is a buffer.
+            Opcode::READONLY_BUFFER => match self.node(self.top()?) {
+                Some(Node::Bytes(_) | Node::ByteArray(_)) => Ok(()),
+                _ => Err(corrupt("READONLY_BUFFER on something that is not a buffer")),
+            },
+            _ => Err(misrouted(op)),
+        }
+    }
+
+    /// Tuples and lists: EMPTY_TUPLE, TUPLE, TUPLE1, TUPLE2, TUPLE3, EMPTY_LIST, LIST,
+    /// APPEND and APPENDS.
+    #[inline(always)]
+    fn container(&mut self, op: Opcode) -> Result<()> {
+        match op {
+            Opcode::EMPTY_TUPLE => self.push_node(Node::Tuple(Vec::new())),
+            Opcode::TUPLE => {
+                let items = self.pop_mark()?;
+                self.push_node(Node::Tuple(items))
+            }
+            Opcode::TUPLE1 => self.push_tuple_of_top(1),
+            Opcode::TUPLE2 => self.push_tuple_of_top(2),
+            Opcode::TUPLE3 => self.push_tuple_of_top(3),
+            Opcode::EMPTY_LIST => self.push_node(Node::List(Vec::new())),
+            Opcode::LIST => {
+                let items = self.pop_mark()?;
+                self.push_node(Node::List(items))
+            }
+            Opcode::APPEND => {
+                let v = self.pop()?;
+                let list = self.top()?;
+                self.list_extend(list, vec![v])
+            }
+            Opcode::APPENDS => {
+                let items = self.pop_mark()?;
+                let list = self.top()?;
+                self.list_extend(list, items)
+            }
+            _ => Err(misrouted(op)),
+        }
+    }
+
+    /// TUPLE1 to TUPLE3: the top `n` items (above the topmost mark) as a tuple.
+    fn push_tuple_of_top(&mut self, n: usize) -> Result<()> {
+        if self.stack.len() < self.fence() + n {
+            return Err(corrupt("unpickling stack underflow"));
+        }
+        let items = self.stack.split_off(self.stack.len() - n);
+        self.push_node(Node::Tuple(items))
+    }
+
+    /// GLOBAL, STACK_GLOBAL, REDUCE and BUILD: only the globals of [`resolve_global`],
+    /// called (REDUCE) and given state (BUILD) by Rust code of their own.
+    #[inline(always)]
+    fn global_or_call(&mut self, op: Opcode) -> Result<()> {
+        match op {
+            Opcode::GLOBAL => {
+                let module = self.read_line_str()?;
+                let name = self.read_line_str()?;
+                let g = resolve_global(module, name)?;
+                self.push_node(Node::Global(g))
+            }
+            Opcode::STACK_GLOBAL => {
+                let name = self.pop()?;
+                let module = self.pop()?;
+                let (Some(module), Some(name)) = (self.str_of(module), self.str_of(name)) else {
+                    return Err(corrupt("STACK_GLOBAL requires str module and name"));
+                };
+                let g = resolve_global(module, name)?;
+                self.push_node(Node::Global(g))
+            }
+            Opcode::REDUCE => {
+                let args = self.pop()?;
+                let func = self.pop()?;
+                let v = self.reduce(func, args)?;
+                self.push(v)
+            }
+            Opcode::BUILD => {
+                let state = self.pop()?;
+                let obj = self.top()?;
+                self.build(obj, state)
+            }
+            _ => Err(misrouted(op)),
+        }
+    }
+
+    /// The opcodes the restricted unpickler refuses, always an error: dicts, sets,
+    /// class instantiation (INST, OBJ, NEWOBJ, NEWOBJ_EX), the extension registry,
+    /// persistent ids and out-of-band buffers.
+    #[cold]
+    fn refuse(&mut self, op: Opcode) -> Result<()> {
+        Err(match op {
+            Opcode::EMPTY_DICT | Opcode::DICT | Opcode::SETITEM | Opcode::SETITEMS => {
+                unsupported("dict objects are not supported in pickled arrays")
+            }
+            Opcode::EMPTY_SET | Opcode::ADDITEMS | Opcode::FROZENSET => {
+                unsupported("set objects are not supported in pickled arrays")
+            }
+            Opcode::INST => {
+                // Only read to name the class in the message.
+                let module = self.read_line_str().unwrap_or("?");
+                let name = self.read_line_str().unwrap_or("?");
+                unsupported(format_args!(
+                    "the INST opcode (instantiating {}.{}) is not allowed",
+                    truncate(module),
+                    truncate(name)
+                ))
+            }
+            Opcode::OBJ => unsupported("the OBJ opcode (instantiating a class) is not allowed"),
+            Opcode::NEWOBJ => unsupported("the NEWOBJ opcode (instantiating a class) is not allowed"),
+            Opcode::NEWOBJ_EX => unsupported("the NEWOBJ_EX opcode (instantiating a class) is not allowed"),
+            Opcode::EXT1 | Opcode::EXT2 | Opcode::EXT4 => {
+                unsupported("extension registry opcodes (EXT1/2/4) are not allowed")
+            }
+            Opcode::PERSID | Opcode::BINPERSID => unsupported("persistent ids (PERSID/BINPERSID) are not allowed"),
+            Opcode::NEXT_BUFFER => unsupported("out-of-band buffers (NEXT_BUFFER) are not supported"),
+            _ => misrouted(op),
+        })
     }
 
     fn list_extend(&mut self, list: Value, items: Vec<Value>) -> Result<()> {
