@@ -23,9 +23,9 @@ fn codecs(c: &mut Criterion) {
             configure(&mut group, size);
             for &kind in case.kinds {
                 let input = kind.generate_data(size).unwrap();
-                let encoded = codec.encode(input.as_ref()).unwrap();
+                let encoded = codec.encode(input.view()).unwrap();
                 let encoded_len = encoded.as_bytes().map_or(0, <[u8]>::len);
-                let decoded = codec.decode(encoded.as_ref()).unwrap();
+                let decoded = codec.decode(encoded.view()).unwrap();
                 assert!(!case.exact() || same_data(&input, &decoded), "{} {kind}: round trip", case.config);
                 eprintln!(
                     "{} {kind} {size_label}: {encoded_len} bytes encoded, ratio {:.2}",
@@ -34,10 +34,10 @@ fn codecs(c: &mut Criterion) {
                 );
 
                 group.bench_function(BenchmarkId::new(format!("encode/{kind}"), size_label), |b| {
-                    b.iter(|| codec.encode(black_box(&input).as_ref()).unwrap());
+                    b.iter(|| codec.encode(black_box(&input).view()).unwrap());
                 });
                 group.bench_function(BenchmarkId::new(format!("decode/{kind}"), size_label), |b| {
-                    b.iter(|| codec.decode(black_box(&encoded).as_ref()).unwrap());
+                    b.iter(|| codec.decode(black_box(&encoded).view()).unwrap());
                 });
                 if let (true, Data::Array(decoded)) = (size >= LARGE, &decoded) {
                     bench_decode_into(&mut group, codec.as_ref(), kind, decoded, &encoded, size_label);
@@ -62,9 +62,9 @@ fn bench_decode_into(
     let mut out = NdArray::zeros(decoded.dtype(), decoded.shape().to_vec()).unwrap();
     {
         let mut view = out.view_mut();
-        codec.decode_into(encoded.as_ref(), &mut view).unwrap();
+        codec.decode_into(encoded.view(), &mut view).unwrap();
         group.bench_function(BenchmarkId::new(format!("decode_into/{kind}"), size_label), |b| {
-            b.iter(|| codec.decode_into(black_box(encoded).as_ref(), &mut view).unwrap());
+            b.iter(|| codec.decode_into(black_box(encoded).view(), &mut view).unwrap());
         });
     }
     assert_eq!(out.as_bytes(), decoded.as_bytes(), "{} {kind}: decode_into", codec.codec_id());

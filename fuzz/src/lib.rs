@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use zarrcodecs::{get_codec, npy, Codec, CodecExt, Data, DataRef, NdArray, Pipeline};
+use zarrcodecs::{get_codec, npy, Codec, CodecExt, Data, DataRef, NdArray, Pipeline, ZarrPipeline};
 use serde_json::Value;
 
 /// The decoded-size limit every fuzzed codec gets: 64 MiB. libFuzzer's malloc limit is
@@ -64,7 +64,7 @@ pub fn decode(target: &str, data: &[u8]) {
     }
     // Whatever decoded must encode again without a panic (it may be refused: e.g. a
     // filter's output that its encoder's dtype rules reject).
-    let _ = codec.encode(decoded.as_ref());
+    let _ = codec.encode(decoded.view());
 }
 
 /// `decode_into` agrees with `decode`, and refuses a buffer of the wrong size.
@@ -87,7 +87,7 @@ fn check_decode_into(codec: &dyn Codec, encoded: &[u8], decoded: &NdArray) {
 /// encodes and decodes a small array without a panic.
 pub fn config(data: &[u8]) {
     let Ok(value) = serde_json::from_slice::<Value>(data) else { return };
-    let _ = Pipeline::from_zarray(&value);
+    let _ = ZarrPipeline::from_zarray(&value);
     let _ = Pipeline::from_json(&value);
     let Ok(mut codec) = get_codec(&value) else { return };
     codec.set_decoded_size_limit(LIMIT);
@@ -101,7 +101,7 @@ pub fn config(data: &[u8]) {
         let dtype = dtype.parse().unwrap();
         let array = NdArray::from_bytes(bytes, dtype, vec![bytes.len() / dtype.itemsize()]).unwrap();
         if let Ok(encoded) = codec.encode(DataRef::from(&array)) {
-            let _ = codec.decode(encoded.as_ref());
+            let _ = codec.decode(encoded.view());
         }
     }
 }
@@ -117,12 +117,12 @@ pub fn npy_file(data: &[u8]) {
 /// A zarr v2 chunk: `data[0]` picks a `.zarray` of the pipeline target, the rest is the
 /// chunk; `decode_chunk` and `decode_chunk_into` must agree.
 pub fn pipeline(data: &[u8]) {
-    static PIPELINES: OnceLock<Vec<Pipeline>> = OnceLock::new();
+    static PIPELINES: OnceLock<Vec<ZarrPipeline>> = OnceLock::new();
     let pipelines = PIPELINES.get_or_init(|| {
         table()["pipeline"]
             .iter()
             .map(|z| {
-                let mut p = Pipeline::from_zarray(z).unwrap_or_else(|e| panic!("{z}: {e}"));
+                let mut p = ZarrPipeline::from_zarray(z).unwrap_or_else(|e| panic!("{z}: {e}"));
                 p.set_decoded_size_limit(LIMIT);
                 p
             })

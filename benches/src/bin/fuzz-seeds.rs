@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::Value;
-use zarrcodecs::{get_codec, npy, Data, Pipeline};
+use zarrcodecs::{get_codec, npy, Data, ZarrPipeline};
 use zarrcodecs_benches::{DataKind, EVERY_KIND};
 
 /// Each seed's data size: small, so that libFuzzer mutates it quickly.
@@ -45,12 +45,12 @@ fn seed(dir: &Path) -> Result<usize, String> {
             let pick = u8::try_from(i).map_err(|_| format!("{target}: more than 256 entries"))?;
             n += write(dir, "config", &format!("{target}-{i}"), entry.to_string().as_bytes())?;
             if target == "pipeline" {
-                let pipeline = Pipeline::from_zarray(entry).map_err(err)?;
+                let pipeline = ZarrPipeline::from_zarray(entry).map_err(err)?;
                 let fill = pipeline.decode_chunk(None).map_err(err)?;
                 let bytes: Vec<u8> =
                     (0..fill.as_bytes().len()).map(|j| u8::try_from(j * 7 % 251).unwrap_or(0)).collect();
                 let chunk = pipeline.encode_chunk(&bytes).map_err(err)?;
-                n += write(dir, target, &format!("seed-{i}"), &[&[pick][..], &chunk].concat())?;
+                n += write(dir, target, &format!("seed-{i}"), &[&[pick][..], chunk.as_bytes()].concat())?;
                 n += write(dir, "npy", &format!("{target}-{i}"), &npy::write(&fill, false))?;
                 continue;
             }
@@ -58,7 +58,7 @@ fn seed(dir: &Path) -> Result<usize, String> {
             let target = format!("decode_{target}");
             for (kind, input) in &inputs {
                 // A codec takes only some kinds (a filter its dtype, vlen-utf8 strings).
-                if let Ok(encoded) = codec.encode(input.as_ref()) {
+                if let Ok(encoded) = codec.encode(input.view()) {
                     if let Some(bytes) = encoded.as_bytes() {
                         n += write(dir, &target, &format!("seed-{i}-{kind}"), &[&[pick][..], bytes].concat())?;
                     }

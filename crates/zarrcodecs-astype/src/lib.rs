@@ -57,7 +57,7 @@ impl AsType {
 
     /// `arr.view(from).astype(to)`: a new array of the viewed shape.
     fn convert(&self, data: DataRef<'_>, from: DType, to: DType) -> Result<NdArray> {
-        let arr = data.expect_array(Self::CODEC_ID)?;
+        let arr = data.require_array(Self::CODEC_ID)?;
         let shape = cast::view_shape(Self::CODEC_ID, arr.shape(), arr.dtype().itemsize(), from)?;
         cast::cast_new(Self::CODEC_ID, arr.as_bytes(), from, to, shape)
     }
@@ -101,7 +101,7 @@ impl Codec for AsType {
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let arr = encoded.expect_array(Self::CODEC_ID)?;
+        let arr = encoded.require_array(Self::CODEC_ID)?;
         let nbytes = self.decoded_len(arr)?;
         cast::check_out(Self::CODEC_ID, out.dtype(), out.as_bytes().len(), self.decode_dtype, nbytes)?;
         cast::cast_bytes(Self::CODEC_ID, arr.as_bytes(), self.encode_dtype, out.as_bytes_mut(), self.decode_dtype)

@@ -160,15 +160,15 @@ impl Codec for Base64 {
     }
 
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
-        Ok(NdArray::from_buf(encode(data.expect_bytes(Self::CODEC_ID)?)?).into())
+        Ok(NdArray::from_buf(encode(data.require_bytes(Self::CODEC_ID)?)?).into())
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        Ok(NdArray::from_buf(decode(encoded.expect_bytes(Self::CODEC_ID)?)?).into())
+        Ok(NdArray::from_buf(decode(encoded.require_bytes(Self::CODEC_ID)?)?).into())
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let decoded = decode(encoded.expect_bytes(Self::CODEC_ID)?)?;
+        let decoded = decode(encoded.require_bytes(Self::CODEC_ID)?)?;
         copy_decoded(Self::CODEC_ID, decoded.as_slice(), out.as_bytes_mut())
     }
 }

@@ -118,7 +118,7 @@ impl Codec for BitRound {
     /// returns the rounded integer view of the same shape; with `keepbits` equal to the
     /// mantissa width it returns the floats unchanged, as numcodecs does.
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
-        let a = data.expect_array(Self::CODEC_ID)?;
+        let a = data.require_array(Self::CODEC_ID)?;
         let dtype = a.dtype();
         let bits = match (dtype.kind(), dtype.byte_order(), mantissa_bits(dtype.itemsize())) {
             (DTypeKind::Float, ByteOrder::NATIVE, Some(bits)) => bits,
@@ -131,7 +131,7 @@ impl Codec for BitRound {
             }
         };
         if self.keepbits == i64::from(bits) {
-            return Ok(a.to_owned()?.into());
+            return Ok(a.try_to_owned()?.into());
         }
         if self.keepbits > i64::from(bits) {
             return Err(Error::UnsupportedDType {
@@ -170,7 +170,7 @@ impl Codec for BitRound {
     /// same byte order); other dtypes come back as they are, `|i1` is refused (numcodecs
     /// cannot view it as `|f1`).
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let a = encoded.expect_array(Self::CODEC_ID)?;
+        let a = encoded.require_array(Self::CODEC_ID)?;
         let dtype = decoded_dtype(a)?;
         Ok(NdArray::from_bytes(a.as_bytes(), dtype, a.shape().to_vec())?.into())
     }
@@ -178,7 +178,7 @@ impl Codec for BitRound {
     /// Copies the bytes into `out` (numcodecs views them as `out`'s dtype, whatever it
     /// is); its size must be the encoded size.
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let a = encoded.expect_array(Self::CODEC_ID)?;
+        let a = encoded.require_array(Self::CODEC_ID)?;
         decoded_dtype(a)?;
         zarrcodecs_core::copy_decoded(Self::CODEC_ID, a.as_bytes(), out.as_bytes_mut())
     }

@@ -155,7 +155,8 @@ fn compress_with(src: &[u8], p: &Params<'_>) -> Result<AlignedBuf> {
         AUTOSHUFFLE => SHUFFLE,
         s => s,
     };
-    let compressor = CString::new(p.cname).map_err(|e| Error::invalid_config(CODEC_ID, e))?;
+    let compressor =
+        CString::new(p.cname).map_err(|e| Error::invalid_config_from(CODEC_ID, "cname holds a NUL byte", e))?;
     let mut dest = AlignedBuf::zeroed(src.len() + MAX_OVERHEAD)?;
     let params = ffi::CompressParams {
         clevel: p.clevel,
@@ -541,17 +542,17 @@ impl Codec for Blosc {
     }
 
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
-        let view = data.expect_array(CODEC_ID)?;
+        let view = data.require_array(CODEC_ID)?;
         let out = self.compress(view.as_bytes(), view.dtype().itemsize())?;
         Ok(NdArray::from_buf(out).into())
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let out = self.decompress(encoded.expect_bytes(CODEC_ID)?)?;
+        let out = self.decompress(encoded.require_bytes(CODEC_ID)?)?;
         Ok(NdArray::from_buf(out).into())
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        decompress_into_with(encoded.expect_bytes(CODEC_ID)?, out.as_bytes_mut(), self.nthreads)
+        decompress_into_with(encoded.require_bytes(CODEC_ID)?, out.as_bytes_mut(), self.nthreads)
     }
 }

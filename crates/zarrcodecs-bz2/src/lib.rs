@@ -140,7 +140,7 @@ impl Codec for Bz2 {
     }
 
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
-        let input = data.expect_bytes(Self::CODEC_ID)?;
+        let input = data.require_bytes(Self::CODEC_ID)?;
         let mut stream = Stream::compress(Self::CODEC_ID, self.level)?;
         // libbzip2's documented worst case: 1% larger plus 600 bytes.
         let bound = input.len().saturating_add(input.len() / 100).saturating_add(600);
@@ -151,7 +151,7 @@ impl Codec for Bz2 {
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let input = encoded.expect_bytes(Self::CODEC_ID)?;
+        let input = encoded.require_bytes(Self::CODEC_ID)?;
         // bzip2 stores no decoded size: start from a guess and grow (doubling) up to
         // the limit.
         let hint = input.len().saturating_mul(4).max(64 * 1024).min(self.limit);
@@ -162,7 +162,7 @@ impl Codec for Bz2 {
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let input = encoded.expect_bytes(Self::CODEC_ID)?;
+        let input = encoded.require_bytes(Self::CODEC_ID)?;
         let mut sink = DecodeSink::fixed(out.as_bytes_mut());
         let written = decompress_all(input, &mut sink, self.limit)?;
         sink.finish(Self::CODEC_ID, written).map(drop)

@@ -148,7 +148,7 @@ impl Categorize {
         (1..=self.labels.len()).contains(&c).then(|| c - 1)
     }
 
-    fn encode_array(&self, a: &ArrayView<'_>) -> Result<NdArray> {
+    fn encode_numeric(&self, a: &ArrayView<'_>) -> Result<NdArray> {
         let id = Self::CODEC_ID;
         let bytes = a.as_bytes();
         if self.dtype.kind() == DTypeKind::Unicode {
@@ -304,7 +304,7 @@ impl Codec for Categorize {
     /// else encodes to 0.
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         match data {
-            DataRef::Array(a) => self.encode_array(&a),
+            DataRef::Array(a) => self.encode_numeric(&a),
             DataRef::Object(o) => self.encode_objects(o),
         }
         .map(Data::from)
@@ -313,7 +313,7 @@ impl Codec for Categorize {
     /// Decodes the input's bytes, viewed as `astype`, to a flat array of `dtype` (an
     /// object array of strings for `|O`); codes that name no label become `""`.
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let enc = encoded.expect_array(Self::CODEC_ID)?;
+        let enc = encoded.require_array(Self::CODEC_ID)?;
         let n = view_len(enc, self.astype)?;
         if self.dtype.is_object() {
             let size = self.code_type.read(enc.as_bytes(), n).fold(0usize, |acc, code| {
@@ -346,7 +346,7 @@ impl Codec for Categorize {
                 "strings of dtype |O cannot be decoded into a byte buffer",
             ));
         }
-        let enc = encoded.expect_array(Self::CODEC_ID)?;
+        let enc = encoded.require_array(Self::CODEC_ID)?;
         let n = view_len(enc, self.astype)?;
         let dst = out.as_bytes_mut();
         let size = n.saturating_mul(self.dtype.itemsize());
@@ -481,7 +481,7 @@ mod tests {
             let c = codec(config);
             for a in testing::sample_arrays() {
                 if let Ok(enc) = c.encode(DataRef::from(&a)) {
-                    let dec = c.decode(enc.as_ref()).unwrap();
+                    let dec = c.decode(enc.view()).unwrap();
                     assert_eq!(dec.shape(), enc.shape());
                 }
             }

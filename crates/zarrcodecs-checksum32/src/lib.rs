@@ -209,7 +209,7 @@ macro_rules! location_codec {
             }
 
             fn encode(&self, data: DataRef<'_>) -> Result<Data> {
-                let input = data.expect_bytes(Self::CODEC_ID)?;
+                let input = data.require_bytes(Self::CODEC_ID)?;
                 assemble(input, self.location(), |src, dst| {
                     let mut sum = $running;
                     copy_and_sum(src, dst, &mut sum);
@@ -218,7 +218,7 @@ macro_rules! location_codec {
             }
 
             fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-                let input = encoded.expect_bytes(Self::CODEC_ID)?;
+                let input = encoded.require_bytes(Self::CODEC_ID)?;
                 let (payload, stored) = split(Self::CODEC_ID, self.location(), input)?;
                 let mut buf = AlignedBuf::zeroed(payload.len())?;
                 let mut sum = $running;
@@ -229,7 +229,7 @@ macro_rules! location_codec {
             }
 
             fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-                let input = encoded.expect_bytes(Self::CODEC_ID)?;
+                let input = encoded.require_bytes(Self::CODEC_ID)?;
                 checked_decode_into(Self::CODEC_ID, self.location(), input, out.as_bytes_mut(), $checksum)
             }
         }
@@ -310,7 +310,7 @@ impl Codec for Fletcher32 {
     }
 
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
-        let input = data.expect_bytes(Self::CODEC_ID)?;
+        let input = data.require_bytes(Self::CODEC_ID)?;
         assemble(input, Location::End, |src, dst| {
             dst.copy_from_slice(src);
             fletcher32(src)
@@ -318,14 +318,14 @@ impl Codec for Fletcher32 {
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let input = encoded.expect_bytes(Self::CODEC_ID)?;
+        let input = encoded.require_bytes(Self::CODEC_ID)?;
         let (payload, stored) = split(Self::CODEC_ID, Location::End, input)?;
         verify(Self::CODEC_ID, stored, fletcher32(payload))?;
         Ok(NdArray::from_buf(AlignedBuf::from_slice(payload)?).into())
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let input = encoded.expect_bytes(Self::CODEC_ID)?;
+        let input = encoded.require_bytes(Self::CODEC_ID)?;
         checked_decode_into(Self::CODEC_ID, Location::End, input, out.as_bytes_mut(), fletcher32)
     }
 }
@@ -401,7 +401,7 @@ impl Codec for JenkinsLookup3 {
     }
 
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
-        let input = data.expect_bytes(Self::CODEC_ID)?;
+        let input = data.require_bytes(Self::CODEC_ID)?;
         let value = self.checksum(input)?;
         assemble(input, Location::End, |src, dst| {
             dst.copy_from_slice(src);
@@ -410,14 +410,14 @@ impl Codec for JenkinsLookup3 {
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let input = encoded.expect_bytes(Self::CODEC_ID)?;
+        let input = encoded.require_bytes(Self::CODEC_ID)?;
         let (payload, stored) = split(Self::CODEC_ID, Location::End, input)?;
         verify(Self::CODEC_ID, stored, self.checksum(payload)?)?;
         Ok(NdArray::from_buf(AlignedBuf::from_slice(payload)?).into())
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let input = encoded.expect_bytes(Self::CODEC_ID)?;
+        let input = encoded.require_bytes(Self::CODEC_ID)?;
         let (payload, stored) = split(Self::CODEC_ID, Location::End, input)?;
         if payload.len() != out.as_bytes().len() {
             return Err(Error::OutputSizeMismatch {

@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
 use zarrcodecs::{
     npy, zarr, ArrayView, DType, Data, DataRef, NdArray, Object, ObjectArray, Order as ZarrOrder, Pipeline,
+    ZarrPipeline,
 };
 
 /// Encode, decode and inspect data with the codecs of Python numcodecs.
@@ -122,8 +123,9 @@ struct InfoArgs {
 struct Failure(String);
 
 impl From<zarrcodecs::Error> for Failure {
+    /// The error and its sources on one line (serde_json's message says which key).
     fn from(e: zarrcodecs::Error) -> Self {
-        Failure(e.to_string())
+        Failure(e.display_chain())
     }
 }
 
@@ -228,29 +230,47 @@ fn spec_json(spec: &str) -> CliResult<Value> {
     }
 }
 
-fn load_pipeline(io: &Io) -> CliResult<Pipeline> {
-    let mut pipeline = match (&io.zarray, &io.codec) {
-        (Some(path), _) => load_zarray(path)?,
-        (None, Some(spec)) => Pipeline::from_json(&spec_json(spec)?)?,
-        (None, None) => return Err(Failure("give --codec SPEC or --zarray PATH".into())),
-    };
-    if let Some(limit) = io.max_decoded_size {
-        pipeline.set_decoded_size_limit(limit);
+/// What `--codec` or `--zarray` gives.
+enum Loaded {
+    /// A codec chain (`--codec`).
+    Codecs(Pipeline),
+    /// A zarr v2 array's chain and metadata (`--zarray`).
+    Zarr(ZarrPipeline),
+}
+
+fn load_pipeline(io: &Io) -> CliResult<Loaded> {
+    let limit = io.max_decoded_size;
+    match (&io.zarray, &io.codec) {
+        (Some(path), _) => {
+            let mut pipeline = load_zarray(path)?;
+            if let Some(limit) = limit {
+                pipeline.set_decoded_size_limit(limit);
+            }
+            Ok(Loaded::Zarr(pipeline))
+        }
+        (None, Some(spec)) => {
+            let mut pipeline = Pipeline::from_json(&spec_json(spec)?)?;
+            if let Some(limit) = limit {
+                pipeline.set_decoded_size_limit(limit);
+            }
+            Ok(Loaded::Codecs(pipeline))
+        }
+        (None, None) => Err(Failure("give --codec SPEC or --zarray PATH".into())),
     }
-    Ok(pipeline)
 }
 
 /// The pipeline of the zarr v2 array whose `.zarray` is `path` (or is in directory `path`).
-fn load_zarray(path: &Path) -> CliResult<Pipeline> {
+fn load_zarray(path: &Path) -> CliResult<ZarrPipeline> {
     let file = if path.is_dir() { path.join(".zarray") } else { path.to_path_buf() };
     let text = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let doc: Value = serde_json::from_slice(&text).map_err(|e| format!("invalid JSON in {}: {e}", file.display()))?;
-    Ok(Pipeline::from_zarray(&doc)?)
+    Ok(ZarrPipeline::from_zarray(&doc)?)
 }
 
 /// `info --zarray`: the array's metadata and pipeline as `key: value` lines.
-fn zarray_summary(pipeline: &Pipeline) -> CliResult<String> {
-    let a = pipeline.zarr_array().ok_or_else(|| Failure("not a zarr pipeline".into()))?;
+fn zarray_summary(zarr: &ZarrPipeline) -> CliResult<String> {
+    let a = zarr.array();
+    let pipeline = zarr.pipeline();
     let json = |v: &Value| serde_json::to_string(v).unwrap_or_default();
     let fill = match &a.fill_value {
         None => "null".to_string(),
@@ -356,13 +376,15 @@ fn reinterpreted(io: &Io, dtype: DType, shape: &[usize], nbytes: usize) -> CliRe
 fn encode(args: &EncodeArgs) -> CliResult<()> {
     let io = &args.io;
     let input = read_input(io.input.as_deref())?;
-    let pipeline = load_pipeline(io)?;
-    if pipeline.zarr_array().is_some() {
-        if args.json || io.dtype.is_some() || io.shape.is_some() {
-            return Err(Failure("--zarray gives the dtype and shape: drop --json, --dtype and --shape".into()));
+    let pipeline = match load_pipeline(io)? {
+        Loaded::Zarr(zarr) => {
+            if args.json || io.dtype.is_some() || io.shape.is_some() {
+                return Err(Failure("--zarray gives the dtype and shape: drop --json, --dtype and --shape".into()));
+            }
+            return write_output(io.output.as_deref(), encode_zarr_chunk(&zarr, &input)?.as_bytes());
         }
-        return write_output(io.output.as_deref(), &encode_zarr_chunk(&pipeline, &input)?);
-    }
+        Loaded::Codecs(pipeline) => pipeline,
+    };
     let encoded = if args.json {
         let dtype = parse_dtype(io.dtype.as_deref())?;
         let items = objects::parse(&input, dtype)?;
@@ -411,8 +433,8 @@ fn objects_document(o: &ObjectArray) -> CliResult<Vec<u8>> {
 
 /// One chunk of a zarr array: a `.npy` of the chunk shape (converted to the array's
 /// order) or the raw bytes of a full chunk in the array's order.
-fn encode_zarr_chunk(pipeline: &Pipeline, input: &[u8]) -> CliResult<Vec<u8>> {
-    let Some(meta) = pipeline.zarr_array() else { return Err(Failure("not a zarr pipeline".into())) };
+fn encode_zarr_chunk(pipeline: &ZarrPipeline, input: &[u8]) -> CliResult<NdArray> {
+    let meta = pipeline.array();
     if !npy::is_npy(input) {
         return Ok(pipeline.encode_chunk(input)?);
     }
@@ -437,15 +459,19 @@ fn encode_zarr_chunk(pipeline: &Pipeline, input: &[u8]) -> CliResult<Vec<u8>> {
 fn decode(args: &DecodeArgs) -> CliResult<()> {
     let io = &args.io;
     let input = read_input(io.input.as_deref())?;
-    let pipeline = load_pipeline(io)?;
-    if let Some(meta) = pipeline.zarr_array() {
-        if args.json || io.dtype.is_some() || io.shape.is_some() {
-            return Err(Failure("--zarray gives the dtype and shape: drop --json, --dtype and --shape".into()));
+    let pipeline = match load_pipeline(io)? {
+        Loaded::Zarr(zarr) => {
+            if args.json || io.dtype.is_some() || io.shape.is_some() {
+                return Err(Failure("--zarray gives the dtype and shape: drop --json, --dtype and --shape".into()));
+            }
+            let chunk = zarr.decode_chunk(Some(&input))?;
+            if args.npy {
+                return write_output(io.output.as_deref(), &npy::write(&chunk, zarr.order() == ZarrOrder::F));
+            }
+            return write_output(io.output.as_deref(), chunk.as_bytes());
         }
-        let chunk = pipeline.decode_chunk(Some(&input))?;
-        let bytes = if args.npy { npy::write(&chunk, meta.order == ZarrOrder::F) } else { chunk.as_bytes().to_vec() };
-        return write_output(io.output.as_deref(), &bytes);
-    }
+        Loaded::Codecs(pipeline) => pipeline,
+    };
     let decoded = pipeline.decode(DataRef::from(&input[..]))?;
     let document = match decoded {
         Data::Object(o) => {

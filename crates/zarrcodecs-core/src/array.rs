@@ -341,11 +341,11 @@ impl<'a> ArrayView<'a> {
         typed(self.dtype, self.bytes)
     }
 
-    /// Copies the view into an owned, aligned array.
+    /// Copies the view into an owned, aligned array (`try_`: the allocation can fail).
     ///
     /// # Errors
     /// [`Error::Allocation`].
-    pub fn to_owned(&self) -> Result<NdArray> {
+    pub fn try_to_owned(&self) -> Result<NdArray> {
         NdArray::from_bytes(self.bytes, self.dtype, self.shape.clone())
     }
 }
@@ -525,33 +525,43 @@ pub enum Data {
 }
 
 impl Data {
-    /// Borrows as a [`DataRef`].
-    pub fn as_ref(&self) -> DataRef<'_> {
+    /// Borrows as a [`DataRef`] (as [`NdArray::view`] borrows an array).
+    pub fn view(&self) -> DataRef<'_> {
         match self {
             Data::Array(a) => DataRef::Array(a.view()),
             Data::Object(o) => DataRef::Object(o),
         }
     }
 
-    /// The numeric array, or an error for object data.
-    ///
-    /// # Errors
-    /// [`Error::UnsupportedInput`] if this is an object array.
-    pub fn into_array(self) -> Result<NdArray> {
+    /// The numeric array (`None` for object data).
+    pub fn into_array(self) -> Option<NdArray> {
         match self {
-            Data::Array(a) => Ok(a),
-            Data::Object(_) => Err(Error::unsupported_input("", "expected a numeric array, got an object array")),
+            Data::Array(a) => Some(a),
+            Data::Object(_) => None,
         }
     }
 
-    /// The object array, or an error for numeric data.
-    ///
-    /// # Errors
-    /// [`Error::UnsupportedInput`] if this is a numeric array.
-    pub fn into_object(self) -> Result<ObjectArray> {
+    /// The object array (`None` for numeric data).
+    pub fn into_object(self) -> Option<ObjectArray> {
         match self {
-            Data::Object(o) => Ok(o),
-            Data::Array(_) => Err(Error::unsupported_input("", "expected an object array, got a numeric array")),
+            Data::Object(o) => Some(o),
+            Data::Array(_) => None,
+        }
+    }
+
+    /// The numeric array (`None` for object data).
+    pub fn as_array(&self) -> Option<&NdArray> {
+        match self {
+            Data::Array(a) => Some(a),
+            Data::Object(_) => None,
+        }
+    }
+
+    /// The object array (`None` for numeric data).
+    pub fn as_object(&self) -> Option<&ObjectArray> {
+        match self {
+            Data::Object(o) => Some(o),
+            Data::Array(_) => None,
         }
     }
 
@@ -602,11 +612,25 @@ pub enum DataRef<'a> {
 }
 
 impl<'a> DataRef<'a> {
-    /// The numeric view, or [`Error::UnsupportedInput`] naming `codec` for object data.
+    /// The numeric view (`None` for object data).
+    pub fn as_array(&self) -> Option<&ArrayView<'a>> {
+        match self {
+            DataRef::Array(a) => Some(a),
+            DataRef::Object(_) => None,
+        }
+    }
+
+    /// The raw bytes of numeric data (`None` for object data).
+    pub fn as_bytes(&self) -> Option<&'a [u8]> {
+        self.as_array().map(ArrayView::as_bytes)
+    }
+
+    /// The numeric view that `codec` requires: for object data, an
+    /// [`Error::UnsupportedInput`] naming `codec`. Codecs call this on their input.
     ///
     /// # Errors
     /// [`Error::UnsupportedInput`] if this is an object array.
-    pub fn expect_array(&self, codec: &str) -> Result<&ArrayView<'a>> {
+    pub fn require_array(&self, codec: &str) -> Result<&ArrayView<'a>> {
         match self {
             DataRef::Array(a) => Ok(a),
             DataRef::Object(_) => Err(Error::unsupported_input(
@@ -616,12 +640,13 @@ impl<'a> DataRef<'a> {
         }
     }
 
-    /// The raw bytes of numeric data, or [`Error::UnsupportedInput`] naming `codec`.
+    /// The raw bytes that `codec` requires: for object data, an
+    /// [`Error::UnsupportedInput`] naming `codec`.
     ///
     /// # Errors
     /// [`Error::UnsupportedInput`] if this is an object array.
-    pub fn expect_bytes(&self, codec: &str) -> Result<&'a [u8]> {
-        self.expect_array(codec).map(ArrayView::as_bytes)
+    pub fn require_bytes(&self, codec: &str) -> Result<&'a [u8]> {
+        self.require_array(codec).map(ArrayView::as_bytes)
     }
 }
 
@@ -651,7 +676,7 @@ impl<'a> From<&'a ObjectArray> for DataRef<'a> {
 
 impl<'a> From<&'a Data> for DataRef<'a> {
     fn from(d: &'a Data) -> Self {
-        d.as_ref()
+        d.view()
     }
 }
 

@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::{ArrayViewMut, Data, DataRef, Error, NdArray, Result};
+use crate::{ArrayViewMut, Data, DataRef, Error, NdArray, ObjectArray, Result};
 
 /// Default limit on the size of one decoded buffer: 2 GiB. A header that claims more
 /// is refused before anything is allocated. Typed codecs that read sizes from their
@@ -15,14 +15,17 @@ pub const DEFAULT_DECODED_SIZE_LIMIT: usize = 2 << 30;
 /// A numcodecs codec: the dyn-safe interface.
 ///
 /// Implementations are immutable after construction and `Send + Sync`, so one instance
-/// (e.g. in an `Arc<dyn Codec>`) serves many threads at once.
+/// (e.g. in an `Arc<dyn Codec>`) serves many threads at once. They are `Clone`, so a
+/// `Box<dyn Codec>` clones, and a `dyn Codec` downcasts to its typed codec with
+/// [`downcast_ref`](trait.Codec.html#method.downcast_ref) (both through [`DynCodec`],
+/// which every `Codec + Clone` has without writing anything).
 ///
 /// Conventions, as in Python numcodecs:
 /// - compressors take any numeric array (its bytes in memory order) and return `|u1`
 ///   bytes; their `decode` returns `|u1` bytes;
 /// - filters take and return typed arrays whose dtypes their config names;
 /// - object codecs take object arrays and return bytes.
-pub trait Codec: Send + Sync + std::fmt::Debug {
+pub trait Codec: DynCodec + Send + Sync + std::fmt::Debug {
     /// The numcodecs id, e.g. `"zstd"`.
     fn codec_id(&self) -> &str;
 
@@ -73,6 +76,53 @@ pub trait Codec: Send + Sync + std::fmt::Debug {
             Error::unsupported_input(self.codec_id(), "object arrays cannot be decoded into a byte buffer")
         })?;
         copy_decoded(self.codec_id(), bytes, out.as_bytes_mut())
+    }
+}
+
+/// What a `dyn Codec` needs to be cloned and downcast: implemented for every
+/// `Codec + Clone`, so a codec never implements it by hand.
+pub trait DynCodec: std::any::Any {
+    /// A boxed clone (what `Clone for Box<dyn Codec>` calls).
+    fn clone_box(&self) -> Box<dyn Codec>;
+
+    /// The codec as `Any`, for downcasting.
+    fn as_any(&self) -> &dyn std::any::Any;
+}
+
+impl<C: Codec + Clone> DynCodec for C {
+    fn clone_box(&self) -> Box<dyn Codec> {
+        Box::new(self.clone())
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
+impl Clone for Box<dyn Codec> {
+    fn clone(&self) -> Self {
+        (**self).clone_box()
+    }
+}
+
+impl dyn Codec {
+    /// The typed codec behind this `dyn Codec`, if it is a `C`.
+    ///
+    /// ```
+    /// # use zarrcodecs_core::{Codec, Data, DataRef, Result, StaticCodec, AlignedBuf, NdArray};
+    /// # #[derive(Debug, Clone)] struct Id;
+    /// # impl Codec for Id {
+    /// #     fn codec_id(&self) -> &str { "id" }
+    /// #     fn get_config(&self) -> serde_json::Value { serde_json::json!({"id": "id"}) }
+    /// #     fn encode(&self, d: DataRef<'_>) -> Result<Data> { Ok(NdArray::from_buf(AlignedBuf::from_slice(d.require_bytes("id")?)?).into()) }
+    /// #     fn decode(&self, d: DataRef<'_>) -> Result<Data> { self.encode(d) }
+    /// # }
+    /// let codec: Box<dyn Codec> = Box::new(Id);
+    /// let copy = codec.clone();
+    /// assert!(copy.downcast_ref::<Id>().is_some());
+    /// ```
+    pub fn downcast_ref<C: Codec>(&self) -> Option<&C> {
+        self.as_any().downcast_ref::<C>()
     }
 }
 
@@ -135,8 +185,9 @@ pub trait StaticCodec: Codec + Sized + 'static {
                 ));
             }
         }
-        let config: Self::Config =
-            serde_json::from_value(Value::Object(map)).map_err(|e| Error::invalid_config(Self::CODEC_ID, e))?;
+        let config: Self::Config = serde_json::from_value(Value::Object(map)).map_err(|e| {
+            Error::invalid_config_from(Self::CODEC_ID, "it does not have numcodecs' keys and value types", e)
+        })?;
         Self::from_config(config)
     }
 
@@ -160,7 +211,9 @@ pub trait CodecExt: Codec {
     /// # Errors
     /// As [`Codec::encode`]; [`Error::UnsupportedInput`] if the codec returns objects.
     fn encode_bytes(&self, bytes: &[u8]) -> Result<NdArray> {
-        self.encode(DataRef::from(bytes))?.into_array()
+        self.encode(DataRef::from(bytes))?
+            .into_array()
+            .ok_or_else(|| Error::unsupported_input(self.codec_id(), "it encodes to an object array, not bytes"))
     }
 
     /// Decodes encoded bytes into a new array.
@@ -168,7 +221,45 @@ pub trait CodecExt: Codec {
     /// # Errors
     /// As [`Codec::decode`]; [`Error::UnsupportedInput`] if the codec returns objects.
     fn decode_bytes(&self, encoded: &[u8]) -> Result<NdArray> {
-        self.decode(DataRef::from(encoded))?.into_array()
+        self.decode(DataRef::from(encoded))?
+            .into_array()
+            .ok_or_else(|| Error::unsupported_input(self.codec_id(), "it decodes to an object array, not bytes"))
+    }
+
+    /// Encodes `data` with a codec whose encoding is an array (every codec but the
+    /// object codecs' inverse): the encoded array.
+    ///
+    /// # Errors
+    /// As [`Codec::encode`]; [`Error::UnsupportedInput`] naming the codec if it
+    /// returns objects.
+    fn encode_array(&self, data: DataRef<'_>) -> Result<NdArray> {
+        self.encode(data)?
+            .into_array()
+            .ok_or_else(|| Error::unsupported_input(self.codec_id(), "it encodes to an object array, not an array"))
+    }
+
+    /// Decodes `encoded` with a codec that decodes to an array (compressors, filters,
+    /// checksums): the decoded array.
+    ///
+    /// # Errors
+    /// As [`Codec::decode`]; [`Error::UnsupportedInput`] naming the codec if it
+    /// returns objects.
+    fn decode_array(&self, encoded: DataRef<'_>) -> Result<NdArray> {
+        self.decode(encoded)?
+            .into_array()
+            .ok_or_else(|| Error::unsupported_input(self.codec_id(), "it decodes to an object array, not an array"))
+    }
+
+    /// Decodes `encoded` with an object codec (vlen-*, json2, msgpack2, pickle, ...):
+    /// the decoded object array.
+    ///
+    /// # Errors
+    /// As [`Codec::decode`]; [`Error::UnsupportedInput`] naming the codec if it
+    /// returns a numeric array.
+    fn decode_objects(&self, encoded: DataRef<'_>) -> Result<ObjectArray> {
+        self.decode(encoded)?
+            .into_object()
+            .ok_or_else(|| Error::unsupported_input(self.codec_id(), "it decodes to a numeric array, not objects"))
     }
 
     /// Decodes encoded bytes into `out`, which must have exactly the decoded size.

@@ -19,14 +19,26 @@ pub enum Error {
         id: String,
     },
 
-    /// A codec configuration could not be used: not a JSON object, no `id`, an unknown
-    /// key, a value of the wrong JSON type or a value out of range.
+    /// A value is not a codec configuration at all: not a JSON object, or without an
+    /// `"id"` (or a zarr v3 `"name"`), so no codec can be named.
+    #[error("not a codec configuration: {reason}")]
+    MalformedConfig {
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// A codec's configuration could not be used: an unknown key, a value of the wrong
+    /// JSON type or a value out of range.
     #[error("invalid configuration for codec {codec:?}: {reason}")]
     InvalidConfig {
-        /// The codec id the configuration was meant for (`"?"` if it had none).
+        /// The codec id the configuration was meant for.
         codec: String,
         /// What is wrong with it.
         reason: String,
+        /// The error underneath, where there is one (e.g. serde_json's, which says
+        /// which key and which line).
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
     },
 
     /// A numpy dtype string could not be parsed.
@@ -163,7 +175,35 @@ pub enum Error {
 impl Error {
     /// Builds an [`Error::InvalidConfig`].
     pub fn invalid_config(codec: impl Into<String>, reason: impl std::fmt::Display) -> Self {
-        Error::InvalidConfig { codec: codec.into(), reason: reason.to_string() }
+        Error::InvalidConfig { codec: codec.into(), reason: reason.to_string(), source: None }
+    }
+
+    /// Builds an [`Error::InvalidConfig`] that keeps the error underneath as its
+    /// [`source`](std::error::Error::source); `reason` says what was being done.
+    pub fn invalid_config_from(
+        codec: impl Into<String>,
+        reason: impl std::fmt::Display,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::InvalidConfig { codec: codec.into(), reason: reason.to_string(), source: Some(Box::new(source)) }
+    }
+
+    /// Builds an [`Error::MalformedConfig`].
+    pub fn malformed_config(reason: impl std::fmt::Display) -> Self {
+        Error::MalformedConfig { reason: reason.to_string() }
+    }
+
+    /// This error and its sources, each after a `": "`: the whole story on one line, as
+    /// a command-line tool prints it.
+    pub fn display_chain(&self) -> String {
+        let mut text = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(s) = source {
+            text.push_str(": ");
+            text.push_str(&s.to_string());
+            source = s.source();
+        }
+        text
     }
 
     /// Builds an [`Error::Corrupt`].

@@ -15,9 +15,9 @@ mod sink;
 pub mod testing;
 
 pub use array::{AlignedBuf, ArrayView, ArrayViewMut, Data, DataRef, NdArray, Object, ObjectArray, BUFFER_ALIGN};
-pub use codec::{copy_decoded, Codec, CodecExt, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT};
+pub use codec::{copy_decoded, Codec, CodecExt, DynCodec, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT};
 pub use dtype::{ByteOrder, DType, DTypeKind, TimeUnit};
 pub use error::{Error, Result};
 pub use pyobj::{PyBytes, PyStr};
-pub use registry::{get_codec, register_codec, registered_ids, CodecRegistration};
+pub use registry::{register_codec, CodecRegistration};
 pub use sink::DecodeSink;

@@ -51,7 +51,9 @@ pub static CODECS: [CodecRegistration];
 #[macro_export]
 macro_rules! register_static_codec {
     ($name:ident : $codec:ty) => {
-        /// Registration of this codec in the link-time registry.
+        // Plumbing, not API: public only so that the umbrella crate can refer to it and
+        // keep the linker from dropping the entry.
+        #[doc(hidden)]
         #[$crate::registry::linkme::distributed_slice($crate::registry::CODECS)]
         #[linkme(crate = $crate::registry::linkme)]
         pub static $name: $crate::registry::CodecRegistration = $crate::registry::CodecRegistration::of::<$codec>();
@@ -85,16 +87,19 @@ pub fn unregister_codec(id: &str) -> bool {
 /// [`Error::InvalidConfig`] if the value has neither form.
 pub fn split_config(config: &Value) -> Result<(String, Map<String, Value>)> {
     let map = config.as_object().ok_or_else(|| {
-        Error::invalid_config("?", format_args!("a codec configuration must be a JSON object, got {config}"))
+        Error::malformed_config(format_args!("a codec configuration must be a JSON object, got {config}"))
     })?;
     if let Some(id) = map.get("id") {
-        let id = id.as_str().ok_or_else(|| Error::invalid_config("?", "\"id\" must be a string"))?;
+        let id =
+            id.as_str().ok_or_else(|| Error::malformed_config(format_args!("\"id\" must be a string, got {id}")))?;
         let mut rest = map.clone();
         rest.remove("id");
         return Ok((id.to_string(), rest));
     }
     if let Some(name) = map.get("name") {
-        let name = name.as_str().ok_or_else(|| Error::invalid_config("?", "\"name\" must be a string"))?;
+        let name = name
+            .as_str()
+            .ok_or_else(|| Error::malformed_config(format_args!("\"name\" must be a string, got {name}")))?;
         let id = name.strip_prefix("numcodecs.").unwrap_or(name).to_string();
         if let Some(key) = map.keys().find(|k| *k != "name" && *k != "configuration") {
             return Err(Error::invalid_config(
@@ -109,11 +114,16 @@ pub fn split_config(config: &Value) -> Result<(String, Map<String, Value>)> {
         };
         return Ok((id, rest));
     }
-    Err(Error::invalid_config("?", "a codec configuration needs an \"id\" (or a zarr v3 \"name\")"))
+    Err(Error::malformed_config("a codec configuration needs an \"id\" (or a zarr v3 \"name\")"))
 }
 
 /// Builds a codec from its configuration, looking the id up among run-time
 /// registrations first, then in the link-time registry.
+///
+/// This sees the codecs of the crates the linker kept: a codec crate that nothing in
+/// the program refers to may be left out. Applications call `zarrcodecs::get_codec`
+/// (the umbrella crate), which refers to every codec crate it enables; this function
+/// is for codec crates' own tests and for crates that depend on the core alone.
 ///
 /// ```
 /// # use zarrcodecs_core::registry::get_codec;

@@ -216,7 +216,7 @@ pub fn assert_rejects_truncation(codec: &dyn Codec, encoded: &[u8]) {
 /// compared by the caller.
 pub fn round_trip(codec: &dyn Codec, data: DataRef<'_>) -> Data {
     let e = codec.encode(data).unwrap();
-    codec.decode(e.as_ref()).unwrap()
+    codec.decode(e.view()).unwrap()
 }
 
 /// Bytes from a hex string (known-answer fixtures store Python's output as hex).

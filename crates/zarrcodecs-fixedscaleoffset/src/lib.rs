@@ -107,7 +107,7 @@ impl FixedScaleOffset {
     }
 
     fn count<'a>(&self, data: &DataRef<'a>, dtype: DType) -> Result<(usize, &'a [u8])> {
-        let arr = data.expect_array(Self::CODEC_ID)?;
+        let arr = data.require_array(Self::CODEC_ID)?;
         let shape = cast::view_shape(Self::CODEC_ID, arr.shape(), arr.dtype().itemsize(), dtype)?;
         Ok((shape.iter().product(), arr.as_bytes()))
     }

@@ -240,7 +240,7 @@ impl Json {
         Ok(out)
     }
 
-    fn encode_array(&self, a: &ArrayView<'_>) -> Result<Vec<u8>> {
+    fn encode_numeric(&self, a: &ArrayView<'_>) -> Result<Vec<u8>> {
         let dtype = a.dtype();
         let size = dtype.itemsize();
         let bytes = a.as_bytes();
@@ -538,14 +538,14 @@ impl Codec for Json {
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let text = match data {
             DataRef::Object(o) => self.encode_objects(o)?,
-            DataRef::Array(a) => self.encode_array(&a)?,
+            DataRef::Array(a) => self.encode_numeric(&a)?,
         };
         let bytes = self.transcode(text)?;
         Ok(NdArray::from_buf(AlignedBuf::from_slice(&bytes)?).into())
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let bytes = encoded.expect_bytes(JSON_ID)?;
+        let bytes = encoded.require_bytes(JSON_ID)?;
         let text = self.text(bytes)?;
         if let Some(data) = fast::decode(&text, self.config.strict, self.legacy, self.limit) {
             return Ok(data);

@@ -102,7 +102,7 @@ fn text_encodings() {
     let latin = codec(json!({"encoding": "Latin-1", "ensure_ascii": false}));
     let bytes = latin.encode(DataRef::Object(&o)).unwrap();
     assert_eq!(bytes.as_bytes().unwrap(), b"[\"\xe9\",\"|O\",[1]]");
-    assert_eq!(latin.decode(bytes.as_ref()).unwrap(), Data::Object(o.clone()));
+    assert_eq!(latin.decode(bytes.view()).unwrap(), Data::Object(o.clone()));
     let ascii = codec(json!({"encoding": "ascii", "ensure_ascii": false}));
     assert!(matches!(ascii.encode(DataRef::Object(&o)), Err(Error::UnsupportedInput { .. })));
     assert!(matches!(ascii.decode(DataRef::from(&b"[\"\xe9\",\"|O\",[1]]"[..])), Err(Error::Corrupt { .. })));
@@ -160,7 +160,7 @@ fn numeric_round_trips() {
                 assert!(unicode || a.len() > 5000 || c.encode(DataRef::from(&a)).is_err(), "{}", a.dtype());
                 continue;
             }
-            let back = c.decode(c.encode(DataRef::from(&a)).unwrap().as_ref()).unwrap().into_array().unwrap();
+            let back = c.decode(c.encode(DataRef::from(&a)).unwrap().view()).unwrap().into_array().unwrap();
             assert_eq!(back.dtype(), a.dtype());
             assert_eq!(back.shape(), a.shape());
             if a.dtype().kind() == DTypeKind::Float {
@@ -200,7 +200,7 @@ fn legacy_json() {
     let o = ObjectArray::new(vec![Object::Int(1), Object::Str("a".into())], vec![2, 1]).unwrap();
     let e = d.encode(DataRef::Object(&o)).unwrap();
     assert_eq!(e.as_bytes().unwrap(), br#"[[1],["a"],"|O"]"#);
-    assert_eq!(d.decode(e.as_ref()).unwrap(), Data::Object(o));
+    assert_eq!(d.decode(e.view()).unwrap(), Data::Object(o));
     // The shape comes from the nesting; ragged lists stay items of object arrays.
     let r = d.decode(DataRef::from(&br#"[[1,2],[3],"|O"]"#[..])).unwrap().into_object().unwrap();
     assert_eq!(r.shape(), &[2]);
@@ -381,7 +381,7 @@ fn fast_path_agrees_with_the_general_path() {
         for a in &arrays {
             for legacy in [false, true] {
                 let c = Json { legacy, ..codec(config.clone()) };
-                docs.push(c.encode(a.as_ref()).unwrap().as_bytes().unwrap().to_vec());
+                docs.push(c.encode(a.view()).unwrap().as_bytes().unwrap().to_vec());
             }
         }
     }

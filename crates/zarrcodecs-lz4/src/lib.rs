@@ -122,7 +122,7 @@ impl Codec for Lz4 {
     }
 
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
-        let input = data.expect_bytes(Self::CODEC_ID)?;
+        let input = data.require_bytes(Self::CODEC_ID)?;
         if input.len() > block::MAX_INPUT_SIZE {
             return Err(Error::unsupported_input(
                 Self::CODEC_ID,
@@ -140,7 +140,7 @@ impl Codec for Lz4 {
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let (declared, block) = parse(encoded.expect_bytes(Self::CODEC_ID)?)?;
+        let (declared, block) = parse(encoded.require_bytes(Self::CODEC_ID)?)?;
         if declared > self.limit {
             return Err(Error::DecodedSizeLimit {
                 codec: Self::CODEC_ID.into(),
@@ -154,7 +154,7 @@ impl Codec for Lz4 {
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let (declared, block) = parse(encoded.expect_bytes(Self::CODEC_ID)?)?;
+        let (declared, block) = parse(encoded.require_bytes(Self::CODEC_ID)?)?;
         let out = out.as_bytes_mut();
         if declared != out.len() {
             return Err(Error::OutputSizeMismatch {

@@ -372,14 +372,14 @@ impl Codec for Lzma {
     }
 
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
-        let input = data.expect_bytes(Self::CODEC_ID)?;
+        let input = data.require_bytes(Self::CODEC_ID)?;
         let chain = self.chain()?;
         let out = stream::encode(ID, &self.encoder(&chain)?, input)?;
         Ok(NdArray::from_buf(out).into())
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let input = encoded.expect_bytes(Self::CODEC_ID)?;
+        let input = encoded.require_bytes(Self::CODEC_ID)?;
         let mut sink = Sink::Grow { buf: AlignedBuf::zeroed(self.first_guess(input))?, limit: self.limit };
         let chain = self.chain()?;
         let written = stream::decode(ID, self.decoder(&chain), input, &mut sink, self.limit)?;
@@ -389,7 +389,7 @@ impl Codec for Lzma {
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let input = encoded.expect_bytes(Self::CODEC_ID)?;
+        let input = encoded.require_bytes(Self::CODEC_ID)?;
         let out = out.as_bytes_mut();
         let expected = out.len();
         let chain = self.chain()?;

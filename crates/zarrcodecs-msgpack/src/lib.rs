@@ -120,7 +120,7 @@ impl MsgPack {
         Ok(p.out)
     }
 
-    fn encode_array(&self, a: &ArrayView<'_>) -> Result<Vec<u8>> {
+    fn encode_numeric(&self, a: &ArrayView<'_>) -> Result<Vec<u8>> {
         let dtype = a.dtype();
         let size = dtype.itemsize();
         let bytes = a.as_bytes();
@@ -375,13 +375,13 @@ impl Codec for MsgPack {
                 let items = o.items();
                 self.document(DType::OBJECT, o.shape(), &mut |p, i| p.object(&items[i], 1))?
             }
-            DataRef::Array(a) => self.encode_array(&a)?,
+            DataRef::Array(a) => self.encode_numeric(&a)?,
         };
         Ok(NdArray::from_buf(AlignedBuf::from_slice(&bytes)?).into())
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let bytes = encoded.expect_bytes(MSGPACK_ID)?;
+        let bytes = encoded.require_bytes(MSGPACK_ID)?;
         if let Some(data) = fast::decode(bytes, self.config.raw, self.legacy, self.limit) {
             return Ok(data);
         }

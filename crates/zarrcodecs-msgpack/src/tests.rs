@@ -119,7 +119,7 @@ fn numeric_round_trips() {
                 assert!(unicode || a.len() > 5000 || c.encode(DataRef::from(&a)).is_err(), "{}", a.dtype());
                 continue;
             }
-            let back = c.decode(c.encode(DataRef::from(&a)).unwrap().as_ref()).unwrap().into_array().unwrap();
+            let back = c.decode(c.encode(DataRef::from(&a)).unwrap().view()).unwrap().into_array().unwrap();
             assert_eq!((back.dtype(), back.shape()), (a.dtype(), a.shape()));
             if kind == DTypeKind::Float {
                 let sz = a.dtype().itemsize();
@@ -156,7 +156,7 @@ fn legacy_msgpack() {
     expected.extend_from_slice(&[0xa1, b'b', 0xa2, b'|', b'O']);
     assert_eq!(e.as_bytes().unwrap(), expected);
     // Raw strings come back as `str`, bytes included (the old `encoding=` unpacking).
-    let back = d.decode(e.as_ref()).unwrap().into_object().unwrap();
+    let back = d.decode(e.view()).unwrap().into_object().unwrap();
     assert_eq!(back.items()[1], Object::Str("b".into()));
     let two_d = [0x93, 0x92, 1, 2, 0x92, 3, 4, 0xa3, b'<', b'i', b'2'];
     let a = d.decode(DataRef::from(&two_d[..])).unwrap().into_array().unwrap();
@@ -238,7 +238,7 @@ fn fast_path_agrees_with_the_general_path() {
         for a in &arrays {
             for legacy in [false, true] {
                 let c = MsgPack { legacy, ..codec(config.clone()) };
-                if let Ok(e) = c.encode(a.as_ref()) {
+                if let Ok(e) = c.encode(a.view()) {
                     docs.push(e.as_bytes().unwrap().to_vec());
                 }
             }

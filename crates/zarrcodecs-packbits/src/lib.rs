@@ -171,7 +171,7 @@ impl Codec for PackBits {
     /// Packs the bytes of any numeric array (numcodecs views it as `bool`: each byte is
     /// one element, non-zero is `True`) into a flat `|u1` array.
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
-        let bits = data.expect_bytes(Self::CODEC_ID)?;
+        let bits = data.require_bytes(Self::CODEC_ID)?;
         let packed = bits.len().div_ceil(8);
         let mut out = AlignedBuf::zeroed(packed + 1)?;
         let (header, body) = out.as_mut_slice().split_at_mut(1);
@@ -185,7 +185,7 @@ impl Codec for PackBits {
     /// packed bytes, is [`Error::Corrupt`] (numcodecs silently returns too few or no
     /// elements), as is the empty input (numcodecs raises `IndexError`).
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let enc = encoded.expect_bytes(Self::CODEC_ID)?;
+        let enc = encoded.require_bytes(Self::CODEC_ID)?;
         let n = decoded_len(enc)?;
         let mut out = AlignedBuf::zeroed(n)?;
         unpack(&enc[1..], out.as_mut_slice());
@@ -195,7 +195,7 @@ impl Codec for PackBits {
     /// Unpacks straight into `out` (any dtype: numcodecs views the booleans as `out`'s
     /// dtype), which must hold exactly the decoded number of bytes.
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let enc = encoded.expect_bytes(Self::CODEC_ID)?;
+        let enc = encoded.require_bytes(Self::CODEC_ID)?;
         let n = decoded_len(enc)?;
         let dst = out.as_bytes_mut();
         if dst.len() != n {

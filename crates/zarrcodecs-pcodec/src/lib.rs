@@ -373,7 +373,7 @@ impl Codec for Pcodec {
     }
 
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
-        let input = data.expect_array(ID)?;
+        let input = data.require_array(ID)?;
         let dtype = input.dtype();
         let byte = number_type_byte(dtype).ok_or_else(|| Error::UnsupportedDType {
             codec: ID.into(),
@@ -398,7 +398,7 @@ impl Codec for Pcodec {
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let src = encoded.expect_bytes(ID)?;
+        let src = encoded.require_bytes(ID)?;
         let (fd, rest, byte) = open(src)?;
         let Some(byte) = byte else {
             // No chunks: numcodecs returns None; we return an empty byte array.
@@ -419,7 +419,7 @@ impl Codec for Pcodec {
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let src = encoded.expect_bytes(ID)?;
+        let src = encoded.require_bytes(ID)?;
         let (fd, rest, byte) = open(src)?;
         let dst = out.as_bytes_mut();
         let Some(byte) = byte else {

@@ -159,7 +159,7 @@ fn lookback_pages_of_one_number_are_refused() {
             .unwrap();
         let values: Vec<u32> = (0..n).collect();
         let e = c.encode(DataRef::from(&array(&values, "<u4"))).unwrap();
-        assert_eq!(c.decode(e.as_ref()).unwrap().as_bytes().unwrap(), bytemuck::cast_slice::<u32, u8>(&values));
+        assert_eq!(c.decode(e.view()).unwrap().as_bytes().unwrap(), bytemuck::cast_slice::<u32, u8>(&values));
     }
 }
 

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod opcodes;
 mod pickler;
 mod unpickler;
 
@@ -135,7 +136,7 @@ impl Codec for Pickle {
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let input = encoded.expect_bytes(CODEC_ID)?;
+        let input = encoded.require_bytes(CODEC_ID)?;
         Ok(match unpickler::loads(input, self.limit)? {
             unpickler::Decoded::Objects(o) => Data::Object(o),
             unpickler::Decoded::Numeric(a) => Data::Array(a),
@@ -143,7 +144,7 @@ impl Codec for Pickle {
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let input = encoded.expect_bytes(CODEC_ID)?;
+        let input = encoded.require_bytes(CODEC_ID)?;
         let dtype = out.dtype();
         unpickler::loads_into(input, self.limit, out.as_bytes_mut(), dtype)
     }
@@ -260,7 +261,7 @@ mod tests {
             for p in 0..=5 {
                 let codec = Pickle::new(p).unwrap();
                 let enc = codec.encode(DataRef::from(&a)).unwrap();
-                let dec = codec.decode(enc.as_ref()).unwrap().into_object().unwrap();
+                let dec = codec.decode(enc.view()).unwrap().into_object().unwrap();
                 assert_eq!(dec.shape(), a.shape());
                 for (x, y) in dec.items().iter().zip(a.items()) {
                     assert!(same(x, y), "protocol {p}: {x:?} != {y:?}");
@@ -274,7 +275,7 @@ mod tests {
         let a = ObjectArray::from_items(vec![Object::Str("x".into())]);
         let enc = Pickle::default().encode(DataRef::from(&a)).unwrap();
         let mut out = [0u8; 8];
-        let r = Pickle::default().decode_into(enc.as_ref(), &mut ArrayViewMut::from_bytes(&mut out));
+        let r = Pickle::default().decode_into(enc.view(), &mut ArrayViewMut::from_bytes(&mut out));
         assert!(matches!(r, Err(Error::UnsupportedInput { .. })));
     }
 }

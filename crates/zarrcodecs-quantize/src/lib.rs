@@ -169,7 +169,7 @@ impl Codec for Quantize {
         let scale = self
             .scale
             .map_err(|e| Error::invalid_config(Self::CODEC_ID, format_args!("digits {}: {e}", self.digits)))?;
-        let arr = data.expect_array(Self::CODEC_ID)?;
+        let arr = data.require_array(Self::CODEC_ID)?;
         let shape = cast::view_shape(Self::CODEC_ID, arr.shape(), arr.dtype().itemsize(), self.dtype)?;
         let (src, dt, at, a) = (arr.as_bytes(), self.dtype, self.astype, self.a);
         let out = match self.t {
@@ -181,13 +181,13 @@ impl Codec for Quantize {
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let arr = encoded.expect_array(Self::CODEC_ID)?;
+        let arr = encoded.require_array(Self::CODEC_ID)?;
         let shape = cast::view_shape(Self::CODEC_ID, arr.shape(), arr.dtype().itemsize(), self.astype)?;
         Ok(cast::cast_new(Self::CODEC_ID, arr.as_bytes(), self.astype, self.dtype, shape)?.into())
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let arr = encoded.expect_array(Self::CODEC_ID)?;
+        let arr = encoded.require_array(Self::CODEC_ID)?;
         let shape = cast::view_shape(Self::CODEC_ID, arr.shape(), arr.dtype().itemsize(), self.astype)?;
         let nbytes = self.dtype.nbytes(&shape).ok_or(Error::Allocation { size: usize::MAX })?;
         cast::check_out(Self::CODEC_ID, out.dtype(), out.as_bytes().len(), self.dtype, nbytes)?;

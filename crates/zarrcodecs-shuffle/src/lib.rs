@@ -75,7 +75,7 @@ impl Shuffle {
     }
 
     fn transform(&self, data: DataRef<'_>, forward: bool) -> Result<Data> {
-        let src = data.expect_bytes(Self::CODEC_ID)?;
+        let src = data.require_bytes(Self::CODEC_ID)?;
         self.check_len(src.len())?;
         let mut out = AlignedBuf::zeroed(src.len())?;
         self.run(src, out.as_mut_slice(), forward)?;
@@ -128,7 +128,7 @@ impl Codec for Shuffle {
     /// Unshuffles straight into `out`, whatever its dtype (numcodecs writes the bytes
     /// into any contiguous `out`); its size must be the encoded size.
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let src = encoded.expect_bytes(Self::CODEC_ID)?;
+        let src = encoded.require_bytes(Self::CODEC_ID)?;
         let dst = out.as_bytes_mut();
         if dst.len() != src.len() {
             return Err(Error::OutputSizeMismatch {

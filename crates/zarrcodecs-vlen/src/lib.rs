@@ -445,7 +445,7 @@ impl Codec for VLenUtf8 {
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
         let id = Self::CODEC_ID;
-        decode_items(id, encoded.expect_bytes(id)?, self.limit, |rest, len| {
+        decode_items(id, encoded.require_bytes(id)?, self.limit, |rest, len| {
             PyStr::from_utf8(&rest[..len])
                 .map(Object::Str)
                 .map_err(|e| Error::corrupt(id, format_args!("invalid UTF-8: {e}")))
@@ -515,7 +515,7 @@ impl Codec for VLenBytes {
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
         let id = Self::CODEC_ID;
-        decode_items(id, encoded.expect_bytes(id)?, self.limit, |rest, len| {
+        decode_items(id, encoded.require_bytes(id)?, self.limit, |rest, len| {
             PyBytes::from_prefix(rest, len).map(Object::Bytes).ok_or_else(|| Error::corrupt(id, "data seem truncated"))
         })
     }
@@ -534,7 +534,10 @@ impl StaticCodec for VLenArray {
     type Config = VLenArrayConfig;
 
     fn from_config(config: VLenArrayConfig) -> Result<Self> {
-        let dtype: DType = config.dtype.parse().map_err(|e| Error::invalid_config(Self::CODEC_ID, e))?;
+        let dtype: DType = config
+            .dtype
+            .parse()
+            .map_err(|e| Error::invalid_config_from(Self::CODEC_ID, "its dtype is not a numpy dtype", e))?;
         Self::new(dtype)
     }
 
@@ -593,7 +596,7 @@ impl Codec for VLenArray {
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
         let id = Self::CODEC_ID;
         let size = self.dtype.itemsize();
-        decode_items(id, encoded.expect_bytes(id)?, self.limit, |rest, len| {
+        decode_items(id, encoded.require_bytes(id)?, self.limit, |rest, len| {
             let b = &rest[..len];
             if b.len() % size != 0 {
                 return Err(Error::corrupt(

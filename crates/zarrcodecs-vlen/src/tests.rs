@@ -13,7 +13,7 @@ fn enc(codec: &dyn Codec, o: &ObjectArray) -> Vec<u8> {
 }
 
 fn dec(codec: &dyn Codec, b: &[u8]) -> Result<ObjectArray> {
-    codec.decode(DataRef::from(b))?.into_object()
+    Ok(codec.decode(DataRef::from(b))?.into_object().expect("vlen decodes to objects"))
 }
 
 #[test]

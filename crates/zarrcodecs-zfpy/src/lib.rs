@@ -246,12 +246,12 @@ impl Codec for Zfpy {
     }
 
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
-        let input = data.expect_array(ID)?;
+        let input = data.require_array(ID)?;
         Ok(NdArray::from_buf(self.encode_view(input)?).into())
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let src = encoded.expect_bytes(ID)?;
+        let src = encoded.require_bytes(ID)?;
         let header = self.checked_header(src)?;
         let mut out = AlignedBuf::zeroed(header.nbytes)?;
         zfp::decompress(src, out.as_mut_slice(), &header)?;
@@ -259,7 +259,7 @@ impl Codec for Zfpy {
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let src = encoded.expect_bytes(ID)?;
+        let src = encoded.require_bytes(ID)?;
         let header = self.checked_header(src)?;
         let dst = out.as_bytes_mut();
         if dst.len() != header.nbytes {

@@ -196,7 +196,7 @@ fn unaligned_input_and_output() {
     assert_eq!(e.as_bytes(), aligned.as_bytes());
     let mut out = vec![0u64; 302];
     let out = &mut bytemuck::cast_slice_mut::<u64, u8>(&mut out)[5..2405];
-    Zfpy::default().decode_into(e.as_ref(), &mut ArrayViewMut::from_bytes(out)).unwrap();
+    Zfpy::default().decode_into(e.view(), &mut ArrayViewMut::from_bytes(out)).unwrap();
     assert_eq!(&out[..], bytemuck::cast_slice::<f64, u8>(&values));
 }
 

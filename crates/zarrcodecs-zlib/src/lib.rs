@@ -136,7 +136,7 @@ impl Codec for Zlib {
     }
 
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
-        let input = data.expect_bytes(Self::CODEC_ID)?;
+        let input = data.require_bytes(Self::CODEC_ID)?;
         let mut stream = Stream::deflate(Self::CODEC_ID, self.level, Wrapper::Zlib)?;
         let mut out = AlignedBuf::zeroed(stream.deflate_bound(input.len()))?;
         let len = stream.deflate_all(input, true, &mut out, 0)?;
@@ -145,13 +145,13 @@ impl Codec for Zlib {
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let input = encoded.expect_bytes(Self::CODEC_ID)?;
+        let input = encoded.require_bytes(Self::CODEC_ID)?;
         let hint = input.len().saturating_mul(4).max(4096);
         inflate_new(Self::CODEC_ID, Wrapper::Zlib, input, hint, self.limit)
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        inflate_into(Self::CODEC_ID, Wrapper::Zlib, encoded.expect_bytes(Self::CODEC_ID)?, out.as_bytes_mut())
+        inflate_into(Self::CODEC_ID, Wrapper::Zlib, encoded.require_bytes(Self::CODEC_ID)?, out.as_bytes_mut())
     }
 }
 
@@ -184,7 +184,7 @@ impl Codec for GZip {
     }
 
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
-        let input = data.expect_bytes(Self::CODEC_ID)?;
+        let input = data.require_bytes(Self::CODEC_ID)?;
         let mut stream = Stream::deflate(Self::CODEC_ID, self.level, Wrapper::Raw)?;
         let bound = stream.deflate_bound(input.len()).saturating_add(18);
         let mut out = AlignedBuf::zeroed(bound)?;
@@ -204,7 +204,7 @@ impl Codec for GZip {
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let input = encoded.expect_bytes(Self::CODEC_ID)?;
+        let input = encoded.require_bytes(Self::CODEC_ID)?;
         // A single member's trailer holds its size modulo 2^32: a good first guess.
         let hint = match input.len().checked_sub(4).map(|i| &input[i..]) {
             Some(&[a, b, c, d]) if input.len() >= 18 => u32::from_le_bytes([a, b, c, d]) as usize,
@@ -218,7 +218,7 @@ impl Codec for GZip {
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        inflate_into(Self::CODEC_ID, Wrapper::Gzip, encoded.expect_bytes(Self::CODEC_ID)?, out.as_bytes_mut())
+        inflate_into(Self::CODEC_ID, Wrapper::Gzip, encoded.require_bytes(Self::CODEC_ID)?, out.as_bytes_mut())
     }
 }
 

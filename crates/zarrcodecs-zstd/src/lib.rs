@@ -390,17 +390,17 @@ impl Codec for Zstd {
     }
 
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
-        let src = data.expect_bytes(CODEC_ID)?;
+        let src = data.require_bytes(CODEC_ID)?;
         Ok(NdArray::from_buf(self.compress(src)?).into())
     }
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let src = encoded.expect_bytes(CODEC_ID)?;
+        let src = encoded.require_bytes(CODEC_ID)?;
         Ok(NdArray::from_buf(self.decompress(src)?).into())
     }
 
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let src = encoded.expect_bytes(CODEC_ID)?;
+        let src = encoded.require_bytes(CODEC_ID)?;
         self.decompress_into(src, out.as_bytes_mut())
     }
 }

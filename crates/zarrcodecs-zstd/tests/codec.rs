@@ -6,8 +6,9 @@
 use std::sync::Arc;
 
 use serde_json::json;
+use zarrcodecs_core::registry::get_codec;
 use zarrcodecs_core::testing::{self, KnownAnswer, Rng};
-use zarrcodecs_core::{get_codec, ArrayViewMut, Codec, CodecExt, DataRef, Error, StaticCodec};
+use zarrcodecs_core::{ArrayViewMut, Codec, CodecExt, DataRef, Error, StaticCodec};
 use zarrcodecs_zstd::{frame_info, FrameInfo, Zstd};
 use zstd_safe::CParameter;
 
@@ -182,7 +183,7 @@ fn registry_builds_the_codec() {
     let v3 = get_codec(&json!({"name": "numcodecs.zstd", "configuration": {"level": 2}})).unwrap();
     assert_eq!(v3.get_config(), json!({"id": "zstd", "level": 2, "checksum": false}));
     assert!(matches!(get_codec(&json!({"id": "zstd", "level": -200000})), Err(Error::InvalidConfig { .. })));
-    assert!(zarrcodecs_core::registered_ids().contains(&"zstd".to_string()));
+    assert!(zarrcodecs_core::registry::registered_ids().contains(&"zstd".to_string()));
 }
 
 #[test]

@@ -4,11 +4,12 @@
 mod pipeline;
 pub mod zarr;
 
-pub use pipeline::Pipeline;
+pub use pipeline::{Pipeline, ZarrPipeline};
 pub use zarr::{Order, ZarrArray};
 pub use zarrcodecs_core::{
     npy, AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, CodecExt, CodecRegistration, DType, DTypeKind, Data,
-    DataRef, Error, NdArray, Object, ObjectArray, Result, StaticCodec, TimeUnit, DEFAULT_DECODED_SIZE_LIMIT,
+    DataRef, DynCodec, Error, NdArray, Object, ObjectArray, PyBytes, PyStr, Result, StaticCodec, TimeUnit,
+    DEFAULT_DECODED_SIZE_LIMIT,
 };
 
 /// The core crate: traits and data model, for writing codecs of your own.

@@ -12,120 +12,24 @@ use crate::{get_codec, ArrayView, ArrayViewMut, Codec, Data, DataRef, Error, NdA
 /// let p = Pipeline::from_json(&serde_json::json!([{"id": "zstd", "level": 3}, {"id": "zlib", "level": 1}]))?;
 /// let data = b"abcabcabc".repeat(50);
 /// let encoded = p.encode(DataRef::from(&data[..]))?;
-/// assert_eq!(p.decode(encoded.as_ref())?.as_bytes(), Some(&data[..]));
+/// assert_eq!(p.decode(encoded.view())?.as_bytes(), Some(&data[..]));
 /// # Ok::<(), zarrcodecs::Error>(())
 /// ```
 ///
-/// Built from a zarr v2 `.zarray` document with [`Pipeline::from_zarray`], it also
-/// knows the array's dtype, chunk shape, order and fill value, and turns stored chunks
-/// into arrays with [`Pipeline::decode_chunk`] (see the crate's "Zarr v2" example).
-#[derive(Debug)]
+/// A zarr v2 array's chain, with its dtype, chunk shape, order and fill value, is a
+/// [`ZarrPipeline`].
+#[derive(Clone, Debug)]
 pub struct Pipeline {
     codecs: Vec<Box<dyn Codec>>,
-    array: Option<ZarrArray>,
 }
+
+/// What an error of an empty pipeline names as its stage.
+const EMPTY: &str = "empty pipeline";
 
 impl Pipeline {
     /// A pipeline of the given codecs.
     pub fn new(codecs: Vec<Box<dyn Codec>>) -> Self {
-        Pipeline { codecs, array: None }
-    }
-
-    /// The pipeline of a zarr v2 array: its `filters` in order, then its `compressor`.
-    ///
-    /// # Errors
-    /// [`Error::InvalidZarray`] for a document [`ZarrArray::from_json`] refuses; as
-    /// [`get_codec`] for each codec.
-    pub fn from_zarray(zarray: &Value) -> Result<Self> {
-        Self::from_zarr_array(ZarrArray::from_json(zarray)?)
-    }
-
-    /// As [`Pipeline::from_zarray`], from parsed metadata.
-    ///
-    /// # Errors
-    /// As [`get_codec`] for each codec.
-    pub fn from_zarr_array(array: ZarrArray) -> Result<Self> {
-        let codecs = array.filters.iter().chain(array.compressor.as_ref()).map(get_codec).collect::<Result<_>>()?;
-        Ok(Pipeline { codecs, array: Some(array) })
-    }
-
-    /// The zarr array metadata, for a pipeline built by [`Pipeline::from_zarray`].
-    pub fn zarr_array(&self) -> Option<&ZarrArray> {
-        self.array.as_ref()
-    }
-
-    fn chunk_meta(&self) -> Result<&ZarrArray> {
-        self.array.as_ref().ok_or_else(|| {
-            Error::unsupported_input("pipeline", "chunk methods need a pipeline built from a .zarray document")
-        })
-    }
-
-    /// Decodes one stored chunk into a new array of the array's dtype and chunk shape,
-    /// its bytes in the array's order ([`ZarrArray::order`]; see
-    /// [`fortran_to_c`](crate::zarr::fortran_to_c) for a C-order copy). `None` (a
-    /// missing chunk) gives a chunk of the fill value.
-    ///
-    /// # Errors
-    /// [`Error::ChunkSize`] if the chunk decodes to the wrong number of bytes; the
-    /// codecs' errors; [`Error::UnsupportedInput`] for a pipeline without `.zarray`.
-    pub fn decode_chunk(&self, encoded: Option<&[u8]>) -> Result<NdArray> {
-        let meta = self.chunk_meta()?;
-        let Some(encoded) = encoded else { return meta.fill_chunk() };
-        let decoded = self.decode(DataRef::from(encoded))?;
-        let array = decoded.into_array()?;
-        let (expected, actual) = (meta.chunk_nbytes(), array.as_bytes().len());
-        if expected != actual {
-            return Err(Error::ChunkSize { chunks: meta.chunks.clone(), expected, actual });
-        }
-        array.reinterpret(meta.dtype, meta.chunks.clone())
-    }
-
-    /// As [`Pipeline::decode_chunk`], into the caller's buffer of exactly one chunk's
-    /// bytes; the last codec decodes straight into it.
-    ///
-    /// # Errors
-    /// As [`Pipeline::decode_chunk`]; [`Error::ChunkSize`] also if `out` has the wrong size.
-    pub fn decode_chunk_into(&self, encoded: Option<&[u8]>, out: &mut [u8]) -> Result<()> {
-        let meta = self.chunk_meta()?;
-        let expected = meta.chunk_nbytes();
-        if out.len() != expected {
-            return Err(Error::ChunkSize { chunks: meta.chunks.clone(), expected, actual: out.len() });
-        }
-        let Some(encoded) = encoded else {
-            out.copy_from_slice(meta.fill_chunk()?.as_bytes());
-            return Ok(());
-        };
-        let mut view = ArrayViewMut::new(out, meta.dtype, meta.chunks.clone())?;
-        match self.decode_into(DataRef::from(encoded), &mut view) {
-            Err(Error::OutputSizeMismatch { actual, .. }) => {
-                Err(Error::ChunkSize { chunks: meta.chunks.clone(), expected, actual })
-            }
-            other => other,
-        }
-    }
-
-    /// Encodes one chunk: `chunk` holds the bytes of a full chunk (chunk shape times
-    /// item size, in the array's order), as zarr stores even edge chunks.
-    ///
-    /// # Errors
-    /// [`Error::ChunkSize`] if `chunk` has the wrong size; the codecs' errors.
-    pub fn encode_chunk(&self, chunk: &[u8]) -> Result<Vec<u8>> {
-        let meta = self.chunk_meta()?;
-        let expected = meta.chunk_nbytes();
-        if chunk.len() != expected {
-            return Err(Error::ChunkSize { chunks: meta.chunks.clone(), expected, actual: chunk.len() });
-        }
-        let view = ArrayView::new(chunk, meta.dtype, meta.chunks.clone())?;
-        let encoded = self.encode(DataRef::Array(view))?;
-        let bytes = encoded
-            .as_bytes()
-            .ok_or_else(|| Error::unsupported_input("pipeline", "the pipeline encodes chunks to objects, not bytes"))?;
-        Ok(bytes.to_vec())
-    }
-
-    /// The chunk order, for a pipeline built from a `.zarray` document.
-    pub fn order(&self) -> Option<Order> {
-        self.array.as_ref().map(|a| a.order)
+        Pipeline { codecs }
     }
 
     /// Builds a pipeline from one codec configuration or a JSON array of them.
@@ -136,7 +40,9 @@ impl Pipeline {
         match spec {
             Value::Array(items) => Ok(Pipeline::new(items.iter().map(get_codec).collect::<Result<_>>()?)),
             Value::Object(_) => Ok(Pipeline::new(vec![get_codec(spec)?])),
-            _ => Err(Error::invalid_config("?", "a pipeline is a codec configuration or an array of them")),
+            _ => Err(Error::malformed_config(format_args!(
+                "a pipeline is a codec configuration or an array of them, got {spec}"
+            ))),
         }
     }
 
@@ -152,7 +58,7 @@ impl Pipeline {
     /// let encoded = pipeline.encode(DataRef::from(&[0u8; 4096][..]))?;
     /// pipeline.set_decoded_size_limit(1024);
     /// assert!(matches!(
-    ///     pipeline.decode(encoded.as_ref()),
+    ///     pipeline.decode(encoded.view()),
     ///     Err(zarrcodecs::Error::DecodedSizeLimit { .. })
     /// ));
     /// # Ok::<(), zarrcodecs::Error>(())
@@ -161,6 +67,16 @@ impl Pipeline {
         for codec in &mut self.codecs {
             codec.set_decoded_size_limit(limit);
         }
+    }
+
+    /// The id of the first codec (the last to decode), naming the stage in errors.
+    fn first_id(&self) -> &str {
+        self.codecs.first().map_or(EMPTY, |c| c.codec_id())
+    }
+
+    /// The id of the last codec (the last to encode), naming the stage in errors.
+    fn last_id(&self) -> &str {
+        self.codecs.last().map_or(EMPTY, |c| c.codec_id())
     }
 
     /// The codecs, in encoding order.
@@ -183,7 +99,7 @@ impl Pipeline {
         };
         let mut current = first.encode(data)?;
         for codec in rest {
-            current = codec.encode(current.as_ref())?;
+            current = codec.encode(current.view())?;
         }
         Ok(current)
     }
@@ -198,7 +114,7 @@ impl Pipeline {
         };
         let mut current = last.decode(encoded)?;
         for codec in rest.iter().rev() {
-            current = codec.decode(current.as_ref())?;
+            current = codec.decode(current.view())?;
         }
         Ok(current)
     }
@@ -211,29 +127,148 @@ impl Pipeline {
     pub fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
         match self.codecs.split_first() {
             None => {
-                let bytes = encoded.expect_bytes("pipeline")?;
-                zarrcodecs_core::copy_decoded("pipeline", bytes, out.as_bytes_mut())
+                let bytes = encoded.require_bytes(EMPTY)?;
+                zarrcodecs_core::copy_decoded(EMPTY, bytes, out.as_bytes_mut())
             }
             Some((first, [])) => first.decode_into(encoded, out),
             Some((first, rest)) => {
                 let mut current: Option<Data> = None;
                 for codec in rest.iter().rev() {
                     let input = match &current {
-                        Some(d) => d.as_ref(),
+                        Some(d) => d.view(),
                         None => encoded.clone(),
                     };
                     current = Some(codec.decode(input)?);
                 }
-                let input = current.as_ref().map_or(encoded, Data::as_ref);
+                let input = current.as_ref().map_or(encoded, Data::view);
                 first.decode_into(input, out)
             }
         }
     }
 }
 
+/// The codec chain of a zarr v2 array, with the array's metadata: it turns stored
+/// chunks into arrays of the array's dtype and chunk shape, and back.
+///
+/// Built from a `.zarray` document: its `filters` in order, then its `compressor`
+/// (see the crate's "Zarr v2" example).
+#[derive(Clone, Debug)]
+pub struct ZarrPipeline {
+    pipeline: Pipeline,
+    array: ZarrArray,
+}
+
+impl ZarrPipeline {
+    /// The pipeline of a zarr v2 array: its `filters` in order, then its `compressor`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidZarray`] for a document [`ZarrArray::from_json`] refuses; as
+    /// [`get_codec`] for each codec.
+    pub fn from_zarray(zarray: &Value) -> Result<Self> {
+        Self::from_zarr_array(ZarrArray::from_json(zarray)?)
+    }
+
+    /// As [`ZarrPipeline::from_zarray`], from parsed metadata.
+    ///
+    /// # Errors
+    /// As [`get_codec`] for each codec.
+    pub fn from_zarr_array(array: ZarrArray) -> Result<Self> {
+        let codecs = array.filters.iter().chain(array.compressor.as_ref()).map(get_codec).collect::<Result<_>>()?;
+        Ok(ZarrPipeline { pipeline: Pipeline::new(codecs), array })
+    }
+
+    /// The array's metadata.
+    pub fn array(&self) -> &ZarrArray {
+        &self.array
+    }
+
+    /// The codec chain.
+    pub fn pipeline(&self) -> &Pipeline {
+        &self.pipeline
+    }
+
+    /// The chunk order.
+    pub fn order(&self) -> Order {
+        self.array.order
+    }
+
+    /// Sets the decoded-size limit of every codec of the chain that has one (see
+    /// [`Pipeline::set_decoded_size_limit`]).
+    pub fn set_decoded_size_limit(&mut self, limit: usize) {
+        self.pipeline.set_decoded_size_limit(limit);
+    }
+
+    /// Decodes one stored chunk into a new array of the array's dtype and chunk shape,
+    /// its bytes in the array's order ([`ZarrArray::order`]; see
+    /// [`fortran_to_c`](crate::zarr::fortran_to_c) for a C-order copy). `None` (a
+    /// missing chunk) gives a chunk of the fill value.
+    ///
+    /// # Errors
+    /// [`Error::ChunkSize`] if the chunk decodes to the wrong number of bytes;
+    /// [`Error::UnsupportedInput`] if the chain decodes to objects; the codecs' errors.
+    pub fn decode_chunk(&self, encoded: Option<&[u8]>) -> Result<NdArray> {
+        let meta = &self.array;
+        let Some(encoded) = encoded else { return meta.fill_chunk() };
+        let decoded = self.pipeline.decode(DataRef::from(encoded))?;
+        let array = decoded.into_array().ok_or_else(|| {
+            Error::unsupported_input(self.pipeline.first_id(), "the chain decodes chunks to objects, not bytes")
+        })?;
+        let (expected, actual) = (meta.chunk_nbytes(), array.as_bytes().len());
+        if expected != actual {
+            return Err(Error::ChunkSize { chunks: meta.chunks.clone(), expected, actual });
+        }
+        array.reinterpret(meta.dtype, meta.chunks.clone())
+    }
+
+    /// As [`ZarrPipeline::decode_chunk`], into the caller's buffer of exactly one
+    /// chunk's bytes; the last codec decodes straight into it.
+    ///
+    /// # Errors
+    /// As [`ZarrPipeline::decode_chunk`]; [`Error::ChunkSize`] also if `out` has the
+    /// wrong size.
+    pub fn decode_chunk_into(&self, encoded: Option<&[u8]>, out: &mut [u8]) -> Result<()> {
+        let meta = &self.array;
+        let expected = meta.chunk_nbytes();
+        if out.len() != expected {
+            return Err(Error::ChunkSize { chunks: meta.chunks.clone(), expected, actual: out.len() });
+        }
+        let Some(encoded) = encoded else {
+            out.copy_from_slice(meta.fill_chunk()?.as_bytes());
+            return Ok(());
+        };
+        let mut view = ArrayViewMut::new(out, meta.dtype, meta.chunks.clone())?;
+        match self.pipeline.decode_into(DataRef::from(encoded), &mut view) {
+            Err(Error::OutputSizeMismatch { actual, .. }) => {
+                Err(Error::ChunkSize { chunks: meta.chunks.clone(), expected, actual })
+            }
+            other => other,
+        }
+    }
+
+    /// Encodes one chunk: `chunk` holds the bytes of a full chunk (chunk shape times
+    /// item size, in the array's order), as zarr stores even edge chunks. The encoded
+    /// bytes are returned as the last codec wrote them, without a copy.
+    ///
+    /// # Errors
+    /// [`Error::ChunkSize`] if `chunk` has the wrong size;
+    /// [`Error::UnsupportedInput`] if the chain encodes to objects; the codecs' errors.
+    pub fn encode_chunk(&self, chunk: &[u8]) -> Result<NdArray> {
+        let meta = &self.array;
+        let expected = meta.chunk_nbytes();
+        if chunk.len() != expected {
+            return Err(Error::ChunkSize { chunks: meta.chunks.clone(), expected, actual: chunk.len() });
+        }
+        let view = ArrayView::new(chunk, meta.dtype, meta.chunks.clone())?;
+        let encoded = self.pipeline.encode(DataRef::Array(view))?;
+        encoded.into_array().ok_or_else(|| {
+            Error::unsupported_input(self.pipeline.last_id(), "the chain encodes chunks to objects, not bytes")
+        })
+    }
+}
+
 fn to_owned(data: DataRef<'_>) -> Result<Data> {
     match data {
-        DataRef::Array(a) => Ok(a.to_owned()?.into()),
+        DataRef::Array(a) => Ok(a.try_to_owned()?.into()),
         DataRef::Object(o) => Ok(o.clone().into()),
     }
 }

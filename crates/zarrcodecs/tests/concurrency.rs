@@ -36,15 +36,15 @@ fn hammer(
                 for round in 0..ROUNDS {
                     // Each thread walks the inputs in its own order.
                     let i = (t * 7 + round * 3) % inputs.len();
-                    let encoded = codec.encode(inputs[i].as_ref()).unwrap();
+                    let encoded = codec.encode(inputs[i].view()).unwrap();
                     if deterministic {
                         assert_eq!(encoded, expected[i].0, "{what}: thread {t} encodes input {i} differently");
                     }
-                    let decoded = codec.decode(encoded.as_ref()).unwrap();
+                    let decoded = codec.decode(encoded.view()).unwrap();
                     assert_eq!(decoded, expected[i].1, "{what}: thread {t} decodes input {i} differently");
                     if let Data::Array(d) = &decoded {
                         let mut out = NdArray::zeros(d.dtype(), d.shape().to_vec()).unwrap();
-                        codec.decode_into(encoded.as_ref(), &mut out.view_mut()).unwrap();
+                        codec.decode_into(encoded.view(), &mut out.view_mut()).unwrap();
                         assert_eq!(out.as_bytes(), d.as_bytes(), "{what}: thread {t}: decode_into");
                     }
                 }
@@ -60,8 +60,8 @@ fn run(codec: Arc<dyn Codec>, inputs: Vec<Data>, deterministic: bool, what: &str
     let expected: Vec<(Data, Data)> = inputs
         .iter()
         .map(|input| {
-            let encoded = codec.encode(input.as_ref()).unwrap();
-            let decoded = codec.decode(encoded.as_ref()).unwrap();
+            let encoded = codec.encode(input.view()).unwrap();
+            let decoded = codec.decode(encoded.view()).unwrap();
             (encoded, decoded)
         })
         .collect();

@@ -5,7 +5,7 @@ mod common;
 
 use common::{Input, CATALOGUE};
 use serde_json::json;
-use zarrcodecs::{get_codec, register_codec, registered_ids, CodecExt, Error, StaticCodec};
+use zarrcodecs::{get_codec, register_codec, registered_ids, Codec, CodecExt, Error, StaticCodec};
 use zarrcodecs_core::testing;
 
 /// The registry is one per process and the tests run in parallel: the test that
@@ -33,6 +33,9 @@ fn every_registered_codec_builds_from_its_own_config_and_round_trips() {
         assert_eq!(config["id"], json!(id));
         let again = get_codec(&config).unwrap();
         assert_eq!(again.get_config(), config, "{id}: get_config is stable");
+        // A boxed codec clones into the same codec.
+        let cloned = codec.clone();
+        assert_eq!((cloned.codec_id(), cloned.get_config()), (id.as_str(), config.clone()), "{id}: clone");
         // Byte codecs round-trip every sample array (the others: tests/properties.rs).
         // Not pickle: numpy loads a big-endian datetime64 in native order (as Python does).
         if id != "pickle"
@@ -60,12 +63,41 @@ fn zarr_v3_names_are_accepted() {
 #[test]
 fn bad_configs_are_typed_errors() {
     assert!(matches!(get_codec(&json!({"id": "nope"})), Err(Error::UnknownCodec { .. })));
-    assert!(matches!(get_codec(&json!({"level": 1})), Err(Error::InvalidConfig { .. })));
-    assert!(matches!(get_codec(&json!({"id": 5})), Err(Error::InvalidConfig { .. })));
-    assert!(matches!(get_codec(&json!("zlib")), Err(Error::InvalidConfig { .. })));
+    // Not a codec configuration at all: no codec to name.
+    assert!(matches!(get_codec(&json!({"level": 1})), Err(Error::MalformedConfig { .. })));
+    assert!(matches!(get_codec(&json!({"id": 5})), Err(Error::MalformedConfig { .. })));
+    assert!(matches!(get_codec(&json!("zlib")), Err(Error::MalformedConfig { .. })));
     assert!(matches!(get_codec(&json!({"id": "zlib", "level": 11})), Err(Error::InvalidConfig { .. })));
     assert!(matches!(get_codec(&json!({"id": "zlib", "lvl": 1})), Err(Error::InvalidConfig { .. })));
     assert!(matches!(get_codec(&json!({"id": "zstd", "level": "3"})), Err(Error::InvalidConfig { .. })));
+}
+
+#[test]
+fn config_errors_name_the_codec_and_keep_their_source() {
+    let err = get_codec(&json!({"id": "zlib", "lvl": 1})).unwrap_err();
+    let Error::InvalidConfig { codec, source, .. } = &err else { panic!("{err:?}") };
+    assert_eq!(codec, "zlib");
+    // serde_json's error, which names the key, is the source, not flattened into text.
+    let source = source.as_ref().expect("a source");
+    assert!(source.downcast_ref::<serde_json::Error>().is_some(), "{source:?}");
+    assert!(std::error::Error::source(&err).is_some());
+    assert!(err.display_chain().contains("unknown field `lvl`"), "{}", err.display_chain());
+    // No error names a placeholder instead of a codec.
+    for bad in [json!({"level": 1}), json!([1]), json!({"id": "zlib", "level": 11})] {
+        let text = get_codec(&bad).unwrap_err().to_string();
+        assert!(!text.contains("\"?\"") && !text.contains("\"\""), "{text}");
+    }
+}
+
+#[test]
+fn typed_codecs_come_back_from_dyn() {
+    let codec = get_codec(&json!({"id": "zlib", "level": 3})).unwrap();
+    let zlib = codec.downcast_ref::<zarrcodecs::zlib::Zlib>().expect("a Zlib");
+    assert_eq!(zlib.get_config(), json!({"id": "zlib", "level": 3}));
+    assert!(codec.downcast_ref::<zarrcodecs::zstd::Zstd>().is_none());
+    let pipeline = zarrcodecs::Pipeline::from_json(&json!([{"id": "zstd", "level": 1}, {"id": "zlib"}])).unwrap();
+    let copy = pipeline.clone();
+    assert_eq!(copy.get_config(), pipeline.get_config());
 }
 
 #[test]
@@ -97,9 +129,9 @@ fn pipeline_round_trip_and_decode_into() {
     // The outer codec is zlib: the bytes must be a zlib stream of a zstd frame.
     let inner = zarrcodecs::zlib::Zlib::default().decode_bytes(enc.as_bytes().unwrap()).unwrap();
     assert_eq!(&inner.as_bytes()[..4], &[0x28, 0xb5, 0x2f, 0xfd]);
-    assert_eq!(p.decode(enc.as_ref()).unwrap().as_bytes(), Some(&data[..]));
+    assert_eq!(p.decode(enc.view()).unwrap().as_bytes(), Some(&data[..]));
     let mut out = vec![0u8; data.len()];
-    p.decode_into(enc.as_ref(), &mut zarrcodecs::ArrayViewMut::from_bytes(&mut out)).unwrap();
+    p.decode_into(enc.view(), &mut zarrcodecs::ArrayViewMut::from_bytes(&mut out)).unwrap();
     assert_eq!(out, data);
     assert_eq!(p.get_config(), json!([{"id": "zstd", "level": 3, "checksum": false}, {"id": "zlib", "level": 1}]));
 }
