@@ -1,6 +1,9 @@
 //! Chains of codecs (`zarrcodecs_benches::PIPELINES`): encode, decode and decode_into of
 //! one chunk, and how many heap allocations one chunk decode makes, counted by a
-//! global allocator and printed once before measuring.
+//! global allocator once before measuring: printed, and written as JSON
+//! (`zarrcodecs_benches::manifest::Allocations`) to the file named by
+//! `$ZARRCODECS_BENCH_ALLOCATIONS` (`cargo xtask bench` sets it), by default
+//! `<target dir>/bench/allocations.json`.
 //!
 //! Bench ids: `pipeline/<name>/<encode|decode|decode_into>/<data kind>/<size>`.
 
@@ -8,10 +11,12 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use zarrcodecs::{Data, DataRef, NdArray};
+use zarrcodecs_benches::manifest::{AllocationCount, AllocationEntry, Allocations, ALLOCATIONS_ENV};
 use zarrcodecs_benches::{configure, CASES, PIPELINES, SIZES};
 
 /// The system allocator, counting allocation calls and bytes requested.
@@ -59,14 +64,49 @@ static GLOBAL: Counting = Counting;
 
 /// Allocation calls (allocs and reallocs) and bytes requested while `f` runs, after
 /// one untimed call to warm up pools and caches.
-fn allocations<R>(mut f: impl FnMut() -> R) -> (usize, usize) {
+fn allocations<R>(mut f: impl FnMut() -> R) -> AllocationCount {
     drop(f());
     let (a0, b0) = (ALLOCS.load(Relaxed), BYTES.load(Relaxed));
     drop(black_box(f()));
-    (ALLOCS.load(Relaxed) - a0, BYTES.load(Relaxed) - b0)
+    AllocationCount { calls: (ALLOCS.load(Relaxed) - a0) as u64, bytes: (BYTES.load(Relaxed) - b0) as u64 }
+}
+
+/// `calls (bytes bytes)`, as printed.
+fn show(c: Option<AllocationCount>) -> String {
+    c.map_or_else(|| "- (objects)".to_string(), |c| format!("{} ({} bytes)", c.calls, c.bytes))
+}
+
+/// Where the counts go: `$ZARRCODECS_BENCH_ALLOCATIONS`, else
+/// `<target dir>/bench/allocations.json`, the target dir being `$CARGO_TARGET_DIR` or
+/// the one this bench was built in (`<target>/release/deps/pipeline-<hash>`).
+fn allocations_path() -> PathBuf {
+    if let Some(path) = std::env::var_os(ALLOCATIONS_ENV) {
+        return PathBuf::from(path);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).or_else(|| {
+        let exe = std::env::current_exe().ok()?;
+        exe.ancestors().nth(3).map(PathBuf::from)
+    });
+    target.unwrap_or_else(|| PathBuf::from("target")).join("bench").join("allocations.json")
+}
+
+/// Writes the counts as JSON; a failure is reported, not fatal (the timings still hold).
+fn write_allocations(allocations: &Allocations) {
+    let path = allocations_path();
+    let written = serde_json::to_string_pretty(allocations).map_err(|e| e.to_string()).and_then(|text| {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        }
+        std::fs::write(&path, text + "\n").map_err(|e| e.to_string())
+    });
+    match written {
+        Ok(()) => eprintln!("allocations per chunk: written to {}", path.display()),
+        Err(e) => eprintln!("allocations per chunk: cannot write {}: {e}", path.display()),
+    }
 }
 
 fn report_allocations() {
+    let mut entries = vec![];
     for p in PIPELINES {
         let pipeline = p.pipeline().unwrap();
         for &kind in p.kinds {
@@ -75,13 +115,22 @@ fn report_allocations() {
                 let encoded = pipeline.encode(DataRef::from(&input)).unwrap();
                 let mut out = NdArray::zeros(input.dtype(), input.shape().to_vec()).unwrap();
                 let mut view = out.view_mut();
-                let (da, db) = allocations(|| pipeline.decode(encoded.as_ref()).unwrap());
-                let (ia, ib) = allocations(|| pipeline.decode_into(encoded.as_ref(), &mut view).unwrap());
+                let decode = allocations(|| pipeline.decode(encoded.view()).unwrap());
+                let decode_into = allocations(|| pipeline.decode_into(encoded.view(), &mut view).unwrap());
                 eprintln!(
-                    "allocations per chunk, pipeline {} {kind} {size_label}: decode {da} ({db} bytes), \
-                     decode_into {ia} ({ib} bytes)",
-                    p.name
+                    "allocations per chunk, pipeline {} {kind} {size_label}: decode {}, decode_into {}",
+                    p.name,
+                    show(Some(decode)),
+                    show(Some(decode_into))
                 );
+                entries.push(AllocationEntry {
+                    what: format!("pipeline {}", p.name),
+                    kind: kind.to_string(),
+                    size_label: size_label.to_string(),
+                    encode: None,
+                    decode,
+                    decode_into: Some(decode_into),
+                });
             }
         }
     }
@@ -91,24 +140,34 @@ fn report_allocations() {
         let (size, size_label) = SIZES[0];
         let kind = case.kinds[0];
         let input = kind.generate_data(size).unwrap();
-        let encoded = codec.encode(input.as_ref()).unwrap();
-        let (ea, eb) = allocations(|| codec.encode(input.as_ref()).unwrap());
-        let (da, db) = allocations(|| codec.decode(encoded.as_ref()).unwrap());
-        let into = match codec.decode(encoded.as_ref()).unwrap() {
+        let encoded = codec.encode(input.view()).unwrap();
+        let encode = allocations(|| codec.encode(input.view()).unwrap());
+        let decode = allocations(|| codec.decode(encoded.view()).unwrap());
+        let decode_into = match codec.decode(encoded.view()).unwrap() {
             Data::Array(d) => {
                 let mut out = NdArray::zeros(d.dtype(), d.shape().to_vec()).unwrap();
                 let mut view = out.view_mut();
-                let (ia, ib) = allocations(|| codec.decode_into(encoded.as_ref(), &mut view).unwrap());
-                format!("{ia} ({ib} bytes)")
+                Some(allocations(|| codec.decode_into(encoded.view(), &mut view).unwrap()))
             }
-            Data::Object(_) => "- (objects)".to_string(),
+            Data::Object(_) => None,
         };
         eprintln!(
-            "allocations per chunk, {} {kind} {size_label}: encode {ea} ({eb} bytes), decode {da} ({db} bytes), \
-             decode_into {into}",
-            case.config
+            "allocations per chunk, {} {kind} {size_label}: encode {}, decode {}, decode_into {}",
+            case.config,
+            show(Some(encode)),
+            show(Some(decode)),
+            show(decode_into)
         );
+        entries.push(AllocationEntry {
+            what: case.config.to_string(),
+            kind: kind.to_string(),
+            size_label: size_label.to_string(),
+            encode: Some(encode),
+            decode,
+            decode_into,
+        });
     }
+    write_allocations(&Allocations { entries });
 }
 
 fn pipelines(c: &mut Criterion) {
@@ -126,14 +185,14 @@ fn pipelines(c: &mut Criterion) {
                     b.iter(|| pipeline.encode(DataRef::from(black_box(&input))).unwrap());
                 });
                 group.bench_function(BenchmarkId::new(format!("decode/{kind}"), size_label), |b| {
-                    b.iter(|| pipeline.decode(black_box(&encoded).as_ref()).unwrap());
+                    b.iter(|| pipeline.decode(black_box(&encoded).view()).unwrap());
                 });
                 {
                     let mut view = out.view_mut();
                     // Once untimed, so the check below holds when a filter skips the bench.
-                    pipeline.decode_into(encoded.as_ref(), &mut view).unwrap();
+                    pipeline.decode_into(encoded.view(), &mut view).unwrap();
                     group.bench_function(BenchmarkId::new(format!("decode_into/{kind}"), size_label), |b| {
-                        b.iter(|| pipeline.decode_into(black_box(&encoded).as_ref(), &mut view).unwrap());
+                        b.iter(|| pipeline.decode_into(black_box(&encoded).view(), &mut view).unwrap());
                     });
                 }
                 assert_eq!(out.as_bytes(), input.as_bytes(), "{} {kind}: decode_into", p.name);

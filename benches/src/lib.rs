@@ -11,6 +11,12 @@ use serde_json::Value;
 use zarrcodecs::{get_codec, Codec, Pipeline, Result};
 use zarrcodecs_core::{DType, Data, NdArray, Object, ObjectArray};
 
+// The types of what the benches hand to `cargo xtask bench` (the case manifest and the
+// allocation counts): one source file that xtask compiles too, so that writer and reader
+// agree without xtask building every codec (see the file's header).
+#[path = "../../xtask/src/bench/manifest.rs"]
+pub mod manifest;
+
 /// The chunk sizes every case is measured at, in bytes, with their label in bench ids.
 pub const SIZES: &[(usize, &str)] = &[(64 << 10, "64KiB"), (8 << 20, "8MiB")];
 
@@ -429,7 +435,8 @@ impl Case {
     /// # Errors
     /// [`zarrcodecs::Error::InvalidConfig`] if the table holds invalid JSON.
     pub fn config_json(&self) -> Result<Value> {
-        serde_json::from_str(self.config).map_err(|e| zarrcodecs::Error::invalid_config("?", e))
+        serde_json::from_str(self.config)
+            .map_err(|e| zarrcodecs::Error::invalid_config_from(self.config, "the bench table holds invalid JSON", e))
     }
 
     /// The codec.
@@ -487,7 +494,8 @@ impl PipelineCase {
     /// # Errors
     /// As [`Pipeline::from_json`].
     pub fn pipeline(&self) -> Result<Pipeline> {
-        let json: Value = serde_json::from_str(self.config).map_err(|e| zarrcodecs::Error::invalid_config("?", e))?;
+        let json: Value = serde_json::from_str(self.config)
+            .map_err(|e| zarrcodecs::Error::invalid_config_from(self.name, "the bench table holds invalid JSON", e))?;
         Pipeline::from_json(&json)
     }
 }
@@ -568,12 +576,12 @@ mod tests {
             let codec = case.codec().unwrap();
             for &kind in case.kinds {
                 let input = kind.generate_data(10_000).unwrap();
-                let encoded = codec.encode(input.as_ref()).unwrap();
-                let decoded = codec.decode(encoded.as_ref()).unwrap();
+                let encoded = codec.encode(input.view()).unwrap();
+                let decoded = codec.decode(encoded.view()).unwrap();
                 assert!(!case.exact() || same_data(&input, &decoded), "{} {kind}", case.config);
                 if let Data::Array(input) = &input {
                     let mut out = NdArray::zeros(decoded.dtype(), decoded.shape().to_vec()).unwrap();
-                    codec.decode_into(encoded.as_ref(), &mut out.view_mut()).unwrap();
+                    codec.decode_into(encoded.view(), &mut out.view_mut()).unwrap();
                     assert_eq!(Some(out.as_bytes()), decoded.as_bytes(), "{} {kind}: decode_into", case.config);
                     assert!(!case.exact() || out.as_bytes() == input.as_bytes());
                 }
@@ -583,7 +591,7 @@ mod tests {
             let pipeline = p.pipeline().unwrap();
             let input = DataKind::F8Walk.generate(10_000).unwrap();
             let encoded = pipeline.encode(DataRef::from(&input)).unwrap();
-            assert_eq!(pipeline.decode(encoded.as_ref()).unwrap().as_bytes(), Some(input.as_bytes()));
+            assert_eq!(pipeline.decode(encoded.view()).unwrap().as_bytes(), Some(input.as_bytes()));
         }
     }
 

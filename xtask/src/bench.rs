@@ -3,23 +3,36 @@
 //!
 //! 1. `bench-export` (a binary of zarrcodecs-benches) writes the inputs as `.npy` and a
 //!    manifest of every case, its label, data, encoded size and bench ids, under
-//!    `target/bench/`.
+//!    `target/bench/` ([`manifest::Manifest`], a type shared with the benches).
 //! 2. `cargo bench -p zarrcodecs-benches` runs, its output shown with `[n/N]` progress;
-//!    the allocation counts the pipeline bench prints are kept.
-//! 3. The results are read back from `target/criterion/**/new/` (median per iteration).
+//!    the pipeline bench writes its allocation counts to `target/bench/allocations.json`
+//!    ([`manifest::Allocations`]).
+//! 3. Criterion's result of each expected bench id is read from
+//!    `target/criterion/<group>/<function>/<value>/new/` (median per iteration); ids
+//!    with no result are reported (see `criterion.rs`).
 //! 4. `xtask/python/bench.py` times the same cases with numcodecs (median per call).
-//! 5. The report is written.
+//! 5. The report is written; the chart is drawn with plotters (see `chart.rs`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+mod chart;
+mod criterion;
+// Shared with the benches library, which includes the same file as
+// `zarrcodecs_benches::manifest`: there its items are public API, here some are unused.
+#[allow(unreachable_pub, dead_code, reason = "shared with zarrcodecs-benches, which uses all of it")]
+mod manifest;
+
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Instant;
 
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::{cargo, root, run, target_dir, venv, Result};
+use manifest::{Allocations, BenchId, Manifest, ALLOCATIONS_ENV};
 
 /// Codecs whose target is "at least as fast as numcodecs, 1.5x at 64 KiB".
 const COMPRESSORS: &[&str] = &["zlib", "gzip", "zstd", "lz4", "bz2", "lzma", "blosc"];
@@ -58,35 +71,47 @@ pub(crate) struct Options {
 }
 
 pub(crate) fn bench(opts: &Options) -> Result {
+    let dir = target_dir().join("bench");
+    let allocations_path = dir.join("allocations.json");
     if opts.test {
         let mut cmd = cargo();
         cmd.args(["bench", "-p", "zarrcodecs-benches", "--", "--test"]).args(&opts.criterion).args(&opts.filters);
+        cmd.env(ALLOCATIONS_ENV, &allocations_path);
         return run(cmd);
     }
     let started = Instant::now();
     let load_before = load_average();
-    let dir = target_dir().join("bench");
 
     eprintln!("xtask: bench 1/4: exporting the inputs and the case manifest to {}", dir.display());
     let mut export = cargo();
     export.args(["run", "--release", "--quiet", "-p", "zarrcodecs-benches", "--bin", "bench-export", "--"]).arg(&dir);
     run(export)?;
     let manifest_path = dir.join("manifest.json");
-    let manifest = read_json(&manifest_path)?;
+    let manifest: Manifest = read_json(&manifest_path)?;
 
     eprintln!("xtask: bench 2/4: the criterion benches (Rust)");
-    let since = SystemTime::now() - Duration::from_secs(2);
-    let ids: Vec<String> = manifest["bench_ids"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
-        .unwrap_or_default();
-    let expected: Vec<&String> = ids
+    let expected: Vec<&BenchId> = manifest
+        .bench_ids
         .iter()
-        .filter(|id| opts.filters.is_empty() || opts.filters.iter().any(|f| id.contains(f.as_str())))
+        .filter(|id| opts.filters.is_empty() || opts.filters.iter().any(|f| id.full().contains(f.as_str())))
         .collect();
-    let allocations = run_criterion(opts, &ids, expected.len())?;
-    let rust = criterion_results(&target_dir().join("criterion"), since);
-    eprintln!("xtask: {} criterion results read", rust.len());
+    let criterion_dir = target_dir().join("criterion");
+    // What the last run left of these ids must not pass for this run's results.
+    criterion::clear(&criterion_dir, &expected)?;
+    remove_if_present(&allocations_path)?;
+    run_criterion(opts, &manifest.bench_ids, expected.len(), &allocations_path)?;
+    let (rust, missing) = criterion::results(&criterion_dir, &expected);
+    eprintln!("xtask: {} of {} criterion results read", rust.len(), expected.len());
+    if !missing.is_empty() {
+        eprintln!("xtask: warning: {} expected benchmarks have no criterion result:", missing.len());
+        for m in &missing {
+            eprintln!("  {m}");
+        }
+    }
+    let allocations = read_json::<Allocations>(&allocations_path);
+    if let Err(e) = &allocations {
+        eprintln!("xtask: warning: no allocation counts: {e}");
+    }
     let rust_secs = started.elapsed().as_secs_f64();
 
     eprintln!("xtask: bench 3/4: the same cases through Python numcodecs");
@@ -106,6 +131,7 @@ pub(crate) fn bench(opts: &Options) -> Result {
         opts,
         manifest: &manifest,
         rust: &rust,
+        missing: (missing.len(), expected.len()),
         python: &python,
         python_note,
         allocations: &allocations,
@@ -116,7 +142,7 @@ pub(crate) fn bench(opts: &Options) -> Result {
     // A filtered run writes its report under target/, never over the full one in docs/.
     let out_dir = if opts.filters.is_empty() { root().join("docs") } else { dir.clone() };
     write(&out_dir.join("benchmarks.md"), &report.markdown(&rows))?;
-    write(&out_dir.join("benchmarks.svg"), &svg(&rows))?;
+    write(&out_dir.join("benchmarks.svg"), &chart::svg(&chart::bars(&rows))?)?;
     if let Some(path) = &opts.json {
         let text = serde_json::to_string_pretty(&json_rows(&rows)).map_err(|e| e.to_string())?;
         write(path, &(text + "\n"))?;
@@ -133,42 +159,45 @@ fn write(path: &Path, text: &str) -> Result {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-    eprintln!("xtask: wrote {}", path.display());
-    Ok(())
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn read_json(path: &Path) -> Result<Value> {
+fn remove_if_present(path: &Path) -> Result {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(format!("{}: {e}", path.display())),
+        _ => Ok(()),
+    }
+}
+
+/// `path` parsed as a `T`: an error (with the path) if it is missing or does not parse.
+fn read_json<T: DeserializeOwned>(path: &Path) -> Result<T> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Runs `cargo bench`, echoing its output with `[n/N]` before each bench id, and
-/// returns the allocation-count lines the pipeline bench prints.
-fn run_criterion(opts: &Options, ids: &[String], total: usize) -> Result<Vec<String>> {
+/// Runs `cargo bench`, echoing its output with `[n/N]` before each bench id; the
+/// pipeline bench writes its allocation counts to `allocations`.
+fn run_criterion(opts: &Options, ids: &[BenchId], total: usize, allocations: &Path) -> Result {
     let mut cmd = cargo();
     cmd.args(["bench", "-p", "zarrcodecs-benches", "--"]);
     if opts.quick {
         cmd.arg("--quick");
     }
     cmd.args(&opts.criterion).args(&opts.filters);
+    cmd.env(ALLOCATIONS_ENV, allocations);
     eprintln!("xtask: running {cmd:?}");
     let mut child =
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().map_err(|e| format!("cannot start cargo: {e}"))?;
     let stderr = child.stderr.take().ok_or("no stderr")?;
     let err_thread = std::thread::spawn(move || {
-        let mut kept = vec![];
         for line in BufReader::new(stderr).lines().map_while(std::result::Result::ok) {
-            if line.starts_with("allocations per chunk") {
-                kept.push(line.clone());
-            }
             if !line.starts_with("Benchmarking ") {
                 eprintln!("{line}");
             }
         }
-        kept
     });
-    let known: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    // Criterion starts each result with the id's title (long ids are cut short).
+    let known: HashSet<String> = ids.iter().map(|id| criterion::title(&id.full())).collect();
     let mut done = 0;
     if let Some(stdout) = child.stdout.take() {
         for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
@@ -182,38 +211,30 @@ fn run_criterion(opts: &Options, ids: &[String], total: usize) -> Result<Vec<Str
         }
     }
     let status = child.wait().map_err(|e| e.to_string())?;
-    let kept = err_thread.join().unwrap_or_default();
+    // The thread only echoes lines; if it panicked, there is nothing to recover.
+    let _ = err_thread.join();
     if status.success() {
-        Ok(kept)
+        Ok(())
     } else {
         Err(format!("cargo bench failed with {status}"))
     }
 }
 
-/// Criterion's results written since `since`: bench id → median ns per iteration.
-fn criterion_results(dir: &Path, since: SystemTime) -> HashMap<String, f64> {
-    let mut out = HashMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if !(path.ends_with("new/benchmark.json")) {
-                continue;
-            }
-            let fresh = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t >= since);
-            let estimates = path.with_file_name("estimates.json");
-            let (Ok(bench), Ok(est), true) = (read_json(&path), read_json(&estimates), fresh) else { continue };
-            if let (Some(id), Some(ns)) = (bench["full_id"].as_str(), est["median"]["point_estimate"].as_f64()) {
-                out.insert(id.to_string(), ns);
-            }
-        }
-    }
-    out
+/// What bench.py writes.
+#[derive(Deserialize)]
+struct PythonOutput {
+    python: String,
+    numcodecs: String,
+    numpy: String,
+    results: Vec<PythonResult>,
+}
+
+#[derive(Deserialize)]
+struct PythonResult {
+    /// The bench id, as criterion's full id.
+    id: String,
+    /// Median ns per call.
+    ns: f64,
 }
 
 #[derive(Default)]
@@ -237,15 +258,11 @@ fn run_python(opts: &Options, manifest: &Path, dir: &Path) -> Result<Python> {
         cmd.args(["--filter", f]);
     }
     run(cmd)?;
-    let v = read_json(&out)?;
-    let ns = v["results"]
-        .as_array()
-        .map(|a| {
-            a.iter().filter_map(|r| Some((r["id"].as_str()?.to_string(), r["ns"].as_f64()?))).collect::<HashMap<_, _>>()
-        })
-        .unwrap_or_default();
-    let s = |k: &str| v[k].as_str().unwrap_or("?").to_string();
-    Ok(Python { versions: format!("Python {}, numcodecs {}, numpy {}", s("python"), s("numcodecs"), s("numpy")), ns })
+    let v: PythonOutput = read_json(&out)?;
+    Ok(Python {
+        versions: format!("Python {}, numcodecs {}, numpy {}", v.python, v.numcodecs, v.numpy),
+        ns: v.results.into_iter().map(|r| (r.id, r.ns)).collect(),
+    })
 }
 
 fn load_average() -> String {
@@ -304,11 +321,14 @@ fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 
 struct Report<'a> {
     opts: &'a Options,
-    manifest: &'a Value,
+    manifest: &'a Manifest,
     rust: &'a HashMap<String, f64>,
+    /// Expected bench ids with no criterion result, of how many expected.
+    missing: (usize, usize),
     python: &'a Python,
     python_note: Option<String>,
-    allocations: &'a [String],
+    /// The pipeline bench's counts, or why there are none.
+    allocations: &'a Result<Allocations>,
     load: (String, String),
     secs: (f64, f64, f64),
 }
@@ -316,13 +336,11 @@ struct Report<'a> {
 impl Report<'_> {
     fn rows(&self) -> Vec<Row> {
         let mut rows = vec![];
-        for case in self.manifest["cases"].as_array().into_iter().flatten() {
-            let label = case["label"].as_str().unwrap_or("?");
-            for item in case["items"].as_array().into_iter().flatten() {
-                let kind = item["kind"].as_str().unwrap_or("?");
-                let size_label = item["size_label"].as_str().unwrap_or("?");
-                let size = item["size"].as_u64().unwrap_or(0);
-                let id = |op: &str| format!("{label}/{op}/{kind}/{size_label}");
+        for case in &self.manifest.cases {
+            let label = case.label.as_str();
+            for item in &case.items {
+                let (kind, size_label, size) = (item.kind.as_str(), item.size_label.as_str(), item.size);
+                let id = |op: &str| BenchId::new(label, format!("{op}/{kind}"), size_label).full();
                 let r = |op: &str| self.rust.get(&id(op)).copied();
                 let p = |op: &str| self.python.ns.get(&id(op)).copied();
                 let ns = [r("encode"), r("decode"), p("encode"), p("decode")];
@@ -330,13 +348,13 @@ impl Report<'_> {
                     continue;
                 }
                 rows.push(Row {
-                    codec: case["config"]["id"].as_str().unwrap_or("?").to_string(),
+                    codec: case.codec_id().to_string(),
                     label: label.to_string(),
-                    config: case["config"].clone(),
+                    config: case.config.clone(),
                     kind: kind.to_string(),
                     size,
                     size_label: size_label.to_string(),
-                    encoded_len: item["encoded_len"].as_u64().unwrap_or(0),
+                    encoded_len: item.encoded_len,
                     rust_encode: mbps(size, ns[0]),
                     rust_decode: mbps(size, ns[1]),
                     rust_decode_into: mbps(size, r("decode_into")),
@@ -350,8 +368,8 @@ impl Report<'_> {
     }
 
     fn memcpy(&self, size_label: &str) -> Option<f64> {
-        let size = if size_label == "8MiB" { 8u64 << 20 } else { 64 << 10 };
-        mbps(size, self.rust.get(&format!("memcpy/copy_from_slice/{size_label}")).copied())
+        let size = self.manifest.sizes.iter().find(|s| s.label == size_label)?.size;
+        mbps(size, self.rust.get(&BenchId::new("memcpy", "copy_from_slice", size_label).full()).copied())
     }
 
     fn markdown(&self, rows: &[Row]) -> String {
@@ -420,6 +438,13 @@ impl Report<'_> {
             f(self.memcpy("8MiB"))
         );
         let _ = writeln!(w, "- Load average (1, 5, 15 min): {} before, {} after", self.load.0, self.load.1);
+        if self.missing.0 > 0 {
+            let _ = writeln!(
+                w,
+                "- Missing: {} of the {} benchmarks expected have no criterion result (listed by `cargo xtask bench`)",
+                self.missing.0, self.missing.1
+            );
+        }
         let _ = writeln!(w, "- Rust: {}", command_output("rustc", &["-V"]));
         match &self.python_note {
             None => {
@@ -562,12 +587,14 @@ impl Report<'_> {
         let _ = writeln!(w, "\n### Pipelines\n");
         let _ = writeln!(w, "| pipeline | data | size | encode MB/s | decode MB/s | decode_into MB/s |");
         let _ = writeln!(w, "|---|---|---|--:|--:|--:|");
-        for p in self.manifest["pipelines"].as_array().into_iter().flatten() {
-            let name = p["name"].as_str().unwrap_or("?");
-            for (size, size_label) in [(64u64 << 10, "64KiB"), (8 << 20, "8MiB")] {
-                for kind in ["f8_walk", "i4_ramp", "f4_sparse", "text"] {
+        for p in &self.manifest.pipelines {
+            let name = &p.name;
+            for s in &self.manifest.sizes {
+                let (size, size_label) = (s.size, s.label.as_str());
+                for kind in &p.kinds {
                     let get = |op: &str| {
-                        mbps(size, self.rust.get(&format!("pipeline/{name}/{op}/{kind}/{size_label}")).copied())
+                        let id = BenchId::new(format!("pipeline/{name}"), format!("{op}/{kind}"), size_label);
+                        mbps(size, self.rust.get(&id.full()).copied())
                     };
                     if get("decode").is_none() {
                         continue;
@@ -588,20 +615,39 @@ impl Report<'_> {
             "Counted by a global allocator wrapping `System` in the pipeline bench (calls to alloc and \
              realloc, and bytes requested, for one call after a warm-up).\n"
         );
-        if self.allocations.is_empty() {
-            let _ = writeln!(w, "Not measured in this run (the pipeline bench was filtered out).");
-        } else {
-            let _ = writeln!(w, "| what | allocations (bytes) |");
-            let _ = writeln!(w, "|---|---|");
-            for line in self.allocations {
-                let rest = line.trim_start_matches("allocations per chunk, ");
-                let (what, counts) =
-                    rest.rsplit_once("KiB: ").or_else(|| rest.rsplit_once("MiB: ")).map_or((rest, ""), |(a, b)| (a, b));
-                let unit = if rest.contains("KiB: ") { "KiB" } else { "MiB" };
-                let _ = writeln!(w, "| `{what}{unit}` | {counts} |");
+        match self.allocations {
+            Ok(a) if !a.entries.is_empty() => {
+                let _ = writeln!(w, "| what | allocations (bytes) |");
+                let _ = writeln!(w, "|---|---|");
+                for e in &a.entries {
+                    let _ = writeln!(w, "| `{} {} {}` | {} |", e.what, e.kind, e.size_label, allocation_counts(e));
+                }
+            }
+            Ok(_) => {
+                let _ = writeln!(w, "Not measured in this run (the pipeline bench counted nothing).");
+            }
+            Err(e) => {
+                let _ = writeln!(w, "Not measured in this run (no counts from the pipeline bench: {e}).");
             }
         }
     }
+}
+
+/// One allocations row's counts: `encode 3 (65840 bytes), decode 4 (65680 bytes), decode_into 2 (136 bytes)`.
+fn allocation_counts(e: &manifest::AllocationEntry) -> String {
+    let count = |c: &manifest::AllocationCount| format!("{} ({} bytes)", c.calls, c.bytes);
+    let mut parts = vec![];
+    if let Some(c) = &e.encode {
+        parts.push(format!("encode {}", count(c)));
+    }
+    parts.push(format!("decode {}", count(&e.decode)));
+    // Pipelines count no encode; a codec that decodes to objects has no decode_into.
+    parts.push(
+        e.decode_into
+            .as_ref()
+            .map_or_else(|| "decode_into - (objects)".into(), |c| format!("decode_into {}", count(c))),
+    );
+    parts.join(", ")
 }
 
 /// Why a check missed its target, from its figures: per-call times and, for filters,
@@ -695,87 +741,11 @@ fn json_rows(rows: &[Row]) -> Value {
     )
 }
 
-/// A horizontal bar chart of the Rust/Python ratios: per configuration, operation and
-/// size, the geometric mean over the data kinds; log scale, a line at 1×.
-fn svg(rows: &[Row]) -> String {
-    // (label, op, size) → ratios
-    let mut bars: BTreeMap<(usize, String, &str, &str), Vec<f64>> = BTreeMap::new();
-    let mut order: Vec<&str> = vec![];
-    for r in rows {
-        if !order.contains(&r.label.as_str()) {
-            order.push(&r.label);
-        }
-        let i = order.iter().position(|l| *l == r.label).unwrap_or(0);
-        for (op, q) in
-            [("encode", ratio(r.rust_encode, r.python_encode)), ("decode", ratio(r.rust_decode, r.python_decode))]
-        {
-            if let Some(q) = q {
-                bars.entry((i, r.label.clone(), r.size_label.as_str(), op)).or_default().push(q);
-            }
-        }
-    }
-    let bars: Vec<(String, f64)> = bars
-        .into_iter()
-        .map(|((_, label, size, op), qs)| {
-            let g = (qs.iter().map(|q| q.ln()).sum::<f64>() / qs.len() as f64).exp();
-            (format!("{label} {op} {size}"), g)
-        })
-        .collect();
-    let (left, width, bar_h, top) = (430.0, 420.0, 14.0, 40.0);
-    let (lo, hi) = (0.25f64.log2(), 32f64.log2());
-    let xpos = |q: f64| left + (q.log2().clamp(lo, hi) - lo) / (hi - lo) * width;
-    let height = top + bars.len() as f64 * (bar_h + 2.0) + 40.0;
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{height}" font-family="sans-serif" font-size="11">"#,
-        left + width + 60.0
-    );
-    let _ = writeln!(s, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = writeln!(
-        s,
-        r#"<text x="10" y="20" font-size="14">Rust / Python numcodecs speed (geometric mean over data kinds; log scale; right of the line: Rust faster)</text>"#
-    );
-    for (i, (name, q)) in bars.iter().enumerate() {
-        let y = top + i as f64 * (bar_h + 2.0);
-        let (x0, x1) = (xpos(1.0), xpos(*q));
-        let color = if *q >= 1.0 { "#3a7dc9" } else { "#d9534f" };
-        let _ = writeln!(
-            s,
-            r#"<text x="{}" y="{}" text-anchor="end">{}</text><rect x="{}" y="{y}" width="{}" height="{bar_h}" fill="{color}"/><text x="{}" y="{}">{q:.2}×</text>"#,
-            left - 6.0,
-            y + bar_h - 3.0,
-            escape(name),
-            x0.min(x1),
-            (x1 - x0).abs().max(1.0),
-            x0.max(x1) + 4.0,
-            y + bar_h - 3.0
-        );
-    }
-    let bottom = top + bars.len() as f64 * (bar_h + 2.0);
-    for q in [0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0] {
-        let xq = xpos(q);
-        let stroke = if (q - 1.0f64).abs() < 1e-9 { "black" } else { "#ccc" };
-        let _ = writeln!(
-            s,
-            r#"<line x1="{xq}" y1="{}" x2="{xq}" y2="{bottom}" stroke="{stroke}"/><text x="{xq}" y="{}" text-anchor="middle">{q}×</text>"#,
-            top - 4.0,
-            bottom + 14.0
-        );
-    }
-    s.push_str("</svg>\n");
-    s
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn row(codec: &str, size: u64, rust: f64, python: f64) -> Row {
+    pub(super) fn row(codec: &str, size: u64, rust: f64, python: f64) -> Row {
         let ns = |mbps: f64| Some(size as f64 / mbps * 1e3);
         Row {
             codec: codec.into(),
@@ -842,13 +812,64 @@ mod tests {
     }
 
     #[test]
-    fn chart_has_one_bar_per_op_and_size() {
-        let rows = [row("zstd", 64 << 10, 200.0, 100.0), row("zstd", 8 << 20, 50.0, 100.0)];
-        let s = svg(&rows);
-        assert!(s.starts_with("<svg") && s.ends_with("</svg>\n"));
-        // The background plus four bars.
-        assert_eq!(s.matches("<rect").count(), 5);
-        assert!(s.contains("2.00×") && s.contains("0.50×"));
+    fn manifest_has_what_bench_py_reads() {
+        let manifest = Manifest {
+            sizes: vec![manifest::Size { size: 65536, label: "64KiB".into() }],
+            cases: vec![manifest::CaseEntry {
+                label: "zstd/level=3".into(),
+                config: json!({"id": "zstd", "level": 3}),
+                exact: true,
+                items: vec![manifest::Item {
+                    kind: "f8_walk".into(),
+                    size: 65536,
+                    size_label: "64KiB".into(),
+                    encoded_len: 60000,
+                    file: "f8_walk_65536.npy".into(),
+                }],
+            }],
+            pipelines: vec![],
+            bench_ids: vec![BenchId::new("zstd/level=3", "decode/f8_walk", "64KiB")],
+        };
+        let v = serde_json::to_value(&manifest).unwrap();
+        // xtask/python/bench.py: case["label"], case["config"], case.get("exact"),
+        // item["kind"], item["size"], item["size_label"], item["file"].
+        let case = &v["cases"][0];
+        assert_eq!(case["label"], "zstd/level=3");
+        assert_eq!(case["config"]["id"], "zstd");
+        assert_eq!(case["exact"], true);
+        for key in ["kind", "size", "size_label", "file"] {
+            assert!(case["items"][0].get(key).is_some(), "{key}");
+        }
+        let back: Manifest = serde_json::from_value(v).unwrap();
+        assert_eq!(back, manifest);
+        assert_eq!(back.bench_ids[0].full(), "zstd/level=3/decode/f8_walk/64KiB");
+        assert_eq!(back.cases[0].codec_id(), "zstd");
+    }
+
+    #[test]
+    fn allocation_rows() {
+        let count = |calls, bytes| manifest::AllocationCount { calls, bytes };
+        let pipeline = manifest::AllocationEntry {
+            what: "pipeline zstd1+zlib1+gzip1".into(),
+            kind: "f8_walk".into(),
+            size_label: "64KiB".into(),
+            encode: None,
+            decode: count(12, 370_840),
+            decode_into: Some(count(11, 305_304)),
+        };
+        assert_eq!(allocation_counts(&pipeline), "decode 12 (370840 bytes), decode_into 11 (305304 bytes)");
+        let objects = manifest::AllocationEntry {
+            what: r#"{"id": "vlen-utf8"}"#.into(),
+            kind: "strings".into(),
+            size_label: "64KiB".into(),
+            encode: Some(count(3, 100)),
+            decode: count(2, 50),
+            decode_into: None,
+        };
+        assert_eq!(allocation_counts(&objects), "encode 3 (100 bytes), decode 2 (50 bytes), decode_into - (objects)");
+        // A garbled file is an error, not a panic.
+        let garbled: std::result::Result<Allocations, _> = serde_json::from_str(r#"{"entries": [{"what": 1}]}"#);
+        assert!(garbled.is_err());
     }
 
     #[test]

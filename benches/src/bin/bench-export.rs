@@ -2,8 +2,9 @@
 //! results: the inputs of every case as `.npy` files (`DIR/<kind>_<size>.npy`, the same
 //! bytes the criterion benches measure, for the Python side to load; object arrays as
 //! `.json`) and
-//! `DIR/manifest.json`: every case with its configuration, label, data and encoded
-//! size, the pipelines, and every bench id the criterion suite will report.
+//! `DIR/manifest.json` (`zarrcodecs_benches::manifest::Manifest`): the sizes, every case
+//! with its configuration, label, data and encoded size, the pipelines, and every bench
+//! id the criterion suite will report.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 
 use serde_json::{json, Value};
 use zarrcodecs::{Data, Object, ObjectArray};
+use zarrcodecs_benches::manifest::{BenchId, CaseEntry, Item, Manifest, PipelineEntry, Size};
 use zarrcodecs_benches::{DataKind, CASES, EVERY_KIND, LARGE, PIPELINES, SIZES};
 
 fn main() -> ExitCode {
@@ -34,9 +36,12 @@ fn export(dir: &std::path::Path) -> Result<(), String> {
     let err = |e: zarrcodecs::Error| e.to_string();
     // Every (kind, size) any case uses, written once.
     let mut inputs = BTreeSet::new();
+    let sizes = SIZES.iter().map(|&(size, label)| Size { size: size as u64, label: label.to_string() }).collect();
+    // The ids as the bench targets make them: `benchmark_group(group)`, then
+    // `BenchmarkId::new(function, size label)` (benches/codecs.rs, benches/pipeline.rs).
     let mut bench_ids = vec![];
     for &(_, size_label) in SIZES {
-        bench_ids.push(format!("memcpy/copy_from_slice/{size_label}"));
+        bench_ids.push(BenchId::new("memcpy", "copy_from_slice", size_label));
     }
     let mut cases = vec![];
     for case in CASES {
@@ -47,34 +52,38 @@ fn export(dir: &std::path::Path) -> Result<(), String> {
             for &kind in case.kinds {
                 inputs.insert((kind.name(), size));
                 let input = kind.generate_data(size).map_err(err)?;
-                let encoded = codec.encode(input.as_ref()).map_err(err)?;
+                let encoded = codec.encode(input.view()).map_err(err)?;
                 let encoded_len = encoded.as_bytes().map_or(0, <[u8]>::len);
-                items.push(json!({
-                    "kind": kind.name(), "size": size, "size_label": size_label,
-                    "encoded_len": encoded_len, "file": file_name(kind, size),
-                }));
-                bench_ids.push(format!("{label}/encode/{kind}/{size_label}"));
-                bench_ids.push(format!("{label}/decode/{kind}/{size_label}"));
-                if size >= LARGE {
-                    bench_ids.push(format!("{label}/decode_into/{kind}/{size_label}"));
+                items.push(Item {
+                    kind: kind.name().to_string(),
+                    size: size as u64,
+                    size_label: size_label.to_string(),
+                    encoded_len: encoded_len as u64,
+                    file: file_name(kind, size),
+                });
+                bench_ids.push(BenchId::new(&label, format!("encode/{kind}"), size_label));
+                bench_ids.push(BenchId::new(&label, format!("decode/{kind}"), size_label));
+                // As benches/codecs.rs: `decode_into` at the large size, for codecs that
+                // decode to an array (object arrays have no `decode_into`).
+                if size >= LARGE && matches!(codec.decode(encoded.view()).map_err(err)?, Data::Array(_)) {
+                    bench_ids.push(BenchId::new(&label, format!("decode_into/{kind}"), size_label));
                 }
             }
         }
-        cases.push(json!({
-            "label": label, "config": case.config_json().map_err(err)?, "exact": case.exact(), "items": items,
-        }));
+        cases.push(CaseEntry { config: case.config_json().map_err(err)?, exact: case.exact(), items, label });
     }
     let mut pipelines = vec![];
     for p in PIPELINES {
         for &(_, size_label) in SIZES {
             for &kind in p.kinds {
                 for op in ["encode", "decode", "decode_into"] {
-                    bench_ids.push(format!("pipeline/{}/{op}/{kind}/{size_label}", p.name));
+                    bench_ids.push(BenchId::new(format!("pipeline/{}", p.name), format!("{op}/{kind}"), size_label));
                 }
             }
         }
         let config: Value = serde_json::from_str(p.config).map_err(|e| e.to_string())?;
-        pipelines.push(json!({ "name": p.name, "config": config }));
+        let kinds = p.kinds.iter().map(|k| k.name().to_string()).collect();
+        pipelines.push(PipelineEntry { name: p.name.to_string(), config, kinds });
     }
     for &kind in EVERY_KIND {
         for &(size, _) in SIZES {
@@ -89,7 +98,7 @@ fn export(dir: &std::path::Path) -> Result<(), String> {
             std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         }
     }
-    let manifest = json!({ "cases": cases, "pipelines": pipelines, "bench_ids": bench_ids });
+    let manifest = Manifest { sizes, cases, pipelines, bench_ids };
     let path = dir.join("manifest.json");
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;

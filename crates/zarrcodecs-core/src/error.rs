@@ -25,6 +25,9 @@ pub enum Error {
     MalformedConfig {
         /// What is wrong with it.
         reason: String,
+        /// The error underneath, where there is one.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
     },
 
     /// A codec's configuration could not be used: an unknown key, a value of the wrong
@@ -190,7 +193,16 @@ impl Error {
 
     /// Builds an [`Error::MalformedConfig`].
     pub fn malformed_config(reason: impl std::fmt::Display) -> Self {
-        Error::MalformedConfig { reason: reason.to_string() }
+        Error::MalformedConfig { reason: reason.to_string(), source: None }
+    }
+
+    /// Builds an [`Error::MalformedConfig`] that keeps the error underneath as its
+    /// [`source`](std::error::Error::source).
+    pub fn malformed_config_from(
+        reason: impl std::fmt::Display,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::MalformedConfig { reason: reason.to_string(), source: Some(Box::new(source)) }
     }
 
     /// This error and its sources, each after a `": "`: the whole story on one line, as

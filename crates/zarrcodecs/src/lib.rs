@@ -15,181 +15,96 @@ pub use zarrcodecs_core::{
 /// The core crate: traits and data model, for writing codecs of your own.
 pub use zarrcodecs_core as core;
 
-/// `zlib` and `gzip` (feature `zlib`).
-#[cfg(feature = "zlib")]
-pub use zarrcodecs_zlib as zlib;
+/// The codec crates: for each, its cargo feature, the name it is re-exported under,
+/// the crate, the registration statics its `register_static_codec!` lines made, and
+/// the doc line of the re-export. **This is the list of codecs**: the re-exports,
+/// [`CODEC_FEATURES`] and the linking of every registration come from it, and
+/// `zarrcodecs-benches`' tests check every other place (the features of this crate,
+/// of the CLI and of the benches, the fuzz targets, the bench cases, the README's
+/// table) against it and against the registry.
+macro_rules! codec_crates {
+    ($($feature:literal $name:ident = $krate:ident [$($registration:ident),+] $doc:literal;)+) => {
+        $(
+            #[doc = $doc]
+            #[cfg(feature = $feature)]
+            pub use $krate as $name;
+        )+
 
-/// `zstd` (feature `zstd`).
-#[cfg(feature = "zstd")]
-pub use zarrcodecs_zstd as zstd;
+        /// The cargo feature of every codec crate, in the order of the list.
+        pub const CODEC_FEATURES: &[&str] = &[$($feature),+];
 
-/// `crc32`, `crc32c`, `adler32`, `fletcher32` and `jenkins_lookup3` (feature `checksum32`).
-#[cfg(feature = "checksum32")]
-pub use zarrcodecs_checksum32 as checksum32;
+        /// Makes sure the registrations of every enabled codec crate are linked in: a
+        /// codec crate that nothing refers to may be left out by the linker, and its
+        /// entries in the distributed slice with it.
+        fn ensure_linked() {
+            let regs: &[&CodecRegistration] = &[$($(
+                #[cfg(feature = $feature)]
+                &$name::$registration,
+            )+)+];
+            std::hint::black_box(regs);
+        }
+    };
+}
 
-/// `base64` (feature `base64`).
-#[cfg(feature = "base64")]
-pub use zarrcodecs_base64 as base64;
-
-/// `lz4` (feature `lz4`).
-#[cfg(feature = "lz4")]
-pub use zarrcodecs_lz4 as lz4;
-
-/// `bz2` (feature `bz2`).
-#[cfg(feature = "bz2")]
-pub use zarrcodecs_bz2 as bz2;
-
-/// `lzma`: `.xz`, `.lzma` and raw LZMA streams (feature `lzma`).
-#[cfg(feature = "lzma")]
-pub use zarrcodecs_lzma as lzma;
-
-/// `blosc`: C-Blosc 1.x chunks (feature `blosc`).
-#[cfg(feature = "blosc")]
-pub use zarrcodecs_blosc as blosc;
-
-/// `bitround` (feature `bitround`).
-#[cfg(feature = "bitround")]
-pub use zarrcodecs_bitround as bitround;
-
-/// `packbits` (feature `packbits`).
-#[cfg(feature = "packbits")]
-pub use zarrcodecs_packbits as packbits;
-
-/// `shuffle` (feature `shuffle`).
-#[cfg(feature = "shuffle")]
-pub use zarrcodecs_shuffle as shuffle;
-
-/// `categorize` (feature `categorize`).
-#[cfg(feature = "categorize")]
-pub use zarrcodecs_categorize as categorize;
-
-/// `pickle`, with a restricted unpickler that never runs code (feature `pickle`).
-#[cfg(feature = "pickle")]
-pub use zarrcodecs_pickle as pickle;
-
-/// `vlen-utf8`, `vlen-bytes`, `vlen-array` (feature `vlen`).
-#[cfg(feature = "vlen")]
-pub use zarrcodecs_vlen as vlen;
-
-/// `json2` (and the older `json`) (feature `json`).
-#[cfg(feature = "json")]
-pub use zarrcodecs_json as json;
-
-/// `msgpack2` (and the older `msgpack`) (feature `msgpack`).
-#[cfg(feature = "msgpack")]
-pub use zarrcodecs_msgpack as msgpack;
-
-/// `pcodec` (pco 0.4.8, the Rust crate Python pcodec 0.3.6 wraps) (feature `pcodec`).
-#[cfg(feature = "pcodec")]
-pub use zarrcodecs_pcodec as pcodec;
-
-/// `zfpy` (zfp 1.0.1, built with CMake) (feature `zfpy`).
-#[cfg(feature = "zfpy")]
-pub use zarrcodecs_zfpy as zfpy;
-
-/// `astype` (feature `astype`).
-#[cfg(feature = "astype")]
-pub use zarrcodecs_astype as astype;
-
-/// `delta` (feature `delta`).
-#[cfg(feature = "delta")]
-pub use zarrcodecs_delta as delta;
-
-/// `fixedscaleoffset` (feature `fixedscaleoffset`).
-#[cfg(feature = "fixedscaleoffset")]
-pub use zarrcodecs_fixedscaleoffset as fixedscaleoffset;
-
-/// `quantize` (feature `quantize`).
-#[cfg(feature = "quantize")]
-pub use zarrcodecs_quantize as quantize;
+codec_crates! {
+    "zlib" zlib = zarrcodecs_zlib [ZLIB_REGISTRATION, GZIP_REGISTRATION] "`zlib` and `gzip` (feature `zlib`).";
+    "zstd" zstd = zarrcodecs_zstd [ZSTD_REGISTRATION] "`zstd` (feature `zstd`).";
+    "checksum32" checksum32 = zarrcodecs_checksum32 [
+        CRC32_REGISTRATION, CRC32C_REGISTRATION, ADLER32_REGISTRATION, FLETCHER32_REGISTRATION,
+        JENKINS_LOOKUP3_REGISTRATION
+    ] "`crc32`, `crc32c`, `adler32`, `fletcher32` and `jenkins_lookup3` (feature `checksum32`).";
+    "base64" base64 = zarrcodecs_base64 [BASE64_REGISTRATION] "`base64` (feature `base64`).";
+    "lz4" lz4 = zarrcodecs_lz4 [LZ4_REGISTRATION] "`lz4` (feature `lz4`).";
+    "bz2" bz2 = zarrcodecs_bz2 [BZ2_REGISTRATION] "`bz2` (feature `bz2`).";
+    "lzma" lzma = zarrcodecs_lzma [LZMA_REGISTRATION] "`lzma`: `.xz`, `.lzma` and raw LZMA streams (feature `lzma`).";
+    "blosc" blosc = zarrcodecs_blosc [BLOSC_REGISTRATION] "`blosc`: C-Blosc 1.x chunks (feature `blosc`).";
+    "bitround" bitround = zarrcodecs_bitround [BITROUND_REGISTRATION] "`bitround` (feature `bitround`).";
+    "packbits" packbits = zarrcodecs_packbits [PACKBITS_REGISTRATION] "`packbits` (feature `packbits`).";
+    "shuffle" shuffle = zarrcodecs_shuffle [SHUFFLE_REGISTRATION] "`shuffle` (feature `shuffle`).";
+    "categorize" categorize = zarrcodecs_categorize [CATEGORIZE_REGISTRATION] "`categorize` (feature `categorize`).";
+    "pickle" pickle = zarrcodecs_pickle [PICKLE_REGISTRATION]
+        "`pickle`, with a restricted unpickler that never runs code (feature `pickle`).";
+    "vlen" vlen = zarrcodecs_vlen [VLEN_UTF8_REGISTRATION, VLEN_BYTES_REGISTRATION, VLEN_ARRAY_REGISTRATION]
+        "`vlen-utf8`, `vlen-bytes`, `vlen-array` (feature `vlen`).";
+    "json" json = zarrcodecs_json [JSON2_REGISTRATION, JSON_REGISTRATION] "`json2` (and the older `json`) (feature `json`).";
+    "msgpack" msgpack = zarrcodecs_msgpack [MSGPACK2_REGISTRATION, MSGPACK_REGISTRATION]
+        "`msgpack2` (and the older `msgpack`) (feature `msgpack`).";
+    "pcodec" pcodec = zarrcodecs_pcodec [PCODEC_REGISTRATION]
+        "`pcodec` (pco 0.4.8, the Rust crate Python pcodec 0.3.6 wraps) (feature `pcodec`).";
+    "zfpy" zfpy = zarrcodecs_zfpy [ZFPY_REGISTRATION] "`zfpy` (zfp 1.0.1, built with the C compiler) (feature `zfpy`).";
+    "astype" astype = zarrcodecs_astype [ASTYPE_REGISTRATION] "`astype` (feature `astype`).";
+    "delta" delta = zarrcodecs_delta [DELTA_REGISTRATION] "`delta` (feature `delta`).";
+    "fixedscaleoffset" fixedscaleoffset = zarrcodecs_fixedscaleoffset [FIXEDSCALEOFFSET_REGISTRATION]
+        "`fixedscaleoffset` (feature `fixedscaleoffset`).";
+    "quantize" quantize = zarrcodecs_quantize [QUANTIZE_REGISTRATION] "`quantize` (feature `quantize`).";
+}
 
 use serde_json::{Map, Value};
 
-/// Makes sure the registrations of every enabled codec crate are linked in: a codec
-/// crate that nothing refers to may be left out by the linker, and its entries in the
-/// distributed slice with it.
-fn ensure_linked() {
-    let regs: &[&CodecRegistration] = &[
-        #[cfg(feature = "zlib")]
-        &zlib::ZLIB_REGISTRATION,
-        #[cfg(feature = "zlib")]
-        &zlib::GZIP_REGISTRATION,
-        #[cfg(feature = "zstd")]
-        &zstd::ZSTD_REGISTRATION,
-        #[cfg(feature = "checksum32")]
-        &checksum32::CRC32_REGISTRATION,
-        #[cfg(feature = "checksum32")]
-        &checksum32::CRC32C_REGISTRATION,
-        #[cfg(feature = "checksum32")]
-        &checksum32::ADLER32_REGISTRATION,
-        #[cfg(feature = "checksum32")]
-        &checksum32::FLETCHER32_REGISTRATION,
-        #[cfg(feature = "checksum32")]
-        &checksum32::JENKINS_LOOKUP3_REGISTRATION,
-        #[cfg(feature = "base64")]
-        &base64::BASE64_REGISTRATION,
-        #[cfg(feature = "lz4")]
-        &lz4::LZ4_REGISTRATION,
-        #[cfg(feature = "bz2")]
-        &bz2::BZ2_REGISTRATION,
-        #[cfg(feature = "blosc")]
-        &blosc::BLOSC_REGISTRATION,
-        #[cfg(feature = "lzma")]
-        &lzma::LZMA_REGISTRATION,
-        #[cfg(feature = "bitround")]
-        &bitround::BITROUND_REGISTRATION,
-        #[cfg(feature = "packbits")]
-        &packbits::PACKBITS_REGISTRATION,
-        #[cfg(feature = "shuffle")]
-        &shuffle::SHUFFLE_REGISTRATION,
-        #[cfg(feature = "categorize")]
-        &categorize::CATEGORIZE_REGISTRATION,
-        #[cfg(feature = "pickle")]
-        &pickle::PICKLE_REGISTRATION,
-        #[cfg(feature = "vlen")]
-        &vlen::VLEN_UTF8_REGISTRATION,
-        #[cfg(feature = "vlen")]
-        &vlen::VLEN_BYTES_REGISTRATION,
-        #[cfg(feature = "vlen")]
-        &vlen::VLEN_ARRAY_REGISTRATION,
-        #[cfg(feature = "json")]
-        &json::JSON2_REGISTRATION,
-        #[cfg(feature = "json")]
-        &json::JSON_REGISTRATION,
-        #[cfg(feature = "msgpack")]
-        &msgpack::MSGPACK2_REGISTRATION,
-        #[cfg(feature = "msgpack")]
-        &msgpack::MSGPACK_REGISTRATION,
-        #[cfg(feature = "pcodec")]
-        &pcodec::PCODEC_REGISTRATION,
-        #[cfg(feature = "zfpy")]
-        &zfpy::ZFPY_REGISTRATION,
-        #[cfg(feature = "astype")]
-        &astype::ASTYPE_REGISTRATION,
-        #[cfg(feature = "delta")]
-        &delta::DELTA_REGISTRATION,
-        #[cfg(feature = "fixedscaleoffset")]
-        &fixedscaleoffset::FIXEDSCALEOFFSET_REGISTRATION,
-        #[cfg(feature = "quantize")]
-        &quantize::QUANTIZE_REGISTRATION,
-    ];
-    std::hint::black_box(regs);
-}
+/// serde_json, re-exported: configurations are JSON values, so a user needs no
+/// dependency of their own to write one (`zarrcodecs::serde_json::json!`).
+pub use serde_json;
 
 /// Builds a codec from its configuration, as numcodecs' `get_codec`: numcodecs' form
 /// `{"id": "zstd", "level": 3}` or zarr v3's
 /// `{"name": "numcodecs.zstd", "configuration": {"level": 3}}`.
 /// Codecs registered at run time with [`register_codec`] come first.
 ///
+/// A configuration of your own type converts with `serde_json::to_value` (re-exported
+/// as [`serde_json`]); `get_codec` takes the `Value`, so that `serde_json::from_str`
+/// results need no type annotation.
+///
 /// ```
-/// let codec = zarrcodecs::get_codec(&serde_json::json!({"id": "zlib", "level": 6}))?;
-/// assert_eq!(codec.get_config(), serde_json::json!({"id": "zlib", "level": 6}));
+/// use zarrcodecs::serde_json::json;
+/// let codec = zarrcodecs::get_codec(&json!({"id": "zlib", "level": 6}))?;
+/// assert_eq!(codec.get_config(), json!({"id": "zlib", "level": 6}));
 /// # Ok::<(), zarrcodecs::Error>(())
 /// ```
 ///
 /// # Errors
 /// [`Error::UnknownCodec`] for an id nothing registered; [`Error::InvalidConfig`] for a
-/// configuration the codec does not accept.
+/// configuration the codec does not accept; [`Error::MalformedConfig`] for a value that
+/// is not a codec configuration.
 pub fn get_codec(config: &Value) -> Result<Box<dyn Codec>> {
     ensure_linked();
     zarrcodecs_core::registry::get_codec(config)
