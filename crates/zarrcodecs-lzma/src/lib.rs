@@ -5,10 +5,10 @@ mod stream;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use zarrcodecs_core::{
-    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+    ArrayViewMut, Codec, Data, DataRef, DecodeSink, Error, NdArray, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
 };
 
-use stream::{Chain, Decoder, Encoder, Filter, LzmaOptions, Sink};
+use stream::{Chain, Decoder, Encoder, Filter, LzmaOptions};
 
 /// `lzma.FORMAT_AUTO`: decoding only, `.xz` or `.lzma` as the input is.
 pub const FORMAT_AUTO: i32 = 0;
@@ -380,11 +380,10 @@ impl Codec for Lzma {
 
     fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
-        let mut sink = Sink::Grow { buf: AlignedBuf::zeroed(self.first_guess(input))?, limit: self.limit };
+        let mut sink = DecodeSink::growing(self.first_guess(input), self.limit)?;
         let chain = self.chain()?;
         let written = stream::decode(ID, self.decoder(&chain), input, &mut sink, self.limit)?;
-        let Sink::Grow { mut buf, .. } = sink else { unreachable!("the sink stays a growing buffer") };
-        buf.truncate(written);
+        let buf = sink.finish(ID, written)?.unwrap_or_default();
         Ok(NdArray::from_buf(buf).into())
     }
 
@@ -393,7 +392,7 @@ impl Codec for Lzma {
         let out = out.as_bytes_mut();
         let expected = out.len();
         let chain = self.chain()?;
-        let written = stream::decode(ID, self.decoder(&chain), input, &mut Sink::Fixed(out), self.limit)?;
+        let written = stream::decode(ID, self.decoder(&chain), input, &mut DecodeSink::fixed(out), self.limit)?;
         if written != expected {
             return Err(Error::OutputSizeMismatch { codec: ID.into(), expected, actual: written });
         }

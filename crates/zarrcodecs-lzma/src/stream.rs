@@ -4,7 +4,7 @@
 use std::os::raw::c_void;
 
 use lzma_sys as lz;
-use zarrcodecs_core::{AlignedBuf, Error, Result};
+use zarrcodecs_core::{AlignedBuf, DecodeSink, Error, Result};
 
 /// `LZMA_FILTER_DELTA` (lzma-sys does not export it).
 pub(crate) const FILTER_DELTA: u64 = 0x03;
@@ -323,49 +323,6 @@ pub(crate) fn encode(codec: &'static str, how: &Encoder<'_>, input: &[u8]) -> Re
     Ok(out)
 }
 
-/// Where decoded bytes go.
-pub(crate) enum Sink<'a> {
-    /// `decode_into`: exactly this buffer.
-    Fixed(&'a mut [u8]),
-    /// `decode`: a buffer grown as needed up to `limit` bytes.
-    Grow { buf: AlignedBuf, limit: usize },
-}
-
-impl Sink<'_> {
-    fn space(&mut self, written: usize) -> &mut [u8] {
-        match self {
-            Sink::Fixed(buf) => &mut buf[written..],
-            Sink::Grow { buf, .. } => &mut buf.as_mut_slice()[written..],
-        }
-    }
-
-    fn len(&self) -> usize {
-        match self {
-            Sink::Fixed(buf) => buf.len(),
-            Sink::Grow { buf, .. } => buf.len(),
-        }
-    }
-
-    /// Makes room for one more byte after `written` (= the current length), or fails.
-    fn grow(&mut self, codec: &str, written: usize) -> Result<()> {
-        match self {
-            Sink::Fixed(buf) => {
-                Err(Error::OutputSizeMismatch { codec: codec.into(), expected: buf.len(), actual: written + 1 })
-            }
-            Sink::Grow { buf, limit } => {
-                if written >= *limit {
-                    return Err(Error::DecodedSizeLimit {
-                        codec: codec.into(),
-                        size: written as u64 + 1,
-                        limit: *limit as u64,
-                    });
-                }
-                buf.resize(written.saturating_mul(2).max(64 * 1024).min(*limit))
-            }
-        }
-    }
-}
-
 /// The outcome of decoding one stream.
 enum One {
     /// The stream ended after `read` bytes of input.
@@ -386,26 +343,21 @@ fn decode_one(
     codec: &'static str,
     how: Decoder<'_>,
     input: &[u8],
-    sink: &mut Sink<'_>,
+    sink: &mut DecodeSink<'_>,
     written: &mut usize,
     memlimit: u64,
 ) -> Result<One> {
     let mut stream = Stream::decoder(codec, how, memlimit)?;
     let mut consumed = 0;
-    let mut scratch = [0u8; 1];
     loop {
-        let full = *written == sink.len();
-        let (rc, read, made) = if full {
-            stream.code(&input[consumed..], &mut scratch, lz::LZMA_RUN)
-        } else {
-            stream.code(&input[consumed..], sink.space(*written), lz::LZMA_RUN)
-        };
+        // A full sink hands out a one-byte scratch space: a stream that ends exactly
+        // there costs no growth.
+        let (rc, read, made) = stream.code(&input[consumed..], sink.space(codec, *written)?, lz::LZMA_RUN);
         consumed += read;
-        if full && made == 1 {
-            sink.grow(codec, *written)?;
-            sink.space(*written)[0] = scratch[0];
-        }
         *written += made;
+        // Excess output is an error at once, whatever the step returned: `decode` must
+        // know which stream overflowed a fixed sink.
+        sink.wrote(codec, *written)?;
         match rc {
             lz::LZMA_STREAM_END => return Ok(One::End { read: consumed }),
             lz::LZMA_OK | lz::LZMA_NO_CHECK | lz::LZMA_GET_CHECK | lz::LZMA_UNSUPPORTED_CHECK => {
@@ -436,7 +388,7 @@ pub(crate) fn decode(
     codec: &'static str,
     how: Decoder<'_>,
     input: &[u8],
-    sink: &mut Sink<'_>,
+    sink: &mut DecodeSink<'_>,
     limit: usize,
 ) -> Result<usize> {
     let memlimit = u64::try_from(limit).unwrap_or(u64::MAX).max(MEMLIMIT_FLOOR);
@@ -450,7 +402,7 @@ pub(crate) fn decode(
             // stream that turns out bad, so decode it again into a scratch buffer to
             // know which (else decode_into disagreed with decode: a fuzzer find).
             Err(overflow @ Error::OutputSizeMismatch { .. }) if !first => {
-                let mut probe = Sink::Grow { buf: AlignedBuf::new(), limit };
+                let mut probe = DecodeSink::growing(0, limit)?;
                 match decode_one(codec, how, &input[pos..], &mut probe, &mut 0, memlimit)? {
                     One::Bad(_) => return Ok(start),
                     One::End { .. } => return Err(overflow),

@@ -6,7 +6,8 @@ mod pool;
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeSink, Error, NdArray, Result, StaticCodec,
+    DEFAULT_DECODED_SIZE_LIMIT,
 };
 use zstd_safe::{CCtx, CParameter, DCtx, InBuffer, OutBuffer, ResetDirective};
 
@@ -193,17 +194,9 @@ impl Zstd {
             return self.decompress_declared(src, out);
         }
         self.with_dctx(|dctx| {
-            let mut input = InBuffer::around(src);
-            let mut pos = 0;
-            let actual = match stream(dctx, &mut input, out, &mut pos)? {
-                Progress::Finished => pos,
-                Progress::OutputFull if more_output(dctx, &mut input)? => out.len().saturating_add(1),
-                Progress::OutputFull => out.len(),
-            };
-            if actual != out.len() {
-                return Err(Error::OutputSizeMismatch { codec: CODEC_ID.into(), expected: out.len(), actual });
-            }
-            Ok(())
+            let mut sink = DecodeSink::fixed(out);
+            let written = stream(dctx, src, &mut sink)?;
+            sink.finish(CODEC_ID, written).map(drop)
         })
     }
 
@@ -258,70 +251,42 @@ impl Zstd {
         let limit = self.decoded_size_limit;
         self.with_dctx(|dctx| {
             let first = src.len().saturating_mul(STREAM_EXPANSION_GUESS).max(MIN_STREAM_BUFFER).min(limit);
-            let mut buf = AlignedBuf::zeroed(first)?;
-            let mut input = InBuffer::around(src);
-            let mut pos = 0;
-            loop {
-                match stream(dctx, &mut input, buf.as_mut_slice(), &mut pos)? {
-                    Progress::Finished => break,
-                    Progress::OutputFull if buf.len() < limit => {
-                        let grown = buf.len().saturating_mul(2).max(MIN_STREAM_BUFFER).min(limit);
-                        buf.resize(grown)?;
-                    }
-                    Progress::OutputFull => {
-                        if more_output(dctx, &mut input)? {
-                            let size = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-                            return Err(self.limit_error(size));
-                        }
-                        break;
-                    }
-                }
-            }
-            buf.truncate(pos);
-            Ok(buf)
+            let mut sink = DecodeSink::growing(first, limit)?.with_min_growth(MIN_STREAM_BUFFER);
+            let written = stream(dctx, src, &mut sink)?;
+            Ok(sink.finish(CODEC_ID, written)?.unwrap_or_default())
         })
     }
 }
 
-/// How a call to [`stream`] ended.
-enum Progress {
-    /// The input is consumed and its last frame is complete.
-    Finished,
-    /// The output is full; there may be more to come.
-    OutputFull,
-}
-
-/// Streams `input` into `out[*pos..]` until the input is consumed and its last frame
-/// complete, or `out` is full.
-fn stream(dctx: &mut DCtx<'_>, input: &mut InBuffer<'_>, out: &mut [u8], pos: &mut usize) -> Result<Progress> {
+/// Streams all of `src` (frames, skippable frames included, one after another) into
+/// `sink` until the input is consumed and its last frame complete; returns the decoded
+/// size. Output past the end of a fixed sink, or past the limit of a growing one, is
+/// the sink's error.
+fn stream(dctx: &mut DCtx<'_>, src: &[u8], sink: &mut DecodeSink<'_>) -> Result<usize> {
+    let mut input = InBuffer::around(src);
+    let mut written = 0;
     loop {
-        let (in_before, out_before) = (input.pos(), *pos);
-        let mut buffer = OutBuffer::around_pos(&mut *out, *pos);
-        let hint = dctx.decompress_stream(&mut buffer, input).map_err(corrupt_error)?;
-        *pos = buffer.pos();
-        let input_done = input.pos() == input.src.len();
+        let in_before = input.pos();
+        let space = sink.space(CODEC_ID, written)?;
+        let room = space.len();
+        let mut buffer = OutBuffer::around(space);
+        let hint = dctx.decompress_stream(&mut buffer, &mut input).map_err(corrupt_error)?;
+        let made = buffer.pos();
+        written += made;
+        let input_done = input.pos() == src.len();
         if hint == 0 && input_done {
-            return Ok(Progress::Finished);
+            return Ok(written);
         }
-        if *pos == out.len() {
-            return Ok(Progress::OutputFull);
+        if made == room {
+            // The space is full: ask the sink for more (a full sink gives one scratch
+            // byte, to learn whether more output comes).
+            continue;
         }
         // With room left in the output, zstd stops only at the end of a frame or of the
         // input: the input ended inside a frame.
-        if input_done || (input.pos() == in_before && *pos == out_before) {
+        if input_done || (input.pos() == in_before && made == 0) {
             return Err(Error::corrupt(CODEC_ID, "truncated input: the last frame is incomplete"));
         }
-    }
-}
-
-/// After the output filled up: whether the stream holds more output (checked with a
-/// one-byte scratch buffer); `false` if it ends here.
-fn more_output(dctx: &mut DCtx<'_>, input: &mut InBuffer<'_>) -> Result<bool> {
-    let mut scratch = [0u8; 1];
-    let mut pos = 0;
-    match stream(dctx, input, &mut scratch, &mut pos)? {
-        Progress::Finished => Ok(pos > 0),
-        Progress::OutputFull => Ok(true),
     }
 }
 
