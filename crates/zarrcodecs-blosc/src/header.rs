@@ -3,7 +3,7 @@
 
 use zarrcodecs_core::{Error, Result};
 
-use crate::{BITSHUFFLE, CODEC_ID, MAX_BUFFERSIZE, NOSHUFFLE, SHUFFLE};
+use crate::{Shuffle, BITSHUFFLE, CODEC_ID, MAX_BUFFERSIZE, NOSHUFFLE, SHUFFLE};
 
 /// The header length (and the most a chunk adds to its data: `MAX_OVERHEAD`).
 pub(crate) const HEADER_LEN: usize = 16;
@@ -106,7 +106,7 @@ impl Header {
 
     /// The shuffle filter, as numcodecs' `cbuffer_metainfo` reports it: [`SHUFFLE`],
     /// [`BITSHUFFLE`] or [`NOSHUFFLE`].
-    pub fn shuffle(&self) -> i32 {
+    pub fn shuffle(&self) -> Shuffle {
         if self.flags & DOSHUFFLE != 0 {
             SHUFFLE
         } else if self.flags & DOBITSHUFFLE != 0 {

@@ -4,6 +4,8 @@ mod ffi;
 mod header;
 
 use std::ffi::{c_int, CString};
+use std::fmt;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
@@ -15,14 +17,15 @@ pub use header::{Header, VERSION_FORMAT};
 /// The numcodecs id of this codec.
 const CODEC_ID: &str = "blosc";
 
-/// No shuffle filter.
-pub const NOSHUFFLE: i32 = 0;
-/// Byte shuffle (numcodecs' default).
-pub const SHUFFLE: i32 = 1;
-/// Bit shuffle.
-pub const BITSHUFFLE: i32 = 2;
-/// numcodecs' automatic choice: [`BITSHUFFLE`] for 1-byte items, [`SHUFFLE`] otherwise.
-pub const AUTOSHUFFLE: i32 = -1;
+/// No shuffle filter: numcodecs' `NOSHUFFLE` (0), [`Shuffle::No`].
+pub const NOSHUFFLE: Shuffle = Shuffle::No;
+/// Byte shuffle (numcodecs' default): numcodecs' `SHUFFLE` (1), [`Shuffle::Byte`].
+pub const SHUFFLE: Shuffle = Shuffle::Byte;
+/// Bit shuffle: numcodecs' `BITSHUFFLE` (2), [`Shuffle::Bit`].
+pub const BITSHUFFLE: Shuffle = Shuffle::Bit;
+/// numcodecs' automatic choice (`AUTOSHUFFLE`, -1): [`BITSHUFFLE`] for 1-byte items,
+/// [`SHUFFLE`] otherwise. [`Shuffle::Auto`].
+pub const AUTOSHUFFLE: Shuffle = Shuffle::Auto;
 /// Block size 0: C-Blosc chooses it.
 pub const AUTOBLOCKS: usize = 0;
 /// The most a chunk adds to its data: the 16-byte header.
@@ -35,8 +38,166 @@ pub const MAX_TYPESIZE: usize = 255;
 /// The most threads C-Blosc uses for one call.
 pub const MAX_THREADS: usize = 256;
 
-/// The compressor names C-Blosc 1.x knows, in its order.
-const CNAMES: [&str; 6] = ["blosclz", "lz4", "lz4hc", "snappy", "zlib", "zstd"];
+/// A C-Blosc 1.x compressor: numcodecs' `cname`.
+///
+/// Every name numcodecs writes parses ([`FromStr`], exactly as written: `"lz4"`, not
+/// `"LZ4"`), `snappy` included, although this build of C-Blosc (like numcodecs'
+/// wheels) cannot compress with it: [`Blosc::new`] and [`compress`] refuse it with
+/// [`Error::InvalidConfig`]. [`Display`](fmt::Display) writes the numcodecs name.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Cname {
+    /// `blosclz` (code 0).
+    BloscLz,
+    /// `lz4` (code 1), numcodecs' default.
+    #[default]
+    Lz4,
+    /// `lz4hc` (code 2).
+    Lz4hc,
+    /// `snappy` (code 3): parses, but this build of C-Blosc cannot use it.
+    Snappy,
+    /// `zlib` (code 4).
+    Zlib,
+    /// `zstd` (code 5).
+    Zstd,
+}
+
+impl Cname {
+    /// Every compressor C-Blosc 1.x knows, in its order (that of the codes).
+    pub const ALL: [Cname; 6] = [Cname::BloscLz, Cname::Lz4, Cname::Lz4hc, Cname::Snappy, Cname::Zlib, Cname::Zstd];
+
+    /// The name numcodecs writes in its configuration, e.g. `"lz4"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Cname::BloscLz => "blosclz",
+            Cname::Lz4 => "lz4",
+            Cname::Lz4hc => "lz4hc",
+            Cname::Snappy => "snappy",
+            Cname::Zlib => "zlib",
+            Cname::Zstd => "zstd",
+        }
+    }
+
+    /// C-Blosc's code of the compressor (`blosclz` 0 to `zstd` 5), whether or not it
+    /// is in this build.
+    pub const fn code(self) -> i32 {
+        self as i32
+    }
+
+    /// Whether this build of C-Blosc can compress with it (all but `snappy`).
+    pub fn is_available(self) -> bool {
+        compname_to_compcode(self.as_str()).is_some()
+    }
+}
+
+impl fmt::Display for Cname {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Cname {
+    type Err = Error;
+
+    /// Parses a numcodecs compressor name (case-sensitive, as C-Blosc compares them).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a name C-Blosc does not know.
+    fn from_str(s: &str) -> Result<Self> {
+        Cname::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| {
+            let available = list_compressors().join(", ");
+            Error::invalid_config(CODEC_ID, format_args!("unknown compressor {s:?} (available: {available})"))
+        })
+    }
+}
+
+/// The shuffle filter: numcodecs' `shuffle`, an integer in its configuration
+/// ([`TryFrom<i32>`], [`From<Shuffle> for i32`](Shuffle#impl-From<Shuffle>-for-i32)).
+///
+/// The constants [`NOSHUFFLE`], [`SHUFFLE`], [`BITSHUFFLE`] and [`AUTOSHUFFLE`] are
+/// numcodecs' names for the variants. [`Display`](fmt::Display) writes those names;
+/// [`FromStr`] reads them (in any case) or the integer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Shuffle {
+    /// `AUTOSHUFFLE` (-1): bit shuffle for 1-byte items, byte shuffle otherwise.
+    Auto = -1,
+    /// `NOSHUFFLE` (0): no shuffle filter.
+    No = 0,
+    /// `SHUFFLE` (1): byte shuffle, numcodecs' default.
+    #[default]
+    Byte = 1,
+    /// `BITSHUFFLE` (2): bit shuffle.
+    Bit = 2,
+}
+
+impl Shuffle {
+    /// numcodecs' name of the value, e.g. `"SHUFFLE"`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Shuffle::Auto => "AUTOSHUFFLE",
+            Shuffle::No => "NOSHUFFLE",
+            Shuffle::Byte => "SHUFFLE",
+            Shuffle::Bit => "BITSHUFFLE",
+        }
+    }
+
+    /// The integer numcodecs writes in its configuration (-1 to 2).
+    pub const fn as_i32(self) -> i32 {
+        self as i32
+    }
+}
+
+impl From<Shuffle> for i32 {
+    fn from(shuffle: Shuffle) -> i32 {
+        shuffle.as_i32()
+    }
+}
+
+impl TryFrom<i32> for Shuffle {
+    type Error = Error;
+
+    /// # Errors
+    /// [`Error::InvalidConfig`] for anything but -1, 0, 1 or 2.
+    fn try_from(shuffle: i32) -> Result<Self> {
+        match shuffle {
+            -1 => Ok(Shuffle::Auto),
+            0 => Ok(Shuffle::No),
+            1 => Ok(Shuffle::Byte),
+            2 => Ok(Shuffle::Bit),
+            _ => Err(Error::invalid_config(CODEC_ID, format_args!("shuffle must be -1, 0, 1 or 2, got {shuffle}"))),
+        }
+    }
+}
+
+impl fmt::Display for Shuffle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Shuffle {
+    type Err = Error;
+
+    /// Parses `NOSHUFFLE`, `SHUFFLE`, `BITSHUFFLE` or `AUTOSHUFFLE` (in any case), or
+    /// the integer (-1 to 2).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for anything else.
+    fn from_str(s: &str) -> Result<Self> {
+        let t = s.trim();
+        if let Ok(n) = t.parse::<i32>() {
+            return Shuffle::try_from(n);
+        }
+        [Shuffle::Auto, Shuffle::No, Shuffle::Byte, Shuffle::Bit]
+            .into_iter()
+            .find(|v| v.name().eq_ignore_ascii_case(t))
+            .ok_or_else(|| {
+                Error::invalid_config(
+                    CODEC_ID,
+                    format_args!("unknown shuffle {s:?} (NOSHUFFLE, SHUFFLE, BITSHUFFLE, AUTOSHUFFLE or -1 to 2)"),
+                )
+            })
+    }
+}
 
 /// The version of the linked C-Blosc, e.g. `"1.21.6"` (numcodecs' `VERSION_STRING`).
 pub fn version() -> String {
@@ -87,29 +248,26 @@ pub fn cbuffer_complib(src: &[u8]) -> Result<&'static str> {
 }
 
 /// `(typesize, shuffle, memcpyed)` of a chunk: numcodecs' `cbuffer_metainfo`
-/// (`shuffle` is [`NOSHUFFLE`], [`SHUFFLE`] or [`BITSHUFFLE`]).
+/// (`shuffle` is [`NOSHUFFLE`], [`SHUFFLE`] or [`BITSHUFFLE`]; `i32::from` gives
+/// numcodecs' integer).
 ///
 /// # Errors
 /// As [`header()`].
-pub fn cbuffer_metainfo(src: &[u8]) -> Result<(usize, i32, bool)> {
+pub fn cbuffer_metainfo(src: &[u8]) -> Result<(usize, Shuffle, bool)> {
     let h = Header::parse(src)?;
     Ok((usize::from(h.typesize), h.shuffle(), h.memcpyed()))
 }
 
-/// Checks a compressor name against this build.
-fn check_cname(cname: &str) -> Result<()> {
-    if compname_to_compcode(cname).is_some() {
+/// Checks that this build of C-Blosc has the compressor.
+fn check_cname(cname: Cname) -> Result<()> {
+    if cname.is_available() {
         return Ok(());
     }
     let available = list_compressors().join(", ");
-    if CNAMES.contains(&cname) {
-        Err(Error::invalid_config(
-            CODEC_ID,
-            format_args!("compressor {cname:?} is not built into this C-Blosc (available: {available})"),
-        ))
-    } else {
-        Err(Error::invalid_config(CODEC_ID, format_args!("unknown compressor {cname:?} (available: {available})")))
-    }
+    Err(Error::invalid_config(
+        CODEC_ID,
+        format_args!("compressor {:?} is not built into this C-Blosc (available: {available})", cname.as_str()),
+    ))
 }
 
 fn check_clevel(clevel: i32) -> Result<()> {
@@ -120,28 +278,19 @@ fn check_clevel(clevel: i32) -> Result<()> {
     }
 }
 
-fn check_shuffle(shuffle: i32) -> Result<()> {
-    if (AUTOSHUFFLE..=BITSHUFFLE).contains(&shuffle) {
-        Ok(())
-    } else {
-        Err(Error::invalid_config(CODEC_ID, format_args!("shuffle must be -1, 0, 1 or 2, got {shuffle}")))
-    }
-}
-
 /// Everything one compression needs.
-struct Params<'a> {
-    cname: &'a str,
+struct Params {
+    cname: Cname,
     clevel: i32,
-    shuffle: i32,
+    shuffle: Shuffle,
     blocksize: usize,
     typesize: usize,
     nthreads: usize,
 }
 
-fn compress_with(src: &[u8], p: &Params<'_>) -> Result<AlignedBuf> {
+fn compress_with(src: &[u8], p: &Params) -> Result<AlignedBuf> {
     check_cname(p.cname)?;
     check_clevel(p.clevel)?;
-    check_shuffle(p.shuffle)?;
     if src.len() > MAX_BUFFERSIZE {
         return Err(Error::unsupported_input(
             CODEC_ID,
@@ -151,12 +300,13 @@ fn compress_with(src: &[u8], p: &Params<'_>) -> Result<AlignedBuf> {
     let typesize = p.typesize.max(1);
     // numcodecs' rule for AUTOSHUFFLE.
     let shuffle = match p.shuffle {
-        AUTOSHUFFLE if typesize == 1 => BITSHUFFLE,
-        AUTOSHUFFLE => SHUFFLE,
+        Shuffle::Auto if typesize == 1 => Shuffle::Bit,
+        Shuffle::Auto => Shuffle::Byte,
         s => s,
-    };
-    let compressor =
-        CString::new(p.cname).map_err(|e| Error::invalid_config_from(CODEC_ID, "cname holds a NUL byte", e))?;
+    }
+    .as_i32();
+    let compressor = CString::new(p.cname.as_str())
+        .map_err(|e| Error::invalid_config_from(CODEC_ID, "cname holds a NUL byte", e))?;
     let mut dest = AlignedBuf::zeroed(src.len() + MAX_OVERHEAD)?;
     let params = ffi::CompressParams {
         clevel: p.clevel,
@@ -183,15 +333,15 @@ fn compress_with(src: &[u8], p: &Params<'_>) -> Result<AlignedBuf> {
 /// `shuffle` may be [`AUTOSHUFFLE`].
 ///
 /// # Errors
-/// [`Error::InvalidConfig`] for an unknown compressor, a clevel outside 0 to 9 or a
-/// shuffle outside -1 to 2; [`Error::UnsupportedInput`] for more than
-/// [`MAX_BUFFERSIZE`] bytes; [`Error::Library`] if C-Blosc fails.
+/// [`Error::InvalidConfig`] for a compressor this build lacks (`snappy`) or a clevel
+/// outside 0 to 9; [`Error::UnsupportedInput`] for more than [`MAX_BUFFERSIZE`]
+/// bytes; [`Error::Library`] if C-Blosc fails.
 pub fn compress(
     src: &[u8],
     typesize: usize,
-    cname: &str,
+    cname: Cname,
     clevel: i32,
-    shuffle: i32,
+    shuffle: Shuffle,
     blocksize: usize,
 ) -> Result<AlignedBuf> {
     compress_with(src, &Params { cname, clevel, shuffle, blocksize, typesize, nthreads: 1 })
@@ -298,6 +448,9 @@ pub fn decompress_partial(src: &[u8], start: usize, nitems: usize) -> Result<Ali
 /// Newer numcodecs versions also know a `typesize` key: it is accepted (an integer
 /// from 1, or `null`) and, when set, used instead of the input's item size. It is
 /// written back only when set, so the default configuration is numcodecs 0.15.2's.
+///
+/// The fields keep numcodecs' JSON types (so that what is read is written back
+/// unchanged); [`BloscConfig::cname`] and [`BloscConfig::shuffle`] give them typed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BloscConfig {
@@ -320,7 +473,7 @@ pub struct BloscConfig {
 }
 
 fn default_cname() -> String {
-    "lz4".into()
+    Cname::default().as_str().into()
 }
 
 fn default_clevel() -> i32 {
@@ -328,7 +481,26 @@ fn default_clevel() -> i32 {
 }
 
 fn default_shuffle() -> i32 {
-    SHUFFLE
+    Shuffle::default().as_i32()
+}
+
+impl BloscConfig {
+    /// The compressor, typed.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a name C-Blosc does not know (see
+    /// [`Cname::from_str`]).
+    pub fn cname(&self) -> Result<Cname> {
+        self.cname.parse()
+    }
+
+    /// The shuffle filter, typed.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] outside -1 to 2.
+    pub fn shuffle(&self) -> Result<Shuffle> {
+        Shuffle::try_from(self.shuffle)
+    }
 }
 
 impl Default for BloscConfig {
@@ -358,9 +530,9 @@ impl Default for BloscConfig {
 /// from the main thread; that global state does not exist here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blosc {
-    cname: String,
+    cname: Cname,
     clevel: i32,
-    shuffle: i32,
+    shuffle: Shuffle,
     blocksize: usize,
     typesize: Option<usize>,
     nthreads: usize,
@@ -368,28 +540,26 @@ pub struct Blosc {
 }
 
 impl Blosc {
-    /// A codec with the given compressor, level (0 to 9), shuffle (-1 to 2) and block
-    /// size (0 for automatic).
+    /// A codec with the given compressor, level (0 to 9), shuffle and block size (0,
+    /// [`AUTOBLOCKS`], for automatic; at most 2^31 - 1).
+    ///
+    /// ```
+    /// use zarrcodecs_blosc::{Blosc, Cname, Shuffle};
+    /// let codec = Blosc::new(Cname::Zstd, 5, Shuffle::Bit, 0)?;
+    /// assert_eq!(codec, Blosc::new("zstd".parse()?, 5, Shuffle::try_from(2)?, 0)?);
+    /// # Ok::<(), zarrcodecs_core::Error>(())
+    /// ```
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for an unknown or unavailable compressor or values out
-    /// of range.
-    pub fn new(cname: &str, clevel: i32, shuffle: i32, blocksize: usize) -> Result<Self> {
+    /// [`Error::InvalidConfig`] for a compressor this build lacks ([`Cname::Snappy`]),
+    /// a level or block size out of range.
+    pub fn new(cname: Cname, clevel: i32, shuffle: Shuffle, blocksize: usize) -> Result<Self> {
         check_cname(cname)?;
         check_clevel(clevel)?;
-        check_shuffle(shuffle)?;
         if blocksize > i32::MAX as usize {
             return Err(Error::invalid_config(CODEC_ID, format_args!("blocksize {blocksize} is above 2^31 - 1")));
         }
-        Ok(Blosc {
-            cname: cname.to_string(),
-            clevel,
-            shuffle,
-            blocksize,
-            typesize: None,
-            nthreads: 1,
-            limit: DEFAULT_DECODED_SIZE_LIMIT,
-        })
+        Ok(Blosc { cname, clevel, shuffle, blocksize, typesize: None, nthreads: 1, limit: DEFAULT_DECODED_SIZE_LIMIT })
     }
 
     /// Shuffles with this item size instead of the input's (numcodecs' newer
@@ -426,9 +596,9 @@ impl Blosc {
         self.nthreads
     }
 
-    /// The compressor name.
-    pub fn cname(&self) -> &str {
-        &self.cname
+    /// The compressor.
+    pub fn cname(&self) -> Cname {
+        self.cname
     }
 
     /// The compression level.
@@ -437,7 +607,7 @@ impl Blosc {
     }
 
     /// The shuffle setting, as configured ([`AUTOSHUFFLE`] included).
-    pub fn shuffle(&self) -> i32 {
+    pub fn shuffle(&self) -> Shuffle {
         self.shuffle
     }
 
@@ -460,7 +630,7 @@ impl Blosc {
         compress_with(
             src,
             &Params {
-                cname: &self.cname,
+                cname: self.cname,
                 clevel: self.clevel,
                 shuffle: self.shuffle,
                 blocksize: self.blocksize,
@@ -483,9 +653,9 @@ impl Default for Blosc {
     /// numcodecs' default: lz4, level 5, byte shuffle, automatic block size.
     fn default() -> Self {
         Blosc {
-            cname: default_cname(),
+            cname: Cname::default(),
             clevel: default_clevel(),
-            shuffle: SHUFFLE,
+            shuffle: Shuffle::default(),
             blocksize: 0,
             typesize: None,
             nthreads: 1,
@@ -508,14 +678,20 @@ impl StaticCodec for Blosc {
                 Error::invalid_config(CODEC_ID, format_args!("typesize must be at least 1, got {t}"))
             })?),
         };
-        Blosc::new(&config.cname, config.clevel, config.shuffle, blocksize)?.with_typesize(typesize)
+        // The checks in numcodecs' order of arguments, as before the typed constructor
+        // (the first bad value is the one reported).
+        let cname = config.cname()?;
+        check_cname(cname)?;
+        check_clevel(config.clevel)?;
+        let shuffle = config.shuffle()?;
+        Blosc::new(cname, config.clevel, shuffle, blocksize)?.with_typesize(typesize)
     }
 
     fn config(&self) -> BloscConfig {
         BloscConfig {
-            cname: self.cname.clone(),
+            cname: self.cname.as_str().to_string(),
             clevel: self.clevel,
-            shuffle: self.shuffle,
+            shuffle: self.shuffle.as_i32(),
             blocksize: i64::try_from(self.blocksize).unwrap_or(i64::MAX),
             typesize: self.typesize.map(|t| i64::try_from(t).unwrap_or(i64::MAX)),
         }

@@ -5,8 +5,8 @@
 use serde_json::json;
 use zarrcodecs_blosc::{
     cbuffer_complib, cbuffer_metainfo, cbuffer_sizes, compname_to_compcode, compress, decompress, decompress_into,
-    decompress_partial, header, list_compressors, version, Blosc, BloscConfig, AUTOSHUFFLE, BITSHUFFLE, MAX_BUFFERSIZE,
-    NOSHUFFLE, SHUFFLE,
+    decompress_partial, header, list_compressors, version, Blosc, BloscConfig, Cname, Shuffle, AUTOSHUFFLE, BITSHUFFLE,
+    MAX_BUFFERSIZE, NOSHUFFLE, SHUFFLE,
 };
 use zarrcodecs_core::testing;
 use zarrcodecs_core::{Codec, CodecExt, DataRef, Error, NdArray, StaticCodec};
@@ -16,7 +16,7 @@ fn ramp(n: u32) -> Vec<u8> {
 }
 
 fn chunk(data: &[u8]) -> Vec<u8> {
-    compress(data, 4, "lz4", 5, SHUFFLE, 0).unwrap().to_vec()
+    compress(data, 4, Cname::Lz4, 5, SHUFFLE, 0).unwrap().to_vec()
 }
 
 #[test]
@@ -32,21 +32,21 @@ fn library_facts() {
 
 #[test]
 fn round_trips_every_compressor_and_shuffle() {
-    for cname in ["blosclz", "lz4", "lz4hc", "zlib", "zstd"] {
+    for cname in [Cname::BloscLz, Cname::Lz4, Cname::Lz4hc, Cname::Zlib, Cname::Zstd] {
         for shuffle in [AUTOSHUFFLE, NOSHUFFLE, SHUFFLE, BITSHUFFLE] {
             testing::assert_bytes_round_trip(&Blosc::new(cname, 5, shuffle, 0).unwrap());
         }
     }
     for clevel in [0, 1, 9] {
-        testing::assert_bytes_round_trip(&Blosc::new("zstd", clevel, SHUFFLE, 0).unwrap());
+        testing::assert_bytes_round_trip(&Blosc::new(Cname::Zstd, clevel, SHUFFLE, 0).unwrap());
     }
-    testing::assert_bytes_round_trip(&Blosc::new("lz4", 5, BITSHUFFLE, 1 << 14).unwrap());
-    testing::assert_bytes_round_trip(&Blosc::new("blosclz", 9, SHUFFLE, 100).unwrap());
+    testing::assert_bytes_round_trip(&Blosc::new(Cname::Lz4, 5, BITSHUFFLE, 1 << 14).unwrap());
+    testing::assert_bytes_round_trip(&Blosc::new(Cname::BloscLz, 9, SHUFFLE, 100).unwrap());
 }
 
 #[test]
 fn typesize_is_the_item_size_and_autoshuffle_follows_numcodecs() {
-    let codec = Blosc::new("lz4", 5, AUTOSHUFFLE, 0).unwrap();
+    let codec = Blosc::new(Cname::Lz4, 5, AUTOSHUFFLE, 0).unwrap();
     let bytes = ramp(1000);
     for (dtype, typesize, shuffle) in
         [("<u4", 4, SHUFFLE), ("|u1", 1, BITSHUFFLE), ("<f8", 8, SHUFFLE), ("|S7", 7, SHUFFLE)]
@@ -72,8 +72,10 @@ fn configs() {
     assert_eq!(Blosc::from_json(&json!({"id": "blosc"})).unwrap(), default);
     assert_eq!(BloscConfig::default(), default.config());
     testing::assert_config_round_trip(&default);
-    testing::assert_config_round_trip(&Blosc::new("zstd", 9, AUTOSHUFFLE, 1 << 14).unwrap());
-    testing::assert_config_round_trip(&Blosc::new("blosclz", 0, NOSHUFFLE, 0).unwrap().with_typesize(Some(8)).unwrap());
+    testing::assert_config_round_trip(&Blosc::new(Cname::Zstd, 9, AUTOSHUFFLE, 1 << 14).unwrap());
+    testing::assert_config_round_trip(
+        &Blosc::new(Cname::BloscLz, 0, NOSHUFFLE, 0).unwrap().with_typesize(Some(8)).unwrap(),
+    );
     let t = Blosc::from_json(&json!({"id": "blosc", "cname": "zlib", "typesize": null})).unwrap();
     assert_eq!(t.typesize(), None);
     assert_eq!(t.get_config(), json!({"id": "blosc", "cname": "zlib", "clevel": 5, "shuffle": 1, "blocksize": 0}));
@@ -119,7 +121,7 @@ fn threads_are_not_configuration() {
     assert_eq!(codec.decode_bytes(e.as_bytes()).unwrap().as_bytes(), &data[..]);
     assert_eq!(Blosc::default().decode_bytes(e.as_bytes()).unwrap().as_bytes(), &data[..]);
     // One codec shared by several threads.
-    let codec = std::sync::Arc::new(Blosc::new("zstd", 3, BITSHUFFLE, 0).unwrap());
+    let codec = std::sync::Arc::new(Blosc::new(Cname::Zstd, 3, BITSHUFFLE, 0).unwrap());
     let handles: Vec<_> = (0..4)
         .map(|i| {
             let codec = codec.clone();
@@ -150,7 +152,7 @@ fn empty_input_round_trips() {
 #[test]
 fn truncated_and_corrupt_chunks_are_errors() {
     let data = ramp(20_000);
-    for cname in ["blosclz", "lz4", "lz4hc", "zlib", "zstd"] {
+    for cname in [Cname::BloscLz, Cname::Lz4, Cname::Lz4hc, Cname::Zlib, Cname::Zstd] {
         let codec = Blosc::new(cname, 5, SHUFFLE, 4096).unwrap();
         let e = codec.encode_bytes(&data).unwrap();
         testing::assert_rejects_truncation(&codec, e.as_bytes());
@@ -243,7 +245,7 @@ fn inputs_above_blosc_limit_are_refused() {
     let huge = vec![0u8; MAX_BUFFERSIZE + 1];
     let r = Blosc::default().encode_bytes(&huge);
     assert!(matches!(r, Err(Error::UnsupportedInput { .. })), "{r:?}");
-    let r = compress(&huge, 1, "lz4", 5, SHUFFLE, 0);
+    let r = compress(&huge, 1, Cname::Lz4, 5, SHUFFLE, 0);
     assert!(matches!(r, Err(Error::UnsupportedInput { .. })), "{r:?}");
 }
 
@@ -266,7 +268,7 @@ fn decoded_size_limit() {
 #[test]
 fn module_functions() {
     let data = ramp(10_000);
-    let e = compress(&data, 4, "zstd", 5, BITSHUFFLE, 4096).unwrap();
+    let e = compress(&data, 4, Cname::Zstd, 5, BITSHUFFLE, 4096).unwrap();
     let h = header(e.as_slice()).unwrap();
     assert_eq!((h.version, h.typesize, h.nbytes, h.blocksize), (2, 4, 40_000, 4096));
     assert_eq!(cbuffer_sizes(e.as_slice()).unwrap(), (40_000, e.len(), 4096));
@@ -279,23 +281,29 @@ fn module_functions() {
     let mut short = vec![0u8; data.len() - 4];
     assert!(matches!(decompress_into(e.as_slice(), &mut short), Err(Error::OutputSizeMismatch { .. })));
     // Stored (clevel 0): memcpyed.
-    let stored = compress(&data, 4, "lz4", 0, SHUFFLE, 0).unwrap();
+    let stored = compress(&data, 4, Cname::Lz4, 0, SHUFFLE, 0).unwrap();
     assert_eq!(cbuffer_metainfo(stored.as_slice()).unwrap(), (4, SHUFFLE, true));
     assert_eq!(stored.len(), data.len() + 16);
     assert_eq!(decompress_partial(stored.as_slice(), 7, 3).unwrap().as_slice(), &data[28..40]);
-    for (cname, lib) in [("blosclz", "BloscLZ"), ("lz4", "LZ4"), ("lz4hc", "LZ4"), ("zlib", "Zlib"), ("zstd", "Zstd")] {
+    for (cname, lib) in [
+        (Cname::BloscLz, "BloscLZ"),
+        (Cname::Lz4, "LZ4"),
+        (Cname::Lz4hc, "LZ4"),
+        (Cname::Zlib, "Zlib"),
+        (Cname::Zstd, "Zstd"),
+    ] {
         assert_eq!(cbuffer_complib(compress(&data, 4, cname, 5, SHUFFLE, 0).unwrap().as_slice()).unwrap(), lib);
     }
-    assert!(matches!(compress(&data, 4, "snappy", 5, 1, 0), Err(Error::InvalidConfig { .. })));
-    assert!(matches!(compress(&data, 4, "lz4", 10, 1, 0), Err(Error::InvalidConfig { .. })));
-    assert!(matches!(compress(&data, 4, "lz4", 5, 3, 0), Err(Error::InvalidConfig { .. })));
+    assert!(matches!(compress(&data, 4, Cname::Snappy, 5, SHUFFLE, 0), Err(Error::InvalidConfig { .. })));
+    assert!(matches!(compress(&data, 4, Cname::Lz4, 10, SHUFFLE, 0), Err(Error::InvalidConfig { .. })));
+    assert!(matches!(compress(&data, 4, Cname::Lz4, -1, SHUFFLE, 0), Err(Error::InvalidConfig { .. })));
 }
 
 #[test]
 fn decompress_partial_ranges() {
     let data = ramp(10_000); // 10 000 items of 4 bytes
     for blocksize in [0, 256, 4096] {
-        let e = compress(&data, 4, "lz4", 5, SHUFFLE, blocksize).unwrap();
+        let e = compress(&data, 4, Cname::Lz4, 5, SHUFFLE, blocksize).unwrap();
         let e = e.as_slice();
         for (start, n) in [(0, 1), (0, 10_000), (63, 2), (64, 64), (9_999, 1), (5_000, 5_000), (1234, 0), (10_000, 0)] {
             let got = decompress_partial(e, start, n).unwrap();
@@ -306,4 +314,56 @@ fn decompress_partial_ranges() {
             assert!(matches!(r, Err(Error::UnsupportedInput { .. })), "{start}+{n}: {r:?}");
         }
     }
+}
+
+#[test]
+fn typed_parameters() {
+    // Every name numcodecs writes parses, snappy included; Display gives it back.
+    for (name, cname) in [
+        ("blosclz", Cname::BloscLz),
+        ("lz4", Cname::Lz4),
+        ("lz4hc", Cname::Lz4hc),
+        ("snappy", Cname::Snappy),
+        ("zlib", Cname::Zlib),
+        ("zstd", Cname::Zstd),
+    ] {
+        assert_eq!(name.parse::<Cname>().unwrap(), cname);
+        assert_eq!(cname.to_string(), name);
+        assert_eq!(compname_to_compcode(name), cname.is_available().then_some(cname.code()));
+    }
+    assert_eq!(Cname::ALL.iter().filter(|c| c.is_available()).count(), list_compressors().len());
+    for bad in ["LZ4", "nope", "", " lz4", "lz\0"] {
+        assert!(matches!(bad.parse::<Cname>(), Err(Error::InvalidConfig { .. })), "{bad:?}");
+    }
+    // snappy parses but this build cannot use it (as before).
+    match Blosc::new(Cname::Snappy, 5, SHUFFLE, 0) {
+        Err(Error::InvalidConfig { reason, .. }) => assert!(reason.contains("not built into"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    for (n, s, name) in [
+        (-1, AUTOSHUFFLE, "AUTOSHUFFLE"),
+        (0, NOSHUFFLE, "NOSHUFFLE"),
+        (1, SHUFFLE, "SHUFFLE"),
+        (2, BITSHUFFLE, "BITSHUFFLE"),
+    ] {
+        assert_eq!(Shuffle::try_from(n).unwrap(), s);
+        assert_eq!(i32::from(s), n);
+        assert_eq!(s.to_string(), name);
+        assert_eq!(name.parse::<Shuffle>().unwrap(), s);
+        assert_eq!(name.to_lowercase().parse::<Shuffle>().unwrap(), s);
+        assert_eq!(n.to_string().parse::<Shuffle>().unwrap(), s);
+    }
+    for bad in [-2, 3, i32::MAX, i32::MIN] {
+        assert!(matches!(Shuffle::try_from(bad), Err(Error::InvalidConfig { .. })), "{bad}");
+    }
+    assert!("bytes".parse::<Shuffle>().is_err());
+    assert_eq!((Cname::default(), Shuffle::default()), (Cname::Lz4, Shuffle::Byte));
+    // The config's typed accessors.
+    let c = BloscConfig { cname: "zstd".into(), shuffle: -1, ..BloscConfig::default() };
+    assert_eq!((c.cname().unwrap(), c.shuffle().unwrap()), (Cname::Zstd, Shuffle::Auto));
+    let c = BloscConfig { cname: "Zstd".into(), shuffle: 7, ..BloscConfig::default() };
+    assert!(c.cname().is_err() && c.shuffle().is_err());
+    let codec = Blosc::new(Cname::Zlib, 1, Shuffle::Bit, 0).unwrap();
+    assert_eq!((codec.cname(), codec.shuffle()), (Cname::Zlib, Shuffle::Bit));
+    assert_eq!(codec.get_config(), json!({"id": "blosc", "cname": "zlib", "clevel": 1, "shuffle": 2, "blocksize": 0}));
 }

@@ -49,7 +49,7 @@ fn numcodecs_0_15_2_partial_and_header_functions() {
     assert_eq!(vec![nbytes, cbytes, blocksize], sizes);
     assert_eq!(cbuffer_complib(&chunk).unwrap(), p["complib"].as_str().unwrap());
     let (typesize, shuffle, memcpyed) = cbuffer_metainfo(&chunk).unwrap();
-    assert_eq!(serde_json::json!([typesize, shuffle, u8::from(memcpyed)]), p["metainfo"]);
+    assert_eq!(serde_json::json!([typesize, i32::from(shuffle), u8::from(memcpyed)]), p["metainfo"]);
     for r in p["ranges"].as_array().unwrap() {
         let start = r["start"].as_u64().unwrap() as usize;
         let nitems = r["nitems"].as_u64().unwrap() as usize;

@@ -170,9 +170,12 @@ macro_rules! location_codec {
                 $name { location: None }
             }
 
-            /// The codec with an explicit location (written in its configuration).
-            pub fn with_location(location: Location) -> Self {
-                $name { location: Some(location) }
+            /// The same codec with an explicit location (written in its
+            /// configuration).
+            #[must_use]
+            pub fn with_location(mut self, location: Location) -> Self {
+                self.location = Some(location);
+                self
             }
 
             /// Where this codec puts the checksum.

@@ -408,7 +408,9 @@ mod tests {
     fn blosc_header() {
         assert_eq!(Format::from_codec_id("blosc"), Some(Format::Blosc));
         let data: Vec<u8> = (0..1000u32).flat_map(|i| (i / 3).to_le_bytes()).collect();
-        let chunk = zarrcodecs::blosc::compress(&data, 4, "zstd", 5, 2, 0).unwrap();
+        let chunk =
+            zarrcodecs::blosc::compress(&data, 4, zarrcodecs::blosc::Cname::Zstd, 5, zarrcodecs::blosc::BITSHUFFLE, 0)
+                .unwrap();
         let text = describe(chunk.as_slice(), None).unwrap();
         for want in ["format: blosc", "version: 2", "shuffle: bit", "memcpyed: false", "typesize: 4", "nbytes: 4000"] {
             assert!(text.contains(want), "{want} not in\n{text}");

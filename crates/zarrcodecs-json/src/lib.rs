@@ -140,16 +140,21 @@ pub struct Json {
 }
 
 impl Default for Json {
+    /// The codec with numcodecs' defaults.
     fn default() -> Self {
-        Self::new()
+        // The default configuration is valid.
+        Self::from_config(JsonConfig::default()).unwrap_or_else(|_| unreachable!())
     }
 }
 
 impl Json {
-    /// The codec with numcodecs' defaults.
-    pub fn new() -> Self {
-        // The default configuration is valid.
-        Self::from_config(JsonConfig::default()).unwrap_or_else(|_| unreachable!())
+    /// The codec with these options (numcodecs' `JSON(**config)`); [`Json::default`]
+    /// has numcodecs' defaults.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for an unsupported encoding, indent or separators.
+    pub fn new(config: JsonConfig) -> Result<Self> {
+        Self::from_config(config)
     }
 
     /// The same codec with another limit on the decoded array's size (numeric arrays:
@@ -579,7 +584,7 @@ impl LegacyJson {
 
 impl Default for LegacyJson {
     fn default() -> Self {
-        LegacyJson(Json { legacy: true, ..Json::new() })
+        LegacyJson(Json { legacy: true, ..Json::default() })
     }
 }
 

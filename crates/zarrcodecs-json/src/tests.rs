@@ -23,7 +23,7 @@ fn dec(c: &Json, text: &[u8]) -> Result<Data> {
 
 #[test]
 fn configs() {
-    let default = Json::new();
+    let default = Json::default();
     assert_eq!(
         default.get_config(),
         json!({"id": "json2", "encoding": "utf-8", "skipkeys": false, "ensure_ascii": true, "check_circular": true,
@@ -59,15 +59,15 @@ fn objects() {
         Object::Float(f64::NAN),
         Object::List(vec![Object::Int(1), Object::List(vec![])]),
     ]);
-    let text = enc(&Json::new(), &o).unwrap();
+    let text = enc(&Json::default(), &o).unwrap();
     assert_eq!(text, r#"["\u00e9\ud83d\ude00\"\\\n\u007f",null,true,-5,1e+16,NaN,[1,[]],"|O",[7]]"#);
-    let back = dec(&Json::new(), text.as_bytes()).unwrap().into_object().unwrap();
+    let back = dec(&Json::default(), text.as_bytes()).unwrap().into_object().unwrap();
     assert_eq!(back.items()[..5], o.items()[..5]);
     assert_eq!(back.items()[6], o.items()[6]);
     let raw = enc(&codec(json!({"ensure_ascii": false})), &o).unwrap();
     assert!(raw.starts_with("[\"é\u{1F600}\\\"\\\\\\n\u{7f}\""), "{raw}");
     for bad in [Object::Bytes(vec![1].into()), Object::Array(Box::new(NdArray::zeros(DType::U1, vec![1]).unwrap()))] {
-        let r = Json::new().encode(DataRef::Object(&ObjectArray::from_items(vec![bad])));
+        let r = Json::default().encode(DataRef::Object(&ObjectArray::from_items(vec![bad])));
         assert!(matches!(r, Err(Error::UnsupportedInput { .. })), "{r:?}");
     }
     let nan = ObjectArray::from_items(vec![Object::Float(f64::INFINITY)]);
@@ -76,13 +76,13 @@ fn objects() {
     for _ in 0..MAX_DEPTH + 10 {
         deep = Object::List(vec![deep]);
     }
-    assert!(enc(&Json::new(), &ObjectArray::from_items(vec![deep])).is_err());
+    assert!(enc(&Json::default(), &ObjectArray::from_items(vec![deep])).is_err());
 }
 
 #[test]
 fn layouts() {
     let o = ObjectArray::new(vec![Object::Int(1), Object::Int(2)], vec![2, 1]).unwrap();
-    assert_eq!(enc(&Json::new(), &o).unwrap(), r#"[[1],[2],"|O",[2,1]]"#);
+    assert_eq!(enc(&Json::default(), &o).unwrap(), r#"[[1],[2],"|O",[2,1]]"#);
     assert_eq!(
         enc(&codec(json!({"indent": 1})), &o).unwrap(),
         "[\n [\n  1\n ], \n [\n  2\n ], \n \"|O\", \n [\n  2, \n  1\n ]\n]"
@@ -90,10 +90,10 @@ fn layouts() {
     assert_eq!(enc(&codec(json!({"indent": -3})), &o).unwrap(), "[\n[\n1\n], \n[\n2\n], \n\"|O\", \n[\n2, \n1\n]\n]");
     assert_eq!(enc(&codec(json!({"separators": [";", "="]})), &o).unwrap(), r#"[[1];[2];"|O";[2;1]]"#);
     let empty = ObjectArray::new(vec![], vec![0, 3]).unwrap();
-    assert_eq!(enc(&Json::new(), &empty).unwrap(), r#"["|O",[0,3]]"#);
+    assert_eq!(enc(&Json::default(), &empty).unwrap(), r#"["|O",[0,3]]"#);
     let scalar = ObjectArray::new(vec![Object::Str("x".into())], vec![]).unwrap();
-    assert_eq!(enc(&Json::new(), &scalar).unwrap(), r#"["x","|O",[]]"#);
-    assert_eq!(dec(&Json::new(), br#"["x","|O",[]]"#).unwrap(), Data::Object(scalar));
+    assert_eq!(enc(&Json::default(), &scalar).unwrap(), r#"["x","|O",[]]"#);
+    assert_eq!(dec(&Json::default(), br#"["x","|O",[]]"#).unwrap(), Data::Object(scalar));
 }
 
 #[test]
@@ -106,15 +106,15 @@ fn text_encodings() {
     let ascii = codec(json!({"encoding": "ascii", "ensure_ascii": false}));
     assert!(matches!(ascii.encode(DataRef::Object(&o)), Err(Error::UnsupportedInput { .. })));
     assert!(matches!(ascii.decode(DataRef::from(&b"[\"\xe9\",\"|O\",[1]]"[..])), Err(Error::Corrupt { .. })));
-    assert!(matches!(dec(&Json::new(), b"[\"\xe9\",\"|O\",[1]]"), Err(Error::Corrupt { .. })));
+    assert!(matches!(dec(&Json::default(), b"[\"\xe9\",\"|O\",[1]]"), Err(Error::Corrupt { .. })));
     // strict=False lets control characters through inside strings.
-    assert!(matches!(dec(&Json::new(), b"[\"\t\",\"|O\",[1]]"), Err(Error::Corrupt { .. })));
+    assert!(matches!(dec(&Json::default(), b"[\"\t\",\"|O\",[1]]"), Err(Error::Corrupt { .. })));
     assert!(dec(&codec(json!({"strict": false})), b"[\"\t\",\"|O\",[1]]").is_ok());
 }
 
 #[test]
 fn decoding_numbers_as_numpy() {
-    let d = |t: &str| dec(&Json::new(), t.as_bytes()).map(|d| d.into_array().unwrap());
+    let d = |t: &str| dec(&Json::default(), t.as_bytes()).map(|d| d.into_array().unwrap());
     assert_eq!(d(r#"[1.7,-2.9,"<i4",[2]]"#).unwrap().as_slice::<i32>().unwrap(), &[1, -2]);
     assert_eq!(d(r#"[1,true,"<f8",[2]]"#).unwrap().as_slice::<f64>().unwrap(), &[1.0, 1.0]);
     assert!(d(r#"[null,"<f8",[1]]"#).unwrap().as_slice::<f64>().unwrap()[0].is_nan());
@@ -141,10 +141,10 @@ fn decoding_numbers_as_numpy() {
     }
     assert!(matches!(d(r#"[1,"|O",[4611686018427387904,4]]"#), Err(Error::DecodedSizeLimit { .. })));
     assert!(matches!(d(r#"[1,"|O",[4611686018427387904,4611686018427387904]]"#), Err(Error::DecodedSizeLimit { .. })));
-    let small = Json::new().with_decoded_size_limit(15);
+    let small = Json::default().with_decoded_size_limit(15);
     assert!(matches!(dec(&small, br#"[1,2,"<f8",[2]]"#), Err(Error::DecodedSizeLimit { .. })));
     assert_eq!(small.decoded_size_limit(), Some(15));
-    let o = dec(&Json::new(), br#"[9223372036854775808,"|O",[1]]"#);
+    let o = dec(&Json::default(), br#"[9223372036854775808,"|O",[1]]"#);
     assert!(matches!(o, Err(Error::UnsupportedInput { .. })), "{o:?}");
 }
 
@@ -183,10 +183,11 @@ fn numeric_round_trips() {
 
 #[test]
 fn hostile_documents() {
-    let good = Json::new().encode(DataRef::Object(&ObjectArray::from_items(vec![Object::Str("ab".into())]))).unwrap();
-    testing::assert_rejects_truncation(&Json::new(), good.as_bytes().unwrap());
+    let good =
+        Json::default().encode(DataRef::Object(&ObjectArray::from_items(vec![Object::Str("ab".into())]))).unwrap();
+    testing::assert_rejects_truncation(&Json::default(), good.as_bytes().unwrap());
     let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
-    assert!(dec(&Json::new(), deep.as_bytes()).is_err());
+    assert!(dec(&Json::default(), deep.as_bytes()).is_err());
 }
 
 #[test]
@@ -414,4 +415,15 @@ fn fast_path_agrees_with_the_general_path() {
     }
     // Most documents that decode take the fast path.
     assert!(hits > total / 2, "{hits} of {total}");
+}
+
+#[test]
+fn new_takes_the_options() {
+    assert_eq!(Json::new(JsonConfig::default()).unwrap(), Json::default());
+    let c = Json::new(JsonConfig { encoding: "latin-1".into(), sort_keys: false, ..JsonConfig::default() }).unwrap();
+    assert_eq!(c.get_config()["encoding"], "latin-1");
+    assert!(matches!(
+        Json::new(JsonConfig { encoding: "utf-16".into(), ..JsonConfig::default() }),
+        Err(Error::InvalidConfig { .. })
+    ));
 }

@@ -17,6 +17,13 @@ pub struct PackBitsConfig {}
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PackBits;
 
+impl PackBits {
+    /// The codec (it has no options).
+    pub fn new() -> Self {
+        PackBits
+    }
+}
+
 impl StaticCodec for PackBits {
     const CODEC_ID: &'static str = "packbits";
     type Config = PackBitsConfig;

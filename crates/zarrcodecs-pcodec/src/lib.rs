@@ -122,6 +122,16 @@ impl Default for Pcodec {
 }
 
 impl Pcodec {
+    /// The codec with these options (numcodecs' `PCodec(**config)`); [`Pcodec::default`]
+    /// has numcodecs' defaults.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a level above 12, `equal_pages_up_to` 0 or a delta
+    /// encoding order that is out of range or does not fit the delta spec.
+    pub fn new(config: PcodecConfig) -> Result<Self> {
+        Self::from_config(config)
+    }
+
     /// Sets the largest decoded size `decode` accepts (default
     /// [`DEFAULT_DECODED_SIZE_LIMIT`]): a stream whose chunks declare more is an
     /// [`Error::DecodedSizeLimit`] before the output grows past the limit.

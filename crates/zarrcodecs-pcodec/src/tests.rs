@@ -264,3 +264,14 @@ fn random_garbage_never_panics() {
         let _ = Pcodec::default().decode_bytes(&bad);
     }
 }
+
+#[test]
+fn new_takes_the_options() {
+    assert_eq!(Pcodec::new(PcodecConfig::default()).unwrap(), Pcodec::default());
+    let c = Pcodec::new(PcodecConfig { level: 3, ..PcodecConfig::default() }).unwrap();
+    assert_eq!(c.get_config()["level"], 3);
+    assert!(matches!(
+        Pcodec::new(PcodecConfig { level: 13, ..PcodecConfig::default() }),
+        Err(Error::InvalidConfig { .. })
+    ));
+}

@@ -19,6 +19,31 @@ pub const MODE_FIXED_PRECISION: i64 = 3;
 /// zfpy's `mode_fixed_accuracy` (numcodecs' default).
 pub const MODE_FIXED_ACCURACY: i64 = 4;
 
+/// A zfp compression mode with its one parameter, as numcodecs' `ZFPY(mode, tolerance,
+/// rate, precision)` uses them (the other two parameters are ignored). A negative
+/// parameter selects zfp's reversible (lossless) mode, as in zfpy.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ZfpyMode {
+    /// [`MODE_FIXED_RATE`] (2) with `rate`, in bits per value (below [`MAX_RATE`]).
+    FixedRate(f64),
+    /// [`MODE_FIXED_PRECISION`] (3) with `precision`, in bit planes (a C `int`).
+    FixedPrecision(i64),
+    /// [`MODE_FIXED_ACCURACY`] (4, numcodecs' default) with `tolerance`, the absolute
+    /// error bound.
+    FixedAccuracy(f64),
+}
+
+impl ZfpyMode {
+    /// zfpy's integer for the mode: the `mode` of the configuration.
+    pub const fn code(self) -> i64 {
+        match self {
+            ZfpyMode::FixedRate(_) => MODE_FIXED_RATE,
+            ZfpyMode::FixedPrecision(_) => MODE_FIXED_PRECISION,
+            ZfpyMode::FixedAccuracy(_) => MODE_FIXED_ACCURACY,
+        }
+    }
+}
+
 /// The largest `rate` accepted: zfp converts `4^dims * rate` to a 32-bit integer.
 pub const MAX_RATE: f64 = (1u64 << 24) as f64;
 
@@ -89,6 +114,27 @@ impl Default for Zfpy {
 }
 
 impl Zfpy {
+    /// The codec with this mode and parameter (numcodecs' `ZFPY(mode=..., tolerance=...)`
+    /// and so on); the unused parameters keep numcodecs' default, -1. A float parameter
+    /// is written as a JSON float, as Python writes a float argument.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a parameter that is not finite, a rate of
+    /// [`MAX_RATE`] or more, or a precision that does not fit a C `int`.
+    pub fn new(mode: ZfpyMode) -> Result<Self> {
+        let float = |x: f64, name: &str| {
+            Number::from_f64(x)
+                .ok_or_else(|| Error::invalid_config(ID, format_args!("{name} must be a finite number, got {x}")))
+        };
+        let mut config = ZfpyConfig { mode: mode.code(), ..ZfpyConfig::default() };
+        match mode {
+            ZfpyMode::FixedRate(rate) => config.rate = float(rate, "rate")?,
+            ZfpyMode::FixedPrecision(precision) => config.precision = precision,
+            ZfpyMode::FixedAccuracy(tolerance) => config.tolerance = float(tolerance, "tolerance")?,
+        }
+        Self::from_config(config)
+    }
+
     /// Sets the largest decoded size `decode` accepts (default
     /// [`DEFAULT_DECODED_SIZE_LIMIT`]); a header declaring more is an
     /// [`Error::DecodedSizeLimit`], refused before anything is allocated.

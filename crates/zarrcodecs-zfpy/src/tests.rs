@@ -348,3 +348,29 @@ fn a_header_with_fewer_bits_than_the_exponent_is_corrupt() {
     let codec = Zfpy::from_json(&json!({})).unwrap();
     assert!(matches!(codec.decode_bytes(found), Err(Error::Corrupt { .. })));
 }
+
+#[test]
+fn typed_constructor() {
+    assert_eq!(Zfpy::new(ZfpyMode::FixedAccuracy(-1.0)).unwrap().mode, zfp::Mode::Reversible);
+    assert_eq!(Zfpy::new(ZfpyMode::FixedAccuracy(0.01)).unwrap().mode, zfp::Mode::Accuracy(0.01));
+    assert_eq!(Zfpy::new(ZfpyMode::FixedRate(4.5)).unwrap().mode, zfp::Mode::Rate(4.5));
+    assert_eq!(Zfpy::new(ZfpyMode::FixedPrecision(10)).unwrap().mode, zfp::Mode::Precision(10));
+    // Python's ZFPY(mode=2, rate=8.0).get_config(): the float stays a float.
+    assert_eq!(
+        Zfpy::new(ZfpyMode::FixedRate(8.0)).unwrap().get_config(),
+        json!({"id": "zfpy", "mode": 2, "compression_kwargs": {"rate": 8.0}, "tolerance": -1, "rate": 8.0, "precision": -1})
+    );
+    assert_eq!(
+        Zfpy::new(ZfpyMode::FixedPrecision(10)).unwrap(),
+        codec(json!({"id": "zfpy", "mode": 3, "precision": 10}))
+    );
+    assert_eq!(ZfpyMode::FixedAccuracy(0.0).code(), MODE_FIXED_ACCURACY);
+    for bad in [
+        ZfpyMode::FixedAccuracy(f64::NAN),
+        ZfpyMode::FixedRate(f64::INFINITY),
+        ZfpyMode::FixedRate(MAX_RATE),
+        ZfpyMode::FixedPrecision(1 << 31),
+    ] {
+        assert!(matches!(Zfpy::new(bad), Err(Error::InvalidConfig { .. })), "{bad:?}");
+    }
+}
