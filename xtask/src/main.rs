@@ -97,8 +97,13 @@ fn target_dir() -> PathBuf {
 }
 
 fn cargo() -> Command {
+    cargo_in(&root())
+}
+
+/// Cargo, run in `dir` (a scratch project outside the workspace, say).
+fn cargo_in(dir: &Path) -> Command {
     let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    c.current_dir(root());
+    c.current_dir(dir);
     c
 }
 

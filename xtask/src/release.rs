@@ -19,7 +19,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::{cargo, root, run, target_dir, Result};
+use crate::{cargo, cargo_in, root, run, target_dir, Result};
 
 /// A package of the workspace, as `cargo metadata` describes it.
 #[derive(Debug, Clone)]
@@ -93,9 +93,8 @@ pub(crate) fn names() -> Result {
     let scratch = std::env::temp_dir();
     let mut taken = vec![];
     for p in packages()?.into_iter().filter(|p| p.publish) {
-        let out = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        let out = cargo_in(&scratch)
             .args(["info", "--registry", "crates-io", &p.name])
-            .current_dir(&scratch)
             .output()
             .map_err(|e| format!("cannot run cargo info: {e}"))?;
         let answer = parse_info(
@@ -144,8 +143,11 @@ pub(crate) fn package() -> Result {
         let file = crates_dir.join(format!("{}-{version}.crate", p.name));
         let size = std::fs::metadata(&file).map_err(|e| format!("{}: {e}", file.display()))?.len();
         let _ = writeln!(report, "  {:<32} {:>8.1} KiB", p.name, size as f64 / 1024.0);
+        // `m`: the files get the time of extraction. cargo writes a fixed, old mtime
+        // into every .crate, so with the archive's times a rerun would find the
+        // previous run's build newer than the sources and check stale code.
         let mut untar = Command::new("tar");
-        untar.arg("xzf").arg(&file).arg("-C").arg(&sources);
+        untar.arg("xzmf").arg(&file).arg("-C").arg(&sources);
         run(untar)?;
     }
     eprint!("xtask: {} packages:\n{report}", published.len());
@@ -166,18 +168,13 @@ pub(crate) fn package() -> Result {
         let _ = writeln!(manifest, "{} = {{ path = {:?} }}", p.name, dir.display().to_string());
     }
     manifest.push_str("\n[workspace]\n");
-    write(&check.join("Cargo.toml"), &manifest)?;
-    std::fs::create_dir_all(check.join("src")).map_err(|e| format!("{}: {e}", check.display()))?;
-    write(
-        &check.join("src/lib.rs"),
+    scratch_project(
+        &check,
+        &manifest,
         "//! Builds the packaged crates.\npub use zarrcodecs::get_codec;\npub use zarrcodecs_zlib::Zlib;\n",
     )?;
-    let lock = root().join("Cargo.lock");
-    std::fs::copy(&lock, check.join("Cargo.lock")).map_err(|e| format!("{}: {e}", lock.display()))?;
-    let mut build = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    // The workspace's lock file pins the versions (lz4 1.9.4, zstd 1.5.6: numcodecs'
-    // bytes); cargo trims it to what the check uses.
-    build.current_dir(&check).arg("build").env("CARGO_TARGET_DIR", check.join("target"));
+    let mut build = cargo_in(&check);
+    build.arg("build").env("CARGO_TARGET_DIR", check.join("target"));
     run(build).map_err(|e| format!("the packaged crates do not build on their own: {e}"))?;
     let patched = check.join("Cargo.lock");
     let text = std::fs::read_to_string(&patched).map_err(|e| format!("{}: {e}", patched.display()))?;
@@ -338,7 +335,6 @@ pub(crate) fn readme() -> Result {
     let dir = target_dir().join("readme-check");
     let _ = std::fs::remove_dir_all(dir.join("examples"));
     std::fs::create_dir_all(dir.join("examples")).map_err(|e| format!("{}: {e}", dir.display()))?;
-    std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut manifest = toml_edit::DocumentMut::new();
     let mut package = toml_edit::Table::new();
     package.insert("name", toml_edit::value("readme-check"));
@@ -353,24 +349,32 @@ pub(crate) fn readme() -> Result {
     manifest.insert("dependencies", toml_edit::Item::Table(dependencies));
     // Its own workspace, not a member of ours.
     manifest.insert("workspace", toml_edit::Item::Table(toml_edit::Table::new()));
-    write(&dir.join("Cargo.toml"), &manifest.to_string())?;
-    write(&dir.join("src/lib.rs"), "//! The README's examples are in examples/.\n")?;
-    // Start from the workspace's lock file: the same versions of everything, no surprise
-    // upgrades (cargo drops what the scratch project does not use).
-    let lock = root().join("Cargo.lock");
-    std::fs::copy(&lock, dir.join("Cargo.lock")).map_err(|e| format!("{}: {e}", lock.display()))?;
+    scratch_project(&dir, &manifest.to_string(), "//! The README's examples are in examples/.\n")?;
     for (i, program) in examples.iter().enumerate() {
         write(&dir.join(format!("examples/readme_{}.rs", i + 1)), program)?;
     }
     eprintln!("xtask: {} README examples in {}", examples.len(), dir.display());
     for i in 1..=examples.len() {
-        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-        cmd.current_dir(&dir).args(["run", "--quiet", "--example", &format!("readme_{i}")]);
+        let mut cmd = cargo_in(&dir);
+        cmd.args(["run", "--quiet", "--example", &format!("readme_{i}")]);
         // Share the workspace's build of the dependencies.
         cmd.env("CARGO_TARGET_DIR", target_dir());
         run(cmd).map_err(|e| format!("README example {i} (target/readme-check/examples/readme_{i}.rs): {e}"))?;
     }
     eprintln!("xtask: every README example built and ran against the README's Cargo snippets");
+    Ok(())
+}
+
+/// Writes a scratch project outside the workspace: its manifest, its `src/lib.rs`,
+/// and the workspace's lock file as its starting point, so it builds the versions the
+/// workspace pins (lz4 1.9.4, zstd 1.5.6: numcodecs' bytes) with no surprise upgrades;
+/// cargo drops what the project does not use.
+fn scratch_project(dir: &Path, manifest: &str, lib_rs: &str) -> Result {
+    std::fs::create_dir_all(dir.join("src")).map_err(|e| format!("{}: {e}", dir.display()))?;
+    write(&dir.join("Cargo.toml"), manifest)?;
+    write(&dir.join("src/lib.rs"), lib_rs)?;
+    let lock = root().join("Cargo.lock");
+    std::fs::copy(&lock, dir.join("Cargo.lock")).map_err(|e| format!("{}: {e}", lock.display()))?;
     Ok(())
 }
 

@@ -211,9 +211,7 @@ pub trait CodecExt: Codec {
     /// # Errors
     /// As [`Codec::encode`]; [`Error::UnsupportedInput`] if the codec returns objects.
     fn encode_bytes(&self, bytes: &[u8]) -> Result<NdArray> {
-        self.encode(DataRef::from(bytes))?
-            .into_array()
-            .ok_or_else(|| Error::unsupported_input(self.codec_id(), "it encodes to an object array, not bytes"))
+        self.encode_array(DataRef::from(bytes))
     }
 
     /// Decodes encoded bytes into a new array.
@@ -221,9 +219,7 @@ pub trait CodecExt: Codec {
     /// # Errors
     /// As [`Codec::decode`]; [`Error::UnsupportedInput`] if the codec returns objects.
     fn decode_bytes(&self, encoded: &[u8]) -> Result<NdArray> {
-        self.decode(DataRef::from(encoded))?
-            .into_array()
-            .ok_or_else(|| Error::unsupported_input(self.codec_id(), "it decodes to an object array, not bytes"))
+        self.decode_array(DataRef::from(encoded))
     }
 
     /// Encodes `data` with a codec whose encoding is an array (every codec but the
