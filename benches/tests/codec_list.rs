@@ -133,3 +133,21 @@ fn the_readme_table_has_every_registered_id() {
         assert!(zarrcodecs::registered_ids().contains(id), "README.md's codec table lists {id:?}, not registered");
     }
 }
+
+#[test]
+fn every_registered_codec_is_in_one_bench_target_group() {
+    use zarrcodecs_benches::manifest::targets;
+    let registered: BTreeSet<String> = zarrcodecs::registered_ids().into_iter().collect();
+    let mut seen = BTreeSet::new();
+    for group in targets::ALL {
+        for id in *group {
+            assert!(registered.contains(*id), "bench target group lists {id:?}, which no codec registers");
+            assert!(seen.insert((*id).to_string()), "{id:?} is in two bench target groups");
+        }
+    }
+    let missing: Vec<_> = registered.difference(&seen).collect();
+    assert!(
+        missing.is_empty(),
+        "registered codecs in no bench target group (xtask/src/bench/manifest.rs, `targets`): {missing:?}"
+    );
+}

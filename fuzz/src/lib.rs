@@ -12,12 +12,17 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use zarrcodecs::{get_codec, npy, Codec, CodecExt, Data, DataRef, NdArray, Pipeline, ZarrPipeline};
+use zarrcodecs::{get_codec, npy, Codec, CodecExt, Data, DataRef, DecodeOptions, NdArray, Pipeline, ZarrPipeline};
 use serde_json::Value;
 
-/// The decoded-size limit every fuzzed codec gets: 64 MiB. libFuzzer's malloc limit is
+/// The decoded-size limit every fuzzed decode gets: 64 MiB. libFuzzer's malloc limit is
 /// set well above it and far below what a lying header asks for.
 pub const LIMIT: usize = 64 << 20;
+
+/// The options every fuzzed decode passes: the decoded-size limit [`LIMIT`].
+fn options() -> DecodeOptions {
+    DecodeOptions::default().with_decoded_size_limit(LIMIT)
+}
 
 /// The target table: target name -> configurations (or `.zarray` documents).
 pub fn table() -> &'static BTreeMap<String, Vec<Value>> {
@@ -40,11 +45,7 @@ fn codecs(target: &str) -> &'static [Box<dyn Codec>] {
             .map(|(name, configs)| {
                 let codecs = configs
                     .iter()
-                    .map(|c| {
-                        let mut codec = get_codec(c).unwrap_or_else(|e| panic!("{c}: {e}"));
-                        codec.set_decoded_size_limit(LIMIT);
-                        codec
-                    })
+                    .map(|c| get_codec(c).unwrap_or_else(|e| panic!("{c}: {e}")))
                     .collect();
                 (name.clone(), codecs)
             })
@@ -58,7 +59,7 @@ pub fn decode(target: &str, data: &[u8]) {
     let codecs = codecs(target);
     let Some((&pick, encoded)) = data.split_first() else { return };
     let codec = &codecs[usize::from(pick) % codecs.len()];
-    let Ok(decoded) = codec.decode(DataRef::from(encoded)) else { return };
+    let Ok(decoded) = codec.decode_with(DataRef::from(encoded), &options()) else { return };
     if let Data::Array(a) = &decoded {
         check_decode_into(codec.as_ref(), encoded, a);
     }
@@ -89,8 +90,7 @@ pub fn config(data: &[u8]) {
     let Ok(value) = serde_json::from_slice::<Value>(data) else { return };
     let _ = ZarrPipeline::from_zarray(&value);
     let _ = Pipeline::from_json(&value);
-    let Ok(mut codec) = get_codec(&value) else { return };
-    codec.set_decoded_size_limit(LIMIT);
+    let Ok(codec) = get_codec(&value) else { return };
     let samples: [(&str, &[u8]); 4] = [
         ("|u1", b"numcodecs fuzz sample data"),
         ("<f8", &[0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0, 0, 0, 0, 0, 0, 0xf8, 0x7f]),
@@ -101,7 +101,7 @@ pub fn config(data: &[u8]) {
         let dtype = dtype.parse().unwrap();
         let array = NdArray::from_bytes(bytes, dtype, vec![bytes.len() / dtype.itemsize()]).unwrap();
         if let Ok(encoded) = codec.encode(DataRef::from(&array)) {
-            let _ = codec.decode(encoded.view());
+            let _ = codec.decode_with(encoded.view(), &options());
         }
     }
 }
@@ -121,11 +121,7 @@ pub fn pipeline(data: &[u8]) {
     let pipelines = PIPELINES.get_or_init(|| {
         table()["pipeline"]
             .iter()
-            .map(|z| {
-                let mut p = ZarrPipeline::from_zarray(z).unwrap_or_else(|e| panic!("{z}: {e}"));
-                p.set_decoded_size_limit(LIMIT);
-                p
-            })
+            .map(|z| ZarrPipeline::from_zarray(z).unwrap_or_else(|e| panic!("{z}: {e}")).with_decode_options(options()))
             .collect()
     });
     let Some((&pick, chunk)) = data.split_first() else { return };

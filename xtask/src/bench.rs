@@ -32,16 +32,8 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::{cargo, root, run, target_dir, venv, Result};
+use manifest::targets::{COMPRESSORS, FILTERS, MEMORY_BOUND, VLEN};
 use manifest::{Allocations, BenchId, Manifest, ALLOCATIONS_ENV};
-
-/// Codecs whose target is "at least as fast as numcodecs, 1.5x at 64 KiB".
-const COMPRESSORS: &[&str] = &["zlib", "gzip", "zstd", "lz4", "bz2", "lzma", "blosc"];
-/// Filters and checksums: "at least 3x numcodecs".
-const FILTERS: &[&str] = &["crc32", "crc32c", "adler32", "fletcher32", "jenkins_lookup3", "base64"];
-/// Memory-bound filters: "at least 50% of memcpy at 8 MiB".
-const MEMORY_BOUND: &[&str] = &["delta", "shuffle", "astype", "packbits"];
-/// Variable-length codecs: "at least 3x numcodecs".
-const VLEN: &[&str] = &["vlen-utf8", "vlen-bytes", "vlen-array"];
 
 /// `cargo xtask bench`'s options.
 #[derive(Debug, clap::Args)]

@@ -5,7 +5,9 @@ pub mod cast;
 
 use cast::NumType;
 use serde::{Deserialize, Serialize};
-use zarrcodecs_core::{ArrayView, ArrayViewMut, Codec, DType, Data, DataRef, Error, NdArray, Result, StaticCodec};
+use zarrcodecs_core::{
+    ArrayView, ArrayViewMut, Codec, DType, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec,
+};
 
 /// The configuration of [`AsType`]: numcodecs' `{"encode_dtype": ..., "decode_dtype": ...}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,23 +86,20 @@ impl StaticCodec for AsType {
 }
 
 impl Codec for AsType {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         Ok(self.convert(data, self.decode_dtype, self.encode_dtype)?.into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
         Ok(self.convert(encoded, self.encode_dtype, self.decode_dtype)?.into())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
         let arr = encoded.require_array(Self::CODEC_ID)?;
         let nbytes = self.decoded_len(arr)?;
         cast::check_out(Self::CODEC_ID, out.dtype(), out.as_bytes().len(), self.decode_dtype, nbytes)?;
@@ -116,6 +115,7 @@ mod tests {
     use super::*;
     use serde_json::json;
     use zarrcodecs_core::testing;
+    use zarrcodecs_core::DynCodec;
 
     fn dt(s: &str) -> DType {
         s.parse().unwrap()
@@ -125,10 +125,10 @@ mod tests {
     fn configs() {
         let c = AsType::from_json(&json!({"id": "astype", "encode_dtype": "<i4", "decode_dtype": ">f8"})).unwrap();
         testing::assert_config_round_trip(&c);
-        assert_eq!(c.get_config(), json!({"id": "astype", "encode_dtype": "<i4", "decode_dtype": ">f8"}));
+        assert_eq!(c.get_config().unwrap(), json!({"id": "astype", "encode_dtype": "<i4", "decode_dtype": ">f8"}));
         // numpy's names and normalisations print as dtype.str.
         let c = AsType::from_json(&json!({"encode_dtype": "uint8", "decode_dtype": "<u1"})).unwrap();
-        assert_eq!(c.get_config(), json!({"id": "astype", "encode_dtype": "|u1", "decode_dtype": "|u1"}));
+        assert_eq!(c.get_config().unwrap(), json!({"id": "astype", "encode_dtype": "|u1", "decode_dtype": "|u1"}));
         testing::assert_configs_rejected::<AsType>(&[
             json!({"id": "astype", "encode_dtype": "<i4"}),
             json!({"id": "astype", "decode_dtype": "<i4"}),

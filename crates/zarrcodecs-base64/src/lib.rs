@@ -6,7 +6,7 @@ use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::{DecodePaddingMode, Engine};
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    copy_decoded, AlignedBuf, ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result, StaticCodec,
+    copy_decoded, AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec,
 };
 
 /// The configuration of [`Base64`]: numcodecs' `{}` (no options).
@@ -151,23 +151,20 @@ impl StaticCodec for Base64 {
 }
 
 impl Codec for Base64 {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         Ok(NdArray::from_buf(encode(data.require_bytes(Self::CODEC_ID)?)?).into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
         Ok(NdArray::from_buf(decode(encoded.require_bytes(Self::CODEC_ID)?)?).into())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
         let decoded = decode(encoded.require_bytes(Self::CODEC_ID)?)?;
         copy_decoded(Self::CODEC_ID, decoded.as_slice(), out.as_bytes_mut())
     }
@@ -182,6 +179,7 @@ mod tests {
     use serde_json::json;
     use zarrcodecs_core::testing::{self, Rng};
     use zarrcodecs_core::CodecExt;
+    use zarrcodecs_core::DynCodec;
 
     fn python_decode(input: &[u8]) -> Option<Vec<u8>> {
         let mut out = Vec::new();
@@ -196,7 +194,7 @@ mod tests {
     #[test]
     fn configs() {
         testing::assert_config_round_trip(&Base64);
-        assert_eq!(Base64.get_config(), json!({"id": "base64"}));
+        assert_eq!(Base64.get_config().unwrap(), json!({"id": "base64"}));
         testing::assert_configs_rejected::<Base64>(&[
             json!({"id": "base64", "x": 1}),
             json!({"id": "base64", "location": "end"}),

@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, DTypeKind, Data, DataRef, Error, NdArray, Result,
-    StaticCodec,
+    AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, DTypeKind, Data, DataRef, DecodeOptions, Error, NdArray,
+    Result, StaticCodec,
 };
 
 /// The configuration of [`BitRound`]: numcodecs' `{"keepbits": 10}`.
@@ -105,14 +105,6 @@ round_kernel!(round32, round32_new, u32, 4);
 round_kernel!(round64, round64_new, u64, 8);
 
 impl Codec for BitRound {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     /// Takes native-endian `f2`, `f4` or `f8` arrays (numcodecs looks the mantissa width
     /// up by the dtype's name, so byte-swapped floats are refused there too) and
     /// returns the rounded integer view of the same shape; with `keepbits` equal to the
@@ -169,7 +161,7 @@ impl Codec for BitRound {
     /// Returns the data unchanged, with `i2`/`i4`/`i8` viewed as `f2`/`f4`/`f8` (the
     /// same byte order); other dtypes come back as they are, `|i1` is refused (numcodecs
     /// cannot view it as `|f1`).
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
         let a = encoded.require_array(Self::CODEC_ID)?;
         let dtype = decoded_dtype(a)?;
         Ok(NdArray::from_bytes(a.as_bytes(), dtype, a.shape().to_vec())?.into())
@@ -177,7 +169,12 @@ impl Codec for BitRound {
 
     /// Copies the bytes into `out` (numcodecs views them as `out`'s dtype, whatever it
     /// is); its size must be the encoded size.
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
         let a = encoded.require_array(Self::CODEC_ID)?;
         decoded_dtype(a)?;
         zarrcodecs_core::copy_decoded(Self::CODEC_ID, a.as_bytes(), out.as_bytes_mut())
@@ -204,6 +201,7 @@ mod tests {
     use super::*;
     use serde_json::json;
     use zarrcodecs_core::testing;
+    use zarrcodecs_core::DynCodec;
     use zarrcodecs_core::{DType, Object, ObjectArray};
 
     #[test]
@@ -212,7 +210,7 @@ mod tests {
         testing::assert_config_round_trip(&BitRound::new(0).unwrap());
         // Accepted as numcodecs accepts it; every encode refuses it.
         testing::assert_config_round_trip(&BitRound::new(1 << 40).unwrap());
-        assert_eq!(BitRound::new(7).unwrap().get_config(), json!({"id": "bitround", "keepbits": 7}));
+        assert_eq!(BitRound::new(7).unwrap().get_config().unwrap(), json!({"id": "bitround", "keepbits": 7}));
         testing::assert_configs_rejected::<BitRound>(&[
             json!({"id": "bitround", "keepbits": -1}),
             json!({"id": "bitround", "keepbits": i64::MIN}),

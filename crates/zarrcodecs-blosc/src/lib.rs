@@ -9,7 +9,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec,
+    DEFAULT_DECODED_SIZE_LIMIT,
 };
 
 pub use header::{Header, VERSION_FORMAT};
@@ -536,7 +537,6 @@ pub struct Blosc {
     blocksize: usize,
     typesize: Option<usize>,
     nthreads: usize,
-    limit: usize,
 }
 
 impl Blosc {
@@ -559,7 +559,7 @@ impl Blosc {
         if blocksize > i32::MAX as usize {
             return Err(Error::invalid_config(CODEC_ID, format_args!("blocksize {blocksize} is above 2^31 - 1")));
         }
-        Ok(Blosc { cname, clevel, shuffle, blocksize, typesize: None, nthreads: 1, limit: DEFAULT_DECODED_SIZE_LIMIT })
+        Ok(Blosc { cname, clevel, shuffle, blocksize, typesize: None, nthreads: 1 })
     }
 
     /// Shuffles with this item size instead of the input's (numcodecs' newer
@@ -573,15 +573,6 @@ impl Blosc {
         }
         self.typesize = typesize;
         Ok(self)
-    }
-
-    /// Sets the largest output [`Codec::decode`] allocates (default
-    /// [`DEFAULT_DECODED_SIZE_LIMIT`]); chunks claiming more are refused before
-    /// allocating. Not part of the JSON configuration.
-    #[must_use]
-    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
     }
 
     /// Sets the number of threads C-Blosc uses inside each call (1 to
@@ -640,12 +631,14 @@ impl Blosc {
         )
     }
 
-    /// Decompresses a chunk into a new buffer, within the codec's decoded size limit.
+    /// Decompresses a chunk into a new buffer with the codec's threads, refusing a
+    /// chunk that claims more than `options.decoded_size_limit()` bytes before
+    /// allocating.
     ///
     /// # Errors
-    /// As [`decompress`].
-    pub fn decompress(&self, src: &[u8]) -> Result<AlignedBuf> {
-        decompress_new(src, self.limit, self.nthreads)
+    /// As [`decompress`], with `options`' limit for [`Error::DecodedSizeLimit`].
+    pub fn decompress(&self, src: &[u8], options: &DecodeOptions) -> Result<AlignedBuf> {
+        decompress_new(src, options.decoded_size_limit(), self.nthreads)
     }
 }
 
@@ -659,7 +652,6 @@ impl Default for Blosc {
             blocksize: 0,
             typesize: None,
             nthreads: 1,
-            limit: DEFAULT_DECODED_SIZE_LIMIT,
         }
     }
 }
@@ -701,34 +693,25 @@ impl StaticCodec for Blosc {
 zarrcodecs_core::register_static_codec!(BLOSC_REGISTRATION: Blosc);
 
 impl Codec for Blosc {
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.limit = limit;
-    }
-
-    fn codec_id(&self) -> &str {
-        CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let view = data.require_array(CODEC_ID)?;
         let out = self.compress(view.as_bytes(), view.dtype().itemsize())?;
         Ok(NdArray::from_buf(out).into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let out = self.decompress(encoded.require_bytes(CODEC_ID)?)?;
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
+        let out = self.decompress(encoded.require_bytes(CODEC_ID)?, options)?;
         Ok(NdArray::from_buf(out).into())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
+        // No decoded-size limit: nothing is allocated, and the caller's buffer bounds
+        // the size (a header declaring another size is an OutputSizeMismatch).
         decompress_into_with(encoded.require_bytes(CODEC_ID)?, out.as_bytes_mut(), self.nthreads)
     }
 }

@@ -9,7 +9,7 @@ use zarrcodecs_blosc::{
     MAX_BUFFERSIZE, NOSHUFFLE, SHUFFLE,
 };
 use zarrcodecs_core::testing;
-use zarrcodecs_core::{Codec, CodecExt, DataRef, Error, NdArray, StaticCodec};
+use zarrcodecs_core::{Codec, CodecExt, DataRef, DecodeOptions, DynCodec, Error, NdArray, StaticCodec};
 
 fn ramp(n: u32) -> Vec<u8> {
     (0..n).flat_map(|i| (i / 5).to_le_bytes()).collect()
@@ -68,7 +68,10 @@ fn typesize_is_the_item_size_and_autoshuffle_follows_numcodecs() {
 #[test]
 fn configs() {
     let default = Blosc::default();
-    assert_eq!(default.get_config(), json!({"id": "blosc", "cname": "lz4", "clevel": 5, "shuffle": 1, "blocksize": 0}));
+    assert_eq!(
+        default.get_config().unwrap(),
+        json!({"id": "blosc", "cname": "lz4", "clevel": 5, "shuffle": 1, "blocksize": 0})
+    );
     assert_eq!(Blosc::from_json(&json!({"id": "blosc"})).unwrap(), default);
     assert_eq!(BloscConfig::default(), default.config());
     testing::assert_config_round_trip(&default);
@@ -78,9 +81,12 @@ fn configs() {
     );
     let t = Blosc::from_json(&json!({"id": "blosc", "cname": "zlib", "typesize": null})).unwrap();
     assert_eq!(t.typesize(), None);
-    assert_eq!(t.get_config(), json!({"id": "blosc", "cname": "zlib", "clevel": 5, "shuffle": 1, "blocksize": 0}));
+    assert_eq!(
+        t.get_config().unwrap(),
+        json!({"id": "blosc", "cname": "zlib", "clevel": 5, "shuffle": 1, "blocksize": 0})
+    );
     let t = Blosc::from_json(&json!({"id": "blosc", "typesize": 4})).unwrap();
-    assert_eq!(t.get_config()["typesize"], 4);
+    assert_eq!(t.get_config().unwrap()["typesize"], 4);
     testing::assert_configs_rejected::<Blosc>(&[
         json!({"id": "blosc", "cname": "nope"}),
         json!({"id": "blosc", "cname": "snappy"}),
@@ -115,7 +121,7 @@ fn threads_are_not_configuration() {
     assert_eq!(codec.get_nthreads(), 1);
     assert_eq!(codec.set_nthreads(4), 1);
     assert_eq!(codec.get_nthreads(), 4);
-    assert_eq!(codec.get_config(), Blosc::default().get_config());
+    assert_eq!(codec.get_config().unwrap(), Blosc::default().get_config().unwrap());
     let data = ramp(300_000);
     let e = codec.encode_bytes(&data).unwrap();
     assert_eq!(codec.decode_bytes(e.as_bytes()).unwrap().as_bytes(), &data[..]);
@@ -253,16 +259,28 @@ fn inputs_above_blosc_limit_are_refused() {
 fn decoded_size_limit() {
     let data = ramp(100_000);
     let e = chunk(&data);
-    let codec = Blosc::default().with_decoded_size_limit(data.len() - 1);
-    match codec.decode_bytes(&e) {
+    let codec = Blosc::default();
+    let below = DecodeOptions::default().with_decoded_size_limit(data.len() - 1);
+    match codec.decode_with(DataRef::from(&e[..]), &below) {
+        Err(Error::DecodedSizeLimit { size, limit, .. }) => {
+            assert_eq!((size, limit), (data.len() as u64, data.len() as u64 - 1));
+        }
+        other => panic!("{other:?}"),
+    }
+    match codec.decompress(&e, &below) {
         Err(Error::DecodedSizeLimit { size, .. }) => assert_eq!(size, data.len() as u64),
         other => panic!("{other:?}"),
     }
-    // decode_into allocates nothing: the caller's buffer is the limit.
+    // decode_into allocates nothing and takes no options: the caller's buffer is the
+    // limit.
     let mut out = vec![0u8; data.len()];
     codec.decode_bytes_into(&e, &mut out).unwrap();
     assert_eq!(out, data);
-    assert!(Blosc::default().with_decoded_size_limit(data.len()).decode_bytes(&e).is_ok());
+    let exact = DecodeOptions::default().with_decoded_size_limit(data.len());
+    assert_eq!(codec.decode_with(DataRef::from(&e[..]), &exact).unwrap().as_bytes(), Some(&data[..]));
+    assert_eq!(codec.decompress(&e, &exact).unwrap().as_slice(), &data[..]);
+    // The default limit accepts it.
+    assert!(codec.decode_bytes(&e).is_ok());
 }
 
 #[test]
@@ -365,5 +383,8 @@ fn typed_parameters() {
     assert!(c.cname().is_err() && c.shuffle().is_err());
     let codec = Blosc::new(Cname::Zlib, 1, Shuffle::Bit, 0).unwrap();
     assert_eq!((codec.cname(), codec.shuffle()), (Cname::Zlib, Shuffle::Bit));
-    assert_eq!(codec.get_config(), json!({"id": "blosc", "cname": "zlib", "clevel": 1, "shuffle": 2, "blocksize": 0}));
+    assert_eq!(
+        codec.get_config().unwrap(),
+        json!({"id": "blosc", "cname": "zlib", "clevel": 1, "shuffle": 2, "blocksize": 0})
+    );
 }

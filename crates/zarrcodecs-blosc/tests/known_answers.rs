@@ -6,7 +6,7 @@
 
 use zarrcodecs_blosc::{cbuffer_complib, cbuffer_metainfo, cbuffer_sizes, decompress_partial, Blosc};
 use zarrcodecs_core::testing::hex;
-use zarrcodecs_core::{Codec, DataRef, NdArray, StaticCodec};
+use zarrcodecs_core::{Codec, DataRef, DynCodec, NdArray, StaticCodec};
 
 fn fixture() -> serde_json::Value {
     serde_json::from_str(include_str!("data/numcodecs-0.15.2.json")).unwrap()
@@ -26,7 +26,7 @@ fn numcodecs_0_15_2_known_answers() {
         let array = NdArray::from_bytes(&bytes, dtype, vec![n]).unwrap();
         let expected = hex(case["encoded"].as_str().unwrap());
         let codec = Blosc::from_json(&case["config"]).unwrap();
-        assert_eq!(codec.get_config(), case["config"], "{name}: config round trip");
+        assert_eq!(codec.get_config().unwrap(), case["config"], "{name}: config round trip");
         let ours = codec.encode(DataRef::from(&array)).unwrap();
         assert_eq!(ours.as_bytes().unwrap(), &expected[..], "{name}: our bytes equal numcodecs'");
         let decoded = codec.decode(DataRef::from(&expected[..])).unwrap();

@@ -4,8 +4,7 @@ mod stream;
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeSink, Error, NdArray, Result, StaticCodec,
-    DEFAULT_DECODED_SIZE_LIMIT,
+    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, DecodeSink, Error, NdArray, Result, StaticCodec,
 };
 
 use stream::{End, Stream};
@@ -27,7 +26,6 @@ fn default_level() -> i32 {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Bz2 {
     level: i32,
-    limit: usize,
 }
 
 impl Bz2 {
@@ -40,27 +38,19 @@ impl Bz2 {
         if !(1..=9).contains(&level) {
             return Err(Error::invalid_config(Self::CODEC_ID, format_args!("level must be 1 to 9, got {level}")));
         }
-        Ok(Bz2 { level, limit: DEFAULT_DECODED_SIZE_LIMIT })
+        Ok(Bz2 { level })
     }
 
     /// The compression level.
     pub fn level(&self) -> i32 {
         self.level
     }
-
-    /// Sets the largest decoded size `decode` accepts (default
-    /// [`DEFAULT_DECODED_SIZE_LIMIT`]); larger output is an [`Error::DecodedSizeLimit`].
-    #[must_use]
-    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
-    }
 }
 
 impl Default for Bz2 {
     /// numcodecs' default: level 1.
     fn default() -> Self {
-        Bz2 { level: default_level(), limit: DEFAULT_DECODED_SIZE_LIMIT }
+        Bz2 { level: default_level() }
     }
 }
 
@@ -123,22 +113,6 @@ fn decompress_all(input: &[u8], out: &mut DecodeSink<'_>, limit: usize) -> Resul
 }
 
 impl Codec for Bz2 {
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.limit = limit;
-    }
-
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_bytes(Self::CODEC_ID)?;
         let mut stream = Stream::compress(Self::CODEC_ID, self.level)?;
@@ -150,21 +124,30 @@ impl Codec for Bz2 {
         Ok(NdArray::from_buf(out).into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
         // bzip2 stores no decoded size: start from a guess and grow (doubling) up to
         // the limit.
-        let hint = input.len().saturating_mul(4).max(64 * 1024).min(self.limit);
-        let mut sink = DecodeSink::growing(hint, self.limit)?;
-        let written = decompress_all(input, &mut sink, self.limit)?;
+        let limit = options.decoded_size_limit();
+        let hint = input.len().saturating_mul(4).max(64 * 1024).min(limit);
+        let mut sink = DecodeSink::growing(hint, limit)?;
+        let written = decompress_all(input, &mut sink, limit)?;
         let buf = sink.finish(Self::CODEC_ID, written)?.unwrap_or_default();
         Ok(NdArray::from_buf(buf).into())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        options: &DecodeOptions,
+    ) -> Result<()> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
         let mut sink = DecodeSink::fixed(out.as_bytes_mut());
-        let written = decompress_all(input, &mut sink, self.limit)?;
+        // The caller's buffer bounds the output; a later stream that does not fit is
+        // only decoded (and dropped) to learn whether it is valid, up to the limit, as
+        // `decode` would.
+        let written = decompress_all(input, &mut sink, options.decoded_size_limit())?;
         sink.finish(Self::CODEC_ID, written).map(drop)
     }
 }
@@ -175,6 +158,7 @@ mod tests {
     use serde_json::json;
     use zarrcodecs_core::testing;
     use zarrcodecs_core::CodecExt;
+    use zarrcodecs_core::DynCodec;
 
     #[test]
     fn round_trips_every_level() {
@@ -188,7 +172,7 @@ mod tests {
         testing::assert_config_round_trip(&Bz2::new(7).unwrap());
         testing::assert_config_round_trip(&Bz2::default());
         assert_eq!(Bz2::from_json(&json!({"id": "bz2"})).unwrap().level(), 1);
-        assert_eq!(Bz2::default().get_config(), json!({"id": "bz2", "level": 1}));
+        assert_eq!(Bz2::default().get_config().unwrap(), json!({"id": "bz2", "level": 1}));
         let bad = [
             json!({"id": "bz2", "level": 0}),
             json!({"id": "bz2", "level": 10}),
@@ -285,9 +269,9 @@ mod tests {
         let data = vec![7u8; 1 << 20];
         let c = Bz2::default();
         let encoded = c.encode_bytes(&data).unwrap();
-        let limited = Bz2::default().with_decoded_size_limit(1000);
-        assert!(matches!(limited.decode_bytes(encoded.as_bytes()), Err(Error::DecodedSizeLimit { .. })));
-        assert!(limited.decode_bytes(c.encode_bytes(&data[..1000]).unwrap().as_bytes()).is_ok());
+        let limited = DecodeOptions::default().with_decoded_size_limit(1000);
+        assert!(matches!(c.decode_with(DataRef::from(&encoded), &limited), Err(Error::DecodedSizeLimit { .. })));
+        assert!(c.decode_with(DataRef::from(&c.encode_bytes(&data[..1000]).unwrap()), &limited).is_ok());
         // decode_into stops at the first byte that does not fit.
         let mut small = vec![0u8; 1000];
         assert!(matches!(c.decode_bytes_into(encoded.as_bytes(), &mut small), Err(Error::OutputSizeMismatch { .. })));

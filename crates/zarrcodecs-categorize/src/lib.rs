@@ -6,8 +6,8 @@ mod lookup;
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, Error, NdArray, Object,
-    ObjectArray, PyStr, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+    AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error,
+    NdArray, Object, ObjectArray, PyStr, Result, StaticCodec,
 };
 
 use crate::codes::CodeType;
@@ -45,8 +45,6 @@ pub struct Categorize {
     stored: Vec<Box<[u8]>>,
     /// For a `U` dtype: the stored form of every label that fits the width, to its code.
     encode_lookup: Option<Lookup>,
-    /// The most bytes one decode may produce (the strings' bytes).
-    limit: usize,
 }
 
 impl PartialEq for Categorize {
@@ -102,29 +100,7 @@ impl Categorize {
         } else {
             (Vec::new(), None)
         };
-        Ok(Categorize { labels, dtype, astype, code_type, stored, encode_lookup, limit: DEFAULT_DECODED_SIZE_LIMIT })
-    }
-
-    /// Sets the largest decoded size `decode` accepts (default
-    /// [`DEFAULT_DECODED_SIZE_LIMIT`]): the decoded strings' bytes (`n` times the item
-    /// size for a `U` dtype, the labels' UTF-8 lengths for `|O`). Each input byte can
-    /// decode to a whole label, so long labels or a wide `U` dtype amplify the input;
-    /// more than the limit is an [`Error::DecodedSizeLimit`], refused before allocating.
-    #[must_use]
-    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
-    }
-
-    fn check_limit(&self, size: usize) -> Result<()> {
-        if size > self.limit {
-            return Err(Error::DecodedSizeLimit {
-                codec: Self::CODEC_ID.into(),
-                size: size as u64,
-                limit: self.limit as u64,
-            });
-        }
-        Ok(())
+        Ok(Categorize { labels, dtype, astype, code_type, stored, encode_lookup })
     }
 
     /// The labels.
@@ -215,6 +191,19 @@ impl Categorize {
     }
 }
 
+/// Refuses a decoded size (the decoded strings' bytes: `n` times the item size for a
+/// `U` dtype, the labels' UTF-8 lengths for `|O`) above `limit`.
+fn check_limit(size: usize, limit: usize) -> Result<()> {
+    if size > limit {
+        return Err(Error::DecodedSizeLimit {
+            codec: Categorize::CODEC_ID.into(),
+            size: size as u64,
+            limit: limit as u64,
+        });
+    }
+    Ok(())
+}
+
 /// The number of items of an array whose dtype has no bytes.
 fn dtype_len(a: &ArrayView<'_>) -> usize {
     a.shape().iter().product()
@@ -281,22 +270,6 @@ impl StaticCodec for Categorize {
 zarrcodecs_core::register_static_codec!(CATEGORIZE_REGISTRATION: Categorize);
 
 impl Codec for Categorize {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.limit = limit;
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     /// Encodes to a flat array of `astype`. With a `U` dtype the input's bytes are
     /// viewed as that dtype (any numeric array, as numcodecs' `.view(dtype)`); with
     /// `|O`, an object array's `str` items are compared with the labels (exactly, as
@@ -312,14 +285,19 @@ impl Codec for Categorize {
 
     /// Decodes the input's bytes, viewed as `astype`, to a flat array of `dtype` (an
     /// object array of strings for `|O`); codes that name no label become `""`.
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    ///
+    /// Each input byte can decode to a whole label, so long labels or a wide `U` dtype
+    /// amplify the input: a decoded size (the strings' bytes) above `options`'
+    /// decoded-size limit is an [`Error::DecodedSizeLimit`], refused before allocating.
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
+        let limit = options.decoded_size_limit();
         let enc = encoded.require_array(Self::CODEC_ID)?;
         let n = view_len(enc, self.astype)?;
         if self.dtype.is_object() {
             let size = self.code_type.read(enc.as_bytes(), n).fold(0usize, |acc, code| {
                 acc.saturating_add(self.label_index(code).map_or(0, |i| self.labels[i].len()))
             });
-            self.check_limit(size)?;
+            check_limit(size, limit)?;
             let items = self
                 .code_type
                 .read(enc.as_bytes(), n)
@@ -330,7 +308,7 @@ impl Codec for Categorize {
             return Ok(ObjectArray::from_items(items).into());
         }
         let size = n.saturating_mul(self.dtype.itemsize());
-        self.check_limit(size)?;
+        check_limit(size, limit)?;
         let mut out = AlignedBuf::zeroed(size)?;
         self.decode_unicode_into(enc, n, out.as_mut_slice());
         Ok(NdArray::new(out, self.dtype, vec![n])?.into())
@@ -339,7 +317,12 @@ impl Codec for Categorize {
     /// Decodes a `U` dtype straight into `out` (any dtype: numcodecs views the strings
     /// as `out`'s dtype), which must hold exactly the decoded bytes. An `|O` dtype
     /// decodes to objects, which no byte buffer holds: [`Error::UnsupportedInput`].
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
         if self.dtype.is_object() {
             return Err(Error::unsupported_input(
                 Self::CODEC_ID,
@@ -348,6 +331,8 @@ impl Codec for Categorize {
         }
         let enc = encoded.require_array(Self::CODEC_ID)?;
         let n = view_len(enc, self.astype)?;
+        // No decoded-size limit here: nothing is allocated, and the caller's buffer,
+        // whose size the decoded size must equal, bounds what is written.
         let dst = out.as_bytes_mut();
         let size = n.saturating_mul(self.dtype.itemsize());
         if dst.len() != size {
@@ -363,6 +348,7 @@ mod tests {
     use super::*;
     use serde_json::json;
     use zarrcodecs_core::testing;
+    use zarrcodecs_core::DynCodec;
 
     fn codec(config: serde_json::Value) -> Categorize {
         Categorize::from_json(&config).unwrap()
@@ -375,10 +361,13 @@ mod tests {
     #[test]
     fn configs() {
         let c = codec(json!({"id": "categorize", "labels": ["a", "b"], "dtype": "U5"}));
-        assert_eq!(c.get_config(), json!({"id": "categorize", "labels": ["a", "b"], "dtype": "<U5", "astype": "|u1"}));
+        assert_eq!(
+            c.get_config().unwrap(),
+            json!({"id": "categorize", "labels": ["a", "b"], "dtype": "<U5", "astype": "|u1"})
+        );
         testing::assert_config_round_trip(&c);
         let c = codec(json!({"labels": [], "dtype": "object", "astype": "uint16"}));
-        assert_eq!(c.get_config(), json!({"id": "categorize", "labels": [], "dtype": "|O", "astype": "<u2"}));
+        assert_eq!(c.get_config().unwrap(), json!({"id": "categorize", "labels": [], "dtype": "|O", "astype": "<u2"}));
         testing::assert_config_round_trip(&c);
         // The largest label counts the integer astypes hold.
         for (astype, max) in [("|u1", 255), ("|i1", 127), ("<i2", 32_767)] {
@@ -455,18 +444,21 @@ mod tests {
     #[test]
     fn decoded_size_limit() {
         let long = "x".repeat(1000);
-        let o = codec(json!({"labels": [long], "dtype": "|O"})).with_decoded_size_limit(10_000);
-        assert_eq!(o.decoded_size_limit(), Some(10_000));
-        assert!(o.decode(DataRef::from(&[1u8; 10][..])).is_ok());
-        let r = o.decode(DataRef::from(&[1u8; 11][..]));
-        assert!(matches!(r, Err(Error::DecodedSizeLimit { size: 11_000, .. })), "{r:?}");
+        let o = codec(json!({"labels": [long], "dtype": "|O"}));
+        let options = DecodeOptions::default().with_decoded_size_limit(10_000);
+        assert!(o.decode_with(DataRef::from(&[1u8; 10][..]), &options).is_ok());
+        let r = o.decode_with(DataRef::from(&[1u8; 11][..]), &options);
+        assert!(matches!(r, Err(Error::DecodedSizeLimit { size: 11_000, limit: 10_000, .. })), "{r:?}");
+        // The default limit accepts it.
+        assert!(o.decode(DataRef::from(&[1u8; 11][..])).is_ok());
         // Codes that name no label cost nothing.
-        assert!(o.decode(DataRef::from(&[0u8; 100][..])).is_ok());
-        let mut u = codec(json!({"labels": ["a"], "dtype": "<U1000"}));
-        u.set_decoded_size_limit(8000);
-        assert!(u.decode(DataRef::from(&[0u8; 2][..])).is_ok());
-        let r = u.decode(DataRef::from(&[0u8; 3][..]));
-        assert!(matches!(r, Err(Error::DecodedSizeLimit { size: 12_000, .. })), "{r:?}");
+        assert!(o.decode_with(DataRef::from(&[0u8; 100][..]), &options).is_ok());
+        let u = codec(json!({"labels": ["a"], "dtype": "<U1000"}));
+        let options = DecodeOptions::default().with_decoded_size_limit(8000);
+        assert!(u.decode_with(DataRef::from(&[0u8; 2][..]), &options).is_ok());
+        let r = u.decode_with(DataRef::from(&[0u8; 3][..]), &options);
+        assert!(matches!(r, Err(Error::DecodedSizeLimit { size: 12_000, limit: 8000, .. })), "{r:?}");
+        assert!(u.decode(DataRef::from(&[0u8; 3][..])).is_ok());
     }
 
     /// Every sample array either encodes (its bytes viewed as the dtype) and decodes to

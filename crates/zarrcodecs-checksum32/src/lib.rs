@@ -6,7 +6,9 @@ mod sums;
 pub use sums::{adler32, adler32_update, crc32, crc32c, crc32c_update, fletcher32, jenkins_lookup3};
 
 use serde::{Deserialize, Serialize};
-use zarrcodecs_core::{AlignedBuf, ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result, StaticCodec};
+use zarrcodecs_core::{
+    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec,
+};
 
 /// Size of the checksum every codec of this crate adds, in bytes.
 pub const CHECKSUM_SIZE: usize = 4;
@@ -203,14 +205,6 @@ macro_rules! location_codec {
         }
 
         impl Codec for $name {
-            fn codec_id(&self) -> &str {
-                Self::CODEC_ID
-            }
-
-            fn get_config(&self) -> serde_json::Value {
-                self.config_json()
-            }
-
             fn encode(&self, data: DataRef<'_>) -> Result<Data> {
                 let input = data.require_bytes(Self::CODEC_ID)?;
                 assemble(input, self.location(), |src, dst| {
@@ -220,7 +214,7 @@ macro_rules! location_codec {
                 })
             }
 
-            fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+            fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
                 let input = encoded.require_bytes(Self::CODEC_ID)?;
                 let (payload, stored) = split(Self::CODEC_ID, self.location(), input)?;
                 let mut buf = AlignedBuf::zeroed(payload.len())?;
@@ -231,7 +225,7 @@ macro_rules! location_codec {
                 Ok(NdArray::from_buf(buf).into())
             }
 
-            fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+            fn decode_into_with(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>, _options: &DecodeOptions) -> Result<()> {
                 let input = encoded.require_bytes(Self::CODEC_ID)?;
                 checked_decode_into(Self::CODEC_ID, self.location(), input, out.as_bytes_mut(), $checksum)
             }
@@ -304,14 +298,6 @@ impl StaticCodec for Fletcher32 {
 }
 
 impl Codec for Fletcher32 {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_bytes(Self::CODEC_ID)?;
         assemble(input, Location::End, |src, dst| {
@@ -320,14 +306,19 @@ impl Codec for Fletcher32 {
         })
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
         let (payload, stored) = split(Self::CODEC_ID, Location::End, input)?;
         verify(Self::CODEC_ID, stored, fletcher32(payload))?;
         Ok(NdArray::from_buf(AlignedBuf::from_slice(payload)?).into())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
         checked_decode_into(Self::CODEC_ID, Location::End, input, out.as_bytes_mut(), fletcher32)
     }
@@ -395,14 +386,6 @@ impl StaticCodec for JenkinsLookup3 {
 }
 
 impl Codec for JenkinsLookup3 {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_bytes(Self::CODEC_ID)?;
         let value = self.checksum(input)?;
@@ -412,14 +395,19 @@ impl Codec for JenkinsLookup3 {
         })
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
         let (payload, stored) = split(Self::CODEC_ID, Location::End, input)?;
         verify(Self::CODEC_ID, stored, self.checksum(payload)?)?;
         Ok(NdArray::from_buf(AlignedBuf::from_slice(payload)?).into())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
         let (payload, stored) = split(Self::CODEC_ID, Location::End, input)?;
         if payload.len() != out.as_bytes().len() {

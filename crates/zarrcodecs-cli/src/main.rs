@@ -12,8 +12,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
 use zarrcodecs::{
-    npy, zarr, ArrayView, DType, Data, DataRef, NdArray, Object, ObjectArray, Order as ZarrOrder, Pipeline,
-    ZarrPipeline,
+    npy, zarr, ArrayView, DType, Data, DataRef, DecodeOptions, NdArray, Object, ObjectArray, Order as ZarrOrder,
+    Pipeline, ZarrPipeline,
 };
 
 /// Encode, decode and inspect data with the codecs of Python numcodecs.
@@ -239,22 +239,13 @@ enum Loaded {
 }
 
 fn load_pipeline(io: &Io) -> CliResult<Loaded> {
-    let limit = io.max_decoded_size;
+    let mut options = DecodeOptions::default();
+    if let Some(limit) = io.max_decoded_size {
+        options = options.with_decoded_size_limit(limit);
+    }
     match (&io.zarray, &io.codec) {
-        (Some(path), _) => {
-            let mut pipeline = load_zarray(path)?;
-            if let Some(limit) = limit {
-                pipeline.set_decoded_size_limit(limit);
-            }
-            Ok(Loaded::Zarr(pipeline))
-        }
-        (None, Some(spec)) => {
-            let mut pipeline = Pipeline::from_json(&spec_json(spec)?)?;
-            if let Some(limit) = limit {
-                pipeline.set_decoded_size_limit(limit);
-            }
-            Ok(Loaded::Codecs(pipeline))
-        }
+        (Some(path), _) => Ok(Loaded::Zarr(load_zarray(path)?.with_decode_options(options))),
+        (None, Some(spec)) => Ok(Loaded::Codecs(Pipeline::from_json(&spec_json(spec)?)?.with_decode_options(options))),
         (None, None) => Err(Failure("give --codec SPEC or --zarray PATH".into())),
     }
 }
@@ -276,7 +267,8 @@ fn zarray_summary(zarr: &ZarrPipeline) -> CliResult<String> {
         None => "null".to_string(),
         Some(item) => item.iter().map(|b| format!("{b:02x}")).collect::<String>(),
     };
-    let codecs: Vec<String> = pipeline.codecs().iter().map(|c| json(&c.get_config())).collect();
+    let codecs: Vec<String> =
+        pipeline.codecs().iter().map(|c| c.get_config().map(|config| json(&config))).collect::<Result<_, _>>()?;
     let mut out = String::new();
     for (key, value) in [
         ("format", "zarr v2".to_string()),

@@ -8,9 +8,52 @@ use serde_json::{Map, Value};
 use crate::{ArrayViewMut, Data, DataRef, Error, NdArray, ObjectArray, Result};
 
 /// Default limit on the size of one decoded buffer: 2 GiB. A header that claims more
-/// is refused before anything is allocated. Typed codecs that read sizes from their
-/// input let the caller change it.
+/// is refused before anything is allocated. Change it per call with
+/// [`DecodeOptions::with_decoded_size_limit`].
 pub const DEFAULT_DECODED_SIZE_LIMIT: usize = 2 << 30;
+
+/// Options for one decode call ([`Codec::decode_with`]).
+///
+/// Limits belong to the caller, not to a codec's configuration: the same codec (one
+/// `Arc<dyn Codec>`, or a pipeline read from a `.zarray`) decodes trusted local data
+/// with a high limit and untrusted uploads with a low one.
+///
+/// ```
+/// use zarrcodecs_core::{DecodeOptions, DEFAULT_DECODED_SIZE_LIMIT};
+/// let options = DecodeOptions::default().with_decoded_size_limit(64 << 20);
+/// assert_eq!(options.decoded_size_limit(), 64 << 20);
+/// assert_eq!(DecodeOptions::default().decoded_size_limit(), DEFAULT_DECODED_SIZE_LIMIT);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DecodeOptions {
+    decoded_size_limit: usize,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        DecodeOptions { decoded_size_limit: DEFAULT_DECODED_SIZE_LIMIT }
+    }
+}
+
+impl DecodeOptions {
+    /// The largest buffer a codec may allocate for its decoded output, in bytes.
+    /// Codecs that read a size from their input (compressors, object codecs) refuse a
+    /// larger one with [`Error::DecodedSizeLimit`] before allocating anything; codecs
+    /// whose decoded size follows from their input's size (filters, checksums) do not
+    /// need it.
+    pub fn decoded_size_limit(&self) -> usize {
+        self.decoded_size_limit
+    }
+
+    /// Sets [`DecodeOptions::decoded_size_limit`] (default
+    /// [`DEFAULT_DECODED_SIZE_LIMIT`]).
+    #[must_use]
+    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
+        self.decoded_size_limit = limit;
+        self
+    }
+}
 
 /// A numcodecs codec: the dyn-safe interface.
 ///
@@ -26,13 +69,6 @@ pub const DEFAULT_DECODED_SIZE_LIMIT: usize = 2 << 30;
 /// - filters take and return typed arrays whose dtypes their config names;
 /// - object codecs take object arrays and return bytes.
 pub trait Codec: DynCodec + Send + Sync + std::fmt::Debug {
-    /// The numcodecs id, e.g. `"zstd"`.
-    fn codec_id(&self) -> &str;
-
-    /// The configuration exactly as Python's `codec.get_config()` returns it,
-    /// including the `"id"` key. `get_codec(&codec.get_config())` builds an equal codec.
-    fn get_config(&self) -> Value;
-
     /// Encodes `data`.
     ///
     /// # Errors
@@ -40,48 +76,74 @@ pub trait Codec: DynCodec + Send + Sync + std::fmt::Debug {
     /// does not take, [`Error::Library`] if the backend fails.
     fn encode(&self, data: DataRef<'_>) -> Result<Data>;
 
-    /// Decodes `encoded`.
+    /// Decodes `encoded` with `options` (the decoded-size limit): what every codec
+    /// implements.
     ///
     /// # Errors
     /// [`Error::Corrupt`] for invalid input, [`Error::DecodedSizeLimit`] if the output
-    /// would be larger than the codec's limit.
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data>;
+    /// would be larger than `options` allow.
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data>;
 
-    /// The largest decoded buffer this codec will allocate, for codecs that read a
-    /// size from their input (compressors, object codecs): a header that claims more is
-    /// an [`Error::DecodedSizeLimit`] before anything is allocated. `None` for codecs
-    /// whose decoded size follows from their input's size alone (checksums, filters).
-    fn decoded_size_limit(&self) -> Option<usize> {
-        None
+    /// Decodes `encoded` with the default [`DecodeOptions`].
+    ///
+    /// # Errors
+    /// As [`Codec::decode_with`].
+    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+        self.decode_with(encoded, &DecodeOptions::default())
     }
 
-    /// Sets [`Codec::decoded_size_limit`] (default [`DEFAULT_DECODED_SIZE_LIMIT`]).
-    /// Codecs without such a limit ignore it. Call it before sharing the codec.
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        let _ = limit;
-    }
-
-    /// Decodes `encoded` straight into the caller's buffer, which must have exactly the
-    /// decoded size. Compressors write the decoded bytes whatever `out`'s dtype;
-    /// filters check that `out`'s dtype is the one they decode to.
+    /// Decodes `encoded` with `options` straight into the caller's buffer, which must
+    /// have exactly the decoded size. Compressors write the decoded bytes whatever
+    /// `out`'s dtype; filters check that `out`'s dtype is the one they decode to.
+    ///
+    /// The caller's buffer bounds the output, but a codec may still need `options` for
+    /// what it allocates on the way (lzma's dictionary, the unpickler's objects).
     ///
     /// The default implementation decodes into a new buffer and copies; codecs that can
     /// write in place override it.
     ///
     /// # Errors
-    /// As [`Codec::decode`], plus [`Error::OutputSizeMismatch`].
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
-        let decoded = self.decode(encoded)?;
+    /// As [`Codec::decode_with`], plus [`Error::OutputSizeMismatch`].
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        options: &DecodeOptions,
+    ) -> Result<()> {
+        let decoded = self.decode_with(encoded, options)?;
         let bytes = decoded.as_bytes().ok_or_else(|| {
             Error::unsupported_input(self.codec_id(), "object arrays cannot be decoded into a byte buffer")
         })?;
         copy_decoded(self.codec_id(), bytes, out.as_bytes_mut())
     }
+
+    /// Decodes `encoded` straight into the caller's buffer with the default
+    /// [`DecodeOptions`].
+    ///
+    /// # Errors
+    /// As [`Codec::decode_into_with`].
+    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+        self.decode_into_with(encoded, out, &DecodeOptions::default())
+    }
 }
 
-/// What a `dyn Codec` needs to be cloned and downcast: implemented for every
-/// `Codec + Clone`, so a codec never implements it by hand.
+/// The identity and plumbing of a `dyn Codec`: its id, its configuration, cloning and
+/// downcasting. Every [`StaticCodec`] has it without writing anything, so a codec
+/// implements only [`Codec`]'s encode and decode. (A codec without a typed
+/// configuration would implement it by hand.)
 pub trait DynCodec: std::any::Any {
+    /// The numcodecs id, e.g. `"zstd"`.
+    fn codec_id(&self) -> &str;
+
+    /// The configuration exactly as Python's `codec.get_config()` returns it,
+    /// including the `"id"` key. `get_codec(&codec.get_config()?)` builds an equal
+    /// codec.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] if the configuration does not serialise to a JSON
+    /// object (a bug in the codec's `Config` type, reported rather than hidden).
+    fn get_config(&self) -> Result<Value>;
+
     /// A boxed clone (what `Clone for Box<dyn Codec>` calls).
     fn clone_box(&self) -> Box<dyn Codec>;
 
@@ -89,7 +151,28 @@ pub trait DynCodec: std::any::Any {
     fn as_any(&self) -> &dyn std::any::Any;
 }
 
-impl<C: Codec + Clone> DynCodec for C {
+impl<C: StaticCodec> DynCodec for C {
+    fn codec_id(&self) -> &str {
+        C::CODEC_ID
+    }
+
+    fn get_config(&self) -> Result<Value> {
+        let mut map = match serde_json::to_value(self.config()) {
+            Ok(Value::Object(map)) => map,
+            Ok(other) => {
+                return Err(Error::invalid_config(
+                    C::CODEC_ID,
+                    format_args!("the configuration serialises to {other}, not to a JSON object"),
+                ))
+            }
+            Err(e) => {
+                return Err(Error::invalid_config_from(C::CODEC_ID, "the configuration does not serialise to JSON", e))
+            }
+        };
+        map.insert("id".into(), Value::String(C::CODEC_ID.into()));
+        Ok(Value::Object(map))
+    }
+
     fn clone_box(&self) -> Box<dyn Codec> {
         Box::new(self.clone())
     }
@@ -109,13 +192,17 @@ impl dyn Codec {
     /// The typed codec behind this `dyn Codec`, if it is a `C`.
     ///
     /// ```
-    /// # use zarrcodecs_core::{Codec, Data, DataRef, Result, StaticCodec, AlignedBuf, NdArray};
+    /// # use zarrcodecs_core::{Codec, Data, DataRef, DecodeOptions, Result, StaticCodec, AlignedBuf, NdArray};
     /// # #[derive(Debug, Clone)] struct Id;
     /// # impl Codec for Id {
-    /// #     fn codec_id(&self) -> &str { "id" }
-    /// #     fn get_config(&self) -> serde_json::Value { serde_json::json!({"id": "id"}) }
     /// #     fn encode(&self, d: DataRef<'_>) -> Result<Data> { Ok(NdArray::from_buf(AlignedBuf::from_slice(d.require_bytes("id")?)?).into()) }
-    /// #     fn decode(&self, d: DataRef<'_>) -> Result<Data> { self.encode(d) }
+    /// #     fn decode_with(&self, d: DataRef<'_>, _: &DecodeOptions) -> Result<Data> { self.encode(d) }
+    /// # }
+    /// # impl StaticCodec for Id {
+    /// #     const CODEC_ID: &'static str = "id";
+    /// #     type Config = std::collections::BTreeMap<String, ()>;
+    /// #     fn from_config(_: Self::Config) -> Result<Self> { Ok(Id) }
+    /// #     fn config(&self) -> Self::Config { Default::default() }
     /// # }
     /// let codec: Box<dyn Codec> = Box::new(Id);
     /// let copy = codec.clone();
@@ -143,7 +230,7 @@ pub fn copy_decoded(codec: &str, decoded: &[u8], out: &mut [u8]) -> Result<()> {
 /// `Config` serialises to exactly the keys of numcodecs' `get_config()` without
 /// `"id"`, and deserialises every form numcodecs ever wrote (reject unknown keys with
 /// `#[serde(deny_unknown_fields)]`).
-pub trait StaticCodec: Codec + Sized + 'static {
+pub trait StaticCodec: Codec + Clone + Sized + 'static {
     /// The numcodecs id.
     const CODEC_ID: &'static str;
 
@@ -189,18 +276,6 @@ pub trait StaticCodec: Codec + Sized + 'static {
             Error::invalid_config_from(Self::CODEC_ID, "it does not have numcodecs' keys and value types", e)
         })?;
         Self::from_config(config)
-    }
-
-    /// The configuration as numcodecs writes it, `"id"` included. Implementations of
-    /// [`Codec::get_config`] call this.
-    fn config_json(&self) -> Value {
-        let mut map = match serde_json::to_value(self.config()) {
-            Ok(Value::Object(map)) => map,
-            // Config types are structs of plain values: serialisation cannot fail.
-            _ => Map::new(),
-        };
-        map.insert("id".into(), Value::String(Self::CODEC_ID.into()));
-        Value::Object(map)
     }
 }
 

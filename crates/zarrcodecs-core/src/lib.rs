@@ -15,9 +15,15 @@ mod sink;
 pub mod testing;
 
 pub use array::{AlignedBuf, ArrayView, ArrayViewMut, Data, DataRef, NdArray, Object, ObjectArray, BUFFER_ALIGN};
-pub use codec::{copy_decoded, Codec, CodecExt, DynCodec, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT};
+pub use codec::{copy_decoded, Codec, CodecExt, DecodeOptions, DynCodec, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT};
 pub use dtype::{ByteOrder, DType, DTypeKind, TimeUnit};
 pub use error::{Error, Result};
 pub use pyobj::{PyBytes, PyStr};
 pub use registry::{register_codec, CodecRegistration};
 pub use sink::DecodeSink;
+
+/// The traits a codec's user needs in scope, to glob-import:
+/// `use zarrcodecs_core::prelude::*;`.
+pub mod prelude {
+    pub use crate::{Codec, CodecExt, DynCodec, StaticCodec};
+}

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use zarrcodecs_astype::cast::{self, Arith, Block, Element, NumType, Scalar, BLOCK};
 use zarrcodecs_astype::dispatch;
-use zarrcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, Error, NdArray, Result, StaticCodec};
+use zarrcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec};
 
 /// The configuration of [`Delta`]: numcodecs' `{"dtype": ..., "astype": ...}`.
 /// `astype` may be missing or `null` (then it is `dtype`); it is always written.
@@ -274,14 +274,6 @@ impl StaticCodec for Delta {
 }
 
 impl Codec for Delta {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let (n, src) = self.count(&data, self.dtype)?;
         if self.dtype == self.astype && !self.dtype.byte_order().is_swapped() && n > 0 {
@@ -298,7 +290,7 @@ impl Codec for Delta {
         Ok(out.into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
         let (n, src) = self.count(&encoded, self.astype)?;
         if self.dtype == self.astype && !self.dtype.byte_order().is_swapped() {
             // No cast: the running sum straight from the input into a new array.
@@ -313,7 +305,12 @@ impl Codec for Delta {
         Ok(out.into())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
         let (n, src) = self.count(&encoded, self.astype)?;
         let nbytes = n.checked_mul(self.t.itemsize()).ok_or(Error::Allocation { size: usize::MAX })?;
         cast::check_out(Self::CODEC_ID, out.dtype(), out.as_bytes().len(), self.dtype, nbytes)?;
@@ -328,6 +325,7 @@ zarrcodecs_core::register_static_codec!(DELTA_REGISTRATION: Delta);
 mod tests {
     use super::*;
     use serde_json::json;
+    use zarrcodecs_core::DynCodec;
     use zarrcodecs_core::{testing, CodecExt};
 
     fn dt(s: &str) -> DType {
@@ -337,10 +335,10 @@ mod tests {
     #[test]
     fn configs() {
         let c = Delta::from_json(&json!({"id": "delta", "dtype": "<i4"})).unwrap();
-        assert_eq!(c.get_config(), json!({"id": "delta", "dtype": "<i4", "astype": "<i4"}));
+        assert_eq!(c.get_config().unwrap(), json!({"id": "delta", "dtype": "<i4", "astype": "<i4"}));
         testing::assert_config_round_trip(&c);
         let c = Delta::from_json(&json!({"id": "delta", "dtype": "float64", "astype": null})).unwrap();
-        assert_eq!(c.get_config(), json!({"id": "delta", "dtype": "<f8", "astype": "<f8"}));
+        assert_eq!(c.get_config().unwrap(), json!({"id": "delta", "dtype": "<f8", "astype": "<f8"}));
         let c = Delta::from_json(&json!({"id": "delta", "dtype": ">i2", "astype": "|i1"})).unwrap();
         testing::assert_config_round_trip(&c);
         testing::assert_configs_rejected::<Delta>(&[

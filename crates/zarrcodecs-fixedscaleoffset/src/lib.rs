@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Number;
 use zarrcodecs_astype::cast::{self, f16, Arith, CastFrom, FloatArith, NumType, Output};
 use zarrcodecs_astype::dispatch;
-use zarrcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, Error, NdArray, Result, StaticCodec};
+use zarrcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec};
 
 /// The configuration of [`FixedScaleOffset`]: numcodecs'
 /// `{"scale": ..., "offset": ..., "dtype": ..., "astype": ...}`. `scale` and `offset`
@@ -230,27 +230,24 @@ impl StaticCodec for FixedScaleOffset {
 }
 
 impl Codec for FixedScaleOffset {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let (n, src) = self.count(&data, self.dtype)?;
         let out = self.encode_to(src, Output::New(vec![n]))?;
         Ok(out.map_or_else(|| NdArray::zeros(self.astype, vec![n]), Ok)?.into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
         let (n, src) = self.count(&encoded, self.astype)?;
         let out = self.decode_to(src, Output::New(vec![n]))?;
         Ok(out.map_or_else(|| NdArray::zeros(self.dtype, vec![n]), Ok)?.into())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
         let (n, src) = self.count(&encoded, self.astype)?;
         let nbytes = n.checked_mul(self.t.itemsize()).ok_or(Error::Allocation { size: usize::MAX })?;
         cast::check_out(Self::CODEC_ID, out.dtype(), out.as_bytes().len(), self.dtype, nbytes)?;
@@ -268,6 +265,7 @@ zarrcodecs_core::register_static_codec!(FIXEDSCALEOFFSET_REGISTRATION: FixedScal
 mod tests {
     use super::*;
     use serde_json::json;
+    use zarrcodecs_core::DynCodec;
     use zarrcodecs_core::{testing, CodecExt};
 
     fn dt(s: &str) -> DType {
@@ -281,7 +279,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            c.get_config(),
+            c.get_config().unwrap(),
             json!({"id": "fixedscaleoffset", "scale": 10, "offset": 1000, "dtype": "<f8", "astype": "<f8"})
         );
         testing::assert_config_round_trip(&c);
@@ -290,7 +288,7 @@ mod tests {
             &json!({"id": "fixedscaleoffset", "offset": 1000.0, "scale": 2.5, "dtype": "<i4", "astype": null}),
         )
         .unwrap();
-        assert_eq!(c.get_config()["offset"].to_string(), "1000.0");
+        assert_eq!(c.get_config().unwrap()["offset"].to_string(), "1000.0");
         testing::assert_config_round_trip(&c);
         testing::assert_configs_rejected::<FixedScaleOffset>(&[
             json!({"id": "fixedscaleoffset", "offset": 1, "dtype": "<f8"}),

@@ -8,8 +8,8 @@ mod write;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use zarrcodecs_core::{
-    AlignedBuf, ArrayView, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, Error, NdArray, Object, ObjectArray,
-    Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+    AlignedBuf, ArrayView, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error, NdArray, Object,
+    ObjectArray, Result, StaticCodec,
 };
 
 use parse::Value;
@@ -134,7 +134,6 @@ pub struct Json {
     encoding: TextEncoding,
     indent: Option<String>,
     separators: (String, String),
-    limit: usize,
     /// The `json` format: no shape in the trailer.
     legacy: bool,
 }
@@ -155,14 +154,6 @@ impl Json {
     /// [`Error::InvalidConfig`] for an unsupported encoding, indent or separators.
     pub fn new(config: JsonConfig) -> Result<Self> {
         Self::from_config(config)
-    }
-
-    /// The same codec with another limit on the decoded array's size (numeric arrays:
-    /// their bytes; object arrays: one [`Object`] per item).
-    #[must_use]
-    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
     }
 
     fn layout(&self) -> Layout<'_> {
@@ -319,7 +310,9 @@ impl Json {
             .collect()
     }
 
-    fn decode_value(&self, doc: Value, input_len: usize) -> Result<Data> {
+    /// Decodes a parsed document. `limit` is the decoded-size limit (numeric arrays:
+    /// their bytes; object arrays: one [`Object`] per item).
+    fn decode_value(&self, doc: Value, input_len: usize, limit: usize) -> Result<Data> {
         let Value::List(mut items) = doc else {
             return Err(Error::corrupt(JSON_ID, "the document is not a list of items, dtype and shape"));
         };
@@ -341,8 +334,8 @@ impl Json {
         let n = shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
         let per_item = if dtype.is_object() { std::mem::size_of::<Object>() } else { dtype.itemsize() };
         let size = n.and_then(|n| n.checked_mul(per_item)).unwrap_or(usize::MAX);
-        if size > self.limit {
-            return Err(Error::DecodedSizeLimit { codec: JSON_ID.into(), size: size as u64, limit: self.limit as u64 });
+        if size > limit {
+            return Err(Error::DecodedSizeLimit { codec: JSON_ID.into(), size: size as u64, limit: limit as u64 });
         }
         let n = n.unwrap_or(usize::MAX);
         // A 0-d array is the first item (numcodecs: `dec[...] = items[0]`).
@@ -523,7 +516,7 @@ impl StaticCodec for Json {
             }
         });
         let config = JsonConfig { separators: Some(separators.clone()), ..config };
-        Ok(Json { config, encoding, indent, separators, limit: DEFAULT_DECODED_SIZE_LIMIT, legacy: false })
+        Ok(Json { config, encoding, indent, separators, legacy: false })
     }
 
     fn config(&self) -> JsonConfig {
@@ -532,14 +525,6 @@ impl StaticCodec for Json {
 }
 
 impl Codec for Json {
-    fn codec_id(&self) -> &str {
-        JSON_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let text = match data {
             DataRef::Object(o) => self.encode_objects(o)?,
@@ -549,22 +534,15 @@ impl Codec for Json {
         Ok(NdArray::from_buf(AlignedBuf::from_slice(&bytes)?).into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let bytes = encoded.require_bytes(JSON_ID)?;
         let text = self.text(bytes)?;
-        if let Some(data) = fast::decode(&text, self.config.strict, self.legacy, self.limit) {
+        let limit = options.decoded_size_limit();
+        if let Some(data) = fast::decode(&text, self.config.strict, self.legacy, limit) {
             return Ok(data);
         }
         let doc = parse::parse(&text, self.config.strict)?;
-        self.decode_value(doc, bytes.len())
-    }
-
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.limit = limit;
+        self.decode_value(doc, bytes.len(), limit)
     }
 }
 
@@ -573,14 +551,6 @@ impl Codec for Json {
 /// nesting of the lists, as `np.array(items, dtype)` does. Kept to read old data.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LegacyJson(Json);
-
-impl LegacyJson {
-    /// The same codec with another limit on the decoded array's size.
-    #[must_use]
-    pub fn with_decoded_size_limit(self, limit: usize) -> Self {
-        LegacyJson(self.0.with_decoded_size_limit(limit))
-    }
-}
 
 impl Default for LegacyJson {
     fn default() -> Self {
@@ -606,28 +576,12 @@ impl StaticCodec for LegacyJson {
 }
 
 impl Codec for LegacyJson {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         self.0.encode(data)
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        self.0.decode(encoded)
-    }
-
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.0.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.0.limit = limit;
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
+        self.0.decode_with(encoded, options)
     }
 }
 

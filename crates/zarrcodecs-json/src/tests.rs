@@ -3,6 +3,7 @@
 use super::*;
 use serde_json::json;
 use zarrcodecs_core::testing;
+use zarrcodecs_core::DynCodec;
 
 fn codec(extra: serde_json::Value) -> Json {
     let mut config = json!({"id": "json2"});
@@ -10,6 +11,11 @@ fn codec(extra: serde_json::Value) -> Json {
         config[k] = v.clone();
     }
     Json::from_json(&config).unwrap()
+}
+
+/// Options with decoded-size limit `n`.
+fn limit(n: usize) -> DecodeOptions {
+    DecodeOptions::default().with_decoded_size_limit(n)
 }
 
 fn enc(c: &Json, o: &ObjectArray) -> Result<String> {
@@ -25,7 +31,7 @@ fn dec(c: &Json, text: &[u8]) -> Result<Data> {
 fn configs() {
     let default = Json::default();
     assert_eq!(
-        default.get_config(),
+        default.get_config().unwrap(),
         json!({"id": "json2", "encoding": "utf-8", "skipkeys": false, "ensure_ascii": true, "check_circular": true,
                "allow_nan": true, "indent": null, "separators": [",", ":"], "sort_keys": true, "strict": true})
     );
@@ -33,7 +39,7 @@ fn configs() {
     // Older or hand-written forms: missing keys take numcodecs' defaults.
     assert_eq!(Json::from_json(&json!({"id": "json2"})).unwrap(), default);
     let indented = codec(json!({"indent": 4}));
-    assert_eq!(indented.get_config()["separators"], json!([", ", ": "]));
+    assert_eq!(indented.get_config().unwrap()["separators"], json!([", ", ": "]));
     testing::assert_config_round_trip(&indented);
     testing::assert_config_round_trip(&codec(json!({"indent": "\t", "encoding": "latin-1", "strict": false})));
     testing::assert_configs_rejected::<Json>(&[
@@ -141,9 +147,12 @@ fn decoding_numbers_as_numpy() {
     }
     assert!(matches!(d(r#"[1,"|O",[4611686018427387904,4]]"#), Err(Error::DecodedSizeLimit { .. })));
     assert!(matches!(d(r#"[1,"|O",[4611686018427387904,4611686018427387904]]"#), Err(Error::DecodedSizeLimit { .. })));
-    let small = Json::default().with_decoded_size_limit(15);
-    assert!(matches!(dec(&small, br#"[1,2,"<f8",[2]]"#), Err(Error::DecodedSizeLimit { .. })));
-    assert_eq!(small.decoded_size_limit(), Some(15));
+    let f8x2: &[u8] = br#"[1,2,"<f8",[2]]"#;
+    assert!(matches!(
+        Json::default().decode_with(DataRef::from(f8x2), &limit(15)),
+        Err(Error::DecodedSizeLimit { .. })
+    ));
+    assert!(Json::default().decode_with(DataRef::from(f8x2), &limit(16)).is_ok());
     let o = dec(&Json::default(), br#"[9223372036854775808,"|O",[1]]"#);
     assert!(matches!(o, Err(Error::UnsupportedInput { .. })), "{o:?}");
 }
@@ -195,7 +204,7 @@ fn legacy_json() {
     let c = LegacyJson::from_json(&json!({"id": "json", "indent": true, "separators": [", ", ": "]})).unwrap();
     testing::assert_config_round_trip(&c);
     testing::assert_config_round_trip(&LegacyJson::default());
-    assert_eq!(LegacyJson::default().get_config()["id"], "json");
+    assert_eq!(LegacyJson::default().get_config().unwrap()["id"], "json");
     testing::assert_configs_rejected::<LegacyJson>(&[json!({"id": "json2"}), json!({"id": "json", "encoding": "x"})]);
     let d = LegacyJson::default();
     let o = ObjectArray::new(vec![Object::Int(1), Object::Str("a".into())], vec![2, 1]).unwrap();
@@ -215,18 +224,20 @@ fn legacy_json() {
     }
     let scalar = ObjectArray::new(vec![Object::None], vec![]).unwrap();
     assert!(matches!(d.encode(DataRef::Object(&scalar)), Err(Error::UnsupportedInput { .. })));
-    let small = LegacyJson::default().with_decoded_size_limit(3);
-    assert_eq!(small.decoded_size_limit(), Some(3));
-    assert!(matches!(small.decode(DataRef::from(&br#"[1,"<i4"]"#[..])), Err(Error::DecodedSizeLimit { .. })));
+    let i4: &[u8] = br#"[1,"<i4"]"#;
+    assert!(matches!(d.decode_with(DataRef::from(i4), &limit(3)), Err(Error::DecodedSizeLimit { .. })));
+    assert!(d.decode_with(DataRef::from(i4), &limit(4)).is_ok());
     // Fuzzer find: one item of a huge `U` width made the fast path grow its output
     // past the limit (an allocation of 142 PB, an abort) before checking it.
-    let mut limited = LegacyJson::from_json(&json!({"id": "json"})).unwrap();
-    limited.set_decoded_size_limit(64 << 20);
+    let legacy = LegacyJson::from_json(&json!({"id": "json"})).unwrap();
     let huge = br#"["wsxen","<U35555555555555555"]"#;
-    assert!(matches!(limited.decode(DataRef::from(&huge[..])), Err(Error::DecodedSizeLimit { .. })));
+    assert!(matches!(
+        legacy.decode_with(DataRef::from(&huge[..]), &limit(64 << 20)),
+        Err(Error::DecodedSizeLimit { .. })
+    ));
     let many = format!("[{}\"<U8\"]", "\"a\",".repeat(1000));
-    let tiny = LegacyJson::default().with_decoded_size_limit(100);
-    assert!(matches!(tiny.decode(DataRef::from(many.as_bytes())), Err(Error::DecodedSizeLimit { .. })));
+    assert!(matches!(d.decode_with(DataRef::from(many.as_bytes()), &limit(100)), Err(Error::DecodedSizeLimit { .. })));
+    assert!(d.decode(DataRef::from(many.as_bytes())).is_ok());
 }
 
 /// The fast path (`fast::decode`) against the general one (parse, then `decode_value`)
@@ -396,9 +407,9 @@ fn fast_path_agrees_with_the_general_path() {
         for (legacy, strict, limit) in
             [(false, true, 1 << 30), (true, true, 1 << 30), (false, false, 1 << 30), (false, true, 40)]
         {
-            let c = Json { legacy, limit, ..codec(json!({ "strict": strict })) };
+            let c = Json { legacy, ..codec(json!({ "strict": strict })) };
             let Ok(text) = c.text(d) else { continue };
-            let general = parse::parse(&text, strict).and_then(|v| c.decode_value(v, d.len()));
+            let general = parse::parse(&text, strict).and_then(|v| c.decode_value(v, d.len(), limit));
             let doc = String::from_utf8_lossy(d);
             total += usize::from(general.is_ok());
             let Some(fast) = fast::decode(&text, strict, legacy, limit) else {
@@ -421,7 +432,7 @@ fn fast_path_agrees_with_the_general_path() {
 fn new_takes_the_options() {
     assert_eq!(Json::new(JsonConfig::default()).unwrap(), Json::default());
     let c = Json::new(JsonConfig { encoding: "latin-1".into(), sort_keys: false, ..JsonConfig::default() }).unwrap();
-    assert_eq!(c.get_config()["encoding"], "latin-1");
+    assert_eq!(c.get_config().unwrap()["encoding"], "latin-1");
     assert!(matches!(
         Json::new(JsonConfig { encoding: "utf-16".into(), ..JsonConfig::default() }),
         Err(Error::InvalidConfig { .. })

@@ -4,7 +4,7 @@ mod block;
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec,
 };
 
 /// The configuration of [`Lz4`]: numcodecs' `{"acceleration": 1}`.
@@ -37,28 +37,18 @@ const MAX_RATIO: usize = 255;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lz4 {
     acceleration: i32,
-    limit: usize,
 }
 
 impl Lz4 {
     /// A codec with the given acceleration (any value: below 1 acts as 1, above 65537
     /// as 65537, as in numcodecs).
     pub fn new(acceleration: i32) -> Self {
-        Lz4 { acceleration, limit: DEFAULT_DECODED_SIZE_LIMIT }
+        Lz4 { acceleration }
     }
 
     /// The acceleration, as configured.
     pub fn acceleration(&self) -> i32 {
         self.acceleration
-    }
-
-    /// Sets the largest decoded size `decode` accepts (default
-    /// [`DEFAULT_DECODED_SIZE_LIMIT`]); a header declaring more is an
-    /// [`Error::DecodedSizeLimit`], refused before anything is allocated.
-    #[must_use]
-    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
     }
 }
 
@@ -105,22 +95,6 @@ fn parse(input: &[u8]) -> Result<(usize, &[u8])> {
 }
 
 impl Codec for Lz4 {
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.limit = limit;
-    }
-
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_bytes(Self::CODEC_ID)?;
         if input.len() > block::MAX_INPUT_SIZE {
@@ -139,13 +113,14 @@ impl Codec for Lz4 {
         Ok(NdArray::from_buf(out).into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let (declared, block) = parse(encoded.require_bytes(Self::CODEC_ID)?)?;
-        if declared > self.limit {
+        let limit = options.decoded_size_limit();
+        if declared > limit {
             return Err(Error::DecodedSizeLimit {
                 codec: Self::CODEC_ID.into(),
                 size: declared as u64,
-                limit: self.limit as u64,
+                limit: limit as u64,
             });
         }
         let mut out = AlignedBuf::zeroed(declared)?;
@@ -153,9 +128,16 @@ impl Codec for Lz4 {
         Ok(NdArray::from_buf(out).into())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
         let (declared, block) = parse(encoded.require_bytes(Self::CODEC_ID)?)?;
         let out = out.as_bytes_mut();
+        // No decoded-size limit here: nothing is allocated, and the caller's buffer
+        // bounds the size (a declared size other than its length is refused).
         if declared != out.len() {
             return Err(Error::OutputSizeMismatch {
                 codec: Self::CODEC_ID.into(),
@@ -181,7 +163,7 @@ mod tests {
     use super::*;
     use serde_json::json;
     use zarrcodecs_core::testing;
-    use zarrcodecs_core::CodecExt;
+    use zarrcodecs_core::{CodecExt, DynCodec};
 
     #[test]
     fn round_trips() {
@@ -195,7 +177,7 @@ mod tests {
         testing::assert_config_round_trip(&Lz4::new(7));
         testing::assert_config_round_trip(&Lz4::new(-3));
         assert_eq!(Lz4::from_json(&json!({"id": "lz4"})).unwrap().acceleration(), 1);
-        assert_eq!(Lz4::default().get_config(), json!({"id": "lz4", "acceleration": 1}));
+        assert_eq!(Lz4::default().get_config().unwrap(), json!({"id": "lz4", "acceleration": 1}));
         let bad = [
             json!({"id": "lz4", "acceleration": 2_147_483_648_i64}),
             json!({"id": "lz4", "acceleration": -2_147_483_649_i64}),
@@ -249,11 +231,22 @@ mod tests {
             assert!(matches!(declared_size(&e), Err(Error::Corrupt { .. })));
         }
         // Plausible for the block, but over the limit.
-        let limited = Lz4::default().with_decoded_size_limit(1000);
+        let limited = DecodeOptions::default().with_decoded_size_limit(1000);
         let big = c.encode_bytes(&vec![0u8; 100_000]).unwrap();
         assert_eq!(declared_size(big.as_bytes()).unwrap(), 100_000);
-        assert!(matches!(limited.decode_bytes(big.as_bytes()), Err(Error::DecodedSizeLimit { .. })));
-        assert!(limited.decode_bytes(c.encode_bytes(&[0u8; 1000]).unwrap().as_bytes()).is_ok());
+        assert!(matches!(
+            c.decode_with(DataRef::from(big.as_bytes()), &limited),
+            Err(Error::DecodedSizeLimit { size: 100_000, limit: 1000, .. })
+        ));
+        let fits = c.encode_bytes(&[0u8; 1000]).unwrap();
+        assert!(c.decode_with(DataRef::from(fits.as_bytes()), &limited).is_ok());
+        let just_over = c.encode_bytes(&[0u8; 1001]).unwrap();
+        assert!(matches!(
+            c.decode_with(DataRef::from(just_over.as_bytes()), &limited),
+            Err(Error::DecodedSizeLimit { .. })
+        ));
+        // The default limit accepts it.
+        assert_eq!(c.decode_bytes(big.as_bytes()).unwrap().as_bytes().len(), 100_000);
         // decode_into checks the declared size against the buffer first.
         let mut small = vec![0u8; 99_999];
         assert!(matches!(c.decode_bytes_into(big.as_bytes(), &mut small), Err(Error::OutputSizeMismatch { .. })));

@@ -5,7 +5,7 @@ mod stream;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use zarrcodecs_core::{
-    ArrayViewMut, Codec, Data, DataRef, DecodeSink, Error, NdArray, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+    ArrayViewMut, Codec, Data, DataRef, DecodeOptions, DecodeSink, Error, NdArray, Result, StaticCodec,
 };
 
 use stream::{Chain, Decoder, Encoder, Filter, LzmaOptions};
@@ -100,7 +100,6 @@ impl Default for LzmaConfig {
 pub struct Lzma {
     config: LzmaConfig,
     filters: Option<Vec<Filter>>,
-    limit: usize,
 }
 
 const ID: &str = "lzma";
@@ -213,7 +212,7 @@ impl Lzma {
                 Some(filters)
             }
         };
-        Ok(Lzma { config, filters: chain, limit: DEFAULT_DECODED_SIZE_LIMIT })
+        Ok(Lzma { config, filters: chain })
     }
 
     /// An `.xz` codec with this preset (0 to 9, optionally ORed with
@@ -228,14 +227,6 @@ impl Lzma {
     /// The configuration.
     pub fn lzma_config(&self) -> &LzmaConfig {
         &self.config
-    }
-
-    /// Sets the largest decoded size `decode` accepts (default
-    /// [`DEFAULT_DECODED_SIZE_LIMIT`]); larger output is an [`Error::DecodedSizeLimit`].
-    #[must_use]
-    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
     }
 
     /// The filter chain in liblzma's form (validated when the codec was built).
@@ -273,7 +264,7 @@ impl Lzma {
 impl Default for Lzma {
     /// numcodecs' default: `.xz`, CRC64, preset 6.
     fn default() -> Self {
-        Lzma { config: LzmaConfig::default(), filters: None, limit: DEFAULT_DECODED_SIZE_LIMIT }
+        Lzma { config: LzmaConfig::default(), filters: None }
     }
 }
 
@@ -343,34 +334,19 @@ const MAX_RATIO: usize = 8192;
 
 impl Lzma {
     /// The first size of `decode`'s output buffer: the size the input claims, else four
-    /// times its length, never more than the limit or [`MAX_RATIO`] times its length.
-    fn first_guess(&self, input: &[u8]) -> usize {
+    /// times its length, never more than `limit` (the decoded-size limit) or
+    /// [`MAX_RATIO`] times its length.
+    fn first_guess(&self, input: &[u8], limit: usize) -> usize {
         let claimed = match self.config.format {
             FORMAT_RAW => None,
             _ => claimed_size(input).and_then(|s| usize::try_from(s).ok()),
         };
         let hint = claimed.unwrap_or_else(|| input.len().saturating_mul(4).max(4096));
-        hint.min(input.len().saturating_mul(MAX_RATIO)).min(self.limit)
+        hint.min(input.len().saturating_mul(MAX_RATIO)).min(limit)
     }
 }
 
 impl Codec for Lzma {
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.limit = limit;
-    }
-
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_bytes(Self::CODEC_ID)?;
         let chain = self.chain()?;
@@ -378,21 +354,32 @@ impl Codec for Lzma {
         Ok(NdArray::from_buf(out).into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
-        let mut sink = DecodeSink::growing(self.first_guess(input), self.limit)?;
+        let limit = options.decoded_size_limit();
+        let mut sink = DecodeSink::growing(self.first_guess(input, limit), limit)?;
         let chain = self.chain()?;
-        let written = stream::decode(ID, self.decoder(&chain), input, &mut sink, self.limit)?;
+        let written = stream::decode(ID, self.decoder(&chain), input, &mut sink, limit)?;
         let buf = sink.finish(ID, written)?.unwrap_or_default();
         Ok(NdArray::from_buf(buf).into())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        options: &DecodeOptions,
+    ) -> Result<()> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
         let out = out.as_bytes_mut();
         let expected = out.len();
         let chain = self.chain()?;
-        let written = stream::decode(ID, self.decoder(&chain), input, &mut DecodeSink::fixed(out), self.limit)?;
+        // The caller's buffer bounds the output (more is an OutputSizeMismatch), but
+        // `stream::decode` also uses the limit for the decoder's memory (the dictionary,
+        // unrelated to the output's size) and for the scratch decode of a later stream
+        // that overflows the buffer (which may decode to more than the buffer holds).
+        let limit = options.decoded_size_limit();
+        let written = stream::decode(ID, self.decoder(&chain), input, &mut DecodeSink::fixed(out), limit)?;
         if written != expected {
             return Err(Error::OutputSizeMismatch { codec: ID.into(), expected, actual: written });
         }

@@ -3,7 +3,7 @@
 use super::*;
 use serde_json::json;
 use zarrcodecs_core::testing;
-use zarrcodecs_core::CodecExt;
+use zarrcodecs_core::{CodecExt, DynCodec, DEFAULT_DECODED_SIZE_LIMIT};
 
 fn lzma(config: Value) -> Lzma {
     Lzma::from_json(&config).unwrap()
@@ -36,13 +36,13 @@ fn round_trips() {
 #[test]
 fn configs() {
     let full = json!({"id": "lzma", "format": 1, "check": -1, "preset": null, "filters": null});
-    assert_eq!(Lzma::default().get_config(), full);
-    assert_eq!(lzma(json!({"id": "lzma"})).get_config(), full);
+    assert_eq!(Lzma::default().get_config().unwrap(), full);
+    assert_eq!(lzma(json!({"id": "lzma"})).get_config().unwrap(), full);
     testing::assert_config_round_trip(&Lzma::default());
     testing::assert_config_round_trip(&Lzma::xz(9 | PRESET_EXTREME).unwrap());
     let raw = lzma(json!({"id": "lzma", "format": 3, "check": -1, "preset": null, "filters": delta_lzma2()}));
     testing::assert_config_round_trip(&raw);
-    assert_eq!(raw.get_config()["filters"], delta_lzma2());
+    assert_eq!(raw.get_config().unwrap()["filters"], delta_lzma2());
     testing::assert_config_round_trip(&lzma(json!({"id": "lzma", "format": 0})));
     let bad = [
         json!({"id": "lzma", "format": 4}),
@@ -163,11 +163,23 @@ fn concatenated_streams_and_trailing_bytes_as_python() {
 fn decoded_size_limit() {
     let data = vec![0u8; 1 << 20];
     for c in [json!({"id": "lzma"}), json!({"id": "lzma", "format": 3, "filters": [{"id": 33}]})] {
-        let codec = lzma(c).with_decoded_size_limit(1000);
+        let codec = lzma(c);
+        let limited = DecodeOptions::default().with_decoded_size_limit(1000);
         let encoded = codec.encode_bytes(&data).unwrap();
-        assert!(matches!(codec.decode_bytes(encoded.as_bytes()), Err(Error::DecodedSizeLimit { .. })));
+        assert!(matches!(
+            codec.decode_with(DataRef::from(encoded.as_bytes()), &limited),
+            Err(Error::DecodedSizeLimit { .. })
+        ));
         let exact = codec.encode_bytes(&data[..1000]).unwrap();
-        assert_eq!(codec.decode_bytes(exact.as_bytes()).unwrap().len(), 1000);
+        let decoded = codec.decode_with(DataRef::from(exact.as_bytes()), &limited).unwrap();
+        assert_eq!(decoded.as_bytes().map(<[u8]>::len), Some(1000));
+        let over = codec.encode_bytes(&data[..1001]).unwrap();
+        assert!(matches!(
+            codec.decode_with(DataRef::from(over.as_bytes()), &limited),
+            Err(Error::DecodedSizeLimit { .. })
+        ));
+        // The default limit accepts it all.
+        assert_eq!(codec.decode_bytes(encoded.as_bytes()).unwrap().as_bytes(), &data[..]);
     }
 }
 
@@ -178,7 +190,7 @@ fn lying_sizes_are_errors_without_huge_allocations() {
     let alone = lzma(json!({"id": "lzma", "format": 2}));
     let mut e = alone.encode_bytes(&data).unwrap().as_bytes().to_vec();
     e[5..13].copy_from_slice(&(1u64 << 40).to_le_bytes());
-    assert!(alone.first_guess(&e) <= e.len() * MAX_RATIO);
+    assert!(alone.first_guess(&e, DEFAULT_DECODED_SIZE_LIMIT) <= e.len() * MAX_RATIO);
     assert!(matches!(alone.decode_bytes(&e), Err(Error::Corrupt { .. })));
     // An .xz stream whose index (with valid CRCs) claims 2^50 bytes.
     let xz = Lzma::default();
@@ -186,7 +198,7 @@ fn lying_sizes_are_errors_without_huge_allocations() {
     assert_eq!(claimed_size(&e), Some(data.len() as u64));
     let lie = lying_xz_index(&e, 1 << 50);
     assert_eq!(claimed_size(&lie), Some(1 << 50));
-    assert!(xz.first_guess(&lie) <= lie.len() * MAX_RATIO);
+    assert!(xz.first_guess(&lie, DEFAULT_DECODED_SIZE_LIMIT) <= lie.len() * MAX_RATIO);
     assert!(matches!(xz.decode_bytes(&lie), Err(Error::Corrupt { .. })));
     let mut out = vec![0u8; data.len()];
     assert!(xz.decode_bytes_into(&lie, &mut out).is_err());
@@ -202,17 +214,16 @@ fn lying_sizes_are_errors_without_huge_allocations() {
     // 64 MiB dictionary (preset 9) decodes with a 1 MiB limit.
     let nine = Lzma::from_json(&serde_json::json!({"format": 2, "preset": 9})).unwrap();
     let e9 = nine.encode_bytes(&data).unwrap().as_bytes().to_vec();
-    let small = nine.with_decoded_size_limit(1 << 20);
-    assert_eq!(small.decode_bytes(&e9).unwrap().as_bytes(), &data[..]);
+    let small = DecodeOptions::default().with_decoded_size_limit(1 << 20);
+    assert_eq!(nine.decode_with(DataRef::from(&e9[..]), &small).unwrap().as_bytes(), Some(&data[..]));
     // A header asking for 1 GiB: within the default limit, beyond the floor.
     let mut gib = vec![0x5d, 0x00, 0x00, 0x00, 0x40];
     gib.extend_from_slice(&[0xff; 8]);
     gib.extend_from_slice(&[0; 32]);
-    assert!(matches!(small.decode_bytes(&gib), Err(Error::DecodedSizeLimit { .. })));
-    let mut limited = xz.clone().with_decoded_size_limit(100);
-    assert!(limited.first_guess(&e) <= 100);
-    limited = limited.with_decoded_size_limit(1 << 20);
-    assert_eq!(limited.decode_bytes(&e).unwrap().as_bytes(), &data[..]);
+    assert!(matches!(nine.decode_with(DataRef::from(&gib[..]), &small), Err(Error::DecodedSizeLimit { .. })));
+    assert!(xz.first_guess(&e, 100) <= 100);
+    let limited = DecodeOptions::default().with_decoded_size_limit(1 << 20);
+    assert_eq!(xz.decode_with(DataRef::from(&e[..]), &limited).unwrap().as_bytes(), Some(&data[..]));
 }
 
 /// CRC-32 (IEEE), bit by bit: for test fixtures only.

@@ -6,8 +6,8 @@ mod pack;
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    AlignedBuf, ArrayView, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, Error, NdArray, Object, ObjectArray,
-    Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+    AlignedBuf, ArrayView, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error, NdArray, Object,
+    ObjectArray, Result, StaticCodec,
 };
 
 use pack::{Packer, Value};
@@ -56,7 +56,6 @@ impl Default for MsgPackConfig {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MsgPack {
     config: MsgPackConfig,
-    limit: usize,
     /// The `msgpack` format: no shape in the trailer.
     legacy: bool,
 }
@@ -70,15 +69,7 @@ impl Default for MsgPack {
 impl MsgPack {
     /// The codec with this configuration.
     pub fn new(config: MsgPackConfig) -> Self {
-        MsgPack { config, limit: DEFAULT_DECODED_SIZE_LIMIT, legacy: false }
-    }
-
-    /// The same codec with another limit on the decoded array's size (numeric arrays:
-    /// their bytes; object arrays: one [`Object`] per item).
-    #[must_use]
-    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
+        MsgPack { config, legacy: false }
     }
 
     fn packer(&self) -> Packer {
@@ -152,7 +143,9 @@ impl MsgPack {
         }
     }
 
-    fn decode_value(&self, doc: Value, input_len: usize) -> Result<Data> {
+    /// Decodes an unpacked document. `limit` is the decoded-size limit (numeric
+    /// arrays: their bytes; object arrays: one [`Object`] per item).
+    fn decode_value(&self, doc: Value, input_len: usize, limit: usize) -> Result<Data> {
         let Value::List(mut items) = doc else {
             return Err(Error::corrupt(MSGPACK_ID, "the data is not an array of items, dtype and shape"));
         };
@@ -179,12 +172,8 @@ impl MsgPack {
         let n = shape.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
         let per_item = if dtype.is_object() { std::mem::size_of::<Object>() } else { dtype.itemsize() };
         let size = n.and_then(|n| n.checked_mul(per_item)).unwrap_or(usize::MAX);
-        if size > self.limit {
-            return Err(Error::DecodedSizeLimit {
-                codec: MSGPACK_ID.into(),
-                size: size as u64,
-                limit: self.limit as u64,
-            });
+        if size > limit {
+            return Err(Error::DecodedSizeLimit { codec: MSGPACK_ID.into(), size: size as u64, limit: limit as u64 });
         }
         let n = n.unwrap_or(usize::MAX);
         let mut leaves: Vec<Value> = Vec::new();
@@ -361,14 +350,6 @@ impl StaticCodec for MsgPack {
 }
 
 impl Codec for MsgPack {
-    fn codec_id(&self) -> &str {
-        MSGPACK_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let bytes = match data {
             DataRef::Object(o) => {
@@ -380,21 +361,14 @@ impl Codec for MsgPack {
         Ok(NdArray::from_buf(AlignedBuf::from_slice(&bytes)?).into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let bytes = encoded.require_bytes(MSGPACK_ID)?;
-        if let Some(data) = fast::decode(bytes, self.config.raw, self.legacy, self.limit) {
+        let limit = options.decoded_size_limit();
+        if let Some(data) = fast::decode(bytes, self.config.raw, self.legacy, limit) {
             return Ok(data);
         }
         let doc = pack::unpack(bytes, self.config.raw)?;
-        self.decode_value(doc, bytes.len())
-    }
-
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.limit = limit;
+        self.decode_value(doc, bytes.len(), limit)
     }
 }
 
@@ -434,15 +408,6 @@ impl Default for LegacyMsgPack {
     }
 }
 
-impl LegacyMsgPack {
-    /// The same codec with another limit on the decoded array's size.
-    #[must_use]
-    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-        self.inner.limit = limit;
-        self
-    }
-}
-
 impl StaticCodec for LegacyMsgPack {
     const CODEC_ID: &'static str = "msgpack";
     type Config = LegacyMsgPackConfig;
@@ -469,28 +434,12 @@ impl StaticCodec for LegacyMsgPack {
 }
 
 impl Codec for LegacyMsgPack {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         self.inner.encode(data)
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        self.inner.decode(encoded)
-    }
-
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.inner.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.inner.limit = limit;
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
+        self.inner.decode_with(encoded, options)
     }
 }
 

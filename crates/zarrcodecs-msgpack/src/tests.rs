@@ -3,9 +3,15 @@
 use super::*;
 use serde_json::json;
 use zarrcodecs_core::testing;
+use zarrcodecs_core::DynCodec;
 
 fn codec(c: serde_json::Value) -> MsgPack {
     MsgPack::from_json(&c).unwrap()
+}
+
+/// Options with decoded-size limit `n`.
+fn limit(n: usize) -> DecodeOptions {
+    DecodeOptions::default().with_decoded_size_limit(n)
 }
 
 fn enc(c: &MsgPack, o: &ObjectArray) -> Result<Vec<u8>> {
@@ -20,7 +26,7 @@ fn dec(c: &MsgPack, b: &[u8]) -> Result<Data> {
 fn configs() {
     let d = MsgPack::default();
     assert_eq!(
-        d.get_config(),
+        d.get_config().unwrap(),
         json!({"id": "msgpack2", "raw": false, "use_single_float": false, "use_bin_type": true})
     );
     testing::assert_config_round_trip(&d);
@@ -96,13 +102,10 @@ fn hostile_inputs() {
     let mut under = vec![0x93, 0x01, 0xa3, b'|', b'u', b'1', 0x91, 0xce];
     under.extend_from_slice(&(1u32 << 30).to_be_bytes());
     assert!(matches!(dec(&d, &under), Err(Error::Corrupt { .. })));
-    let small = MsgPack::default().with_decoded_size_limit(7);
-    assert_eq!(small.decoded_size_limit(), Some(7));
-    assert!(matches!(
-        dec(&small, &[0x93, 0x01, 0xa3, b'<', b'f', b'8', 0x91, 0x01]),
-        Err(Error::DecodedSizeLimit { .. })
-    ));
-    assert!(dec(&d, &[0x93, 0x01, 0xa3, b'<', b'f', b'8', 0x91, 0x01]).is_ok());
+    let one_f8: &[u8] = &[0x93, 0x01, 0xa3, b'<', b'f', b'8', 0x91, 0x01];
+    assert!(matches!(d.decode_with(DataRef::from(one_f8), &limit(7)), Err(Error::DecodedSizeLimit { .. })));
+    assert!(d.decode_with(DataRef::from(one_f8), &limit(8)).is_ok());
+    assert!(dec(&d, one_f8).is_ok());
     let good = enc(&d, &ObjectArray::from_items(vec![Object::Str("abc".into()), Object::Int(70000)])).unwrap();
     testing::assert_rejects_truncation(&d, &good);
 }
@@ -141,7 +144,7 @@ fn numeric_round_trips() {
 #[test]
 fn legacy_msgpack() {
     let d = LegacyMsgPack::default();
-    assert_eq!(d.get_config(), json!({"id": "msgpack", "encoding": "utf-8"}));
+    assert_eq!(d.get_config().unwrap(), json!({"id": "msgpack", "encoding": "utf-8"}));
     testing::assert_config_round_trip(&d);
     assert_eq!(LegacyMsgPack::from_json(&json!({"id": "msgpack"})).unwrap(), d);
     testing::assert_configs_rejected::<LegacyMsgPack>(&[
@@ -164,9 +167,8 @@ fn legacy_msgpack() {
     assert_eq!(a.as_slice::<i16>().unwrap(), &[1, 2, 3, 4]);
     assert!(d.decode(DataRef::from(&[0x93, 0x92, 1, 2, 0x91, 3, 0xa3, b'<', b'i', b'2'][..])).is_err());
     assert!(d.decode(DataRef::from(&[0x90][..])).is_err());
-    let small = LegacyMsgPack::default().with_decoded_size_limit(1);
-    assert_eq!(small.decoded_size_limit(), Some(1));
-    assert!(matches!(small.decode(DataRef::from(&two_d[..])), Err(Error::DecodedSizeLimit { .. })));
+    assert!(matches!(d.decode_with(DataRef::from(&two_d[..]), &limit(1)), Err(Error::DecodedSizeLimit { .. })));
+    assert!(d.decode_with(DataRef::from(&two_d[..]), &limit(8)).is_ok());
 }
 
 /// The fast path (`fast::decode`) against the general one (unpack, then
@@ -294,8 +296,8 @@ fn fast_path_agrees_with_the_general_path() {
         for (legacy, raw, limit) in
             [(false, false, 1 << 30), (true, false, 1 << 30), (false, true, 1 << 30), (false, false, 40)]
         {
-            let c = MsgPack { legacy, limit, ..codec(json!({"id": "msgpack2", "raw": raw})) };
-            let general = pack::unpack(d, raw).and_then(|v| c.decode_value(v, d.len()));
+            let c = MsgPack { legacy, ..codec(json!({"id": "msgpack2", "raw": raw})) };
+            let general = pack::unpack(d, raw).and_then(|v| c.decode_value(v, d.len(), limit));
             total += usize::from(general.is_ok());
             let Some(fast) = fast::decode(d, raw, legacy, limit) else {
                 if general.is_ok() && std::env::var_os("SHOW_MISSES").is_some() {

@@ -2,7 +2,9 @@
 #![forbid(unsafe_code)]
 
 use serde::{Deserialize, Serialize};
-use zarrcodecs_core::{AlignedBuf, ArrayViewMut, Codec, DType, Data, DataRef, Error, NdArray, Result, StaticCodec};
+use zarrcodecs_core::{
+    AlignedBuf, ArrayViewMut, Codec, DType, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec,
+};
 
 /// The configuration of [`PackBits`]: numcodecs' `PackBits` takes no options (`{}`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,14 +169,6 @@ fn decoded_len(encoded: &[u8]) -> Result<usize> {
 }
 
 impl Codec for PackBits {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     /// Packs the bytes of any numeric array (numcodecs views it as `bool`: each byte is
     /// one element, non-zero is `True`) into a flat `|u1` array.
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
@@ -191,7 +185,7 @@ impl Codec for PackBits {
     /// dtype (numcodecs views it as `u1`). A padding count above 7, or padding without
     /// packed bytes, is [`Error::Corrupt`] (numcodecs silently returns too few or no
     /// elements), as is the empty input (numcodecs raises `IndexError`).
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
         let enc = encoded.require_bytes(Self::CODEC_ID)?;
         let n = decoded_len(enc)?;
         let mut out = AlignedBuf::zeroed(n)?;
@@ -201,7 +195,12 @@ impl Codec for PackBits {
 
     /// Unpacks straight into `out` (any dtype: numcodecs views the booleans as `out`'s
     /// dtype), which must hold exactly the decoded number of bytes.
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
         let enc = encoded.require_bytes(Self::CODEC_ID)?;
         let n = decoded_len(enc)?;
         let dst = out.as_bytes_mut();
@@ -222,12 +221,13 @@ mod tests {
     use super::*;
     use serde_json::json;
     use zarrcodecs_core::testing::{self, Rng};
+    use zarrcodecs_core::DynCodec;
     use zarrcodecs_core::{CodecExt, Object, ObjectArray};
 
     #[test]
     fn configs() {
         testing::assert_config_round_trip(&PackBits);
-        assert_eq!(PackBits.get_config(), json!({"id": "packbits"}));
+        assert_eq!(PackBits.get_config().unwrap(), json!({"id": "packbits"}));
         assert!(PackBits::from_json(&json!({})).is_ok());
         testing::assert_configs_rejected::<PackBits>(&[
             json!({"id": "packbits", "bitorder": "big"}),

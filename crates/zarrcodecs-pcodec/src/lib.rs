@@ -9,8 +9,8 @@ use pco::standalone::{FileDecompressor, MaybeChunkDecompressor, NumberTypeOrTerm
 use pco::{ChunkConfig, DeltaSpec, ModeSpec, PagingSpec};
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, Error, NdArray, Result,
-    StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+    AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error,
+    NdArray, Result, StaticCodec,
 };
 
 const ID: &str = "pcodec";
@@ -112,12 +112,11 @@ impl Default for PcodecConfig {
 pub struct Pcodec {
     config: PcodecConfig,
     delta: DeltaSpec,
-    limit: usize,
 }
 
 impl Default for Pcodec {
     fn default() -> Self {
-        Pcodec { config: PcodecConfig::default(), delta: DeltaSpec::Auto, limit: DEFAULT_DECODED_SIZE_LIMIT }
+        Pcodec { config: PcodecConfig::default(), delta: DeltaSpec::Auto }
     }
 }
 
@@ -130,15 +129,6 @@ impl Pcodec {
     /// encoding order that is out of range or does not fit the delta spec.
     pub fn new(config: PcodecConfig) -> Result<Self> {
         Self::from_config(config)
-    }
-
-    /// Sets the largest decoded size `decode` accepts (default
-    /// [`DEFAULT_DECODED_SIZE_LIMIT`]): a stream whose chunks declare more is an
-    /// [`Error::DecodedSizeLimit`] before the output grows past the limit.
-    #[must_use]
-    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
     }
 
     fn chunk_config(&self) -> Result<ChunkConfig> {
@@ -193,7 +183,7 @@ impl StaticCodec for Pcodec {
             (PcodecDeltaSpec::None, None) => DeltaSpec::None,
             (PcodecDeltaSpec::TryLookback, None) => DeltaSpec::TryLookback,
         };
-        Ok(Pcodec { config, delta, limit: DEFAULT_DECODED_SIZE_LIMIT })
+        Ok(Pcodec { config, delta })
     }
 
     fn config(&self) -> PcodecConfig {
@@ -366,22 +356,6 @@ fn open(src: &[u8]) -> Result<(FileDecompressor, &[u8], Option<u8>)> {
 }
 
 impl Codec for Pcodec {
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.limit = limit;
-    }
-
-    fn codec_id(&self) -> &str {
-        ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_array(ID)?;
         let dtype = input.dtype();
@@ -407,7 +381,7 @@ impl Codec for Pcodec {
         Ok(NdArray::from_buf(AlignedBuf::from_slice(&bytes)?).into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let src = encoded.require_bytes(ID)?;
         let (fd, rest, byte) = open(src)?;
         let Some(byte) = byte else {
@@ -418,8 +392,9 @@ impl Codec for Pcodec {
             dtype_of(byte).ok_or_else(|| Error::corrupt(ID, format_args!("unknown number type byte {byte}")))?;
         // The header's count is trusted for a first allocation only when plausible.
         let hint = fd.n_hint().saturating_mul(dtype.itemsize());
-        let hint = if hint / 1024 <= src.len() { hint.min(self.limit) } else { 0 };
-        let mut out = Out::Grow { buf: AlignedBuf::new(), hint, limit: self.limit };
+        let limit = options.decoded_size_limit();
+        let hint = if hint / 1024 <= src.len() { hint.min(limit) } else { 0 };
+        let mut out = Out::Grow { buf: AlignedBuf::new(), hint, limit };
         let written =
             with_number_type!(byte, T => decompress_chunks::<T>(&fd, rest, &mut out)?, unreachable_type(byte)?);
         let Out::Grow { mut buf, .. } = out else { return Err(Error::library(ID, "lost the output buffer")) };
@@ -428,7 +403,12 @@ impl Codec for Pcodec {
         Ok(NdArray::new(buf, dtype, vec![n])?.into())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        options: &DecodeOptions,
+    ) -> Result<()> {
         let src = encoded.require_bytes(ID)?;
         let (fd, rest, byte) = open(src)?;
         let dst = out.as_bytes_mut();
@@ -439,7 +419,10 @@ impl Codec for Pcodec {
             dtype_of(byte).ok_or_else(|| Error::corrupt(ID, format_args!("unknown number type byte {byte}")))?;
         if !dst.len().is_multiple_of(dtype.itemsize()) || dst.as_ptr().align_offset(dtype.itemsize()) != 0 {
             // Not a whole number of items, or not aligned for them: decode, then copy.
-            let decoded = self.decode(encoded)?;
+            // The options' limit bounds this allocation. A limit of `dst.len()` would
+            // bound it tighter but turn a stream too large for the buffer from an
+            // OutputSizeMismatch (what the direct path reports) into a DecodedSizeLimit.
+            let decoded = self.decode_with(encoded, options)?;
             return zarrcodecs_core::copy_decoded(ID, decoded.as_bytes().unwrap_or(&[]), dst);
         }
         let len = dst.len();

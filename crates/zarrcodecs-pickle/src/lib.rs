@@ -6,9 +6,7 @@ mod pickler;
 mod unpickler;
 
 use serde::{Deserialize, Serialize};
-use zarrcodecs_core::{
-    ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
-};
+use zarrcodecs_core::{ArrayViewMut, Codec, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec};
 
 pub(crate) const CODEC_ID: &str = "pickle";
 
@@ -36,7 +34,6 @@ fn default_protocol() -> i64 {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pickle {
     protocol: i64,
-    limit: usize,
 }
 
 impl Pickle {
@@ -53,7 +50,7 @@ impl Pickle {
                 ),
             ));
         }
-        Ok(Pickle { protocol, limit: DEFAULT_DECODED_SIZE_LIMIT })
+        Ok(Pickle { protocol })
     }
 
     /// The protocol, as configured.
@@ -65,22 +62,12 @@ impl Pickle {
     pub fn effective_protocol(&self) -> u8 {
         u8::try_from(self.protocol).unwrap_or(5)
     }
-
-    /// Sets the decoding budget (default [`DEFAULT_DECODED_SIZE_LIMIT`]): the memory
-    /// the unpickler may hold (about 32 bytes per object, plus string and array
-    /// payloads) and the size of the decoded array. Going over it is an
-    /// [`Error::DecodedSizeLimit`].
-    #[must_use]
-    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
-    }
 }
 
 impl Default for Pickle {
     /// numcodecs' default: protocol 5.
     fn default() -> Self {
-        Pickle { protocol: HIGHEST_PROTOCOL, limit: DEFAULT_DECODED_SIZE_LIMIT }
+        Pickle { protocol: HIGHEST_PROTOCOL }
     }
 }
 
@@ -100,22 +87,6 @@ impl StaticCodec for Pickle {
 zarrcodecs_core::register_static_codec!(PICKLE_REGISTRATION: Pickle);
 
 impl Codec for Pickle {
-    fn codec_id(&self) -> &str {
-        CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.limit = limit;
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let proto = self.effective_protocol();
         let buf = match data {
@@ -135,18 +106,32 @@ impl Codec for Pickle {
         Ok(NdArray::from_buf(buf).into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    /// Unpickles `encoded`. `options`' decoded-size limit is the decoding budget: the
+    /// memory the unpickler may hold (about 32 bytes per object, plus string and array
+    /// payloads) and the size of the decoded array. Going over it is an
+    /// [`Error::DecodedSizeLimit`].
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let input = encoded.require_bytes(CODEC_ID)?;
-        Ok(match unpickler::loads(input, self.limit)? {
+        Ok(match unpickler::loads(input, options.decoded_size_limit())? {
             unpickler::Decoded::Objects(o) => Data::Object(o),
             unpickler::Decoded::Numeric(a) => Data::Array(a),
         })
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    /// Unpickles a numeric array straight into `out`, within the options' decoding
+    /// budget.
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        options: &DecodeOptions,
+    ) -> Result<()> {
         let input = encoded.require_bytes(CODEC_ID)?;
         let dtype = out.dtype();
-        unpickler::loads_into(input, self.limit, out.as_bytes_mut(), dtype)
+        // `out`'s length does not bound the budget: it also counts the unpickler's
+        // working memory (stack, memo, objects, string payloads) on top of the array.
+        let limit = options.decoded_size_limit();
+        unpickler::loads_into(input, limit, out.as_bytes_mut(), dtype)
     }
 }
 
@@ -156,19 +141,19 @@ mod tests {
 
     use serde_json::json;
     use zarrcodecs_core::testing::{assert_config_round_trip, assert_configs_rejected, sample_arrays, Rng};
-    use zarrcodecs_core::{ByteOrder, DTypeKind, Object, ObjectArray};
+    use zarrcodecs_core::{ByteOrder, DTypeKind, DynCodec, Object, ObjectArray};
 
     use super::*;
 
     #[test]
     fn config_rules() {
-        assert_eq!(Pickle::default().get_config(), json!({"id": "pickle", "protocol": 5}));
+        assert_eq!(Pickle::default().get_config().unwrap(), json!({"id": "pickle", "protocol": 5}));
         assert_eq!(Pickle::from_json(&json!({})).unwrap().protocol(), 5);
         assert_eq!(Pickle::from_json(&json!({"id": "pickle"})).unwrap(), Pickle::default());
         for p in [-1, 0, 1, 2, 3, 4, 5] {
             let c = Pickle::from_json(&json!({"id": "pickle", "protocol": p})).unwrap();
             assert_config_round_trip(&c);
-            assert_eq!(c.get_config()["protocol"], p, "the configured value is kept");
+            assert_eq!(c.get_config().unwrap()["protocol"], p, "the configured value is kept");
         }
         // Negative: Python's pickle.HIGHEST_PROTOCOL.
         assert_eq!(Pickle::new(-1).unwrap().effective_protocol(), 5);

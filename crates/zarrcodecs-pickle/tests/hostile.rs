@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::cast_possible_truncation)]
 
 use zarrcodecs_core::testing::{assert_rejects_truncation, Rng};
-use zarrcodecs_core::{Codec, CodecExt, Data, DataRef, Error, NdArray, Object, ObjectArray};
+use zarrcodecs_core::{Codec, CodecExt, Data, DataRef, DecodeOptions, Error, NdArray, Object, ObjectArray};
 use zarrcodecs_pickle::Pickle;
 
 fn decode(bytes: &[u8]) -> Result<Data, Error> {
@@ -195,8 +195,8 @@ fn shared_and_cyclic_lists_are_bounded() {
     laughs.push(b'j');
     laughs.extend_from_slice(&(0x1000u32 + 59).to_le_bytes());
     let bomb = with_item(&laughs);
-    let codec = Pickle::default().with_decoded_size_limit(1 << 20);
-    let r = codec.decode(DataRef::from(&bomb[..]));
+    let options = DecodeOptions::default().with_decoded_size_limit(1 << 20);
+    let r = Pickle::default().decode_with(DataRef::from(&bomb[..]), &options);
     assert!(matches!(r, Err(Error::DecodedSizeLimit { .. })), "{r:?}");
     // Deep nesting (no cycle): 10,000 levels.
     let mut deep = vec![b']'; 10_000];
@@ -208,22 +208,30 @@ fn shared_and_cyclic_lists_are_bounded() {
 #[test]
 fn decoded_size_limit_applies() {
     let big = ObjectArray::from_items((0..10_000).map(|i| Object::Str((format!("string {i}")).into())).collect());
-    let codec = Pickle::default().with_decoded_size_limit(100_000);
+    let codec = Pickle::default();
+    let options = DecodeOptions::default().with_decoded_size_limit(100_000);
     let enc = codec.encode(DataRef::from(&big)).unwrap().into_array().unwrap();
-    let r = codec.decode(DataRef::from(enc.as_bytes()));
+    let r = codec.decode_with(DataRef::from(enc.as_bytes()), &options);
     assert!(matches!(r, Err(Error::DecodedSizeLimit { limit: 100_000, .. })), "{r:?}");
-    assert!(Pickle::default().decode(DataRef::from(enc.as_bytes())).is_ok());
+    assert!(codec.decode(DataRef::from(enc.as_bytes())).is_ok());
     // Numeric data: the array's own size counts.
     let numeric = NdArray::zeros("<f8".parse().unwrap(), vec![100_000]).unwrap();
     let enc = codec.encode_bytes(numeric.as_bytes()).unwrap();
-    let r = codec.decode(DataRef::from(enc.as_bytes()));
+    let r = codec.decode_with(DataRef::from(enc.as_bytes()), &options);
     assert!(matches!(r, Err(Error::DecodedSizeLimit { .. })), "{r:?}");
+    assert!(codec.decode(DataRef::from(enc.as_bytes())).is_ok());
+    // `decode_into` has no options: it decodes with the default limit.
+    let mut out = vec![0u8; numeric.as_bytes().len()];
+    codec.decode_bytes_into(enc.as_bytes(), &mut out).unwrap();
+    assert_eq!(out, numeric.as_bytes());
     // Through the dyn interface.
-    let mut dynamic: Box<dyn Codec> = Box::new(Pickle::default());
-    assert_eq!(dynamic.decoded_size_limit(), Some(zarrcodecs_core::DEFAULT_DECODED_SIZE_LIMIT));
-    dynamic.set_decoded_size_limit(10);
-    assert_eq!(dynamic.decoded_size_limit(), Some(10));
-    assert!(matches!(dynamic.decode(DataRef::from(enc.as_bytes())), Err(Error::DecodedSizeLimit { .. })));
+    let dynamic: Box<dyn Codec> = Box::new(Pickle::default());
+    let tiny = DecodeOptions::default().with_decoded_size_limit(10);
+    assert!(matches!(
+        dynamic.decode_with(DataRef::from(enc.as_bytes()), &tiny),
+        Err(Error::DecodedSizeLimit { limit: 10, .. })
+    ));
+    assert!(dynamic.decode(DataRef::from(enc.as_bytes())).is_ok());
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_astype::cast::{self, f16, CastFrom, Element, FloatArith, NumType};
-use zarrcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, Error, NdArray, Result, StaticCodec};
+use zarrcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec};
 
 /// The configuration of [`Quantize`]: numcodecs' `{"digits": ..., "dtype": ..., "astype": ...}`.
 /// `astype` may be missing or `null` (then it is `dtype`); it is always written.
@@ -157,14 +157,6 @@ impl StaticCodec for Quantize {
 }
 
 impl Codec for Quantize {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let scale = self
             .scale
@@ -180,13 +172,18 @@ impl Codec for Quantize {
         Ok(out.into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
         let arr = encoded.require_array(Self::CODEC_ID)?;
         let shape = cast::view_shape(Self::CODEC_ID, arr.shape(), arr.dtype().itemsize(), self.astype)?;
         Ok(cast::cast_new(Self::CODEC_ID, arr.as_bytes(), self.astype, self.dtype, shape)?.into())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
         let arr = encoded.require_array(Self::CODEC_ID)?;
         let shape = cast::view_shape(Self::CODEC_ID, arr.shape(), arr.dtype().itemsize(), self.astype)?;
         let nbytes = self.dtype.nbytes(&shape).ok_or(Error::Allocation { size: usize::MAX })?;
@@ -202,6 +199,7 @@ zarrcodecs_core::register_static_codec!(QUANTIZE_REGISTRATION: Quantize);
 mod tests {
     use super::*;
     use serde_json::json;
+    use zarrcodecs_core::DynCodec;
     use zarrcodecs_core::{testing, CodecExt};
 
     fn dt(s: &str) -> DType {
@@ -211,7 +209,7 @@ mod tests {
     #[test]
     fn configs() {
         let c = Quantize::from_json(&json!({"id": "quantize", "digits": 2, "dtype": "<f8"})).unwrap();
-        assert_eq!(c.get_config(), json!({"id": "quantize", "digits": 2, "dtype": "<f8", "astype": "<f8"}));
+        assert_eq!(c.get_config().unwrap(), json!({"id": "quantize", "digits": 2, "dtype": "<f8", "astype": "<f8"}));
         testing::assert_config_round_trip(&c);
         let c = Quantize::from_json(&json!({"id": "quantize", "digits": -3, "dtype": ">f4", "astype": "<f2"})).unwrap();
         testing::assert_config_round_trip(&c);

@@ -4,7 +4,9 @@
 mod kernel;
 
 use serde::{Deserialize, Serialize};
-use zarrcodecs_core::{AlignedBuf, ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result, StaticCodec};
+use zarrcodecs_core::{
+    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec,
+};
 
 /// The configuration of [`Shuffle`]: numcodecs' `{"elementsize": 4}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,14 +108,6 @@ impl StaticCodec for Shuffle {
 zarrcodecs_core::register_static_codec!(SHUFFLE_REGISTRATION: Shuffle);
 
 impl Codec for Shuffle {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     /// Shuffles the bytes of any numeric array (in memory order) into a flat `|u1`
     /// array of the same size.
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
@@ -121,13 +115,18 @@ impl Codec for Shuffle {
     }
 
     /// Unshuffles into a flat `|u1` array of the same size.
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
         self.transform(encoded, false)
     }
 
     /// Unshuffles straight into `out`, whatever its dtype (numcodecs writes the bytes
     /// into any contiguous `out`); its size must be the encoded size.
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
         let src = encoded.require_bytes(Self::CODEC_ID)?;
         let dst = out.as_bytes_mut();
         if dst.len() != src.len() {
@@ -146,6 +145,7 @@ mod tests {
     use super::*;
     use serde_json::json;
     use zarrcodecs_core::testing;
+    use zarrcodecs_core::DynCodec;
     use zarrcodecs_core::{CodecExt, DType, Object, ObjectArray};
 
     #[test]
@@ -153,7 +153,7 @@ mod tests {
         testing::assert_config_round_trip(&Shuffle::new(8));
         testing::assert_config_round_trip(&Shuffle::new(-3));
         assert_eq!(Shuffle::from_json(&json!({"id": "shuffle"})).unwrap().elementsize(), 4);
-        assert_eq!(Shuffle::default().get_config(), json!({"id": "shuffle", "elementsize": 4}));
+        assert_eq!(Shuffle::default().get_config().unwrap(), json!({"id": "shuffle", "elementsize": 4}));
         assert_eq!(Shuffle::from_json(&json!({"elementsize": 0})).unwrap().elementsize(), 0);
         testing::assert_configs_rejected::<Shuffle>(&[
             json!({"id": "shuffle", "elementsize": 2.0}),

@@ -5,8 +5,8 @@ mod cast;
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    AlignedBuf, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, Error, NdArray, Object, ObjectArray, PyBytes, PyStr,
-    Result, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+    AlignedBuf, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error, NdArray, Object, ObjectArray,
+    PyBytes, PyStr, Result, StaticCodec,
 };
 
 /// Bytes of the item count and of each item's length.
@@ -29,16 +29,12 @@ pub struct VLenArrayConfig {
 /// C order) as a u32 LE count, then per item its UTF-8 length (u32 LE) and bytes.
 /// `None`, `0`, `0.0` and `False` encode as the empty string, as numcodecs does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct VLenUtf8 {
-    limit: usize,
-}
+pub struct VLenUtf8;
 
 /// numcodecs' `VLenBytes` (id `vlen-bytes`): as [`VLenUtf8`] for `bytes` items.
 /// `None`, `0`, `0.0` and `False` encode as the empty byte string.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct VLenBytes {
-    limit: usize,
-}
+pub struct VLenBytes;
 
 /// numcodecs' `VLenArray` (id `vlen-array`): items are one-dimensional numeric arrays,
 /// converted to the configured dtype, stored as their raw bytes; `None` is the empty
@@ -46,7 +42,6 @@ pub struct VLenBytes {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VLenArray {
     dtype: DType,
-    limit: usize,
 }
 
 impl Default for VLenUtf8 {
@@ -62,32 +57,16 @@ impl Default for VLenBytes {
 }
 
 impl VLenUtf8 {
-    /// The codec (it has no options), with the default decoded-size limit.
+    /// The codec (it has no options).
     pub fn new() -> Self {
-        VLenUtf8 { limit: DEFAULT_DECODED_SIZE_LIMIT }
-    }
-
-    /// The same codec with another limit on the memory one decode may use (the items'
-    /// bytes plus one [`Object`] per item).
-    #[must_use]
-    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
+        VLenUtf8
     }
 }
 
 impl VLenBytes {
-    /// The codec (it has no options), with the default decoded-size limit.
+    /// The codec (it has no options).
     pub fn new() -> Self {
-        VLenBytes { limit: DEFAULT_DECODED_SIZE_LIMIT }
-    }
-
-    /// The same codec with another limit on the memory one decode may use (the items'
-    /// bytes plus one [`Object`] per item).
-    #[must_use]
-    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
+        VLenBytes
     }
 }
 
@@ -105,7 +84,7 @@ impl VLenArray {
             | DTypeKind::Float
             | DTypeKind::Complex
             | DTypeKind::Datetime { .. }
-            | DTypeKind::Timedelta { .. } => Ok(VLenArray { dtype, limit: DEFAULT_DECODED_SIZE_LIMIT }),
+            | DTypeKind::Timedelta { .. } => Ok(VLenArray { dtype }),
             _ => Err(Error::invalid_config(
                 Self::CODEC_ID,
                 format_args!("dtype {dtype} is not a numeric dtype; vlen-array stores numeric arrays"),
@@ -116,13 +95,6 @@ impl VLenArray {
     /// The dtype of the items.
     pub fn dtype(&self) -> DType {
         self.dtype
-    }
-
-    /// The same codec with another limit on the memory one decode may use.
-    #[must_use]
-    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
     }
 }
 
@@ -374,6 +346,8 @@ fn item_len(codec: &str, input: &[u8], pos: usize) -> Result<usize> {
     Ok(l)
 }
 
+/// Decodes the items of `input` with `f`, refusing more than `limit` bytes of
+/// decoded size (the items' bytes plus one [`Object`] per item).
 fn decode_items<'a>(
     codec: &str,
     input: &'a [u8],
@@ -405,14 +379,6 @@ impl StaticCodec for VLenUtf8 {
 }
 
 impl Codec for VLenUtf8 {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let id = Self::CODEC_ID;
         let mut owned = Vec::new();
@@ -443,21 +409,13 @@ impl Codec for VLenUtf8 {
         Ok(out.into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let id = Self::CODEC_ID;
-        decode_items(id, encoded.require_bytes(id)?, self.limit, |rest, len| {
+        decode_items(id, encoded.require_bytes(id)?, options.decoded_size_limit(), |rest, len| {
             PyStr::from_utf8(&rest[..len])
                 .map(Object::Str)
                 .map_err(|e| Error::corrupt(id, format_args!("invalid UTF-8: {e}")))
         })
-    }
-
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.limit = limit;
     }
 }
 
@@ -475,14 +433,6 @@ impl StaticCodec for VLenBytes {
 }
 
 impl Codec for VLenBytes {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let id = Self::CODEC_ID;
         let mut owned = Vec::new();
@@ -513,19 +463,11 @@ impl Codec for VLenBytes {
         Ok(out.into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let id = Self::CODEC_ID;
-        decode_items(id, encoded.require_bytes(id)?, self.limit, |rest, len| {
+        decode_items(id, encoded.require_bytes(id)?, options.decoded_size_limit(), |rest, len| {
             PyBytes::from_prefix(rest, len).map(Object::Bytes).ok_or_else(|| Error::corrupt(id, "data seem truncated"))
         })
-    }
-
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.limit = limit;
     }
 }
 
@@ -547,14 +489,6 @@ impl StaticCodec for VLenArray {
 }
 
 impl Codec for VLenArray {
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let id = Self::CODEC_ID;
         let DataRef::Object(objects) = data else {
@@ -593,10 +527,10 @@ impl Codec for VLenArray {
         Ok(out.into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let id = Self::CODEC_ID;
         let size = self.dtype.itemsize();
-        decode_items(id, encoded.require_bytes(id)?, self.limit, |rest, len| {
+        decode_items(id, encoded.require_bytes(id)?, options.decoded_size_limit(), |rest, len| {
             let b = &rest[..len];
             if b.len() % size != 0 {
                 return Err(Error::corrupt(
@@ -606,14 +540,6 @@ impl Codec for VLenArray {
             }
             Ok(Object::from(NdArray::from_bytes(b, self.dtype, vec![b.len() / size])?))
         })
-    }
-
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.limit = limit;
     }
 }
 

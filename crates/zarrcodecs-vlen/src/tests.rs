@@ -3,6 +3,7 @@
 use super::*;
 use serde_json::json;
 use zarrcodecs_core::testing::{self, Rng};
+use zarrcodecs_core::{DynCodec, DEFAULT_DECODED_SIZE_LIMIT};
 
 fn strs(items: &[&str]) -> ObjectArray {
     ObjectArray::from_items(items.iter().map(|s| Object::Str(((*s).to_string()).into())).collect())
@@ -13,7 +14,12 @@ fn enc(codec: &dyn Codec, o: &ObjectArray) -> Vec<u8> {
 }
 
 fn dec(codec: &dyn Codec, b: &[u8]) -> Result<ObjectArray> {
-    Ok(codec.decode(DataRef::from(b))?.into_object().expect("vlen decodes to objects"))
+    dec_with(codec, b, DEFAULT_DECODED_SIZE_LIMIT)
+}
+
+fn dec_with(codec: &dyn Codec, b: &[u8], limit: usize) -> Result<ObjectArray> {
+    let options = DecodeOptions::default().with_decoded_size_limit(limit);
+    Ok(codec.decode_with(DataRef::from(b), &options)?.into_object().expect("vlen decodes to objects"))
 }
 
 #[test]
@@ -21,10 +27,10 @@ fn configs() {
     testing::assert_config_round_trip(&VLenUtf8::new());
     testing::assert_config_round_trip(&VLenBytes::new());
     let a = VLenArray::from_json(&json!({"id": "vlen-array", "dtype": "int16"})).unwrap();
-    assert_eq!(a.get_config(), json!({"id": "vlen-array", "dtype": "<i2"}));
+    assert_eq!(a.get_config().unwrap(), json!({"id": "vlen-array", "dtype": "<i2"}));
     testing::assert_config_round_trip(&a);
-    assert_eq!(VLenUtf8::new().get_config(), json!({"id": "vlen-utf8"}));
-    assert_eq!(VLenBytes::new().get_config(), json!({"id": "vlen-bytes"}));
+    assert_eq!(VLenUtf8::new().get_config().unwrap(), json!({"id": "vlen-utf8"}));
+    assert_eq!(VLenBytes::new().get_config().unwrap(), json!({"id": "vlen-bytes"}));
     testing::assert_configs_rejected::<VLenUtf8>(&[json!({"id": "vlen-utf8", "x": 1}), json!({"id": "vlen-bytes"})]);
     testing::assert_configs_rejected::<VLenBytes>(&[json!({"id": "vlen-bytes", "dtype": "<i2"})]);
     testing::assert_configs_rejected::<VLenArray>(&[
@@ -135,15 +141,18 @@ fn decoded_size_limit() {
     let items = strs(&["abcdefgh"; 100]);
     let bytes = enc(&VLenUtf8::new(), &items);
     let per_item = std::mem::size_of::<Object>() + 8;
-    let ok = VLenUtf8::new().with_decoded_size_limit(100 * per_item);
-    assert_eq!(dec(&ok, &bytes).unwrap(), items);
-    let mut small = VLenUtf8::new();
-    small.set_decoded_size_limit(100 * per_item - 1);
-    assert_eq!(small.decoded_size_limit(), Some(100 * per_item - 1));
-    assert!(matches!(dec(&small, &bytes), Err(Error::DecodedSizeLimit { .. })));
-    let b = VLenBytes::new().with_decoded_size_limit(10);
-    assert!(matches!(dec(&b, b"\x03\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"), Err(Error::DecodedSizeLimit { .. })));
-    assert_eq!(VLenBytes::new().decoded_size_limit(), Some(DEFAULT_DECODED_SIZE_LIMIT));
+    let c = VLenUtf8::new();
+    assert_eq!(dec_with(&c, &bytes, 100 * per_item).unwrap(), items);
+    assert!(matches!(dec_with(&c, &bytes, 100 * per_item - 1), Err(Error::DecodedSizeLimit { .. })));
+    assert_eq!(dec(&c, &bytes).unwrap(), items);
+    let empties = b"\x03\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0";
+    assert!(matches!(dec_with(&VLenBytes::new(), empties, 10), Err(Error::DecodedSizeLimit { .. })));
+    assert_eq!(dec(&VLenBytes::new(), empties).unwrap().items().len(), 3);
+    let a = VLenArray::new("<i2".parse().unwrap()).unwrap();
+    let arrays = b"\x01\0\0\0\x04\0\0\0abcd";
+    let per_array = std::mem::size_of::<Object>() + 4;
+    assert!(matches!(dec_with(&a, arrays, per_array - 1), Err(Error::DecodedSizeLimit { .. })));
+    assert_eq!(dec_with(&a, arrays, per_array).unwrap().items().len(), 1);
 }
 
 #[test]

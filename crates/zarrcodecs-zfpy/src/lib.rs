@@ -6,8 +6,8 @@ mod zfp;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
 use zarrcodecs_core::{
-    AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, Error, NdArray, Result,
-    StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+    AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error,
+    NdArray, Result, StaticCodec,
 };
 
 pub(crate) const ID: &str = "zfpy";
@@ -103,13 +103,12 @@ impl Default for ZfpyConfig {
 pub struct Zfpy {
     config: ZfpyConfig,
     mode: zfp::Mode,
-    limit: usize,
 }
 
 impl Default for Zfpy {
     /// numcodecs' default: mode 4 with tolerance -1, which is zfp's reversible mode.
     fn default() -> Self {
-        Zfpy { config: ZfpyConfig::default(), mode: zfp::Mode::Reversible, limit: DEFAULT_DECODED_SIZE_LIMIT }
+        Zfpy { config: ZfpyConfig::default(), mode: zfp::Mode::Reversible }
     }
 }
 
@@ -133,15 +132,6 @@ impl Zfpy {
             ZfpyMode::FixedAccuracy(tolerance) => config.tolerance = float(tolerance, "tolerance")?,
         }
         Self::from_config(config)
-    }
-
-    /// Sets the largest decoded size `decode` accepts (default
-    /// [`DEFAULT_DECODED_SIZE_LIMIT`]); a header declaring more is an
-    /// [`Error::DecodedSizeLimit`], refused before anything is allocated.
-    #[must_use]
-    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
     }
 }
 
@@ -184,7 +174,7 @@ impl StaticCodec for Zfpy {
             }
         };
         config.compression_kwargs = None;
-        Ok(Zfpy { config, mode, limit: DEFAULT_DECODED_SIZE_LIMIT })
+        Ok(Zfpy { config, mode })
     }
 
     fn config(&self) -> ZfpyConfig {
@@ -233,19 +223,17 @@ pub fn decoded_dtype_and_shape(encoded: &[u8]) -> Result<(DType, Vec<usize>)> {
     Ok((dtype_of(h.ztype)?, h.shape))
 }
 
-impl Zfpy {
-    fn checked_header(&self, src: &[u8]) -> Result<zfp::Header> {
-        let header = zfp::header(src)?;
-        if header.nbytes > self.limit {
-            return Err(Error::DecodedSizeLimit {
-                codec: ID.into(),
-                size: header.nbytes as u64,
-                limit: self.limit as u64,
-            });
-        }
-        Ok(header)
+/// The header of `src`, refused with [`Error::DecodedSizeLimit`] if the array it
+/// declares is larger than `limit` bytes.
+fn checked_header(src: &[u8], limit: usize) -> Result<zfp::Header> {
+    let header = zfp::header(src)?;
+    if header.nbytes > limit {
+        return Err(Error::DecodedSizeLimit { codec: ID.into(), size: header.nbytes as u64, limit: limit as u64 });
     }
+    Ok(header)
+}
 
+impl Zfpy {
     fn encode_view(&self, input: &ArrayView<'_>) -> Result<AlignedBuf> {
         let dtype = input.dtype();
         let ztype = zfp_type(dtype).ok_or_else(|| Error::UnsupportedDType {
@@ -275,38 +263,30 @@ impl Zfpy {
 }
 
 impl Codec for Zfpy {
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.limit = limit;
-    }
-
-    fn codec_id(&self) -> &str {
-        ID
-    }
-
-    fn get_config(&self) -> Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_array(ID)?;
         Ok(NdArray::from_buf(self.encode_view(input)?).into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let src = encoded.require_bytes(ID)?;
-        let header = self.checked_header(src)?;
+        let header = checked_header(src, options.decoded_size_limit())?;
         let mut out = AlignedBuf::zeroed(header.nbytes)?;
         zfp::decompress(src, out.as_mut_slice(), &header)?;
         Ok(NdArray::new(out, dtype_of(header.ztype)?, header.shape)?.into())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        options: &DecodeOptions,
+    ) -> Result<()> {
         let src = encoded.require_bytes(ID)?;
-        let header = self.checked_header(src)?;
+        // The caller's buffer bounds the size (another size is an OutputSizeMismatch
+        // below); the options' limit keeps the checks in `decode`'s order (a header
+        // over it is a DecodedSizeLimit, whatever the buffer).
+        let header = checked_header(src, options.decoded_size_limit())?;
         let dst = out.as_bytes_mut();
         if dst.len() != header.nbytes {
             return Err(Error::OutputSizeMismatch { codec: ID.into(), expected: dst.len(), actual: header.nbytes });

@@ -3,7 +3,7 @@
 use super::*;
 use serde_json::json;
 use zarrcodecs_core::testing::{self, Rng};
-use zarrcodecs_core::CodecExt;
+use zarrcodecs_core::{CodecExt, DynCodec};
 
 fn array<T: bytemuck::Pod>(values: &[T], dtype: &str, shape: &[usize]) -> NdArray {
     NdArray::from_bytes(bytemuck::cast_slice(values), dtype.parse().unwrap(), shape.to_vec()).unwrap()
@@ -20,7 +20,7 @@ fn uniform(rng: &mut Rng) -> f64 {
 #[test]
 fn configs() {
     assert_eq!(
-        Zfpy::default().get_config(),
+        Zfpy::default().get_config().unwrap(),
         json!({"id": "zfpy", "mode": 4, "compression_kwargs": {"tolerance": -1}, "tolerance": -1, "rate": -1, "precision": -1})
     );
     assert_eq!(Zfpy::from_json(&json!({"id": "zfpy"})).unwrap(), Zfpy::default());
@@ -43,7 +43,7 @@ fn configs() {
         ),
     ] {
         let c = codec(given);
-        assert_eq!(c.get_config(), printed);
+        assert_eq!(c.get_config().unwrap(), printed);
         testing::assert_config_round_trip(&c);
     }
     assert_eq!(codec(json!({"id": "zfpy", "mode": 4, "tolerance": 0})).mode, zfp::Mode::Accuracy(0.0));
@@ -258,15 +258,15 @@ fn lying_headers_are_refused_before_allocating() {
     // Within the limit, but the input is far too short for its blocks: corrupt, and
     // nothing the size of the claimed array is read.
     let h = forged_header(zfp::ZfpType::Float, &[1 << 20]);
-    let c = Zfpy::default().with_decoded_size_limit(1 << 30);
-    let r = c.decode_bytes(&h);
+    let c = Zfpy::default();
+    let r = c.decode_with(DataRef::from(&h[..]), &DecodeOptions::default().with_decoded_size_limit(1 << 30));
     assert!(matches!(r, Err(Error::Corrupt { .. })), "{r:?}");
-    let limited = Zfpy::default().with_decoded_size_limit(10);
-    assert_eq!(limited.decoded_size_limit(), Some(10));
-    assert!(matches!(limited.decode_bytes(real.as_bytes().unwrap()), Err(Error::DecodedSizeLimit { .. })));
-    let mut c = Zfpy::default();
-    c.set_decoded_size_limit(24);
-    assert_eq!(c.decode_bytes(real.as_bytes().unwrap()).unwrap().as_slice::<f64>().unwrap(), &[1.0, 2.0, 3.0]);
+    let r = c.decode_with(DataRef::from(&real), &DecodeOptions::default().with_decoded_size_limit(10));
+    assert!(matches!(r, Err(Error::DecodedSizeLimit { size: 24, limit: 10, .. })), "{r:?}");
+    let r = c.decode_with(DataRef::from(&real), &DecodeOptions::default().with_decoded_size_limit(23));
+    assert!(matches!(r, Err(Error::DecodedSizeLimit { .. })), "{r:?}");
+    let d = c.decode_with(DataRef::from(&real), &DecodeOptions::default().with_decoded_size_limit(24)).unwrap();
+    assert_eq!(d.into_array().unwrap().as_slice::<f64>().unwrap(), &[1.0, 2.0, 3.0]);
 }
 
 #[test]
@@ -315,7 +315,8 @@ fn random_headers_never_panic() {
         let n = 8 + (rng.next_u64() % 64) as usize;
         let mut bad = b"zfp\x05".to_vec();
         bad.extend(rng.bytes(n));
-        let _ = Zfpy::default().with_decoded_size_limit(1 << 24).decode_bytes(&bad);
+        let options = DecodeOptions::default().with_decoded_size_limit(1 << 24);
+        let _ = Zfpy::default().decode_with(DataRef::from(&bad[..]), &options);
     }
 }
 
@@ -357,7 +358,7 @@ fn typed_constructor() {
     assert_eq!(Zfpy::new(ZfpyMode::FixedPrecision(10)).unwrap().mode, zfp::Mode::Precision(10));
     // Python's ZFPY(mode=2, rate=8.0).get_config(): the float stays a float.
     assert_eq!(
-        Zfpy::new(ZfpyMode::FixedRate(8.0)).unwrap().get_config(),
+        Zfpy::new(ZfpyMode::FixedRate(8.0)).unwrap().get_config().unwrap(),
         json!({"id": "zfpy", "mode": 2, "compression_kwargs": {"rate": 8.0}, "tolerance": -1, "rate": 8.0, "precision": -1})
     );
     assert_eq!(

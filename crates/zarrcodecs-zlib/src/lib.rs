@@ -4,8 +4,7 @@ mod stream;
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeSink, Error, NdArray, Result, StaticCodec,
-    DEFAULT_DECODED_SIZE_LIMIT,
+    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, DecodeSink, Error, NdArray, Result, StaticCodec,
 };
 
 use stream::{Stream, Wrapper};
@@ -37,7 +36,6 @@ macro_rules! level_codec {
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub struct $name {
             level: i32,
-            limit: usize,
         }
 
         impl $name {
@@ -46,28 +44,19 @@ macro_rules! level_codec {
             /// # Errors
             /// [`Error::InvalidConfig`] for any other level.
             pub fn new(level: i32) -> Result<Self> {
-                Ok($name { level: check_level($id, level)?, limit: DEFAULT_DECODED_SIZE_LIMIT })
+                Ok($name { level: check_level($id, level)? })
             }
 
             /// The compression level.
             pub fn level(&self) -> i32 {
                 self.level
             }
-
-            /// Sets the largest decoded size `decode` accepts (default
-            /// [`DEFAULT_DECODED_SIZE_LIMIT`]); larger output is an
-            /// [`Error::DecodedSizeLimit`].
-            #[must_use]
-            pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-                self.limit = limit;
-                self
-            }
         }
 
         impl Default for $name {
             /// numcodecs' default: level 1.
             fn default() -> Self {
-                $name { level: default_level(), limit: DEFAULT_DECODED_SIZE_LIMIT }
+                $name { level: default_level() }
             }
         }
 
@@ -119,22 +108,6 @@ fn inflate_into(codec: &'static str, wrapper: Wrapper, input: &[u8], out: &mut [
 }
 
 impl Codec for Zlib {
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.limit = limit;
-    }
-
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_bytes(Self::CODEC_ID)?;
         let mut stream = Stream::deflate(Self::CODEC_ID, self.level, Wrapper::Zlib)?;
@@ -144,13 +117,18 @@ impl Codec for Zlib {
         Ok(NdArray::from_buf(out).into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
         let hint = input.len().saturating_mul(4).max(4096);
-        inflate_new(Self::CODEC_ID, Wrapper::Zlib, input, hint, self.limit)
+        inflate_new(Self::CODEC_ID, Wrapper::Zlib, input, hint, options.decoded_size_limit())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
         inflate_into(Self::CODEC_ID, Wrapper::Zlib, encoded.require_bytes(Self::CODEC_ID)?, out.as_bytes_mut())
     }
 }
@@ -167,22 +145,6 @@ fn gzip_header(level: i32) -> [u8; 10] {
 }
 
 impl Codec for GZip {
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.limit = limit;
-    }
-
-    fn codec_id(&self) -> &str {
-        Self::CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_bytes(Self::CODEC_ID)?;
         let mut stream = Stream::deflate(Self::CODEC_ID, self.level, Wrapper::Raw)?;
@@ -203,7 +165,7 @@ impl Codec for GZip {
         Ok(NdArray::from_buf(out).into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
         // A single member's trailer holds its size modulo 2^32: a good first guess.
         let hint = match input.len().checked_sub(4).map(|i| &input[i..]) {
@@ -214,10 +176,15 @@ impl Codec for GZip {
         // more than that.
         let hint = if hint == 0 { input.len().saturating_mul(4).max(4096) } else { hint };
         let hint = hint.min(input.len().saturating_mul(1032));
-        inflate_new(Self::CODEC_ID, Wrapper::Gzip, input, hint, self.limit)
+        inflate_new(Self::CODEC_ID, Wrapper::Gzip, input, hint, options.decoded_size_limit())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
         inflate_into(Self::CODEC_ID, Wrapper::Gzip, encoded.require_bytes(Self::CODEC_ID)?, out.as_bytes_mut())
     }
 }
@@ -229,6 +196,7 @@ mod tests {
     use serde_json::json;
     use zarrcodecs_core::testing;
     use zarrcodecs_core::CodecExt;
+    use zarrcodecs_core::DynCodec;
 
     #[test]
     fn round_trips_every_level() {
@@ -243,7 +211,7 @@ mod tests {
         testing::assert_config_round_trip(&Zlib::new(7).unwrap());
         testing::assert_config_round_trip(&GZip::default());
         assert_eq!(Zlib::from_json(&json!({"id": "zlib"})).unwrap().level(), 1);
-        assert_eq!(GZip::default().get_config(), json!({"id": "gzip", "level": 1}));
+        assert_eq!(GZip::default().get_config().unwrap(), json!({"id": "gzip", "level": 1}));
         let bad = [
             json!({"id": "zlib", "level": 10}),
             json!({"id": "zlib", "level": -2}),
@@ -307,13 +275,14 @@ mod tests {
     #[test]
     fn decoded_size_limit() {
         let data = vec![0u8; 1 << 20];
-        for codec in [
-            &Zlib::default().with_decoded_size_limit(1000) as &dyn Codec,
-            &GZip::default().with_decoded_size_limit(1000),
-        ] {
+        let limited = DecodeOptions::default().with_decoded_size_limit(1000);
+        for codec in [&Zlib::default() as &dyn Codec, &GZip::default()] {
             let encoded = codec.encode_bytes(&data).unwrap();
-            assert!(matches!(codec.decode_bytes(encoded.as_bytes()), Err(Error::DecodedSizeLimit { .. })));
-            assert!(codec.decode_bytes(codec.encode_bytes(&data[..1000]).unwrap().as_bytes()).is_ok());
+            assert!(matches!(
+                codec.decode_with(DataRef::from(&encoded), &limited),
+                Err(Error::DecodedSizeLimit { .. })
+            ));
+            assert!(codec.decode_with(DataRef::from(&codec.encode_bytes(&data[..1000]).unwrap()), &limited).is_ok());
         }
     }
 

@@ -6,8 +6,7 @@ mod pool;
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeSink, Error, NdArray, Result, StaticCodec,
-    DEFAULT_DECODED_SIZE_LIMIT,
+    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, DecodeSink, Error, NdArray, Result, StaticCodec,
 };
 use zstd_safe::{CCtx, CParameter, DCtx, InBuffer, OutBuffer, ResetDirective};
 
@@ -70,7 +69,6 @@ pub struct ZstdConfig {
 pub struct Zstd {
     level: i32,
     checksum: bool,
-    decoded_size_limit: usize,
     cctxs: Pool<CCtx<'static>>,
     dctxs: Pool<DCtx<'static>>,
 }
@@ -90,29 +88,13 @@ impl Zstd {
                 format_args!("level {level} is below zstd's lowest level {}", min_level()),
             ));
         }
-        Ok(Zstd {
-            level,
-            checksum: false,
-            decoded_size_limit: DEFAULT_DECODED_SIZE_LIMIT,
-            cctxs: Pool::new(),
-            dctxs: Pool::new(),
-        })
+        Ok(Zstd { level, checksum: false, cctxs: Pool::new(), dctxs: Pool::new() })
     }
 
     /// Sets whether encoded frames carry a checksum of their content.
     #[must_use]
     pub fn with_checksum(mut self, checksum: bool) -> Self {
         self.checksum = checksum;
-        self
-    }
-
-    /// Sets the largest output [`Codec::decode`] will allocate, in bytes (default
-    /// [`DEFAULT_DECODED_SIZE_LIMIT`], 2 GiB). Inputs whose frames declare more are
-    /// refused before anything is allocated; inputs that do not declare their size are
-    /// refused once their output passes the limit. Not part of the JSON configuration.
-    #[must_use]
-    pub fn with_decoded_size_limit(mut self, limit: usize) -> Self {
-        self.decoded_size_limit = limit;
         self
     }
 
@@ -124,11 +106,6 @@ impl Zstd {
     /// Whether encoded frames carry a checksum.
     pub fn checksum(&self) -> bool {
         self.checksum
-    }
-
-    /// The decoded size limit in bytes.
-    pub fn decoded_size_limit(&self) -> usize {
-        self.decoded_size_limit
     }
 
     /// Compresses `src` into one zstd frame, as numcodecs' `Zstd.encode` does.
@@ -155,22 +132,26 @@ impl Zstd {
         Ok(buf)
     }
 
-    /// Decompresses a zstd stream (one or more frames) into a new buffer.
+    /// Decompresses a zstd stream (one or more frames) into a new buffer of at most
+    /// `options.decoded_size_limit()` bytes. Inputs whose frames declare more are
+    /// refused before anything is allocated; inputs that do not declare their size are
+    /// refused once their output passes the limit.
     ///
     /// # Errors
     /// [`Error::Corrupt`] (with zstd's error name) for input that is not a complete,
     /// valid zstd stream, checksum failures included; [`Error::DecodedSizeLimit`] if the
     /// output would pass the limit; [`Error::Allocation`].
-    pub fn decompress(&self, src: &[u8]) -> Result<AlignedBuf> {
+    pub fn decompress(&self, src: &[u8], options: &DecodeOptions) -> Result<AlignedBuf> {
+        let limit = options.decoded_size_limit();
         let frames = frame_info(src)?;
-        match declared_size(&frames, self.decoded_size_limit)? {
+        match declared_size(&frames, limit)? {
             Some(size) => {
-                let size = self.check_limit(size)?;
+                let size = check_limit(size, limit)?;
                 let mut buf = AlignedBuf::zeroed(size)?;
                 self.decompress_declared(src, buf.as_mut_slice())?;
                 Ok(buf)
             }
-            None => self.decompress_growing(src),
+            None => self.decompress_growing(src, limit),
         }
     }
 
@@ -183,7 +164,8 @@ impl Zstd {
     /// [`Zstd::decompress`].
     pub fn decompress_into(&self, src: &[u8], out: &mut [u8]) -> Result<()> {
         let frames = frame_info(src)?;
-        if let Some(size) = declared_size(&frames, self.decoded_size_limit)? {
+        // The caller's buffer bounds the output: its length is the limit.
+        if let Some(size) = declared_size(&frames, out.len())? {
             if u64::try_from(out.len()).ok() != Some(size) {
                 return Err(Error::OutputSizeMismatch {
                     codec: CODEC_ID.into(),
@@ -198,22 +180,6 @@ impl Zstd {
             let written = stream(dctx, src, &mut sink)?;
             sink.finish(CODEC_ID, written).map(drop)
         })
-    }
-
-    /// `size` as a `usize`, if it is within the decoded size limit.
-    fn check_limit(&self, size: u64) -> Result<usize> {
-        match usize::try_from(size) {
-            Ok(n) if n <= self.decoded_size_limit => Ok(n),
-            _ => Err(self.limit_error(size)),
-        }
-    }
-
-    fn limit_error(&self, size: u64) -> Error {
-        Error::DecodedSizeLimit {
-            codec: CODEC_ID.into(),
-            size,
-            limit: u64::try_from(self.decoded_size_limit).unwrap_or(u64::MAX),
-        }
     }
 
     /// Runs `f` with a compression context from the pool, reset to a new context's state.
@@ -247,8 +213,7 @@ impl Zstd {
 
     /// Streaming decompression into a growing buffer, for frames that do not declare
     /// their size.
-    fn decompress_growing(&self, src: &[u8]) -> Result<AlignedBuf> {
-        let limit = self.decoded_size_limit;
+    fn decompress_growing(&self, src: &[u8], limit: usize) -> Result<AlignedBuf> {
         self.with_dctx(|dctx| {
             let first = src.len().saturating_mul(STREAM_EXPANSION_GUESS).max(MIN_STREAM_BUFFER).min(limit);
             let mut sink = DecodeSink::growing(first, limit)?.with_min_growth(MIN_STREAM_BUFFER);
@@ -290,6 +255,18 @@ fn stream(dctx: &mut DCtx<'_>, src: &[u8], sink: &mut DecodeSink<'_>) -> Result<
     }
 }
 
+/// `size` as a `usize`, if it is within `limit`.
+fn check_limit(size: u64, limit: usize) -> Result<usize> {
+    match usize::try_from(size) {
+        Ok(n) if n <= limit => Ok(n),
+        _ => Err(Error::DecodedSizeLimit {
+            codec: CODEC_ID.into(),
+            size,
+            limit: u64::try_from(limit).unwrap_or(u64::MAX),
+        }),
+    }
+}
+
 fn no_context(kind: &str) -> Error {
     Error::library(CODEC_ID, format_args!("zstd could not allocate a {kind} context"))
 }
@@ -305,66 +282,39 @@ fn corrupt_error(code: zstd_safe::ErrorCode) -> Error {
 impl Default for Zstd {
     /// numcodecs' `Zstd()`: level 0 (zstd's default), no checksum.
     fn default() -> Self {
-        Zstd {
-            level: 0,
-            checksum: false,
-            decoded_size_limit: DEFAULT_DECODED_SIZE_LIMIT,
-            cctxs: Pool::new(),
-            dctxs: Pool::new(),
-        }
+        Zstd { level: 0, checksum: false, cctxs: Pool::new(), dctxs: Pool::new() }
     }
 }
 
 impl Clone for Zstd {
     fn clone(&self) -> Self {
-        Zstd {
-            level: self.level,
-            checksum: self.checksum,
-            decoded_size_limit: self.decoded_size_limit,
-            cctxs: Pool::new(),
-            dctxs: Pool::new(),
-        }
+        Zstd { level: self.level, checksum: self.checksum, cctxs: Pool::new(), dctxs: Pool::new() }
     }
 }
 
 impl std::fmt::Debug for Zstd {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Zstd")
-            .field("level", &self.level)
-            .field("checksum", &self.checksum)
-            .field("decoded_size_limit", &self.decoded_size_limit)
-            .finish_non_exhaustive()
+        f.debug_struct("Zstd").field("level", &self.level).field("checksum", &self.checksum).finish_non_exhaustive()
     }
 }
 
 impl Codec for Zstd {
-    fn decoded_size_limit(&self) -> Option<usize> {
-        Some(self.decoded_size_limit)
-    }
-
-    fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.decoded_size_limit = limit;
-    }
-
-    fn codec_id(&self) -> &str {
-        CODEC_ID
-    }
-
-    fn get_config(&self) -> serde_json::Value {
-        self.config_json()
-    }
-
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let src = data.require_bytes(CODEC_ID)?;
         Ok(NdArray::from_buf(self.compress(src)?).into())
     }
 
-    fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let src = encoded.require_bytes(CODEC_ID)?;
-        Ok(NdArray::from_buf(self.decompress(src)?).into())
+        Ok(NdArray::from_buf(self.decompress(src, options)?).into())
     }
 
-    fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
+    fn decode_into_with(
+        &self,
+        encoded: DataRef<'_>,
+        out: &mut ArrayViewMut<'_>,
+        _options: &DecodeOptions,
+    ) -> Result<()> {
         let src = encoded.require_bytes(CODEC_ID)?;
         self.decompress_into(src, out.as_bytes_mut())
     }
@@ -396,7 +346,7 @@ mod tests {
         let data = vec![7u8; 65536];
         for _ in 0..10 {
             let e = codec.compress(&data).unwrap();
-            assert_eq!(codec.decompress(e.as_slice()).unwrap().as_slice(), &data[..]);
+            assert_eq!(codec.decompress(e.as_slice(), &DecodeOptions::default()).unwrap().as_slice(), &data[..]);
         }
         assert_eq!(codec.cctxs.idle(), 1);
         assert_eq!(codec.dctxs.idle(), 1);

@@ -8,12 +8,13 @@ pub use pipeline::{Pipeline, ZarrPipeline};
 pub use zarr::{Order, ZarrArray};
 pub use zarrcodecs_core::{
     npy, AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, CodecExt, CodecRegistration, DType, DTypeKind, Data,
-    DataRef, DynCodec, Error, NdArray, Object, ObjectArray, PyBytes, PyStr, Result, StaticCodec, TimeUnit,
-    DEFAULT_DECODED_SIZE_LIMIT,
+    DataRef, DecodeOptions, DynCodec, Error, NdArray, Object, ObjectArray, PyBytes, PyStr, Result, StaticCodec,
+    TimeUnit, DEFAULT_DECODED_SIZE_LIMIT,
 };
 
 /// The core crate: traits and data model, for writing codecs of your own.
 pub use zarrcodecs_core as core;
+pub use zarrcodecs_core::prelude;
 
 /// The codec crates: for each, its cargo feature, the name it is re-exported under,
 /// the crate, the registration statics its `register_static_codec!` lines made, and
@@ -97,7 +98,7 @@ pub use serde_json;
 /// ```
 /// use zarrcodecs::serde_json::json;
 /// let codec = zarrcodecs::get_codec(&json!({"id": "zlib", "level": 6}))?;
-/// assert_eq!(codec.get_config(), json!({"id": "zlib", "level": 6}));
+/// assert_eq!(codec.get_config()?, json!({"id": "zlib", "level": 6}));
 /// # Ok::<(), zarrcodecs::Error>(())
 /// ```
 ///

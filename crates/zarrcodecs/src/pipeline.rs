@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::zarr::{Order, ZarrArray};
-use crate::{get_codec, ArrayView, ArrayViewMut, Codec, Data, DataRef, Error, NdArray, Result};
+use crate::{get_codec, ArrayView, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, Error, NdArray, Result};
 
 /// Codecs applied in order on encode and in reverse order on decode.
 ///
@@ -18,9 +18,14 @@ use crate::{get_codec, ArrayView, ArrayViewMut, Codec, Data, DataRef, Error, NdA
 ///
 /// A zarr v2 array's chain, with its dtype, chunk shape, order and fill value, is a
 /// [`ZarrPipeline`].
+///
+/// The pipeline keeps the caller's [`DecodeOptions`] (the decoded-size limit) and
+/// passes them to every stage's [`Codec::decode_with`]: the codecs themselves hold
+/// only their configuration.
 #[derive(Clone, Debug)]
 pub struct Pipeline {
     codecs: Vec<Box<dyn Codec>>,
+    options: DecodeOptions,
 }
 
 /// What an error of an empty pipeline names as its stage.
@@ -29,7 +34,7 @@ const EMPTY: &str = "empty pipeline";
 impl Pipeline {
     /// A pipeline of the given codecs.
     pub fn new(codecs: Vec<Box<dyn Codec>>) -> Self {
-        Pipeline { codecs }
+        Pipeline { codecs, options: DecodeOptions::default() }
     }
 
     /// Builds a pipeline from one codec configuration or a JSON array of them.
@@ -46,27 +51,33 @@ impl Pipeline {
         }
     }
 
-    /// Sets the decoded-size limit of every codec that has one (see
-    /// [`Codec::set_decoded_size_limit`]; default
-    /// [`DEFAULT_DECODED_SIZE_LIMIT`](crate::DEFAULT_DECODED_SIZE_LIMIT), 2 GiB): a chunk
-    /// whose header claims more is refused before anything is allocated.
+    /// Sets the options every decode of this pipeline passes to its codecs (default
+    /// [`DecodeOptions::default`]: a decoded-size limit of
+    /// [`DEFAULT_DECODED_SIZE_LIMIT`](crate::DEFAULT_DECODED_SIZE_LIMIT), 2 GiB). A
+    /// stage whose input claims a larger output is refused before anything is
+    /// allocated.
     ///
     /// ```
-    /// use zarrcodecs::{CodecExt, DataRef, Pipeline};
+    /// use zarrcodecs::{DataRef, DecodeOptions, Pipeline};
     ///
-    /// let mut pipeline = Pipeline::from_json(&serde_json::json!([{"id": "zstd", "level": 1}]))?;
+    /// let pipeline = Pipeline::from_json(&serde_json::json!([{"id": "zstd", "level": 1}]))?;
     /// let encoded = pipeline.encode(DataRef::from(&[0u8; 4096][..]))?;
-    /// pipeline.set_decoded_size_limit(1024);
+    /// let strict = pipeline.with_decode_options(DecodeOptions::default().with_decoded_size_limit(1024));
     /// assert!(matches!(
-    ///     pipeline.decode(encoded.view()),
+    ///     strict.decode(encoded.view()),
     ///     Err(zarrcodecs::Error::DecodedSizeLimit { .. })
     /// ));
     /// # Ok::<(), zarrcodecs::Error>(())
     /// ```
-    pub fn set_decoded_size_limit(&mut self, limit: usize) {
-        for codec in &mut self.codecs {
-            codec.set_decoded_size_limit(limit);
-        }
+    #[must_use]
+    pub fn with_decode_options(mut self, options: DecodeOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// The options every decode passes to the codecs.
+    pub fn decode_options(&self) -> &DecodeOptions {
+        &self.options
     }
 
     /// The id of the first codec (the last to decode), naming the stage in errors.
@@ -85,8 +96,11 @@ impl Pipeline {
     }
 
     /// The configurations, as a JSON array.
-    pub fn get_config(&self) -> Value {
-        Value::Array(self.codecs.iter().map(|c| c.get_config()).collect())
+    ///
+    /// # Errors
+    /// As [`DynCodec::get_config`](crate::DynCodec::get_config).
+    pub fn get_config(&self) -> Result<Value> {
+        Ok(Value::Array(self.codecs.iter().map(|c| c.get_config()).collect::<Result<_>>()?))
     }
 
     /// Applies every codec in order. An empty pipeline copies its input.
@@ -112,9 +126,9 @@ impl Pipeline {
         let Some((last, rest)) = self.codecs.split_last() else {
             return to_owned(encoded);
         };
-        let mut current = last.decode(encoded)?;
+        let mut current = last.decode_with(encoded, &self.options)?;
         for codec in rest.iter().rev() {
-            current = codec.decode(current.view())?;
+            current = codec.decode_with(current.view(), &self.options)?;
         }
         Ok(current)
     }
@@ -130,7 +144,7 @@ impl Pipeline {
                 let bytes = encoded.require_bytes(EMPTY)?;
                 zarrcodecs_core::copy_decoded(EMPTY, bytes, out.as_bytes_mut())
             }
-            Some((first, [])) => first.decode_into(encoded, out),
+            Some((first, [])) => first.decode_into_with(encoded, out, &self.options),
             Some((first, rest)) => {
                 let mut current: Option<Data> = None;
                 for codec in rest.iter().rev() {
@@ -138,10 +152,10 @@ impl Pipeline {
                         Some(d) => d.view(),
                         None => encoded.clone(),
                     };
-                    current = Some(codec.decode(input)?);
+                    current = Some(codec.decode_with(input, &self.options)?);
                 }
                 let input = current.as_ref().map_or(encoded, Data::view);
-                first.decode_into(input, out)
+                first.decode_into_with(input, out, &self.options)
             }
         }
     }
@@ -192,10 +206,12 @@ impl ZarrPipeline {
         self.array.order
     }
 
-    /// Sets the decoded-size limit of every codec of the chain that has one (see
-    /// [`Pipeline::set_decoded_size_limit`]).
-    pub fn set_decoded_size_limit(&mut self, limit: usize) {
-        self.pipeline.set_decoded_size_limit(limit);
+    /// Sets the options every decode passes to the codecs (see
+    /// [`Pipeline::with_decode_options`]).
+    #[must_use]
+    pub fn with_decode_options(mut self, options: DecodeOptions) -> Self {
+        self.pipeline = self.pipeline.with_decode_options(options);
+        self
     }
 
     /// Decodes one stored chunk into a new array of the array's dtype and chunk shape,

@@ -15,6 +15,37 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+/// The codec groups of the speed targets the report checks, by numcodecs id.
+/// `benches/tests/codec_list.rs` checks that every id is a registered codec and that
+/// every registered codec is in exactly one group or in [`targets::NO_TARGET`], so a
+/// new codec is classified, never silently left out of the report's targets.
+pub mod targets {
+    /// "At least as fast as numcodecs, 1.5x at 64 KiB".
+    pub const COMPRESSORS: &[&str] = &["zlib", "gzip", "zstd", "lz4", "bz2", "lzma", "blosc"];
+    /// Filters and checksums: "at least 3x numcodecs".
+    pub const FILTERS: &[&str] = &["crc32", "crc32c", "adler32", "fletcher32", "jenkins_lookup3", "base64"];
+    /// Memory-bound filters: "at least 50% of memcpy at 8 MiB".
+    pub const MEMORY_BOUND: &[&str] = &["delta", "shuffle", "astype", "packbits"];
+    /// Variable-length codecs: "at least 3x numcodecs".
+    pub const VLEN: &[&str] = &["vlen-utf8", "vlen-bytes", "vlen-array"];
+    /// Codecs the report compares with numcodecs without a target of their own.
+    pub const NO_TARGET: &[&str] = &[
+        "json2",
+        "json",
+        "msgpack2",
+        "msgpack",
+        "pickle",
+        "categorize",
+        "quantize",
+        "bitround",
+        "fixedscaleoffset",
+        "pcodec",
+        "zfpy",
+    ];
+    /// Every group, [`NO_TARGET`] last.
+    pub const ALL: &[&[&str]] = &[COMPRESSORS, FILTERS, MEMORY_BOUND, VLEN, NO_TARGET];
+}
+
 /// The environment variable that tells the pipeline bench where to write its
 /// [`Allocations`] (`cargo xtask bench` sets it; by default the bench writes
 /// `<target dir>/bench/allocations.json`).
