@@ -28,6 +28,91 @@ pub const CHECK_CRC64: i32 = 4;
 /// `lzma.CHECK_SHA256`.
 pub const CHECK_SHA256: i32 = 10;
 
+/// The container, as Python's `lzma` module numbers it (the config's `format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// `FORMAT_AUTO` (0): decoding only, `.xz` or `.lzma` as the input is.
+    Auto,
+    /// `FORMAT_XZ` (1): the `.xz` container (numcodecs' default).
+    Xz,
+    /// `FORMAT_ALONE` (2): the legacy `.lzma` container.
+    Alone,
+    /// `FORMAT_RAW` (3): a raw filter chain, no container.
+    Raw,
+}
+
+impl From<Format> for i32 {
+    fn from(format: Format) -> i32 {
+        match format {
+            Format::Auto => FORMAT_AUTO,
+            Format::Xz => FORMAT_XZ,
+            Format::Alone => FORMAT_ALONE,
+            Format::Raw => FORMAT_RAW,
+        }
+    }
+}
+
+impl TryFrom<i32> for Format {
+    type Error = Error;
+
+    /// # Errors
+    /// [`Error::InvalidConfig`] for anything but 0 to 3.
+    fn try_from(format: i32) -> Result<Self> {
+        match format {
+            FORMAT_AUTO => Ok(Format::Auto),
+            FORMAT_XZ => Ok(Format::Xz),
+            FORMAT_ALONE => Ok(Format::Alone),
+            FORMAT_RAW => Ok(Format::Raw),
+            _ => Err(bad(format_args!("invalid container format: {format}"))),
+        }
+    }
+}
+
+/// The integrity check of `.xz`, as Python's `lzma` module numbers it (the config's
+/// `check`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Check {
+    /// -1: the format's default (CRC64 for `.xz`, none for the others).
+    Default,
+    /// `CHECK_NONE` (0).
+    None,
+    /// `CHECK_CRC32` (1).
+    Crc32,
+    /// `CHECK_CRC64` (4).
+    Crc64,
+    /// `CHECK_SHA256` (10).
+    Sha256,
+}
+
+impl From<Check> for i32 {
+    fn from(check: Check) -> i32 {
+        match check {
+            Check::Default => -1,
+            Check::None => CHECK_NONE,
+            Check::Crc32 => CHECK_CRC32,
+            Check::Crc64 => CHECK_CRC64,
+            Check::Sha256 => CHECK_SHA256,
+        }
+    }
+}
+
+impl TryFrom<i32> for Check {
+    type Error = Error;
+
+    /// # Errors
+    /// [`Error::InvalidConfig`] for anything but -1, 0, 1, 4 or 10.
+    fn try_from(check: i32) -> Result<Self> {
+        match check {
+            -1 => Ok(Check::Default),
+            CHECK_NONE => Ok(Check::None),
+            CHECK_CRC32 => Ok(Check::Crc32),
+            CHECK_CRC64 => Ok(Check::Crc64),
+            CHECK_SHA256 => Ok(Check::Sha256),
+            _ => Err(bad(format_args!("unsupported integrity check: {check}"))),
+        }
+    }
+}
+
 /// `lzma.PRESET_EXTREME`, to OR into a preset.
 pub const PRESET_EXTREME: u32 = 0x8000_0000;
 /// `lzma.PRESET_DEFAULT`.
@@ -79,6 +164,24 @@ pub struct LzmaConfig {
     pub filters: Option<Vec<Map<String, Value>>>,
 }
 
+impl LzmaConfig {
+    /// The typed `format`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a number Python's `lzma` does not know.
+    pub fn format(&self) -> Result<Format> {
+        Format::try_from(self.format)
+    }
+
+    /// The typed `check`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a number Python's `lzma` does not know.
+    pub fn check(&self) -> Result<Check> {
+        Check::try_from(self.check)
+    }
+}
+
 fn default_format() -> i32 {
     FORMAT_XZ
 }
@@ -99,6 +202,8 @@ impl Default for LzmaConfig {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lzma {
     config: LzmaConfig,
+    format: Format,
+    check: Check,
     filters: Option<Vec<Filter>>,
 }
 
@@ -175,14 +280,11 @@ impl Lzma {
     /// unknown filter id or option, options liblzma rejects, a chain `.xz` cannot
     /// hold (LZMA1) or, for `.lzma`, anything but a single LZMA1 filter.
     pub fn new(config: LzmaConfig) -> Result<Self> {
-        if !(FORMAT_AUTO..=FORMAT_RAW).contains(&config.format) {
-            return Err(bad(format_args!("invalid container format: {}", config.format)));
-        }
-        match (config.format, config.check) {
-            (FORMAT_XZ | FORMAT_AUTO, -1 | CHECK_NONE | CHECK_CRC32 | CHECK_CRC64 | CHECK_SHA256) => {}
-            (FORMAT_ALONE | FORMAT_RAW, -1 | CHECK_NONE) => {}
-            (FORMAT_ALONE | FORMAT_RAW, _) => return Err(bad("integrity checks are only supported by FORMAT_XZ")),
-            (_, check) => return Err(bad(format_args!("unsupported integrity check: {check}"))),
+        let format = config.format()?;
+        let check = config.check()?;
+        match (format, check) {
+            (Format::Xz | Format::Auto, _) | (Format::Alone | Format::Raw, Check::Default | Check::None) => {}
+            (Format::Alone | Format::Raw, _) => return Err(bad("integrity checks are only supported by FORMAT_XZ")),
         }
         if let Some(preset) = config.preset {
             if config.filters.is_some() {
@@ -191,7 +293,7 @@ impl Lzma {
             check_preset(preset)?;
         }
         let chain = match &config.filters {
-            None if config.format == FORMAT_RAW => return Err(bad("must specify filters for FORMAT_RAW")),
+            None if format == Format::Raw => return Err(bad("must specify filters for FORMAT_RAW")),
             None => None,
             Some(specs) => {
                 if specs.is_empty() || specs.len() > FILTERS_MAX {
@@ -202,17 +304,17 @@ impl Lzma {
                 }
                 let filters = specs.iter().map(parse_filter).collect::<Result<Vec<_>>>()?;
                 let lzma1 = filters.iter().any(|f| matches!(f, Filter::Lzma(FILTER_LZMA1, _)));
-                if config.format == FORMAT_XZ && lzma1 {
+                if format == Format::Xz && lzma1 {
                     return Err(bad("FORMAT_XZ cannot hold an LZMA1 filter"));
                 }
-                if config.format == FORMAT_ALONE && !(filters.len() == 1 && lzma1) {
+                if format == Format::Alone && !(filters.len() == 1 && lzma1) {
                     return Err(bad("invalid filter chain for FORMAT_ALONE - must be a single LZMA1 filter"));
                 }
                 Chain::new(&filters).map_err(bad)?;
                 Some(filters)
             }
         };
-        Ok(Lzma { config, filters: chain })
+        Ok(Lzma { config, format, check, filters: chain })
     }
 
     /// An `.xz` codec with this preset (0 to 9, optionally ORed with
@@ -229,6 +331,16 @@ impl Lzma {
         &self.config
     }
 
+    /// The container.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+
+    /// The integrity check.
+    pub fn check(&self) -> Check {
+        self.check
+    }
+
     /// The filter chain in liblzma's form (validated when the codec was built).
     fn chain(&self) -> Result<Option<Chain>> {
         self.filters.as_deref().map(|f| Chain::new(f).map_err(bad)).transpose()
@@ -236,26 +348,26 @@ impl Lzma {
 
     fn encoder<'a>(&self, chain: &'a Option<Chain>) -> Result<Encoder<'a>> {
         let preset = self.config.preset.unwrap_or(PRESET_DEFAULT);
-        let check = match self.config.check {
-            -1 => CHECK_CRC64,
-            c => c,
+        let check = match self.check {
+            Check::Default => CHECK_CRC64,
+            c => i32::from(c),
         };
         let check = u32::try_from(check).map_err(bad)?;
-        Ok(match (self.config.format, chain) {
-            (FORMAT_XZ, None) => Encoder::XzPreset { preset, check },
-            (FORMAT_XZ, Some(chain)) => Encoder::XzChain { chain, check },
-            (FORMAT_ALONE, None) => Encoder::AlonePreset(preset),
-            (FORMAT_ALONE, Some(chain)) => Encoder::AloneChain(chain),
-            (FORMAT_RAW, Some(chain)) => Encoder::Raw(chain),
+        Ok(match (self.format, chain) {
+            (Format::Xz, None) => Encoder::XzPreset { preset, check },
+            (Format::Xz, Some(chain)) => Encoder::XzChain { chain, check },
+            (Format::Alone, None) => Encoder::AlonePreset(preset),
+            (Format::Alone, Some(chain)) => Encoder::AloneChain(chain),
+            (Format::Raw, Some(chain)) => Encoder::Raw(chain),
             _ => return Err(bad("FORMAT_AUTO only decodes: choose FORMAT_XZ, FORMAT_ALONE or FORMAT_RAW to encode")),
         })
     }
 
     fn decoder<'a>(&self, chain: &'a Option<Chain>) -> Decoder<'a> {
-        match (self.config.format, chain) {
-            (FORMAT_XZ, _) => Decoder::Xz,
-            (FORMAT_ALONE, _) => Decoder::Alone,
-            (FORMAT_RAW, Some(chain)) => Decoder::Raw(chain),
+        match (self.format, chain) {
+            (Format::Xz, _) => Decoder::Xz,
+            (Format::Alone, _) => Decoder::Alone,
+            (Format::Raw, Some(chain)) => Decoder::Raw(chain),
             _ => Decoder::Auto,
         }
     }
@@ -264,7 +376,7 @@ impl Lzma {
 impl Default for Lzma {
     /// numcodecs' default: `.xz`, CRC64, preset 6.
     fn default() -> Self {
-        Lzma { config: LzmaConfig::default(), filters: None }
+        Lzma { config: LzmaConfig::default(), format: Format::Xz, check: Check::Default, filters: None }
     }
 }
 
@@ -337,8 +449,8 @@ impl Lzma {
     /// times its length, never more than `limit` (the decoded-size limit) or
     /// [`MAX_RATIO`] times its length.
     fn first_guess(&self, input: &[u8], limit: usize) -> usize {
-        let claimed = match self.config.format {
-            FORMAT_RAW => None,
+        let claimed = match self.format {
+            Format::Raw => None,
             _ => claimed_size(input).and_then(|s| usize::try_from(s).ok()),
         };
         let hint = claimed.unwrap_or_else(|| input.len().saturating_mul(4).max(4096));

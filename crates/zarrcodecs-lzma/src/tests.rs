@@ -288,3 +288,21 @@ fn decode_into_agrees_with_decode_on_a_bad_later_stream() {
     assert_eq!(out, decoded.as_bytes());
     assert!(raw.decode_bytes_into(found, &mut vec![0u8; out.len() + 1]).is_err());
 }
+
+#[test]
+fn format_and_check_are_typed() {
+    for (n, f) in [(0, Format::Auto), (1, Format::Xz), (2, Format::Alone), (3, Format::Raw)] {
+        assert_eq!(Format::try_from(n).unwrap(), f);
+        assert_eq!(i32::from(f), n);
+    }
+    for (n, c) in [(-1, Check::Default), (0, Check::None), (1, Check::Crc32), (4, Check::Crc64), (10, Check::Sha256)] {
+        assert_eq!(Check::try_from(n).unwrap(), c);
+        assert_eq!(i32::from(c), n);
+    }
+    assert!(matches!(Format::try_from(4), Err(Error::InvalidConfig { .. })));
+    assert!(matches!(Check::try_from(2), Err(Error::InvalidConfig { .. })));
+    let alone = Lzma::new(LzmaConfig { format: FORMAT_ALONE, ..LzmaConfig::default() }).unwrap();
+    assert_eq!((alone.format(), alone.check()), (Format::Alone, Check::Default));
+    assert_eq!(alone.lzma_config().format().unwrap(), Format::Alone);
+    assert_eq!(Lzma::default().format(), Format::Xz);
+}

@@ -16,7 +16,7 @@ use zarrcodecs_core::{
 const ID: &str = "pcodec";
 
 /// The highest compression level pco accepts.
-pub const MAX_LEVEL: u32 = 12;
+pub const MAX_LEVEL: i64 = 12;
 /// The highest explicit delta encoding order pco accepts.
 pub const MAX_DELTA_ENCODING_ORDER: u32 = 7;
 /// numcodecs' default `equal_pages_up_to` (`DEFAULT_MAX_PAGE_N`).
@@ -65,8 +65,12 @@ pub enum PcodecPagingSpec {
 #[serde(deny_unknown_fields)]
 pub struct PcodecConfig {
     /// Compression level, 0 to 12 (default 8).
+    ///
+    /// An `i64`, as the other integer settings numcodecs takes as a Python int: every
+    /// level a configuration holds reaches [`Pcodec::new`], which says what is wrong
+    /// with it (serde would only say "invalid value" for `-1`).
     #[serde(default = "default_level")]
-    pub level: u32,
+    pub level: i64,
     /// The mode spec (default `"auto"`).
     #[serde(default)]
     pub mode_spec: PcodecModeSpec,
@@ -85,7 +89,7 @@ pub struct PcodecConfig {
     pub equal_pages_up_to: u64,
 }
 
-fn default_level() -> u32 {
+fn default_level() -> i64 {
     8
 }
 
@@ -136,7 +140,9 @@ impl Pcodec {
         let pages = usize::try_from(c.equal_pages_up_to)
             .map_err(|_| Error::invalid_config(ID, "equal_pages_up_to does not fit this machine's usize"))?;
         Ok(ChunkConfig::default()
-            .with_compression_level(c.level as usize)
+            .with_compression_level(
+                usize::try_from(c.level).map_err(|_| Error::invalid_config(ID, "level must be 0 to 12"))?,
+            )
             .with_mode_spec(match c.mode_spec {
                 PcodecModeSpec::Auto => ModeSpec::Auto,
                 PcodecModeSpec::Classic => ModeSpec::Classic,
@@ -151,7 +157,7 @@ impl StaticCodec for Pcodec {
     type Config = PcodecConfig;
 
     fn from_config(config: PcodecConfig) -> Result<Self> {
-        if config.level > MAX_LEVEL {
+        if !(0..=MAX_LEVEL).contains(&config.level) {
             return Err(Error::invalid_config(ID, format_args!("level must be 0 to 12, got {}", config.level)));
         }
         if config.equal_pages_up_to == 0 {
