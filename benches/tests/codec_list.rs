@@ -151,3 +151,21 @@ fn every_registered_codec_is_in_one_bench_target_group() {
         "registered codecs in no bench target group (xtask/src/bench/manifest.rs, `targets`): {missing:?}"
     );
 }
+
+#[test]
+fn every_fuzz_target_file_is_a_fuzz_bin() {
+    // cargo fuzz runs the `[[bin]]`s of fuzz/Cargo.toml: a target file without one is
+    // never fuzzed (and `every_registered_codec_is_fuzzed` only sees targets.json).
+    let doc = manifest("fuzz/Cargo.toml");
+    let bins: BTreeSet<String> = doc["bin"]
+        .as_array_of_tables()
+        .expect("fuzz/Cargo.toml has [[bin]]s")
+        .iter()
+        .map(|t| t["path"].as_str().expect("a [[bin]] has a path").to_string())
+        .collect();
+    let files: BTreeSet<String> = std::fs::read_dir(root().join("fuzz/fuzz_targets"))
+        .unwrap()
+        .map(|e| format!("fuzz_targets/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    assert_eq!(bins, files, "fuzz/Cargo.toml's [[bin]] paths against the files in fuzz/fuzz_targets");
+}

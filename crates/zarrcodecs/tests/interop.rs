@@ -321,10 +321,14 @@ fn numcodecs_interop() {
     // Python's failures are `FAIL <case>: ...` lines.
     failures.extend(stdout.lines().filter_map(|l| l.strip_prefix("FAIL ")).map(str::to_string));
 
-    // Every registered codec must be covered.
+    // Every registered codec must be covered (unless NUMCODECS_INTEROP_ONLY limits the
+    // grid to some modules on purpose: then the others are uncovered by design).
     let covered: BTreeSet<&String> = by_codec.keys().collect();
     let uncovered: Vec<String> = zarrcodecs::registered_ids().into_iter().filter(|id| !covered.contains(id)).collect();
-    if !uncovered.is_empty() {
+    let limited_grid = std::env::var("NUMCODECS_INTEROP_ONLY").is_ok_and(|v| !v.is_empty());
+    if limited_grid {
+        println!("NUMCODECS_INTEROP_ONLY is set: not checking that every registered codec has cases");
+    } else if !uncovered.is_empty() {
         failures.push(format!(
             "registered codecs without interop cases: {} (add a module to xtask/python/cases/)",
             uncovered.join(", ")
