@@ -5,6 +5,10 @@
 //! against the registry by the tests of `zarrcodecs-benches`' library and by
 //! `cargo xtask interop`.)
 //!
+//! Every other crate under crates/ must be named in [`SUPPORT_CRATES`] (a crate that
+//! holds no codec), and no codec crate may depend on another codec crate
+//! (docs/architecture.md, "Crates").
+//!
 //! This lives in the benches crate because it is the one crate that sees the whole
 //! workspace and is never published.
 
@@ -25,6 +29,60 @@ fn read(path: &str) -> String {
 
 fn manifest(path: &str) -> DocumentMut {
     read(path).parse().unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The crates under crates/ that hold no codec, and why each exists. They are the only
+/// crates of ours a codec crate may depend on (zfp-sys is zfpy's backend); none of them
+/// registers a codec, and they depend on core alone.
+const SUPPORT_CRATES: [(&str, &str); 3] = [
+    ("zarrcodecs-core", "the Codec traits and data model every crate uses"),
+    ("zarrcodecs-kernels", "element kernels shared by codec crates (numpy casts, Python numbers, CPU dispatch)"),
+    ("zarrcodecs-zfp-sys", "zfp 1.0.1 built with cc: the backend of zarrcodecs-zfpy"),
+];
+
+/// The crates that gather the codec crates: they may depend on all of them.
+const GATHERING_CRATES: [&str; 2] = ["zarrcodecs", "zarrcodecs-cli"];
+
+fn support_crates() -> BTreeSet<String> {
+    SUPPORT_CRATES.iter().map(|(name, _)| (*name).to_string()).collect()
+}
+
+/// The package names of the codec crates: the dependency each umbrella feature enables.
+fn codec_crates() -> BTreeSet<String> {
+    let doc = manifest("crates/zarrcodecs/Cargo.toml");
+    let features = doc["features"].as_table().unwrap();
+    listed()
+        .iter()
+        .map(|f| {
+            let enables = strings(&features[f.as_str()]);
+            enables.iter().find_map(|e| e.strip_prefix("dep:")).unwrap_or_else(|| panic!("{f}: no dep:")).to_string()
+        })
+        .collect()
+}
+
+/// The directories under crates/ (each a package named as its directory).
+fn crate_dirs() -> BTreeSet<String> {
+    std::fs::read_dir(root().join("crates"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("Cargo.toml").is_file())
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// The `zarrcodecs*` packages a manifest depends on, in any dependency table
+/// (normal, dev, build, and their per-target forms).
+fn our_dependencies(doc: &DocumentMut) -> BTreeSet<String> {
+    let mut tables = vec![];
+    for key in ["dependencies", "dev-dependencies", "build-dependencies"] {
+        tables.extend(doc.get(key).and_then(Item::as_table_like));
+        if let Some(targets) = doc.get("target").and_then(Item::as_table_like) {
+            for (_, target) in targets.iter() {
+                tables.extend(target.get(key).and_then(Item::as_table_like));
+            }
+        }
+    }
+    tables.iter().flat_map(|t| t.iter().map(|(k, _)| k.to_string())).filter(|k| k.starts_with("zarrcodecs")).collect()
 }
 
 fn listed() -> BTreeSet<String> {
@@ -168,4 +226,55 @@ fn every_fuzz_target_file_is_a_fuzz_bin() {
         .map(|e| format!("fuzz_targets/{}", e.unwrap().file_name().to_string_lossy()))
         .collect();
     assert_eq!(bins, files, "fuzz/Cargo.toml's [[bin]] paths against the files in fuzz/fuzz_targets");
+}
+
+#[test]
+fn every_crate_is_a_codec_crate_or_a_named_support_crate() {
+    let codecs = codec_crates();
+    let support = support_crates();
+    let workspace = manifest("Cargo.toml");
+    let members = strings(&workspace["workspace"]["members"]);
+    for dir in crate_dirs() {
+        let name = manifest(&format!("crates/{dir}/Cargo.toml"))["package"]["name"].as_str().unwrap().to_string();
+        assert_eq!(name, dir, "crates/{dir} holds the package {name}: a crate's directory is its name");
+        assert!(members.contains(&format!("crates/{dir}")), "crates/{dir} is not a workspace member");
+        assert!(
+            codecs.contains(&name) || support.contains(&name) || GATHERING_CRATES.contains(&name.as_str()),
+            "{name} is neither a codec crate in codec_crates! (crates/zarrcodecs/src/lib.rs) nor in SUPPORT_CRATES \
+             (benches/tests/codec_list.rs): a crate that holds no codec is named there with its reason"
+        );
+    }
+    for name in &support {
+        assert!(crate_dirs().contains(name), "SUPPORT_CRATES names {name}, which is not under crates/");
+        assert!(!codecs.contains(name), "{name} is in SUPPORT_CRATES and in codec_crates!");
+        assert!(workspace["workspace"]["dependencies"].get(name).is_some(), "{name} is not a workspace dependency");
+    }
+    // A support crate registers no codec.
+    let registrations = registrations();
+    for (krate, id) in &registrations {
+        assert!(!support.contains(krate), "{krate} is a support crate but registers {id}");
+    }
+}
+
+#[test]
+fn no_codec_crate_depends_on_another_codec_crate() {
+    let support = support_crates();
+    for name in codec_crates() {
+        let deps = our_dependencies(&manifest(&format!("crates/{name}/Cargo.toml")));
+        for dep in &deps {
+            assert!(
+                support.contains(dep),
+                "{name} depends on {dep}: a codec crate depends only on the support crates (zarrcodecs-core, \
+                 zarrcodecs-kernels, a backend of ours); shared code belongs in zarrcodecs-kernels"
+            );
+        }
+    }
+    // Support crates build on core alone: none needs a codec, and kernels is not under core.
+    for (name, _) in SUPPORT_CRATES {
+        let deps = our_dependencies(&manifest(&format!("crates/{name}/Cargo.toml")));
+        assert!(
+            deps.iter().all(|d| d == "zarrcodecs-core"),
+            "{name} depends on {deps:?}; support crates use core alone"
+        );
+    }
 }

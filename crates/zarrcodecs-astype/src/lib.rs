@@ -1,13 +1,11 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
-pub mod cast;
-
-use cast::NumType;
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
     ArrayView, ArrayViewMut, Codec, DType, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec,
 };
+use zarrcodecs_kernels::cast::{self, NumType};
 
 /// The configuration of [`AsType`]: numcodecs' `{"encode_dtype": ..., "decode_dtype": ...}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

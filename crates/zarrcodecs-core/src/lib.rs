@@ -1,18 +1,17 @@
 #![doc = include_str!("../README.md")]
-#![deny(unsafe_code)] // allowed in `kernel` alone
+#![deny(unsafe_code)] // allowed in `write_once` alone
 
 mod array;
 mod codec;
 mod dtype;
 mod error;
-pub mod kernel;
 pub mod npy;
-pub mod pynum;
 mod pyobj;
 pub mod registry;
 mod sink;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod write_once;
 
 pub use array::{AlignedBuf, ArrayView, ArrayViewMut, Data, DataRef, NdArray, Object, ObjectArray, BUFFER_ALIGN};
 pub use codec::{copy_decoded, Codec, CodecExt, DecodeOptions, DynCodec, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT};

@@ -2,9 +2,9 @@
 #![forbid(unsafe_code)]
 
 use serde::{Deserialize, Serialize};
-use zarrcodecs_astype::cast::{self, Arith, Block, Element, NumType, Scalar, BLOCK};
-use zarrcodecs_astype::dispatch;
 use zarrcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec};
+use zarrcodecs_kernels::cast::{self, Arith, Block, Element, NumType, Scalar, BLOCK};
+use zarrcodecs_kernels::dispatch;
 
 /// The configuration of [`Delta`]: numcodecs' `{"dtype": ..., "astype": ...}`.
 /// `astype` may be missing or `null` (then it is `dtype`); it is always written.
@@ -69,7 +69,7 @@ fn diff_direct<T: Arith>(x: &[T], d: &mut [T]) {
     if let (Some(d0), Some(&x0)) = (d.first_mut(), x.first()) {
         *d0 = x0;
     }
-    zarrcodecs_core::kernel::with_best_cpu(
+    zarrcodecs_kernels::cpu::with_best_cpu(
         #[inline(always)]
         || {
             for ((o, a), b) in d.iter_mut().skip(1).zip(&x[1..]).zip(x.iter()) {

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Number;
-use zarrcodecs_astype::cast::{self, f16, Arith, CastFrom, FloatArith, NumType, Output};
-use zarrcodecs_astype::dispatch;
 use zarrcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec};
+use zarrcodecs_kernels::cast::{self, f16, Arith, CastFrom, FloatArith, NumType, Output};
+use zarrcodecs_kernels::dispatch;
 
 /// The configuration of [`FixedScaleOffset`]: numcodecs'
 /// `{"scale": ..., "offset": ..., "dtype": ..., "astype": ...}`. `scale` and `offset`

@@ -18,8 +18,8 @@
 // Item sizes are 1 to 8 bytes; `f as f32` is numpy's rounding to float32.
 #![allow(clippy::cast_possible_truncation)]
 
-use zarrcodecs_core::pynum::{push_unicode, NumWriter, Scalar};
 use zarrcodecs_core::{AlignedBuf, DType, DTypeKind, Data, NdArray, Object, ObjectArray, PyStr};
+use zarrcodecs_kernels::pynum::{push_unicode, NumWriter, Scalar};
 
 use crate::parse::{hex4, short_escape, Parser, Value};
 use crate::to_object;

@@ -14,7 +14,7 @@ use zarrcodecs_core::{
 
 use parse::Value;
 use write::Layout;
-use zarrcodecs_core::pynum::{self as cast, Num};
+use zarrcodecs_kernels::pynum::{self as cast, Num};
 
 pub(crate) const JSON_ID: &str = "json2";
 

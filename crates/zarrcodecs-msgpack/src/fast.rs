@@ -15,8 +15,8 @@
 // Item sizes are 1 to 8 bytes; `f as f32` is numpy's rounding to float32.
 #![allow(clippy::cast_possible_truncation)]
 
-use zarrcodecs_core::pynum::{push_unicode, NumWriter, Scalar};
 use zarrcodecs_core::{AlignedBuf, DType, DTypeKind, Data, NdArray, Object, ObjectArray, PyBytes, PyStr};
+use zarrcodecs_kernels::pynum::{push_unicode, NumWriter, Scalar};
 
 use crate::pack::{Reader, Value};
 use crate::{to_object, MAX_DEPTH};

@@ -11,7 +11,7 @@ use zarrcodecs_core::{
 };
 
 use pack::{Packer, Value};
-use zarrcodecs_core::pynum::{self as cast, Num};
+use zarrcodecs_kernels::pynum::{self as cast, Num};
 
 pub(crate) const MSGPACK_ID: &str = "msgpack2";
 

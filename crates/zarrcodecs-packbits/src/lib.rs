@@ -95,7 +95,7 @@ fn pack(bits: &[u8], out: &mut [u8]) {
     let full = bits.len() / 8;
     let (body, rest) = bits.split_at(full * 8);
     let (out_body, out_rest) = out.split_at_mut(full.min(out.len()));
-    zarrcodecs_core::kernel::with_best_cpu(
+    zarrcodecs_kernels::cpu::with_best_cpu(
         #[inline(always)]
         || {
             for (o, c) in out_body.chunks_mut(PACK_BLOCK / 8).zip(body.chunks(PACK_BLOCK)) {
@@ -135,7 +135,7 @@ fn spread(p: u8) -> u64 {
 fn unpack(packed: &[u8], out: &mut [u8]) {
     let full = (out.len() / 8).min(packed.len());
     let (body, rest) = out.split_at_mut(full * 8);
-    zarrcodecs_core::kernel::with_best_cpu(
+    zarrcodecs_kernels::cpu::with_best_cpu(
         #[inline(always)]
         || {
             for (c, &p) in body.chunks_exact_mut(8).zip(packed) {

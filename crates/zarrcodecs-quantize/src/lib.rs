@@ -2,8 +2,8 @@
 #![forbid(unsafe_code)]
 
 use serde::{Deserialize, Serialize};
-use zarrcodecs_astype::cast::{self, f16, CastFrom, Element, FloatArith, NumType};
 use zarrcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec};
+use zarrcodecs_kernels::cast::{self, f16, CastFrom, Element, FloatArith, NumType};
 
 /// The configuration of [`Quantize`]: numcodecs' `{"digits": ..., "dtype": ..., "astype": ...}`.
 /// `astype` may be missing or `null` (then it is `dtype`); it is always written.

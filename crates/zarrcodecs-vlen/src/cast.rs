@@ -1,7 +1,7 @@
 //! vlen-array items as numpy converts them: `np.ascontiguousarray(item, dtype)`.
 
-use zarrcodecs_core::pynum::{read_num, write_num, Num};
 use zarrcodecs_core::{DType, Error, NdArray, Object, Result};
+use zarrcodecs_kernels::pynum::{read_num, write_num, Num};
 
 /// A one-dimensional array of `dtype` from a vlen-array item: a numeric array (of
 /// any dtype), a list of numbers or one number.

@@ -8,7 +8,7 @@
 // rounding (float32, float16).
 #![allow(clippy::cast_possible_truncation)]
 
-use crate::{AlignedBuf, ByteOrder, DType, DTypeKind, Error, NdArray, Result};
+use zarrcodecs_core::{AlignedBuf, ByteOrder, DType, DTypeKind, Error, NdArray, Result};
 
 /// A Python number.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -214,7 +214,7 @@ pub enum Scalar {
 /// `None`, and the caller decodes again with its general path for the error.
 ///
 /// ```
-/// use zarrcodecs_core::pynum::{NumWriter, Scalar};
+/// use zarrcodecs_kernels::pynum::{NumWriter, Scalar};
 /// let mut w = NumWriter::new("<i2".parse()?, 3).unwrap();
 /// for v in [Scalar::Int(1), Scalar::Float(-2.7), Scalar::Bool(true)] {
 ///     w.put(v).unwrap();
@@ -321,10 +321,10 @@ impl NumWriter {
 ///
 /// ```
 /// let mut out = Vec::new();
-/// zarrcodecs_core::pynum::push_unicode(&mut out, "<U2".parse()?, "héllo", 1 << 20).unwrap();
-/// zarrcodecs_core::pynum::push_unicode(&mut out, "<U2".parse()?, "", 1 << 20).unwrap();
+/// zarrcodecs_kernels::pynum::push_unicode(&mut out, "<U2".parse()?, "héllo", 1 << 20).unwrap();
+/// zarrcodecs_kernels::pynum::push_unicode(&mut out, "<U2".parse()?, "", 1 << 20).unwrap();
 /// assert_eq!(out, [b'h', 0, 0, 0, 0xe9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-/// assert!(zarrcodecs_core::pynum::push_unicode(&mut out, "<U2".parse()?, "x", 20).is_none());
+/// assert!(zarrcodecs_kernels::pynum::push_unicode(&mut out, "<U2".parse()?, "x", 20).is_none());
 /// # Ok::<(), zarrcodecs_core::Error>(())
 /// ```
 pub fn push_unicode(out: &mut Vec<u8>, dtype: DType, s: &str, limit: usize) -> Option<()> {

@@ -266,7 +266,7 @@ impl Element for f64 {
 /// Runs `$body` with `$T` bound to the element type of the [`NumType`] `$ty`:
 ///
 /// ```
-/// use zarrcodecs_astype::{cast::{Element, NumType}, dispatch};
+/// use zarrcodecs_kernels::{cast::{Element, NumType}, dispatch};
 /// fn size<T: Element>() -> usize { std::mem::size_of::<T>() }
 /// assert_eq!(dispatch!(NumType::F2, T => size::<T>()), 2);
 /// ```
@@ -657,15 +657,15 @@ pub fn identity<T>(x: T, _hw: bool) -> T {
     x
 }
 
-/// Whether the x86-64-v3 copy of [`with_best_cpu`](zarrcodecs_core::kernel::with_best_cpu)
+/// Whether the x86-64-v3 copy of [`with_best_cpu`](crate::cpu::with_best_cpu)
 /// runs: kernels may then use instructions that the baseline lacks.
 #[inline]
 fn v3() -> bool {
-    zarrcodecs_core::kernel::has_best_cpu()
+    crate::cpu::has_best_cpu()
 }
 
 /// `dst[i] = D::cast_from(f(src[i], hw))` (numpy's vectorised-loop value), in code
-/// compiled for the best CPU ([`with_best_cpu`](zarrcodecs_core::kernel::with_best_cpu)).
+/// compiled for the best CPU ([`with_best_cpu`](crate::cpu::with_best_cpu)).
 /// `hw` is true in the x86-64-v3 copy: a kernel may then round with
 /// [`FloatArith::np_rint_hw`] (`roundpd`), which gives the same values as
 /// [`FloatArith::np_rint`] but is a libm call on the baseline target.
@@ -676,7 +676,7 @@ pub fn map_slice<S: Element, W: Element, D: Element + CastFrom<W>>(
     f: impl Fn(S, bool) -> W + Copy,
 ) {
     let hw = v3();
-    zarrcodecs_core::kernel::with_best_cpu(
+    crate::cpu::with_best_cpu(
         #[inline(always)]
         move || {
             if hw {
@@ -753,7 +753,7 @@ pub fn map_new<S: Element, W: Element, D: Element + CastFrom<W>>(
         // Aligned native input to native output: each value written once, in the
         // dispatched copy (needs `from_values` inlined into it: `#[inline(always)]`).
         let hw = v3();
-        return zarrcodecs_core::kernel::with_best_cpu(
+        return crate::cpu::with_best_cpu(
             #[inline(always)]
             move || {
                 if hw {
@@ -790,7 +790,7 @@ fn cast_new_native<S: Element, D: Element + CastFrom<S>>(
             src.iter().enumerate().map(|(i, &x)| if i < bulk { D::cast_from(x) } else { D::cast_from_tail(x) });
         return zarrcodecs_core::NdArray::from_values(dst_dtype, shape, values);
     }
-    zarrcodecs_core::kernel::with_best_cpu(
+    crate::cpu::with_best_cpu(
         #[inline(always)]
         move || zarrcodecs_core::NdArray::from_values(dst_dtype, shape, src.iter().map(|&x| D::cast_from(x))),
     )
@@ -1366,7 +1366,7 @@ mod tests {
             xs.push((rng >> 11) as f64 * 2f64.powi(-((rng % 60) as i32)) - 1e6);
         }
         let hw = v3();
-        let (a, b): (Vec<u64>, Vec<u64>) = zarrcodecs_core::kernel::with_best_cpu(|| {
+        let (a, b): (Vec<u64>, Vec<u64>) = crate::cpu::with_best_cpu(|| {
             (
                 xs.iter().map(|x| x.np_rint_hw(hw).to_bits()).collect(),
                 xs.iter().map(|x| x.np_rint().to_bits()).collect(),
@@ -1380,7 +1380,7 @@ mod tests {
             assert_eq!(p, quiet(p), "{x} {:#x}: {p:#x}", x.to_bits());
         }
         let ys: Vec<f32> = xs.iter().map(|&x| f32::from_bits((x.to_bits() >> 32) as u32)).collect();
-        let (a, b): (Vec<u32>, Vec<u32>) = zarrcodecs_core::kernel::with_best_cpu(|| {
+        let (a, b): (Vec<u32>, Vec<u32>) = crate::cpu::with_best_cpu(|| {
             (
                 ys.iter().map(|x| x.np_rint_hw(hw).to_bits()).collect(),
                 ys.iter().map(|x| x.np_rint().to_bits()).collect(),

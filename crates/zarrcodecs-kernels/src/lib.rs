@@ -1,0 +1,6 @@
+#![doc = include_str!("../README.md")]
+#![deny(unsafe_code)] // allowed in `cpu` alone
+
+pub mod cast;
+pub mod cpu;
+pub mod pynum;
