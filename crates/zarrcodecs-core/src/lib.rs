@@ -10,6 +10,8 @@ pub mod npy;
 pub mod pynum;
 mod pyobj;
 pub mod registry;
+#[cfg(feature = "serde")]
+mod serde_form;
 mod sink;
 #[cfg(feature = "testing")]
 pub mod testing;
