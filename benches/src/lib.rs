@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde_json::Value;
 use zarrcodecs::{get_codec, Codec, Pipeline, Result};
+use zarrcodecs_core::testing::Rng;
 use zarrcodecs_core::{DType, Data, NdArray, Object, ObjectArray};
 
 // The types of what the benches hand to `cargo xtask bench` (the case manifest and the
@@ -118,7 +119,7 @@ impl DataKind {
     /// # Errors
     /// [`zarrcodecs::Error::Allocation`] if the memory cannot be had.
     pub fn generate_data(self, size: usize) -> Result<Data> {
-        let mut rng = XorShift::new(0x9E37_79B9_7F4A_7C15 ^ (self as u64));
+        let mut rng = Rng::new(self as u64);
         let mut items = vec![];
         let mut total = 0;
         match self {
@@ -179,7 +180,7 @@ impl DataKind {
             });
         }
         let n = size / dtype.itemsize();
-        let mut rng = XorShift::new(0x9E37_79B9_7F4A_7C15 ^ (self as u64));
+        let mut rng = Rng::new(self as u64);
         let mut bytes = Vec::with_capacity(n * dtype.itemsize());
         match self {
             DataKind::F8Walk => {
@@ -234,7 +235,7 @@ impl fmt::Display for DataKind {
 
 /// ASCII text of `n` bytes: words from a vocabulary of 512 pseudo-words, the frequent
 /// ones far more frequent (roughly Zipf), in sentences and lines.
-fn text(rng: &mut XorShift, n: usize) -> Vec<u8> {
+fn text(rng: &mut Rng, n: usize) -> Vec<u8> {
     const LETTERS: &[u8; 26] = b"abcdefghijklmnopqrstuvwxyz";
     let vocab: Vec<Vec<u8>> = (0..512)
         .map(|_| {
@@ -246,7 +247,7 @@ fn text(rng: &mut XorShift, n: usize) -> Vec<u8> {
 }
 
 /// 512 pseudo-words of 2 to 10 letters, one in eight with a non-ASCII letter.
-fn vocabulary(rng: &mut XorShift) -> Vec<String> {
+fn vocabulary(rng: &mut Rng) -> Vec<String> {
     const LETTERS: &[char] = &[
         'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v',
         'w', 'x', 'y', 'z',
@@ -264,7 +265,7 @@ fn vocabulary(rng: &mut XorShift) -> Vec<String> {
         .collect()
 }
 
-fn text_from(rng: &mut XorShift, vocab: &[Vec<u8>], n: usize) -> Vec<u8> {
+fn text_from(rng: &mut Rng, vocab: &[Vec<u8>], n: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(n + 16);
     let (mut words_in_sentence, mut line_start) = (0usize, 0usize);
     while out.len() < n {
@@ -294,51 +295,6 @@ pub fn same_data(input: &Data, decoded: &Data) -> bool {
         (Data::Array(a), Data::Array(b)) => a.as_bytes() == b.as_bytes(),
         (Data::Object(a), Data::Object(b)) => a.items() == b.items(),
         _ => false,
-    }
-}
-
-/// Marsaglia's xorshift64: deterministic, fast, good enough for test data.
-#[derive(Clone, Debug)]
-pub struct XorShift(u64);
-
-impl XorShift {
-    /// A generator seeded with `seed` (any value; zero is replaced).
-    pub fn new(seed: u64) -> Self {
-        XorShift(if seed == 0 { 0x2545_F491_4F6C_DD1D } else { seed })
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        self.0 = x;
-        x
-    }
-
-    /// A number in `0..n` (`n > 0`; slightly biased, which does not matter here).
-    pub fn below(&mut self, n: usize) -> usize {
-        let r = self.next_u64() % (n.max(1) as u64);
-        // `r < n`, so it fits.
-        usize::try_from(r).unwrap_or(0)
-    }
-
-    /// A number in `0..n` as an `i32` (`0 < n <= i32::MAX`).
-    pub fn below_i32(&mut self, n: i32) -> i32 {
-        let r = self.next_u64() % u64::from(n.max(1).unsigned_abs());
-        // `r < n <= i32::MAX`, so it fits.
-        i32::try_from(r).unwrap_or(0)
-    }
-
-    /// A number in `[0, 1)` with 53 random bits.
-    pub fn unit_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
-    }
-
-    /// A number in `[0, 1)` with 24 random bits.
-    pub fn unit_f32(&mut self) -> f32 {
-        (self.next_u64() >> 40) as f32 * (1.0 / (1u32 << 24) as f32)
     }
 }
 

@@ -53,20 +53,14 @@ def per_call_ns(fn, quick):
 
 
 def load(path):
-    """A bench input: .npy, or .json object arrays ({"items": [str or {"hex": ...}]})."""
+    """A bench input: .npy, or .json object arrays (in the one JSON form of object
+    arrays, object_json.py)."""
     if not path.endswith(".json"):
         return np.load(path)
+    import object_json
+
     with open(path) as f:
-        items = json.load(f)["items"]
-    out = np.empty(len(items), dtype=object)
-    for k, i in enumerate(items):
-        if isinstance(i, dict) and "hex" in i:
-            out[k] = bytes.fromhex(i["hex"])
-        elif isinstance(i, dict):
-            out[k] = np.array(i["i4"], dtype="<i4")
-        else:
-            out[k] = i
-    return out
+        return object_json.read_object_array(json.load(f))
 
 
 def same_data(array, decoded):

@@ -15,6 +15,8 @@ import numcodecs
 import numcodecs.blosc
 import numpy as np
 
+import object_json  # the one JSON form of object arrays (zarrcodecs-core, feature `serde`)
+
 # numcodecs' Blosc runs C-Blosc with several threads when called from the main thread;
 # its blocks then land in the order the threads finish, so the bytes vary from run to
 # run (valid chunks all the same). One thread, like our default, gives the comparable,
@@ -174,60 +176,10 @@ def extra_arrays():
     return out
 
 
-def to_json_form(x):
-    """An object array item (or a decoded object array) in the JSON form the Rust side
-    reads (crates/zarrcodecs-cli/src/objects.rs): str, {"bytes": base64}, null, bool,
-    int, float ({"float": "NaN"} when not finite), numeric arrays as nested lists
-    (non-finite floats as "NaN"/"Infinity"/"-Infinity" strings), lists."""
-    import base64
-    import math
-
-    if isinstance(x, np.ndarray):
-        if x.dtype == object:
-            return [to_json_form(v) for v in x.reshape(-1, order="C")]
-        return leaf_lists(x.tolist())
-    if isinstance(x, (list, tuple)):
-        return [to_json_form(v) for v in x]
-    if isinstance(x, np.generic):
-        x = x.item()
-    if x is None or isinstance(x, (bool, str)):
-        return x
-    if isinstance(x, int):
-        return x
-    if isinstance(x, float):
-        return x if math.isfinite(x) else {"float": float_name(x)}
-    if isinstance(x, (bytes, bytearray, memoryview)):
-        return {"bytes": base64.b64encode(bytes(x)).decode()}
-    raise TypeError(f"no JSON form for {type(x).__name__}")
-
-
-def float_name(x):
-    return "NaN" if x != x else ("Infinity" if x > 0 else "-Infinity")
-
-
-def leaf_lists(v):
-    import math
-
-    if isinstance(v, list):
-        return [leaf_lists(i) for i in v]
-    if isinstance(v, float) and not math.isfinite(v):
-        return float_name(v)
-    return v
-
-
-def nested_dtype(a):
-    """The dtype of the numeric arrays inside object array `a` (vlen-array items), if any."""
-    for v in a.reshape(-1):
-        if isinstance(v, np.ndarray) and v.dtype != object:
-            return v.dtype.str
-    return None
-
-
 def save_input(root, name, a):
     if a.dtype == object:
-        doc = {"shape": list(a.shape), "dtype": nested_dtype(a), "items": to_json_form(a)}
         with open(os.path.join(root, f"{name}.json"), "w") as f:
-            json.dump(doc, f)
+            json.dump(object_json.object_array(a), f)
         return f"{name}.json"
     np.save(os.path.join(root, f"{name}.npy"), a)
     return f"{name}.npy"
@@ -237,7 +189,7 @@ def expected_form(dec):
     """What a decode gave, for comparison: ("objects", JSON form) for object arrays,
     else ("bytes", the bytes, dtype str or None for plain bytes, shape)."""
     if isinstance(dec, np.ndarray) and dec.dtype == object:
-        return ("objects", to_json_form(dec))
+        return ("objects", object_json.object_array(dec))
     if isinstance(dec, np.ndarray):
         return ("bytes", dec.tobytes(order="A"), dec.dtype.str, list(dec.shape))
     return ("bytes", bytes(dec), None, None)

@@ -12,8 +12,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use serde_json::{json, Value};
-use zarrcodecs::{Data, Object, ObjectArray};
+use serde_json::Value;
+use zarrcodecs::{Data, ObjectArray};
 use zarrcodecs_benches::manifest::{BenchId, CaseEntry, Item, Manifest, PipelineEntry, Size};
 use zarrcodecs_benches::{DataKind, CASES, EVERY_KIND, LARGE, PIPELINES, SIZES};
 
@@ -111,20 +111,8 @@ fn file_name(kind: DataKind, size: usize) -> String {
     format!("{kind}_{size}.{}", if kind.is_object() { "json" } else { "npy" })
 }
 
-/// An object array of strings, bytes or `<i4` arrays as JSON for bench.py:
-/// `{"items": [...]}`, each item a string, `{"hex": "..."}` for bytes or `{"i4": [...]}`.
+/// An object array as JSON for bench.py, in the one JSON form of object arrays
+/// (zarrcodecs-core's `serde` impls; bench.py reads it with object_json.py).
 fn objects_json(objects: &ObjectArray) -> Result<Vec<u8>, String> {
-    let items = objects
-        .items()
-        .iter()
-        .map(|item| match item {
-            Object::Str(s) => Ok(Value::from(s.as_str())),
-            Object::Bytes(b) => Ok(json!({"hex": b.iter().map(|x| format!("{x:02x}")).collect::<String>()})),
-            Object::Array(a) if a.dtype().to_string() == "<i4" => {
-                Ok(json!({"i4": a.as_slice::<i32>().map_err(|e| e.to_string())?}))
-            }
-            other => Err(format!("bench data holds {other:?}: only strings, bytes and <i4 arrays are exported")),
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    serde_json::to_vec(&json!({ "items": items })).map_err(|e| e.to_string())
+    serde_json::to_vec(objects).map_err(|e| e.to_string())
 }

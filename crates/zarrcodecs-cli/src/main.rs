@@ -76,8 +76,10 @@ struct EncodeArgs {
     io: Io,
     #[arg(
         long,
-        help = "The input is an object array as a JSON array of items: \"str\", {\"bytes\": \"<base64>\"}, null, \
-                numbers, booleans, nested numeric arrays (numpy arrays of --dtype; lists without --dtype)"
+        help = "The input is an object array in zarrcodecs' JSON form: a JSON array of items (\"str\", \
+                {\"bytes\": \"<base64>\"}, null, booleans, numbers, {\"float\": \"NaN\"}, lists, \
+                {\"array\": {\"dtype\", \"shape\", \"data\"}}) or {\"shape\": [...], \"items\": [...]}; with --dtype, \
+                an item that is a JSON array is a numpy array of that dtype (see the README)"
     )]
     json: bool,
 }
@@ -379,8 +381,11 @@ fn encode(args: &EncodeArgs) -> CliResult<()> {
     };
     let encoded = if args.json {
         let dtype = parse_dtype(io.dtype.as_deref())?;
-        let items = objects::parse(&input, dtype)?;
-        let objects = object_array(items, io.shape.as_deref(), "JSON items")?;
+        let parsed = objects::parse(&input, dtype)?;
+        let objects = match io.shape {
+            None => parsed,
+            Some(_) => object_array(parsed.into_items(), io.shape.as_deref(), "JSON items")?,
+        };
         pipeline.encode(DataRef::Object(&objects))?
     } else if npy::is_npy(&input) {
         let mut array = npy::read(&input)?.array;
@@ -417,8 +422,7 @@ fn object_array(items: Vec<Object>, shape: Option<&str>, what: &str) -> CliResul
 }
 
 fn objects_document(o: &ObjectArray) -> CliResult<Vec<u8>> {
-    let value = objects::to_json(o.items()).map_err(|e| format!("cannot write the object array as JSON: {e}"))?;
-    let mut text = serde_json::to_vec(&value).map_err(|e| format!("cannot write the object array as JSON: {e}"))?;
+    let mut text = objects::to_json(o).map_err(|e| format!("cannot write the object array as JSON: {e}"))?;
     text.push(b'\n');
     Ok(text)
 }

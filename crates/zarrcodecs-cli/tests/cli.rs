@@ -310,7 +310,19 @@ fn object_codecs_take_and_give_json() {
         b"[[1, 2], [], [-3]]",
     );
     let decoded = ok(&["decode", "-c", r#"{"id":"vlen-array","dtype":"<i4"}"#, "--json"], &encoded);
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&decoded).unwrap(), serde_json::json!([[1, 2], [], [-3]]));
+    // Written in the self-describing form (arrays carry their dtype and shape)...
+    let array =
+        |shape: usize, data: &[i32]| serde_json::json!({"array": {"dtype": "<i4", "shape": [shape], "data": data}});
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&decoded).unwrap(),
+        serde_json::json!([array(2, &[1, 2]), array(0, &[]), array(1, &[-3])])
+    );
+    // ...which reads back without --dtype.
+    assert_eq!(ok(&["encode", "-c", r#"{"id":"vlen-array","dtype":"<i4"}"#, "--json"], &decoded), encoded);
+    // An n-d object array keeps its shape through decode and encode.
+    let shaped = br#"{"shape":[2,2],"items":["a",null,3,[1.5]]}"#;
+    let encoded = ok(&["encode", "-c", r#"{"id":"json2"}"#, "--json"], shaped);
+    assert_eq!(ok(&["decode", "-c", r#"{"id":"json2"}"#, "--json"], &encoded), [&shaped[..], b"\n"].concat());
     // A pickle that would run code in Python is refused, naming the global.
     let err = fails(&["decode", "-c", r#"{"id":"pickle"}"#, "--json"], b"\x80\x04cos\nsystem\n\x8c\x02id\x85R.");
     assert!(err.contains("os") && err.contains("system"), "{err}");

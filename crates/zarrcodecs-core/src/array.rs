@@ -401,6 +401,9 @@ impl<'a> ArrayViewMut<'a> {
 /// ([`PyStr`], [`PyBytes`]) and arrays boxed, so that an array of a million short
 /// strings is one allocation of items rather than a million.
 ///
+/// With the feature `serde`, objects and [`ObjectArray`]s have one JSON form, which the
+/// CLI, the fixtures and the benchmark export share: see the `Serialize` impls.
+///
 /// ```
 /// use zarrcodecs_core::Object;
 /// let items = [Object::from("label"), Object::from(&b"\x00\x01"[..]), Object::Int(3), Object::None];

@@ -8,6 +8,8 @@ mod error;
 pub mod npy;
 mod pyobj;
 pub mod registry;
+#[cfg(feature = "serde")]
+mod serde_form;
 mod sink;
 #[cfg(feature = "testing")]
 pub mod testing;

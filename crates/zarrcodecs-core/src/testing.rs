@@ -7,22 +7,54 @@ use crate::{ArrayViewMut, Codec, Data, DataRef, Error, NdArray, StaticCodec};
 
 pub mod forms;
 
-/// A small deterministic generator (xorshift64*), so tests need no `rand` dependency.
+/// The workspace's one deterministic generator (splitmix64), so tests and benchmark
+/// data need no `rand` dependency.
+///
+/// splitmix64 rather than xorshift: every seed (zero included) is good, the state walks
+/// all 2^64 values, and its output passes BigCrush, where xorshift64's low bits do not.
+/// The same seed gives the same numbers on every platform and in every release of this
+/// crate's tests, but the sequence is not a stable API.
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
 
 impl Rng {
-    /// A generator from a seed.
+    /// A generator from a seed (any value).
     pub fn new(seed: u64) -> Self {
-        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+        Rng(seed)
     }
 
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`0` when `n` is 0; slightly biased, which tests do not mind).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
+    }
+
+    /// A number in `0..n` as an `i32` (`0` when `n <= 0`).
+    pub fn below_i32(&mut self, n: i32) -> i32 {
+        (self.next_u64() % u64::from(n.max(1).unsigned_abs())) as i32
+    }
+
+    /// A number in `[0, 1)` with 53 random bits.
+    pub fn unit_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// A number in `[0, 1)` with 24 random bits.
+    pub fn unit_f32(&mut self) -> f32 {
+        (self.next_u64() >> 40) as f32 * (1.0 / (1u32 << 24) as f32)
+    }
+
+    /// A number in `[-range, range)`.
+    pub fn within(&mut self, range: f64) -> f64 {
+        (self.unit_f64() * 2.0 - 1.0) * range
     }
 
     /// `n` random bytes.

@@ -1285,15 +1285,13 @@ mod tests {
                 i32::MIN
             }
         }
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = zarrcodecs_core::testing::Rng::new(0x2545_f491_4f6c_dd1d);
         let mut values = vec![0.0, -0.0, 0.5, -0.5, 1.5, 2.5, -2.5, 2_147_483_647.9, -2_147_483_648.9, 2_147_483_648.0];
         values.extend([-2_147_483_649.0, 1e300, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 4_503_599_627_370_497.0]);
         for _ in 0..200_000 {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            values.push(f64::from_bits(rng));
-            values.push((rng >> 11) as f64 * 2f64.powi(-((rng % 40) as i32)) - 2f64.powi(41 - (rng % 40) as i32));
+            let r = rng.next_u64();
+            values.push(f64::from_bits(r));
+            values.push((r >> 11) as f64 * 2f64.powi(-((r % 40) as i32)) - 2f64.powi(41 - (r % 40) as i32));
         }
         for x in values {
             assert_eq!(cvtt32(x), reference(x), "{x}");
@@ -1307,13 +1305,11 @@ mod tests {
             let y = x as f32;
             assert_eq!(y.np_rint().to_bits(), y.round_ties_even().to_bits(), "{y}");
         }
-        let mut rng = 0x1234_5678_9abc_def0u64;
+        let mut rng = zarrcodecs_core::testing::Rng::new(0x1234_5678_9abc_def0);
         for _ in 0..100_000 {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            let x = f64::from_bits(rng);
-            let y = f32::from_bits((rng >> 32) as u32);
+            let r = rng.next_u64();
+            let x = f64::from_bits(r);
+            let y = f32::from_bits((r >> 32) as u32);
             if !x.is_nan() {
                 assert_eq!(x.np_rint().to_bits(), x.round_ties_even().to_bits(), "{x}");
             }
@@ -1355,15 +1351,13 @@ mod tests {
     fn hardware_rounding_is_np_rint() {
         // What the kernels use in the dispatched copy (roundpd) against the portable
         // formula, every kind of value, NaN payloads included.
-        let mut rng = 0x0bad_5eed_1234_5678u64;
+        let mut rng = zarrcodecs_core::testing::Rng::new(0x0bad_5eed_1234_5678);
         let mut xs = vec![0.5f64, -0.5, 1.5, 2.5, -2.5, 0.0, -0.0, 1e300, f64::INFINITY, f64::NEG_INFINITY];
         xs.extend([f64::NAN, f64::from_bits(0x7ff0_0000_0000_0001), f64::from_bits(0xfff4_0000_0000_0000)]);
         for _ in 0..100_000 {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            xs.push(f64::from_bits(rng));
-            xs.push((rng >> 11) as f64 * 2f64.powi(-((rng % 60) as i32)) - 1e6);
+            let r = rng.next_u64();
+            xs.push(f64::from_bits(r));
+            xs.push((r >> 11) as f64 * 2f64.powi(-((r % 60) as i32)) - 1e6);
         }
         let hw = v3();
         let (a, b): (Vec<u64>, Vec<u64>) = crate::cpu::with_best_cpu(|| {
@@ -1434,17 +1428,15 @@ mod tests {
                 }
             }
         }
-        let mut rng = 0x5eed_u64;
+        let mut rng = zarrcodecs_core::testing::Rng::new(0x5eed);
         let mut words = vec![0u64; 2 * BLOCK + 8];
         for (i, w) in words.iter_mut().enumerate() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
+            let r = rng.next_u64();
             // Raw bits, and floats of every magnitude (u4's tail rule needs large ones).
             *w = match i % 3 {
-                0 => rng,
-                1 => ((rng >> 11) as f64 * 2f64.powi(-((rng % 50) as i32)) - 1e9).to_bits(),
-                _ => (((rng >> 40) as f32) * 300.0 - 2.5e9).to_bits().into(),
+                0 => r,
+                1 => ((r >> 11) as f64 * 2f64.powi(-((r % 50) as i32)) - 1e9).to_bits(),
+                _ => (((r >> 40) as f32) * 300.0 - 2.5e9).to_bits().into(),
             };
         }
         let raw = bytemuck::cast_slice::<u64, u8>(&words);

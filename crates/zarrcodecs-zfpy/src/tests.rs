@@ -13,10 +13,6 @@ fn codec(config: Value) -> Zfpy {
     Zfpy::from_json(&config).unwrap()
 }
 
-fn uniform(rng: &mut Rng) -> f64 {
-    (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-}
-
 #[test]
 fn configs() {
     assert_eq!(
@@ -119,9 +115,9 @@ fn fixed_accuracy_honours_its_tolerance() {
         let mut x = 0.0;
         let values: Vec<f64> = (0..n)
             .map(|i| {
-                x += (uniform(&mut rng) - 0.5) * scale;
+                x += (rng.unit_f64() - 0.5) * scale;
                 if round % 3 == 0 {
-                    uniform(&mut rng) * scale
+                    rng.unit_f64() * scale
                 } else if i % 17 == 0 {
                     -x
                 } else {
@@ -272,7 +268,7 @@ fn lying_headers_are_refused_before_allocating() {
 #[test]
 fn corrupt_and_truncated_inputs_are_errors() {
     let mut rng = Rng::new(3);
-    let values: Vec<f64> = (0..2000).map(|i| (f64::from(i) * 0.013).sin() + uniform(&mut rng) * 0.01).collect();
+    let values: Vec<f64> = (0..2000).map(|i| (f64::from(i) * 0.013).sin() + rng.unit_f64() * 0.01).collect();
     for (config, dtype, shape) in [
         (json!({"id": "zfpy"}), "<f8", vec![2000]),
         (json!({"id": "zfpy", "mode": 4, "tolerance": 0.001}), "<f8", vec![40, 50]),

@@ -1,11 +1,12 @@
-//! The JSON form in which the object codecs' Python fixtures hold numpy arrays and
+//! The JSON forms in which the object codecs' Python fixtures hold numpy arrays and
 //! Python objects (written by crates/zarrcodecs-json/tests/data/generate.py for vlen,
-//! json and msgpack), read as [`Data`].
+//! json and msgpack), read as [`Data`]: object arrays in their one JSON form (the
+//! `serde` impls of [`ObjectArray`](crate::ObjectArray)), numeric arrays as `{"dtype", "shape", "hex"}`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::cast_possible_truncation)]
 
 use crate::testing::hex;
-use crate::{Data, DataRef, NdArray, Object, ObjectArray};
+use crate::{Data, DataRef, NdArray, Object};
 use serde_json::Value;
 
 /// A numeric array from `{"dtype", "shape", "hex"}`.
@@ -14,39 +15,16 @@ pub fn num(v: &Value) -> NdArray {
     NdArray::from_bytes(&hex(v["hex"].as_str().unwrap()), v["dtype"].as_str().unwrap().parse().unwrap(), shape).unwrap()
 }
 
-/// One Python object.
+/// One Python object, in the one JSON form of objects (see `impl Serialize for Object`).
 pub fn item(v: &Value) -> Object {
-    match v {
-        Value::Null => Object::None,
-        Value::Bool(b) => Object::Bool(*b),
-        Value::Number(n) => Object::Int(n.as_i64().expect("ints in fixtures fit i64")),
-        Value::String(s) => Object::Str(s.clone().into()),
-        Value::Array(a) => Object::List(a.iter().map(item).collect()),
-        Value::Object(m) => {
-            if let Some(f) = m.get("float") {
-                let t = f.as_str().unwrap();
-                Object::Float(match t {
-                    "nan" => f64::NAN,
-                    "inf" => f64::INFINITY,
-                    "-inf" => f64::NEG_INFINITY,
-                    t => t.parse().unwrap(),
-                })
-            } else if let Some(b) = m.get("bytes") {
-                Object::Bytes(hex(b.as_str().unwrap()).into())
-            } else if let Some(a) = m.get("array") {
-                Object::Array(Box::new(num(a)))
-            } else {
-                panic!("unknown item form {v}")
-            }
-        }
-    }
+    serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("item {v}: {e}"))
 }
 
-/// An array (numeric or object) from its form.
+/// An array from its form: an object array in the JSON form of [`ObjectArray`](crate::ObjectArray) (a list
+/// of items, or `{"shape", "items"}`), or a numeric `{"dtype", "shape", "hex"}`.
 pub fn data(v: &Value) -> Data {
-    if let Some(items) = v.get("object") {
-        let shape = v["shape"].as_array().unwrap().iter().map(|d| d.as_u64().unwrap() as usize).collect();
-        Data::Object(ObjectArray::new(items.as_array().unwrap().iter().map(item).collect(), shape).unwrap())
+    if v.is_array() || v.get("items").is_some() {
+        Data::Object(serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("object array {v}: {e}")))
     } else {
         Data::Array(num(v))
     }

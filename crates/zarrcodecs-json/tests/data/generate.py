@@ -2,9 +2,11 @@
 zarrcodecs-msgpack) with Python numcodecs: run with the interop venv's python from the
 workspace root:  python crates/zarrcodecs-json/tests/data/generate.py
 Each tests/data/numcodecs-<version>.json holds cases {config, name, input, encoded (hex),
-decoded} (decoded = what numcodecs' own decode gives, when it is not the input) and rejects {config, name, encoded,
+decoded} (input and decoded: object arrays in the one JSON form of object arrays,
+xtask/python/object_json.py; numeric arrays as {dtype, shape, hex}) (decoded = what numcodecs' own decode gives, when it is not the input) and rejects {config, name, encoded,
 error} (inputs numcodecs' decode refuses, with the Python exception's name)."""
 import json
+import os
 import struct
 import sys
 
@@ -13,32 +15,18 @@ import numcodecs
 import numpy as np
 from numcodecs import JSON, MsgPack, VLenArray, VLenBytes, VLenUTF8
 
+# The one JSON form of object arrays (zarrcodecs-core, feature `serde`).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "xtask", "python"))
+import object_json  # noqa: E402
+
 
 def num_form(a):
     return {"dtype": a.dtype.str, "shape": list(a.shape), "hex": a.tobytes().hex()}
 
 
-def item_form(x):
-    if x is None or isinstance(x, bool):
-        return x
-    if isinstance(x, int):
-        return x
-    if isinstance(x, float):
-        return {"float": repr(x)}
-    if isinstance(x, str):
-        return x
-    if isinstance(x, bytes):
-        return {"bytes": x.hex()}
-    if isinstance(x, (list, tuple)):
-        return [item_form(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return {"array": num_form(x)}
-    raise TypeError(type(x))
-
-
 def form(a):
     if a.dtype == object:
-        return {"object": [item_form(v) for v in a.reshape(-1)], "shape": list(a.shape)}
+        return object_json.object_array(a)
     return num_form(a)
 
 
@@ -262,7 +250,7 @@ if __name__ == "__main__":
     if "legacy" in which:
         which.remove("legacy")
         for crate, d, commit in (("json", "json", "5106af1"), ("msgpack", "msgpack", "8210b92")):
-            path = os.path.join(root, f"numcodecs-{crate}", "tests", "data", "numcodecs-0.9-legacy.json")
+            path = os.path.join(root, f"zarrcodecs-{crate}", "tests", "data", "numcodecs-0.9-legacy.json")
             with open(path, "w") as f:
                 json.dump(legacy_fixture(d, commit), f, indent=1)
                 f.write("\n")
@@ -270,7 +258,7 @@ if __name__ == "__main__":
     fns = {"vlen": vlen_cases, "json": json_cases, "msgpack": msgpack_cases}
     for w in which:
         doc = run(*fns[w]())
-        path = os.path.join(root, f"numcodecs-{w}", "tests", "data", f"numcodecs-{numcodecs.__version__}.json")
+        path = os.path.join(root, f"zarrcodecs-{w}", "tests", "data", f"numcodecs-{numcodecs.__version__}.json")
         with open(path, "w") as f:
             json.dump(doc, f, indent=1)
             f.write("\n")

@@ -13,8 +13,14 @@ import math
 import os
 import pickle
 
+import sys
+
 import numcodecs
 import numpy as np
+
+# The one JSON form of object arrays (zarrcodecs-core, feature `serde`).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "xtask", "python"))
+import object_json  # noqa: E402
 
 
 def s(text):
@@ -34,31 +40,11 @@ def obj(items, shape=None):
     return a.reshape(shape) if shape is not None else a
 
 
-def to_json(x):
-    if isinstance(x, np.generic):
-        return to_json(x.item())
-    if x is None:
-        return {"none": None}
-    if isinstance(x, bool):
-        return {"bool": x}
-    if isinstance(x, int):
-        return {"int": str(x)}
-    if isinstance(x, float):
-        return {"float": repr(x)}
-    if isinstance(x, str):
-        return {"str": x}
-    if isinstance(x, bytes):
-        return {"bytes": x.hex()}
-    if isinstance(x, list):
-        return {"list": [to_json(y) for y in x]}
-    if isinstance(x, np.ndarray):
-        return {"array": array_json(x)}
-    raise TypeError(type(x))
-
-
 def array_json(a):
+    """Object arrays in the one JSON form of object arrays (xtask/python/object_json.py),
+    numeric arrays as {dtype, shape, data: hex}."""
     if a.dtype == object:
-        return {"dtype": "|O", "shape": list(a.shape), "items": [to_json(x) for x in a.ravel(order="C")]}
+        return object_json.object_array(a)
     return {"dtype": a.dtype.str, "shape": list(a.shape), "data": a.tobytes(order="C").hex()}
 
 

@@ -205,34 +205,8 @@ pub const CATALOGUE: &[Entry] = &[
     exact(r#"{"id": "zfpy"}"#, Input::Typed("<i4", Values::Within(1e8))),
 ];
 
-/// A small deterministic generator (the tests draw seeds from proptest).
-pub struct Rng(u64);
-
-impl Rng {
-    /// Seeded.
-    pub fn new(seed: u64) -> Self {
-        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
-    }
-
-    /// 64 random bits (splitmix64).
-    pub fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n`.
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    /// A float in `-range..range`.
-    pub fn within(&mut self, range: f64) -> f64 {
-        ((self.next() >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0) * range
-    }
-}
+/// The workspace's one generator (the tests draw seeds from proptest).
+pub use zarrcodecs_core::testing::Rng;
 
 /// Dtypes for [`Input::AnyNumeric`].
 const ANY_DTYPES: &[&str] = &["|u1", "<i2", ">i4", "<f4", "<f8", ">f8", "<c16", "|b1", "|S3", "<U2", "<M8[ns]"];
@@ -246,7 +220,7 @@ pub fn generate(input: Input, len: usize, rng: &mut Rng) -> Data {
             let shape = if len > 4 && rng.below(3) == 0 { vec![len / 4, 4] } else { vec![len] };
             let n: usize = shape.iter().product();
             let bytes: Vec<u8> = (0..n * dtype.itemsize())
-                .map(|i| if rng.below(4) == 0 { (i / 5) as u8 } else { rng.next() as u8 })
+                .map(|i| if rng.below(4) == 0 { (i / 5) as u8 } else { rng.next_u64() as u8 })
                 .collect();
             Data::Array(NdArray::from_bytes(&bytes, dtype, shape).unwrap())
         }
@@ -257,7 +231,7 @@ pub fn generate(input: Input, len: usize, rng: &mut Rng) -> Data {
         }
         Input::Bytes => {
             let items =
-                (0..len).map(|_| Object::Bytes((0..rng.below(20)).map(|_| rng.next() as u8).collect())).collect();
+                (0..len).map(|_| Object::Bytes((0..rng.below(20)).map(|_| rng.next_u64() as u8).collect())).collect();
             Data::Object(ObjectArray::from_items(items))
         }
         Input::Mixed => {
@@ -301,7 +275,7 @@ fn random_object(rng: &mut Rng, depth: u32) -> Object {
     match rng.below(if depth == 0 { 6 } else { 7 }) {
         0 => Object::None,
         1 => Object::Bool(rng.below(2) == 1),
-        2 => Object::Int(rng.next() as i64 >> rng.below(64)),
+        2 => Object::Int(rng.next_u64() as i64 >> rng.below(64)),
         3 => Object::Float(rng.within(1e6)),
         4 | 5 => Object::Str(random_string(rng).into()),
         _ => Object::List((0..rng.below(4)).map(|_| random_object(rng, depth - 1)).collect()),
@@ -315,7 +289,7 @@ fn typed(dtype: DType, values: Values, len: usize, rng: &mut Rng) -> NdArray {
     let mut bytes = Vec::with_capacity(len * size);
     for _ in 0..len {
         let mut item: Vec<u8> = match (values, dtype.kind()) {
-            (Values::AnyBits, _) => (0..size).map(|_| rng.next() as u8).collect(),
+            (Values::AnyBits, _) => (0..size).map(|_| rng.next_u64() as u8).collect(),
             (Values::Bool, _) => vec![u8::from(rng.below(2) == 1)],
             (Values::Within(r), DTypeKind::Float) => match size {
                 2 => half::f16::from_f64(rng.within(r.min(60000.0))).to_le_bytes().to_vec(),
