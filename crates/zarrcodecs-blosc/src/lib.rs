@@ -369,7 +369,9 @@ fn decompress_new(src: &[u8], limit: usize, nthreads: usize) -> Result<AlignedBu
     if nbytes > limit {
         return Err(Error::DecodedSizeLimit { codec: CODEC_ID.into(), size: u64::from(h.nbytes), limit: limit as u64 });
     }
-    let mut out = AlignedBuf::zeroed(nbytes)?;
+    // C-Blosc writes every byte or the chunk is refused (`decompress_checked` wants
+    // exactly `nbytes`): no zero-fill needed.
+    let mut out = AlignedBuf::for_overwrite(nbytes)?;
     decompress_checked(src, out.as_mut_slice(), nthreads)?;
     Ok(out)
 }

@@ -217,7 +217,8 @@ macro_rules! location_codec {
             fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
                 let input = encoded.require_bytes(Self::CODEC_ID)?;
                 let (payload, stored) = split(Self::CODEC_ID, self.location(), input)?;
-                let mut buf = AlignedBuf::zeroed(payload.len())?;
+                // copy_and_sum writes every byte: no zero-fill needed.
+                let mut buf = AlignedBuf::for_overwrite(payload.len())?;
                 let mut sum = $running;
                 copy_and_sum(payload, buf.as_mut_slice(), &mut sum);
                 // On a mismatch the copy is dropped, never returned.

@@ -26,12 +26,70 @@ impl AlignedBuf {
 
     /// A buffer of `len` zero bytes.
     ///
+    /// Large buffers come from this thread's cache of freed ones when it has one
+    /// (zeroed, but without fresh page faults), else from the allocator already zeroed
+    /// (`calloc`: fresh pages need no zero-fill). See [`AlignedBuf::for_overwrite`].
+    ///
     /// # Errors
     /// [`Error::Allocation`] if the memory cannot be had (never aborts).
     pub fn zeroed(len: usize) -> Result<Self> {
-        let mut buf = Self::new();
-        buf.resize(len)?;
-        Ok(buf)
+        let nwords = words_for(len);
+        if let Some(mut words) = crate::pool::take(nwords) {
+            words.truncate(nwords);
+            words.fill(0);
+            return Ok(AlignedBuf { words, len });
+        }
+        Ok(AlignedBuf { words: crate::write_once::zeroed_words(nwords, len)?, len })
+    }
+
+    /// A buffer of `len` bytes whose contents are unspecified: zeroes, or bytes of a
+    /// buffer this thread freed before. For a writer that overwrites every byte (a
+    /// decompressor whose output size is known and checked): it saves the zero-fill,
+    /// and, for large buffers, the page faults of fresh memory.
+    ///
+    /// Freed buffers of 32 KiB to 64 MiB are kept per thread (at most 8 of them and
+    /// 64 MiB) and handed out again by this and by [`AlignedBuf::zeroed`];
+    /// [`AlignedBuf::clear_thread_cache`] gives them back. Without the cache, decoding
+    /// 8 MiB chunks one after another faulted in every page of each new buffer: about
+    /// 4 ms per chunk on a decode of 0.7 ms.
+    ///
+    /// The contents are always initialised memory (never undefined behaviour to read),
+    /// but may hold another chunk's bytes: a caller that does not overwrite every byte
+    /// must [`truncate`](AlignedBuf::truncate) to what it wrote.
+    ///
+    /// ```
+    /// use zarrcodecs_core::AlignedBuf;
+    /// let mut buf = AlignedBuf::for_overwrite(4)?;
+    /// buf.as_mut_slice().copy_from_slice(b"abcd");
+    /// assert_eq!(buf.as_slice(), b"abcd");
+    /// # Ok::<(), zarrcodecs_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::Allocation`] if the memory cannot be had (never aborts).
+    pub fn for_overwrite(len: usize) -> Result<Self> {
+        let nwords = words_for(len);
+        let Some(mut words) = crate::pool::take(nwords) else {
+            return Self::zeroed(len);
+        };
+        words.truncate(nwords);
+        // Keep the bytes past `len` zero (the invariant `resize` relies on).
+        let used = len % 8;
+        if let (Some(last), true) = (words.last_mut(), used != 0) {
+            let mut bytes = last.to_ne_bytes();
+            bytes[used..].fill(0);
+            *last = u64::from_ne_bytes(bytes);
+        }
+        Ok(AlignedBuf { words, len })
+    }
+
+    /// Drops the freed buffers this thread keeps for reuse (see
+    /// [`AlignedBuf::for_overwrite`]): for a thread that is done decoding and should
+    /// not hold their memory. Returns how many bytes were kept.
+    pub fn clear_thread_cache() -> usize {
+        let kept = crate::pool::kept_bytes();
+        crate::pool::clear();
+        kept
     }
 
     /// A copy of `bytes` in an aligned buffer.
@@ -104,6 +162,16 @@ impl AlignedBuf {
     /// Copies the bytes into a plain `Vec<u8>`.
     pub fn to_vec(&self) -> Vec<u8> {
         self.as_slice().to_vec()
+    }
+}
+
+impl Drop for AlignedBuf {
+    /// A large buffer goes to this thread's cache for reuse (see
+    /// [`AlignedBuf::for_overwrite`]); others go back to the allocator.
+    fn drop(&mut self) {
+        if self.words.len().saturating_mul(8) >= crate::pool::MIN_POOLED_BYTES {
+            crate::pool::give(std::mem::take(&mut self.words));
+        }
     }
 }
 
@@ -687,6 +755,59 @@ impl<'a> From<&'a Data> for DataRef<'a> {
 #[allow(clippy::cast_possible_truncation)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn freed_large_buffers_are_reused_by_this_thread() {
+        AlignedBuf::clear_thread_cache();
+        let len = 1 << 20;
+        let mut first = AlignedBuf::zeroed(len).unwrap();
+        first.as_mut_slice().fill(0xAB);
+        drop(first);
+        assert_eq!(AlignedBuf::clear_thread_cache(), len, "the freed buffer is kept");
+        // Kept again, then handed out again: same memory, stale bytes for overwriting,
+        // zeroes for `zeroed`.
+        let mut again = AlignedBuf::zeroed(len).unwrap();
+        again.as_mut_slice().fill(0xCD);
+        drop(again);
+        let reused = AlignedBuf::for_overwrite(len - 3).unwrap();
+        assert_eq!(reused.len(), len - 3);
+        let reused_ptr = reused.as_slice().as_ptr();
+        assert!(reused.as_slice().iter().all(|&b| b == 0xCD), "for_overwrite keeps the old bytes");
+        // The bytes past the length are zero, so growing exposes zeroes.
+        let mut grown = reused;
+        grown.resize(len).unwrap();
+        assert_eq!(&grown.as_slice()[len - 3..], &[0, 0, 0]);
+        drop(grown);
+        let zeroed = AlignedBuf::zeroed(len).unwrap();
+        assert_eq!(zeroed.as_slice().as_ptr(), reused_ptr, "zeroed takes the kept buffer too");
+        assert!(zeroed.as_slice().iter().all(|&b| b == 0));
+    }
+
+    #[test]
+    fn the_thread_cache_is_bounded() {
+        AlignedBuf::clear_thread_cache();
+        // Small buffers are left to the allocator.
+        drop(AlignedBuf::zeroed(1000).unwrap());
+        assert_eq!(AlignedBuf::clear_thread_cache(), 0);
+        // A kept buffer more than twice a request's size is not handed out for it.
+        drop(AlignedBuf::zeroed(4 << 20).unwrap());
+        let small = AlignedBuf::for_overwrite(1 << 20).unwrap();
+        assert!(small.as_slice().iter().all(|&b| b == 0), "a fresh, zeroed buffer");
+        assert_eq!(AlignedBuf::clear_thread_cache(), 4 << 20, "the large one is still kept");
+        drop(small);
+        AlignedBuf::clear_thread_cache();
+        // At most MAX_BUFFERS buffers and MAX_TOTAL_BYTES bytes.
+        let many: Vec<AlignedBuf> =
+            (0..crate::pool::MAX_BUFFERS + 3).map(|_| AlignedBuf::zeroed(64 << 10).unwrap()).collect();
+        drop(many);
+        assert_eq!(AlignedBuf::clear_thread_cache(), crate::pool::MAX_BUFFERS * (64 << 10));
+        let big: Vec<AlignedBuf> = (0..3).map(|_| AlignedBuf::zeroed(30 << 20).unwrap()).collect();
+        drop(big);
+        assert!(AlignedBuf::clear_thread_cache() <= crate::pool::MAX_TOTAL_BYTES);
+        // Larger than the whole cache: never kept.
+        drop(AlignedBuf::zeroed(crate::pool::MAX_TOTAL_BYTES + 8).unwrap());
+        assert_eq!(AlignedBuf::clear_thread_cache(), 0);
+    }
 
     #[test]
     fn aligned_buf_is_aligned_and_resizes() {

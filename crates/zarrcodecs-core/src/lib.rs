@@ -6,6 +6,7 @@ mod codec;
 mod dtype;
 mod error;
 pub mod npy;
+mod pool;
 mod pyobj;
 pub mod registry;
 #[cfg(feature = "serde")]

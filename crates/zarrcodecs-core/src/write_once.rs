@@ -30,6 +30,24 @@ fn words_with_zero_tail(len: usize) -> Result<(Vec<u64>, usize)> {
     Ok((words, nwords))
 }
 
+/// `nwords` zero words, from the allocator's zeroed allocation (`calloc`), which
+/// skips the zero-fill for memory fresh from the system.
+pub(crate) fn zeroed_words(nwords: usize, len: usize) -> Result<Vec<u64>> {
+    if nwords == 0 {
+        return Ok(Vec::new());
+    }
+    let layout = std::alloc::Layout::array::<u64>(nwords).map_err(|_| Error::Allocation { size: len })?;
+    // SAFETY: `layout` has a non-zero size (`nwords > 0`), as `alloc_zeroed` requires.
+    let ptr = unsafe { std::alloc::alloc_zeroed(layout) };
+    if ptr.is_null() {
+        return Err(Error::Allocation { size: len });
+    }
+    // SAFETY: `ptr` was allocated by the global allocator with the layout of
+    // `[u64; nwords]`, which is what a `Vec<u64>` of capacity `nwords` uses; all
+    // `nwords` words are initialised (zero bytes are a valid `u64`).
+    Ok(unsafe { Vec::from_raw_parts(ptr.cast::<u64>(), nwords, nwords) })
+}
+
 impl AlignedBuf {
     /// A buffer of `n` values of `T` taken from `values`, each written once in place
     /// (no zero-fill first). If `values` ends early, the values it did not give are

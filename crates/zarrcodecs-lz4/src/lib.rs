@@ -123,7 +123,9 @@ impl Codec for Lz4 {
                 limit: limit as u64,
             });
         }
-        let mut out = AlignedBuf::zeroed(declared)?;
+        // LZ4 writes every byte or the block is refused (it must decode to exactly the
+        // declared size): no zero-fill needed.
+        let mut out = AlignedBuf::for_overwrite(declared)?;
         block::decompress(Self::CODEC_ID, block, out.as_mut_slice())?;
         Ok(NdArray::from_buf(out).into())
     }

@@ -147,7 +147,9 @@ impl Zstd {
         match declared_size(&frames, limit)? {
             Some(size) => {
                 let size = check_limit(size, limit)?;
-                let mut buf = AlignedBuf::zeroed(size)?;
+                // The frames must decode to exactly the declared size (checked by
+                // `decompress_declared`): no zero-fill needed.
+                let mut buf = AlignedBuf::for_overwrite(size)?;
                 self.decompress_declared(src, buf.as_mut_slice())?;
                 Ok(buf)
             }

@@ -1,0 +1,74 @@
+//! A small per-thread cache of large freed buffers, so that decoding chunk after chunk
+//! reuses memory instead of asking the system for fresh pages each time.
+//!
+//! Why: a decoded chunk of a few MiB is freed as soon as the caller is done with it.
+//! glibc then often gives the memory back (it trims the heap top, or unmaps the
+//! block), and the next chunk's buffer arrives as fresh pages, each faulted in on first
+//! write: 2048 page faults and a zero-fill, about 4.5 ms, for an 8 MiB chunk whose
+//! decode takes 0.6 ms. Measured with `perf stat -e page-faults` and `strace -c` on
+//! `benches/examples/decode_loop.rs` (docs/architecture.md, "Buffers are reused per
+//! thread").
+//!
+//! Bounds: only buffers of at least [`MIN_POOLED_BYTES`] are kept (smaller ones the
+//! allocator serves well), at most [`MAX_BUFFERS`] per thread and [`MAX_TOTAL_BYTES`]
+//! in all per thread; a request takes a buffer of at least its size and at most twice
+//! it, so a small chunk never pins a large buffer.
+
+use std::cell::RefCell;
+
+/// Buffers smaller than this (in bytes) are left to the allocator.
+pub(crate) const MIN_POOLED_BYTES: usize = 32 << 10;
+/// The most buffers one thread keeps.
+pub(crate) const MAX_BUFFERS: usize = 8;
+/// The most bytes one thread keeps.
+pub(crate) const MAX_TOTAL_BYTES: usize = 64 << 20;
+
+thread_local! {
+    static POOL: RefCell<Vec<Vec<u64>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A kept vector of at least `nwords` (initialised, stale) words and at most twice
+/// that, if this thread has one.
+pub(crate) fn take(nwords: usize) -> Option<Vec<u64>> {
+    if nwords.saturating_mul(8) < MIN_POOLED_BYTES {
+        return None;
+    }
+    POOL.try_with(|pool| {
+        let mut pool = pool.try_borrow_mut().ok()?;
+        let i = pool.iter().position(|v| v.len() >= nwords && v.len() / 2 <= nwords)?;
+        Some(pool.swap_remove(i))
+    })
+    .ok()
+    .flatten()
+}
+
+/// Keeps `words` for a later [`take`], if it is large enough and within the bounds;
+/// the oldest kept buffers go first.
+pub(crate) fn give(words: Vec<u64>) {
+    let bytes = words.len().saturating_mul(8);
+    if !(MIN_POOLED_BYTES..=MAX_TOTAL_BYTES).contains(&bytes) {
+        return;
+    }
+    let _ = POOL.try_with(move |pool| {
+        if let Ok(mut pool) = pool.try_borrow_mut() {
+            pool.push(words);
+            while pool.len() > MAX_BUFFERS || pool.iter().map(|v| v.len() * 8).sum::<usize>() > MAX_TOTAL_BYTES {
+                pool.remove(0);
+            }
+        }
+    });
+}
+
+/// Drops every buffer this thread keeps.
+pub(crate) fn clear() {
+    let _ = POOL.try_with(|pool| {
+        if let Ok(mut pool) = pool.try_borrow_mut() {
+            pool.clear();
+        }
+    });
+}
+
+/// Bytes this thread keeps.
+pub(crate) fn kept_bytes() -> usize {
+    POOL.try_with(|pool| pool.try_borrow().map_or(0, |p| p.iter().map(|v| v.len() * 8).sum())).unwrap_or(0)
+}
