@@ -119,7 +119,8 @@ impl Zstd {
             // zstd returned an error code: the input is too large for one frame.
             return Err(Error::library(CODEC_ID, format_args!("{} bytes are too many for zstd", src.len())));
         }
-        let mut buf = AlignedBuf::zeroed(bound)?;
+        // Truncated to what zstd wrote: no zero-fill needed.
+        let mut buf = AlignedBuf::for_overwrite(bound)?;
         let level = self.level.min(max_level());
         let checksum = self.checksum;
         let written = self.with_cctx(|cctx| {
