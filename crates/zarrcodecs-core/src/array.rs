@@ -70,7 +70,9 @@ impl AlignedBuf {
     pub fn for_overwrite(len: usize) -> Result<Self> {
         let nwords = words_for(len);
         let Some(mut words) = crate::pool::take(nwords) else {
-            return Self::zeroed(len);
+            // The cache was asked already: allocate (zeroed by calloc) without asking
+            // it again through `zeroed`.
+            return Ok(AlignedBuf { words: crate::write_once::zeroed_words(nwords, len)?, len });
         };
         words.truncate(nwords);
         // Keep the bytes past `len` zero (the invariant `resize` relies on).
