@@ -1,7 +1,7 @@
 //! Buffers and arrays: an owned aligned buffer, numeric arrays (owned and views),
 //! object arrays and the [`Data`] / [`DataRef`] enums that codecs take and return.
 
-use crate::{DType, Error, PyBytes, PyStr, Result};
+use crate::{BigInt, DType, Error, PyBytes, PyStr, Result};
 
 /// Alignment, in bytes, of every [`AlignedBuf`]: enough for every numpy numeric type.
 pub const BUFFER_ALIGN: usize = std::mem::align_of::<u64>();
@@ -487,6 +487,9 @@ pub enum Object {
     Bool(bool),
     /// An `int` that fits in 64 bits.
     Int(i64),
+    /// An `int` beyond 64 bits (codecs use [`Object::Int`] whenever the value fits;
+    /// `Object::from(BigInt)` picks the variant).
+    BigInt(BigInt),
     /// A `float`.
     Float(f64),
     /// A `str`.
@@ -497,6 +500,19 @@ pub enum Object {
     Array(Box<NdArray>),
     /// A Python `list`.
     List(Vec<Object>),
+    /// A Python `dict`: its items as (key, value) pairs, in the dict's order
+    /// (insertion order, as Python keeps it). Keys are not checked for uniqueness.
+    Dict(Vec<(Object, Object)>),
+}
+
+impl From<BigInt> for Object {
+    /// [`Object::Int`] if the value fits in an `i64`, else [`Object::BigInt`].
+    fn from(n: BigInt) -> Self {
+        match n.to_i64() {
+            Some(v) => Object::Int(v),
+            None => Object::BigInt(n),
+        }
+    }
 }
 
 impl From<&str> for Object {

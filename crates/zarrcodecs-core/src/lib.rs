@@ -2,6 +2,7 @@
 #![deny(unsafe_code)] // allowed in `write_once` alone
 
 mod array;
+mod bigint;
 mod codec;
 mod dtype;
 mod error;
@@ -17,6 +18,7 @@ pub mod testing;
 mod write_once;
 
 pub use array::{AlignedBuf, ArrayView, ArrayViewMut, Data, DataRef, NdArray, Object, ObjectArray, BUFFER_ALIGN};
+pub use bigint::{BigInt, BigIntError, MAX_DECIMAL_DIGITS};
 pub use codec::{copy_decoded, Codec, CodecExt, DecodeOptions, DynCodec, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT};
 pub use dtype::{ByteOrder, DType, DTypeKind, TimeUnit};
 pub use error::{Error, Result};

@@ -11,7 +11,7 @@ use base64::Engine as _;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Error as _, Serialize, SerializeMap, SerializeSeq, Serializer};
 
-use crate::{ByteOrder, DType, DTypeKind, NdArray, Object, ObjectArray};
+use crate::{BigInt, ByteOrder, DType, DTypeKind, NdArray, Object, ObjectArray};
 
 /// `Object` as one JSON value:
 ///
@@ -20,17 +20,19 @@ use crate::{ByteOrder, DType, DTypeKind, NdArray, Object, ObjectArray};
 /// | `null` | `None` | [`Object::None`] |
 /// | `true`, `false` | `bool` | [`Object::Bool`] |
 /// | `3`, `-9223372036854775808` (no fraction, no exponent) | `int` | [`Object::Int`] |
+/// | `{"int": "-18446744073709551617"}` (decimal digits; also a plain number up to `2**64 - 1`) | `int` | [`Object::BigInt`] |
 /// | `1.5`, `-0.0`, `1e+16` (a fraction or an exponent) | `float` | [`Object::Float`] |
 /// | `{"float": "NaN"}`, `{"float": "Infinity"}`, `{"float": "-Infinity"}` | `float` | [`Object::Float`] |
 /// | `"text"` | `str` | [`Object::Str`] |
 /// | `{"bytes": "<base64>"}` (standard alphabet, padded) | `bytes` | [`Object::Bytes`] |
 /// | `[item, ...]` | `list` | [`Object::List`] |
+/// | `{"dict": [[key, value], ...]}` (pairs in the dict's order) | `dict` | [`Object::Dict`] |
 /// | `{"array": {"dtype": "<i4", "shape": [2], "data": [1, 2]}}` | `numpy.ndarray` | [`Object::Array`] |
 ///
 /// A JSON object is always a *tagged* item: exactly one key, which says what the
-/// payload is (`bytes`, `float`, `array`). The tag `dict` is kept for Python dicts
-/// (`{"dict": {"key": item, ...}}`, keys in order), which `Object` does not hold yet;
-/// any other tag is refused.
+/// payload is (`bytes`, `float`, `int`, `dict`, `array`); any other tag is refused.
+/// A dict is a list of pairs, not a JSON object, so that its order survives every
+/// JSON reader and its keys may be any item (`{"dict": [[1, "a"], ["b", null]]}`).
 ///
 /// `{"float": x}` also takes a number, for writers that print the float `3.0` as `3`
 /// (which reads as an int). Finite floats are always written as JSON numbers, so
@@ -81,6 +83,8 @@ impl Serialize for Object {
             Object::Bytes(b) => tagged(s, "bytes", &BASE64.encode(b.as_slice())),
             Object::Array(a) => tagged(s, "array", &ArrayForm(a)),
             Object::List(items) => items.serialize(s),
+            Object::BigInt(n) => tagged(s, "int", &n.to_decimal().map_err(S::Error::custom)?),
+            Object::Dict(pairs) => tagged(s, "dict", pairs),
         }
     }
 }
@@ -206,7 +210,8 @@ impl Serialize for Leaf {
 }
 
 const EXPECTED_ITEM: &str = "an object item: a string, null, a boolean, a number, a list, or a JSON object with \
-                             one key: {\"bytes\": \"<base64>\"}, {\"float\": \"NaN\" | \"Infinity\" | \"-Infinity\"} \
+                             one key: {\"bytes\": \"<base64>\"}, {\"float\": \"NaN\" | \"Infinity\" | \"-Infinity\"}, \
+                             {\"int\": \"<digits>\"}, {\"dict\": [[key, value], ...]} \
                              or {\"array\": {\"dtype\", \"shape\", \"data\"}}";
 
 impl<'de> Deserialize<'de> for Object {
@@ -245,7 +250,7 @@ impl<'de> Visitor<'de> for ObjectVisitor {
     }
 
     fn visit_u64<E: de::Error>(self, u: u64) -> Result<Object, E> {
-        i64::try_from(u).map(Object::Int).map_err(|_| E::custom(format!("integer {u} does not fit in 64 signed bits")))
+        Ok(Object::from(BigInt::from(u)))
     }
 
     fn visit_f64<E: de::Error>(self, x: f64) -> Result<Object, E> {
@@ -282,7 +287,13 @@ impl<'de> Visitor<'de> for ObjectVisitor {
             }
             "float" => Object::Float(map.next_value::<FloatLeaf>()?.0),
             "array" => Object::from(map.next_value::<ArrayIn>()?.0),
-            "dict" => return Err(de::Error::custom("dict items are not supported yet")),
+            "int" => {
+                let text = map.next_value::<String>()?;
+                BigInt::from_decimal(&text)
+                    .map(Object::from)
+                    .map_err(|e| de::Error::custom(format!("invalid \"int\" {text:?}: {e}")))?
+            }
+            "dict" => Object::Dict(map.next_value::<Vec<(Object, Object)>>()?),
             other => {
                 return Err(de::Error::custom(format!(
                     "unknown tag {other:?} in a JSON object item; expected {EXPECTED_ITEM}"
@@ -534,6 +545,9 @@ mod tests {
         match (a, b) {
             (Object::Float(x), Object::Float(y)) => x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
             (Object::List(x), Object::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b)),
+            (Object::Dict(x), Object::Dict(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|((ka, va), (kb, vb))| same(ka, kb) && same(va, vb))
+            }
             _ => a == b,
         }
     }
@@ -583,6 +597,14 @@ mod tests {
             arr(&[0xe9, 0, 0, 0], "<U1", &[1]),
             arr(&[1, 2, 3, 4], "|V2", &[2]),
             Object::List(vec![arr(&[5], "|u1", &[1])]),
+            Object::BigInt(BigInt::from(u64::MAX)),
+            Object::BigInt(BigInt::from_decimal("-123456789012345678901234567890").unwrap()),
+            Object::Dict(vec![]),
+            Object::Dict(vec![
+                (Object::from("z"), Object::Int(1)),
+                (Object::from("a"), Object::Dict(vec![(Object::Int(2), Object::Float(f64::NAN))])),
+                (Object::None, Object::List(vec![Object::from(&b"k"[..])])),
+            ]),
         ]
     }
 
@@ -621,6 +643,12 @@ mod tests {
         );
         let read = |s: &str| serde_json::from_str::<Object>(s).unwrap();
         assert_eq!(read("3"), Object::Int(3));
+        assert_eq!(read("18446744073709551615"), Object::BigInt(BigInt::from(u64::MAX)));
+        assert_eq!(read(r#"{"int": "-5"}"#), Object::Int(-5));
+        assert_eq!(json(&Object::BigInt(BigInt::from(u64::MAX))), r#"{"int":"18446744073709551615"}"#);
+        let dict = Object::Dict(vec![(Object::from("b"), Object::Int(1)), (Object::from("a"), Object::None)]);
+        assert_eq!(json(&dict), r#"{"dict":[["b",1],["a",null]]}"#);
+        assert_eq!(read(r#"{"dict": [["b", 1], ["a", null]]}"#), dict);
         assert_eq!(read("3.0"), Object::Float(3.0));
         assert_eq!(read("1e2"), Object::Float(100.0));
         assert_eq!(read(r#"{"float": 3}"#), Object::Float(3.0));
@@ -652,10 +680,13 @@ mod tests {
         for (text, needle) in [
             ("", "EOF"),
             ("[1,", "EOF"),
-            ("18446744073709551615", "64 signed bits"),
+            (r#"{"int": "12x"}"#, "invalid \"int\" \"12x\""),
+            (r#"{"int": 12}"#, "invalid type"),
+            (r#"{"dict": [[1]]}"#, "invalid length 1"),
+            (r#"{"dict": [[1, 2, 3]]}"#, "trailing"),
             ("{}", "empty JSON object"),
             (r#"{"other": 1}"#, "unknown tag \"other\""),
-            (r#"{"dict": {}}"#, "not supported yet"),
+            (r#"{"dict": {}}"#, "invalid type: map"),
             (r#"{"bytes": "AP8=", "float": "NaN"}"#, "exactly one key"),
             (r#"{"bytes": "!!"}"#, "base64"),
             (r#"{"bytes": 3}"#, "invalid type"),

@@ -122,6 +122,9 @@ impl Layout<'_> {
             Object::Array(_) => {
                 return Err(Error::unsupported_input(JSON_ID, "Object of type ndarray is not JSON serializable"))
             }
+            Object::BigInt(_) | Object::Dict(_) => {
+                return Err(Error::unsupported_input(JSON_ID, "ints beyond 64 bits and dicts are not written yet"))
+            }
         }
         Ok(())
     }

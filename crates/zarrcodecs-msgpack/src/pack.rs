@@ -171,6 +171,9 @@ impl Packer {
             Object::Array(_) => {
                 return Err(Error::unsupported_input(MSGPACK_ID, "can not serialize 'numpy.ndarray' object"));
             }
+            Object::BigInt(_) | Object::Dict(_) => {
+                return Err(Error::unsupported_input(MSGPACK_ID, "ints beyond 64 bits and dicts are not packed yet"));
+            }
         }
         Ok(())
     }

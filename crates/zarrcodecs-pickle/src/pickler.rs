@@ -578,6 +578,9 @@ impl<'a> Pickler<'a> {
             Object::Str(s) => self.save_str(Text::Utf8(s), str_key(s)),
             Object::Bytes(b) => self.save_bytes(b)?,
             Object::List(items) => self.save_list(items)?,
+            Object::BigInt(_) | Object::Dict(_) => {
+                return Err(Error::unsupported_input(CODEC_ID, "ints beyond 64 bits and dicts are not pickled yet"))
+            }
             Object::Array(a) => {
                 check_numeric_dtype(a.dtype())?;
                 self.save_array(ArrayData::Numeric(Numeric {

@@ -57,8 +57,12 @@ fn scalar(codec: &str, o: &Object) -> Option<Result<Num>> {
         Object::Bool(b) => Ok(Num::Bool(*b)),
         Object::Int(i) => Ok(Num::Int(i128::from(*i))),
         Object::Float(f) => Ok(Num::Float(*f)),
+        Object::BigInt(n) => n
+            .to_i128()
+            .map(Num::Int)
+            .ok_or_else(|| Error::unsupported_input(codec, "Python int too large to convert to C long")),
         Object::List(_) | Object::Array(_) => return None,
-        Object::None | Object::Str(_) | Object::Bytes(_) => {
+        Object::None | Object::Str(_) | Object::Bytes(_) | Object::Dict(_) => {
             Err(Error::unsupported_input(codec, "vlen-array items must be numeric arrays, lists of numbers or None"))
         }
     })

@@ -119,6 +119,8 @@ fn type_name(o: &Object) -> &'static str {
         Object::Bytes(_) => "bytes",
         Object::Array(_) => "ndarray",
         Object::List(_) => "list",
+        Object::BigInt(_) => "int",
+        Object::Dict(_) => "dict",
     }
 }
 
