@@ -7,9 +7,12 @@ The Rust half (crates/zarrcodecs/tests/interop.rs) decodes numcodecs' bytes, enc
 the inputs and compares bytes, between the two steps.
 """
 
+import importlib.metadata
 import json
 import os
+import platform
 import sys
+import zlib
 
 import numcodecs
 import numcodecs.blosc
@@ -201,6 +204,23 @@ def numcodecs_cannot_encode(config, a):
     return "fletcher32" in ids and a.nbytes == 0
 
 
+def libraries():
+    """The versions of the libraries behind numcodecs' bytes: where one differs from the
+    version the Rust side builds, that codec's bytes may differ (interop.rs)."""
+    import numcodecs.lz4
+    import numcodecs.zstd
+
+    zstd = numcodecs.zstd.VERSION_NUMBER
+    return {
+        "blosc": numcodecs.blosc.VERSION_STRING,
+        "lz4": numcodecs.lz4.VERSION_STRING,
+        "zstd": f"{zstd // 10000}.{zstd // 100 % 100}.{zstd % 100}",
+        "zlib": zlib.ZLIB_RUNTIME_VERSION,
+        "pcodec": importlib.metadata.version("pcodec"),
+        "zfpy": importlib.metadata.version("zfpy"),
+    }
+
+
 def generate(root):
     os.makedirs(root, exist_ok=True)
     small, big, extra = arrays(), big_arrays(), extra_arrays()
@@ -255,7 +275,8 @@ def generate(root):
                     entry["decoded_shape"] = shape
             cases.append(entry)
     with open(os.path.join(root, "manifest.json"), "w") as f:
-        json.dump({"numcodecs": numcodecs.__version__, "numpy": np.__version__, "cases": cases}, f, indent=1)
+        json.dump({"numcodecs": numcodecs.__version__, "numpy": np.__version__, "python": platform.python_version(),
+                   "libraries": libraries(), "cases": cases}, f, indent=1)
     print(f"generated {len(cases)} cases with numcodecs {numcodecs.__version__}")
 
 

@@ -31,7 +31,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::{cargo, root, run, target_dir, venv, Result};
+use crate::{cargo, root, run, target_dir, venv, Anchor, Result};
 use manifest::targets::{COMPRESSORS, FILTERS, MEMORY_BOUND, VLEN};
 use manifest::{Allocations, BenchId, Manifest, ALLOCATIONS_ENV};
 
@@ -238,7 +238,7 @@ struct Python {
 fn run_python(opts: &Options, manifest: &Path, dir: &Path) -> Result<Python> {
     let python = match std::env::var_os("NUMCODECS_PYTHON") {
         Some(p) => PathBuf::from(p),
-        None => venv()?,
+        None => venv(Anchor::Reference)?,
     };
     let out = dir.join("python.json");
     let mut cmd = Command::new(&python);

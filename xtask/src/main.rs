@@ -1,13 +1,14 @@
 //! `cargo xtask`: the project's automation, a plain binary (`cargo xtask --help`).
 //!
-//! - `test`: creates the Python venv (numcodecs from PyPI), then runs
-//!   `cargo test --workspace --all-features` with the interop tests required.
-//! - `interop`: the venv, then only the interop tests (numcodecs and the zarr v2
+//! - `test`: creates the two Python venvs (numcodecs from PyPI: the reference anchor
+//!   0.15.2 and the newest release), then runs `cargo test --workspace --all-features`
+//!   with the interop tests required.
+//! - `interop`: the venvs, then only the interop tests (numcodecs and the zarr v2
 //!   arrays); writes docs/compatibility.md.
 //! - `bench`: the criterion bench suite and the same cases through Python numcodecs;
 //!   writes `docs/benchmarks.md` and `.svg` (see `bench.rs`).
 //! - `fuzz`: seeds, builds and runs every cargo-fuzz target (see `fuzz.rs`).
-//! - `venv`: creates or updates the venv and prints its Python.
+//! - `venv`: creates or updates the venvs and prints their Pythons.
 //! - `names`, `package`, `no-cmake`, `readme`: the release checks (see `release.rs`).
 //! - `ci`: everything CI runs, in CI's order; `.ci/run` installs the tools and calls it.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -50,7 +51,8 @@ enum Task {
     /// Seeds fuzz/corpus, builds the cargo-fuzz targets and runs each for N seconds;
     /// fails on any crash (needs cargo-fuzz).
     Fuzz(fuzz::Options),
-    /// Creates or updates target/interop-venv and prints its Python.
+    /// Creates or updates target/interop-venv (numcodecs 0.15.2) and
+    /// target/interop-venv-newest (the newest numcodecs) and prints their Pythons.
     Venv,
     /// Every publishable package name is free on the registry (or already ours).
     Names,
@@ -72,7 +74,7 @@ fn main() -> ExitCode {
         Task::Interop => interop(),
         Task::Bench(opts) => bench::bench(opts),
         Task::Fuzz(opts) => fuzz::fuzz(opts),
-        Task::Venv => venv().map(|py| println!("{}", py.display())),
+        Task::Venv => venvs().map(|(reference, newest)| println!("{}\n{}", reference.display(), newest.display())),
         Task::Names => release::names(),
         Task::Package => release::package(),
         Task::NoCmake => release::no_cmake(),
@@ -117,20 +119,39 @@ fn run(mut cmd: Command) -> Result {
     }
 }
 
-/// Creates `target/interop-venv` with the pinned Python packages (once per change of
-/// `xtask/python/requirements.txt`) and returns its Python.
-fn venv() -> Result<PathBuf> {
-    let dir = target_dir().join("interop-venv");
+/// The two Python anchors the interop tests run against.
+#[derive(Clone, Copy)]
+enum Anchor {
+    /// numcodecs 0.15.2, the version zarr 2.18 pins: the machine's `python3` (or
+    /// `$PYTHON`), `xtask/python/requirements.txt`, `target/interop-venv`.
+    Reference,
+    /// The newest numcodecs with zarr-python 3: a Python 3.12 or later (`$PYTHON_NEWEST`,
+    /// else found on PATH or under pyenv), `xtask/python/requirements-newest.txt`,
+    /// `target/interop-venv-newest`.
+    Newest,
+}
+
+/// Creates the venv of `anchor` with its pinned Python packages (once per change of its
+/// requirements file) and returns its Python.
+fn venv(anchor: Anchor) -> Result<PathBuf> {
+    let (name, requirements) = match anchor {
+        Anchor::Reference => ("interop-venv", "requirements.txt"),
+        Anchor::Newest => ("interop-venv-newest", "requirements-newest.txt"),
+    };
+    let dir = target_dir().join(name);
     let python = dir.join("bin").join("python");
-    let requirements = root().join("xtask/python/requirements.txt");
+    let requirements = root().join("xtask/python").join(requirements);
     let wanted = std::fs::read_to_string(&requirements).map_err(|e| format!("{}: {e}", requirements.display()))?;
     let stamp = dir.join("requirements.installed");
     if python.exists() && std::fs::read_to_string(&stamp).ok().as_deref() == Some(wanted.as_str()) {
         return Ok(python);
     }
-    let host = std::env::var("PYTHON").unwrap_or_else(|_| "python3".into());
+    let host = match anchor {
+        Anchor::Reference => PathBuf::from(std::env::var_os("PYTHON").unwrap_or_else(|| "python3".into())),
+        Anchor::Newest => newest_host_python()?,
+    };
     let mut create = Command::new(&host);
-    create.args(["-m", "venv"]).arg(&dir);
+    create.args(["-m", "venv", "--clear"]).arg(&dir);
     run(create).map_err(|e| format!("{e} (is Python 3 with the venv module installed?)"))?;
     let mut pip = Command::new(&python);
     pip.args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"]).arg(&requirements);
@@ -139,21 +160,70 @@ fn venv() -> Result<PathBuf> {
     Ok(python)
 }
 
+/// Both venvs: (reference, newest).
+fn venvs() -> Result<(PathBuf, PathBuf)> {
+    Ok((venv(Anchor::Reference)?, venv(Anchor::Newest)?))
+}
+
+/// A Python of version 3.12 or later for the newest numcodecs (which needs it):
+/// `$PYTHON_NEWEST`, else `python3.13`/`python3.12` on PATH, else the newest 3.12+
+/// under `$PYENV_ROOT/versions` (default `~/.pyenv/versions`).
+fn newest_host_python() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("PYTHON_NEWEST") {
+        return Ok(PathBuf::from(p));
+    }
+    let is_new_enough = |python: &Path| {
+        Command::new(python)
+            .args(["-c", "import sys, venv; sys.exit(0 if sys.version_info >= (3, 12) else 1)"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    for name in ["python3.14", "python3.13", "python3.12"] {
+        if is_new_enough(Path::new(name)) {
+            return Ok(PathBuf::from(name));
+        }
+    }
+    let pyenv = std::env::var_os("PYENV_ROOT")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".pyenv")));
+    let mut found: Vec<((u32, u32, u32), PathBuf)> = Vec::new();
+    if let Some(versions) = pyenv.map(|p| p.join("versions")) {
+        for entry in std::fs::read_dir(&versions).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let parts: Vec<u32> = name.split('.').map_while(|p| p.parse().ok()).collect();
+            let python = entry.path().join("bin").join("python3");
+            if let [3, minor, patch, ..] = parts[..] {
+                if minor >= 12 && is_new_enough(&python) {
+                    found.push(((3, minor, patch), python));
+                }
+            }
+        }
+    }
+    found.sort();
+    found.pop().map(|(_, p)| p).ok_or_else(|| {
+        "the newest numcodecs needs Python 3.12 or later, and none was found (python3.12/python3.13 on PATH, \
+         or under ~/.pyenv/versions): install one, or name it with PYTHON_NEWEST=/path/to/python3.12"
+            .to_string()
+    })
+}
+
 fn test(extra: &[String]) -> Result {
-    let python = venv()?;
+    let (python, newest) = venvs()?;
     let mut cmd = cargo();
     cmd.args(["test", "--workspace", "--all-features"]).args(extra);
-    cmd.env("NUMCODECS_PYTHON", &python).env("NUMCODECS_REQUIRE_PYTHON", "1");
+    cmd.env("NUMCODECS_PYTHON", &python).env("NUMCODECS_PYTHON_NEWEST", &newest);
+    cmd.env("NUMCODECS_REQUIRE_PYTHON", "1");
     run(cmd)
 }
 
 fn interop() -> Result {
-    let python = venv()?;
+    let (python, newest) = venvs()?;
     let mut cmd = cargo();
     // The codec suite (which writes docs/compatibility.md) and the zarr v2 arrays.
     cmd.args(["test", "-p", "zarrcodecs", "-p", "zarrcodecs-cli", "--all-features"]);
     cmd.args(["--test", "interop", "--test", "zarr", "--", "--nocapture", "--test-threads", "1"]);
-    cmd.env("NUMCODECS_PYTHON", &python).env("NUMCODECS_REQUIRE_PYTHON", "1");
+    cmd.env("NUMCODECS_PYTHON", &python).env("NUMCODECS_PYTHON_NEWEST", &newest);
+    cmd.env("NUMCODECS_REQUIRE_PYTHON", "1");
     cmd.env("NUMCODECS_COMPAT_OUT", root().join("docs/compatibility.md"));
     run(cmd)
 }
