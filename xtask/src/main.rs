@@ -219,9 +219,10 @@ fn test(extra: &[String]) -> Result {
 fn interop() -> Result {
     let (python, newest) = venvs()?;
     let mut cmd = cargo();
-    // The codec suite (which writes docs/compatibility.md) and the zarr v2 arrays.
+    // The codec suite (which writes docs/compatibility.md), the zarr v2 arrays and the
+    // zarr v3 arrays.
     cmd.args(["test", "-p", "zarrcodecs", "-p", "zarrcodecs-cli", "--all-features"]);
-    cmd.args(["--test", "interop", "--test", "zarr", "--", "--nocapture", "--test-threads", "1"]);
+    cmd.args(["--test", "interop", "--test", "zarr", "--test", "zarr_v3", "--", "--nocapture", "--test-threads", "1"]);
     cmd.env("NUMCODECS_PYTHON", &python).env("NUMCODECS_PYTHON_NEWEST", &newest);
     cmd.env("NUMCODECS_REQUIRE_PYTHON", "1");
     cmd.env("NUMCODECS_COMPAT_OUT", root().join("docs/compatibility.md"));

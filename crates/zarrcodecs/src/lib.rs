@@ -3,6 +3,7 @@
 
 mod pipeline;
 pub mod zarr;
+pub mod zarr3;
 
 pub use pipeline::{Pipeline, ZarrPipeline};
 pub use zarr::{Order, ZarrArray};

@@ -194,7 +194,7 @@ pub fn c_to_fortran(array: &NdArray) -> Result<NdArray> {
 /// One item of `dtype` holding the `.zarray` fill value `v`, encoded as zarr 2.18
 /// writes it: numbers; `"NaN"`, `"Infinity"`, `"-Infinity"` for floats; `[re, im]`
 /// for complex; base64 for `S` and `V`; a string for `U`; an integer for datetimes.
-fn fill_bytes(dtype: DType, v: &Value) -> Result<Vec<u8>> {
+pub(crate) fn fill_bytes(dtype: DType, v: &Value) -> Result<Vec<u8>> {
     let size = dtype.itemsize();
     let misfit = || bad(format_args!("fill_value {v} does not fit dtype {dtype}"));
     let mut le: Vec<u8> = match dtype.kind() {

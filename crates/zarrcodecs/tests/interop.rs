@@ -537,7 +537,12 @@ fn report(runs: &[AnchorRun]) -> String {
          zarr 2.18 (`xtask/python/zarr_arrays.py`: zlib, gzip, zstd, blosc, lz4, bz2, lzma, no compressor; \
          crc32, crc32c, adler32 and fletcher32 as filters; C and F order; edge chunks; missing chunks with \
          a fill value) through `ZarrPipeline::from_zarray` and `numcodecs decode --zarray`, and re-encodes \
-         them to zarr's bytes."
+         them to zarr's bytes.\n\nZarr v3: `crates/zarrcodecs/tests/zarr_v3.rs` decodes every chunk of arrays \
+         written by zarr-python 3 with numcodecs codecs (`xtask/python/zarr_v3_arrays.py`: `numcodecs.*` \
+         filters, compressors, checksums and `numcodecs.pcodec` as serializer; the v3 `zstd` with checksum, \
+         `gzip`, `crc32c` and `transpose` codecs; big-endian `bytes`; bool and datetime data types; missing \
+         chunks) through `ZarrPipeline::from_zarr_json`, and re-encodes them to zarr's bytes (gzip's MTIME \
+         aside; pcodec 1.x chunks only decode both ways)."
     );
     md
 }
