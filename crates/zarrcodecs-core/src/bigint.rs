@@ -183,6 +183,11 @@ impl BigInt {
             magnitude.push(0xff);
             negate(&mut magnitude);
         }
+        // Without high zero bytes (the sign byte negation leaves), so that the estimate
+        // below counts only the bytes the magnitude needs.
+        while magnitude.last() == Some(&0) {
+            magnitude.pop();
+        }
         // Every byte adds at most log10(256) < 2.41 digits: refuse early what cannot fit.
         let bits = magnitude.len() * 8;
         // log10(2) is 0.30103 (rounded down), so this never overstates the digits.
@@ -346,6 +351,14 @@ mod tests {
         }
         let most = "9".repeat(MAX_DECIMAL_DIGITS);
         assert_eq!(BigInt::from_decimal(&most).unwrap().to_decimal().unwrap(), most);
+        // Negative values at the limit too: -(10**4299) and -(2**14283) have 4300 digits.
+        let power = format!("-1{}", "0".repeat(MAX_DECIMAL_DIGITS - 1));
+        assert_eq!(BigInt::from_decimal(&power).unwrap().to_decimal().unwrap(), power);
+        let mut twos = vec![0u8; 1785];
+        twos.push(0xf8); // -(2**14283): 0xf8 is -8, times 256**1785 = 2**14280
+        let n = BigInt::from_le_bytes(&twos);
+        assert!(n.is_negative());
+        assert_eq!(n.to_decimal().unwrap().len(), MAX_DECIMAL_DIGITS + 1);
         let over = "9".repeat(MAX_DECIMAL_DIGITS + 1);
         assert_eq!(BigInt::from_decimal(&over), Err(BigIntError::TooManyDigits { digits: MAX_DECIMAL_DIGITS + 1 }));
         // 10**4300 has 4301 digits: refused on the way out, as CPython's str() refuses.
