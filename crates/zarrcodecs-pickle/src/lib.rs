@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod dict_key;
+mod int_text;
 mod opcodes;
 mod pickler;
 mod unpickler;
@@ -141,7 +143,7 @@ mod tests {
 
     use serde_json::json;
     use zarrcodecs_core::testing::{assert_config_round_trip, assert_configs_rejected, sample_arrays, Rng};
-    use zarrcodecs_core::{ByteOrder, DTypeKind, DynCodec, Object, ObjectArray};
+    use zarrcodecs_core::{BigInt, ByteOrder, CodecExt, DTypeKind, DynCodec, Object, ObjectArray};
 
     use super::*;
 
@@ -199,7 +201,7 @@ mod tests {
     }
 
     fn random_object(rng: &mut Rng, depth: usize) -> Object {
-        match rng.next_u64() % if depth > 3 { 7 } else { 8 } {
+        match rng.next_u64() % if depth > 3 { 8 } else { 10 } {
             0 => Object::None,
             1 => Object::Bool(rng.next_u64().is_multiple_of(2)),
             2 => Object::Int(rng.next_u64() as i64 >> (rng.next_u64() % 64)),
@@ -213,6 +215,25 @@ mod tests {
                 Object::Bytes(rng.bytes(n).into())
             }
             6 => Object::Str(["", "a", "b", "|", "<", "C", "latin1"][(rng.next_u64() % 7) as usize].into()),
+            7 => {
+                // Beyond 64 bits: 9 to 300 bytes (LONG1 and LONG4).
+                let n = 9 + (rng.next_u64() % 292) as usize;
+                Object::from(BigInt::from_le_bytes(&rng.bytes(n)))
+            }
+            8 => {
+                // Distinct keys (equal keys merge, as in Python) of every hashable kind.
+                let n = (rng.next_u64() % 5) as usize;
+                let pairs = (0..n).map(|i| {
+                    let key = match i {
+                        0 => Object::Str("k0".into()),
+                        1 => Object::Int(rng.next_u64() as i64 >> 40 << 3 | 1),
+                        2 => Object::Bytes(b"kk".to_vec().into()),
+                        _ => Object::Float(3.25),
+                    };
+                    (key, random_object(rng, depth + 1))
+                });
+                Object::Dict(pairs.collect())
+            }
             _ => {
                 let n = (rng.next_u64() % 4) as usize;
                 Object::List((0..n).map(|_| random_object(rng, depth + 1)).collect())
@@ -229,6 +250,10 @@ mod tests {
             }
             (Object::List(x), Object::List(y)) => {
                 x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q, text_floats))
+            }
+            (Object::Dict(x), Object::Dict(y)) => {
+                x.len() == y.len()
+                    && x.iter().zip(y).all(|((k, v), (l, w))| same(k, l, text_floats) && same(v, w, text_floats))
             }
             _ => a == b,
         }
@@ -258,6 +283,49 @@ mod tests {
                     assert!(same(x, y, p == 0), "protocol {p}: {x:?} != {y:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn dicts_python_could_not_hold_are_refused_or_merged() {
+        let codec = Pickle::default();
+        // Unhashable keys: Python could not load the pickle.
+        for key in [Object::List(vec![]), Object::Dict(vec![]), Object::Array(Box::new(sample_arrays().remove(0)))] {
+            let a = ObjectArray::from_items(vec![Object::Dict(vec![(key, Object::None)])]);
+            assert!(matches!(codec.encode(DataRef::from(&a)), Err(Error::UnsupportedInput { .. })));
+        }
+        // Equal keys are written as given; reading merges them as Python does.
+        let a = ObjectArray::from_items(vec![Object::Dict(vec![
+            (Object::Int(1), Object::from("a")),
+            (Object::from("x"), Object::None),
+            (Object::Float(1.0), Object::from("b")),
+        ])]);
+        for p in 0..=5 {
+            let codec = Pickle::new(p).unwrap();
+            let enc = codec.encode(DataRef::from(&a)).unwrap();
+            let dec = codec.decode_objects(enc.view()).unwrap();
+            let expected = vec![(Object::Int(1), Object::from("b")), (Object::from("x"), Object::None)];
+            assert_eq!(dec.items(), &[Object::Dict(expected)], "protocol {p}");
+        }
+    }
+
+    #[test]
+    fn nesting_is_bounded_both_ways() {
+        // As deep as the unpickler reads: fine; one deeper: an error, no stack overflow.
+        let nest = |depth: usize| {
+            let mut o = Object::None;
+            for i in 0..depth {
+                o = if i % 2 == 0 { Object::List(vec![o]) } else { Object::Dict(vec![(Object::Int(0), o)]) };
+            }
+            ObjectArray::from_items(vec![o])
+        };
+        for p in [0, 2, 5] {
+            let codec = Pickle::new(p).unwrap();
+            let ok = nest(unpickler::MAX_NESTING - 1);
+            let enc = codec.encode(DataRef::from(&ok)).unwrap();
+            assert_eq!(codec.decode_objects(enc.view()).unwrap(), ok);
+            let deep = nest(unpickler::MAX_NESTING);
+            assert!(matches!(codec.encode(DataRef::from(&deep)), Err(Error::UnsupportedInput { .. })));
         }
     }
 

@@ -11,9 +11,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::Write as _;
 
-use zarrcodecs_core::{AlignedBuf, ByteOrder, DType, DTypeKind, Error, Object, Result, TimeUnit};
+use zarrcodecs_core::{AlignedBuf, BigInt, ByteOrder, DType, DTypeKind, Error, Object, Result, TimeUnit};
 
 use crate::opcodes::Opcode;
+use crate::unpickler::MAX_NESTING;
 use crate::CODEC_ID;
 
 const FRAME_SIZE_MIN: usize = 4;
@@ -384,6 +385,43 @@ impl<'a> Pickler<'a> {
         }
     }
 
+    /// CPython's `save_long` beyond 32 bits: LONG1 or LONG4 (the shortest two's
+    /// complement bytes) at protocol 2+, else `L<decimal>L` (Python's `repr`, bounded
+    /// by the 4300-digit int/str conversion limit, beyond which Python raises too).
+    fn save_big_int(&mut self, n: &BigInt) -> Result<()> {
+        if let Some(v) = n.to_i64() {
+            self.save_int(v);
+            return Ok(());
+        }
+        if self.proto >= 2 {
+            self.boundary();
+            let bytes = n.as_le_bytes();
+            if bytes.len() <= 0xff {
+                self.write(&[Opcode::LONG1.code(), byte(bytes.len())]);
+            } else {
+                let len = i32::try_from(bytes.len())
+                    .map_err(|_| Error::unsupported_input(CODEC_ID, "int too large to pickle"))?;
+                self.write(&with_u32(Opcode::LONG4, len.unsigned_abs()));
+            }
+            // Inside the frame, however long (`_Pickler_Write`, not `_Pickler_write_bytes`).
+            self.write(bytes);
+        } else {
+            // The magnitude's digits: `BigInt::to_decimal`'s early size check counts
+            // one byte too many for some negative values just below the limit.
+            let text = if n.is_negative() {
+                crate::int_text::negate(n).to_decimal().map(|t| format!("-{t}"))
+            } else {
+                n.to_decimal()
+            };
+            let text = text.map_err(|e| {
+                Error::unsupported_input(CODEC_ID, format_args!("protocols 0 and 1 write ints as text: {e}"))
+            })?;
+            self.boundary();
+            self.op_line(Opcode::LONG, format_args!("{text}L"));
+        }
+        Ok(())
+    }
+
     fn save_float(&mut self, v: f64) {
         self.boundary();
         if self.proto == 0 {
@@ -569,7 +607,14 @@ impl<'a> Pickler<'a> {
         Ok(())
     }
 
-    fn save_object(&mut self, o: &'a Object) -> Result<()> {
+    /// Saves an item nested `depth` containers deep.
+    fn save_object(&mut self, o: &'a Object, depth: usize) -> Result<()> {
+        if depth > MAX_NESTING {
+            return Err(Error::unsupported_input(
+                CODEC_ID,
+                format_args!("objects nested more than {MAX_NESTING} deep (the unpickler reads no deeper)"),
+            ));
+        }
         match o {
             Object::None => self.save_none(),
             Object::Bool(b) => self.save_bool(*b),
@@ -577,10 +622,9 @@ impl<'a> Pickler<'a> {
             Object::Float(f) => self.save_float(*f),
             Object::Str(s) => self.save_str(Text::Utf8(s), str_key(s)),
             Object::Bytes(b) => self.save_bytes(b)?,
-            Object::List(items) => self.save_list(items)?,
-            Object::BigInt(_) | Object::Dict(_) => {
-                return Err(Error::unsupported_input(CODEC_ID, "ints beyond 64 bits and dicts are not pickled yet"))
-            }
+            Object::List(items) => self.save_list(items, depth)?,
+            Object::BigInt(n) => self.save_big_int(n)?,
+            Object::Dict(pairs) => self.save_dict(pairs, depth)?,
             Object::Array(a) => {
                 check_numeric_dtype(a.dtype())?;
                 self.save_array(ArrayData::Numeric(Numeric {
@@ -593,7 +637,47 @@ impl<'a> Pickler<'a> {
         Ok(())
     }
 
-    fn save_list(&mut self, items: &'a [Object]) -> Result<()> {
+    /// CPython's `save_dict`: an empty dict, memoized, then its items: one
+    /// `SETITEM` each at protocol 0; one `SETITEM` for a single item; else
+    /// `MARK ... SETITEMS` batches of 1000 (`batch_dict_exact`, which ends a dict of
+    /// a multiple of 1000 items with an empty batch).
+    fn save_dict(&mut self, pairs: &'a [(Object, Object)], depth: usize) -> Result<()> {
+        crate::dict_key::check_keys(pairs)?;
+        self.boundary();
+        if self.proto == 0 {
+            self.write(&[Opcode::MARK.code(), Opcode::DICT.code()]);
+        } else {
+            self.op(Opcode::EMPTY_DICT);
+        }
+        self.memo_put(None);
+        if pairs.is_empty() {
+            return Ok(());
+        }
+        if self.proto == 0 || pairs.len() == 1 {
+            for (k, v) in pairs {
+                self.save_object(k, depth + 1)?;
+                self.save_object(v, depth + 1)?;
+                self.op(Opcode::SETITEM);
+            }
+            return Ok(());
+        }
+        let mut rest = pairs;
+        loop {
+            let (batch, tail) = rest.split_at(rest.len().min(BATCHSIZE));
+            self.op(Opcode::MARK);
+            for (k, v) in batch {
+                self.save_object(k, depth + 1)?;
+                self.save_object(v, depth + 1)?;
+            }
+            self.op(Opcode::SETITEMS);
+            rest = tail;
+            if batch.len() < BATCHSIZE {
+                return Ok(());
+            }
+        }
+    }
+
+    fn save_list(&mut self, items: &'a [Object], depth: usize) -> Result<()> {
         self.boundary();
         if self.proto == 0 {
             self.write(&[Opcode::MARK.code(), Opcode::LIST.code()]);
@@ -606,17 +690,17 @@ impl<'a> Pickler<'a> {
         }
         if self.proto == 0 {
             for o in items {
-                self.save_object(o)?;
+                self.save_object(o, depth + 1)?;
                 self.op(Opcode::APPEND);
             }
         } else if items.len() == 1 {
-            self.save_object(&items[0])?;
+            self.save_object(&items[0], depth + 1)?;
             self.op(Opcode::APPEND);
         } else {
             for batch in items.chunks(BATCHSIZE) {
                 self.op(Opcode::MARK);
                 for o in batch {
-                    self.save_object(o)?;
+                    self.save_object(o, depth + 1)?;
                 }
                 self.op(Opcode::APPENDS);
             }
@@ -662,7 +746,7 @@ impl<'a> Pickler<'a> {
                 self.save_shape(shape)?;
                 self.save_dtype(DType::OBJECT)?;
                 self.save_bool(false);
-                self.save_list(items)?;
+                self.save_list(items, 0)?;
             }
             ArrayData::Numeric(n) => {
                 self.save_shape(n.shape)?;
@@ -814,6 +898,7 @@ mod tests {
                 Opcode::PROTO | Opcode::BININT1 | Opcode::BINPUT | Opcode::BINGET => 1,
                 Opcode::BININT2 => 2,
                 Opcode::BININT | Opcode::LONG_BINPUT | Opcode::LONG_BINGET => 4,
+                Opcode::LONG4 => 4 + le(i, 4),
                 Opcode::FRAME | Opcode::BINFLOAT => 8,
                 Opcode::LONG1 | Opcode::SHORT_BINUNICODE | Opcode::SHORT_BINBYTES => 1 + le(i, 1),
                 Opcode::BINUNICODE | Opcode::BINBYTES => 4 + le(i, 4),
@@ -847,6 +932,11 @@ mod tests {
             Object::Bytes(b"ab".to_vec().into()),
             Object::Bytes(big.as_bytes().to_vec().into()),
             Object::List(vec![Object::Int(1), Object::List(vec![])]),
+            Object::Dict(vec![]),
+            Object::Dict(vec![(Object::from("k"), Object::Int(1))]),
+            Object::Dict((0..1200).map(|i| (Object::Int(i), Object::List(vec![]))).collect()),
+            Object::from(BigInt::from(1i128 << 100)),
+            Object::from(BigInt::from_le_bytes(&[0x81; 300])),
         ];
         items.extend(sample_arrays().into_iter().filter(|a| a.len() < 100).map(|a| Object::Array(Box::new(a))));
         // Past 256 memo entries: LONG_BINPUT; past 1000 items: several APPENDS.

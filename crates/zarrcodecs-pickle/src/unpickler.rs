@@ -6,13 +6,16 @@
 use std::collections::HashMap;
 
 use zarrcodecs_core::{
-    AlignedBuf, ByteOrder, DType, DTypeKind, Error, NdArray, Object, ObjectArray, PyBytes, PyStr, Result, TimeUnit,
+    AlignedBuf, BigInt, ByteOrder, DType, DTypeKind, Error, NdArray, Object, ObjectArray, PyBytes, PyStr, Result,
+    TimeUnit,
 };
 
+use crate::dict_key::dedupe;
+use crate::int_text::{parse_int_line, parse_long_line, IntText, IntTextError};
 use crate::opcodes::{self, Opcode};
 use crate::CODEC_ID;
 
-/// How deep lists may nest inside the decoded array.
+/// How deep lists and dicts may nest inside the decoded array.
 pub(crate) const MAX_NESTING: usize = 256;
 
 /// numpy's limit on the number of dimensions.
@@ -112,6 +115,11 @@ enum Node {
     ByteArray(Blob),
     Tuple(Vec<Value>),
     List(Vec<Value>),
+    /// A dict's `SETITEM`s in order; a repeated key is resolved (as Python's dict
+    /// does it) when the dict is converted.
+    Dict(Vec<(Value, Value)>),
+    /// An int beyond `i64` (those that fit are [`Value::Int`]).
+    BigInt(BigInt),
     Global(Global),
     DType(Box<DTypeNode>),
     Array(Box<ArrayNode>),
@@ -123,6 +131,18 @@ fn corrupt(reason: impl std::fmt::Display) -> Error {
 
 fn unsupported(reason: impl std::fmt::Display) -> Error {
     Error::unsupported_input(CODEC_ID, reason)
+}
+
+/// The error of an `INT` or `LONG` text Python's `int()` refuses (`ValueError`).
+fn int_text_error(e: IntTextError) -> Error {
+    match e {
+        IntTextError::Invalid => corrupt("could not convert string to int"),
+        IntTextError::TooManyDigits(n) => unsupported(format_args!(
+            "an integer of {n} decimal digits exceeds the limit of {} that CPython applies to int/str conversion \
+             (pickle.loads refuses it too)",
+            zarrcodecs_core::MAX_DECIMAL_DIGITS
+        )),
+    }
 }
 
 /// The error of an opcode given to a family method that does not handle it: never
@@ -144,6 +164,9 @@ struct Unpickler<'a> {
     /// converted.
     shared: Vec<bool>,
     arena: Vec<Node>,
+    /// The lists and dicts being converted, by arena index: meeting one again is a
+    /// cycle (a list or dict that contains itself), which an `Object` cannot hold.
+    on_path: Vec<bool>,
     limit: usize,
     used: usize,
 }
@@ -172,6 +195,7 @@ impl<'a> Unpickler<'a> {
             memo_count: 0,
             shared: Vec::new(),
             arena: Vec::new(),
+            on_path: Vec::new(),
             limit,
             used: 0,
         };
@@ -446,39 +470,21 @@ impl<'a> Unpickler<'a> {
         self.push_str(String::from_utf8_lossy(b).as_ref())
     }
 
-    fn push_int_text(&mut self, text: &str) -> Result<()> {
-        let t = text.trim();
-        let t = t.strip_suffix('L').unwrap_or(t);
-        let v: i64 = t.parse().map_err(|_| {
-            if !t.is_empty() && t.trim_start_matches(['-', '+']).bytes().all(|c| c.is_ascii_digit()) {
-                unsupported("an integer does not fit in 64 bits")
-            } else {
-                corrupt("invalid integer literal")
+    /// Pushes an int: [`Value::Int`] when it fits in 64 bits, else a big-int node
+    /// (charged its bytes).
+    fn push_int(&mut self, n: BigInt) -> Result<()> {
+        match n.to_i64() {
+            Some(v) => self.push(Value::Int(v)),
+            None => {
+                self.charge(n.as_le_bytes().len())?;
+                self.push_node(Node::BigInt(n))
             }
-        })?;
-        self.push(Value::Int(v))
+        }
     }
 
+    /// LONG1 and LONG4's payload: little-endian two's complement, any length.
     fn push_long_bytes(&mut self, b: &[u8]) -> Result<()> {
-        if b.is_empty() {
-            return self.push(Value::Int(0));
-        }
-        let negative = b[b.len() - 1] & 0x80 != 0;
-        let fill = if negative { 0xff } else { 0 };
-        // Redundant sign bytes beyond 8 are allowed.
-        let mut bytes = [fill; 8];
-        for (i, &c) in b.iter().enumerate() {
-            if i < 8 {
-                bytes[i] = c;
-            } else if c != fill {
-                return Err(unsupported("an integer does not fit in 64 bits"));
-            }
-        }
-        let v = i64::from_le_bytes(bytes);
-        if b.len() > 8 && (v < 0) != negative {
-            return Err(unsupported("an integer does not fit in 64 bits"));
-        }
-        self.push(Value::Int(v))
+        self.push_int(BigInt::from_le_bytes(b))
     }
 
     /// The interpreter: runs opcodes until STOP and returns the value it pops.
@@ -521,9 +527,10 @@ impl<'a> Unpickler<'a> {
                 string_or_bytes: STRING | BINSTRING | SHORT_BINSTRING | UNICODE | BINUNICODE | SHORT_BINUNICODE
                     | BINUNICODE8 | BINBYTES | SHORT_BINBYTES | BINBYTES8 | BYTEARRAY8 | READONLY_BUFFER;
                 container: EMPTY_TUPLE | TUPLE | TUPLE1 | TUPLE2 | TUPLE3 | EMPTY_LIST | LIST | APPEND | APPENDS;
+                dict: EMPTY_DICT | DICT | SETITEM | SETITEMS;
                 global_or_call: GLOBAL | STACK_GLOBAL | REDUCE | BUILD;
-                refuse: EMPTY_DICT | DICT | SETITEM | SETITEMS | EMPTY_SET | ADDITEMS | FROZENSET | INST | OBJ
-                    | NEWOBJ | NEWOBJ_EX | EXT1 | EXT2 | EXT4 | PERSID | BINPERSID | NEXT_BUFFER;
+                refuse: EMPTY_SET | ADDITEMS | FROZENSET | INST | OBJ | NEWOBJ | NEWOBJ_EX | EXT1 | EXT2 | EXT4
+                    | PERSID | BINPERSID | NEXT_BUFFER;
             );
         }
     }
@@ -628,14 +635,10 @@ impl<'a> Unpickler<'a> {
             Opcode::NONE => self.push(Value::None),
             Opcode::NEWTRUE => self.push(Value::Bool(true)),
             Opcode::NEWFALSE => self.push(Value::Bool(false)),
-            Opcode::INT => {
-                let line = self.read_line_str()?;
-                match line {
-                    "01" => self.push(Value::Bool(true)),
-                    "00" => self.push(Value::Bool(false)),
-                    _ => self.push_int_text(line),
-                }
-            }
+            Opcode::INT => match parse_int_line(self.read_line()?).map_err(int_text_error)? {
+                IntText::Bool(b) => self.push(Value::Bool(b)),
+                IntText::Int(n) => self.push_int(n),
+            },
             Opcode::BININT => {
                 let v = self.read_u32()? as i32;
                 self.push(Value::Int(i64::from(v)))
@@ -649,8 +652,8 @@ impl<'a> Unpickler<'a> {
                 self.push(Value::Int(i64::from(v)))
             }
             Opcode::LONG => {
-                let line = self.read_line_str()?;
-                self.push_int_text(line)
+                let n = parse_long_line(self.read_line()?).map_err(int_text_error)?;
+                self.push_int(n)
             }
             Opcode::LONG1 => {
                 let n = self.read_u8()?;
@@ -660,6 +663,7 @@ impl<'a> Unpickler<'a> {
             Opcode::LONG4 => {
                 let n = self.read_u32()? as i32;
                 let n = usize::try_from(n).map_err(|_| corrupt("LONG4 with a negative byte count"))?;
+                // Checked against the input before anything is read or allocated.
                 let b = self.read(n)?;
                 self.push_long_bytes(b)
             }
@@ -826,15 +830,89 @@ impl<'a> Unpickler<'a> {
         }
     }
 
-    /// The opcodes the restricted unpickler refuses, always an error: dicts, sets,
+    /// Dicts: EMPTY_DICT, DICT (protocol 0's `MARK ... DICT`), SETITEM and
+    /// SETITEMS, as CPython's `load_dict` and `do_setitems` run them.
+    #[inline(always)]
+    fn dict(&mut self, op: Opcode) -> Result<()> {
+        match op {
+            Opcode::EMPTY_DICT => self.push_node(Node::Dict(Vec::new())),
+            Opcode::DICT => {
+                let items = self.pop_mark()?;
+                if !items.len().is_multiple_of(2) {
+                    return Err(corrupt("odd number of items for DICT"));
+                }
+                let pairs = self.pairs(&items)?;
+                self.push_node(Node::Dict(pairs))
+            }
+            Opcode::SETITEM => {
+                // The key and value above the dict, all three above the topmost mark.
+                if self.stack.len() < self.fence() + 3 {
+                    return Err(corrupt("unpickling stack underflow"));
+                }
+                let at = self.stack.len() - 2;
+                self.set_items(at)
+            }
+            Opcode::SETITEMS => {
+                let at = self.marks.pop().ok_or_else(|| corrupt("could not find MARK"))?;
+                if at > self.stack.len() || at <= self.fence() {
+                    return Err(corrupt("unpickling stack underflow"));
+                }
+                self.set_items(at)
+            }
+            _ => Err(misrouted(op)),
+        }
+    }
+
+    /// `do_setitems`: the key-value pairs from `stack[at..]` into the dict at
+    /// `stack[at - 1]` (the caller checked `0 < at <= len`), then popped.
+    fn set_items(&mut self, at: usize) -> Result<()> {
+        let n = self.stack.len() - at;
+        if n == 0 {
+            // Nothing to do, whatever is below (as in CPython).
+            return Ok(());
+        }
+        if !n.is_multiple_of(2) {
+            return Err(corrupt("odd number of items for SETITEMS"));
+        }
+        let items = self.stack.split_off(at);
+        let pairs = self.pairs(&items)?;
+        let dict = self.stack[at - 1];
+        match Self::node_index(dict).and_then(|i| self.arena.get_mut(i)) {
+            Some(Node::Dict(d)) => {
+                d.extend(pairs);
+                Ok(())
+            }
+            _ => Err(unsupported("SETITEM/SETITEMS on something that is not a dict")),
+        }
+    }
+
+    /// Key-value pairs from alternating items, each key checked hashable (Python
+    /// raises `TypeError` on a list, dict or bytearray key); charged per pair.
+    fn pairs(&mut self, items: &[Value]) -> Result<Vec<(Value, Value)>> {
+        self.charge(SLOT_COST.saturating_mul(items.len()))?;
+        let mut pairs = Vec::with_capacity(items.len() / 2);
+        for kv in items.chunks_exact(2) {
+            let unhashable = match self.node(kv[0]) {
+                Some(Node::List(_)) => Some("list"),
+                Some(Node::Dict(_)) => Some("dict"),
+                Some(Node::ByteArray(_)) => Some("bytearray"),
+                Some(Node::Array(_)) => Some("numpy.ndarray"),
+                _ => None,
+            };
+            if let Some(kind) = unhashable {
+                return Err(corrupt(format_args!("unhashable type {kind:?} as a dict key (Python refuses it too)")));
+            }
+            pairs.push((kv[0], kv[1]));
+        }
+        Ok(pairs)
+    }
+
+    /// The opcodes the restricted unpickler refuses, always an error: sets,
     /// class instantiation (INST, OBJ, NEWOBJ, NEWOBJ_EX), the extension registry,
     /// persistent ids and out-of-band buffers.
     #[cold]
     fn refuse(&mut self, op: Opcode) -> Result<()> {
         Err(match op {
-            Opcode::EMPTY_DICT | Opcode::DICT | Opcode::SETITEM | Opcode::SETITEMS => {
-                unsupported("dict objects are not supported in pickled arrays")
-            }
             Opcode::EMPTY_SET | Opcode::ADDITEMS | Opcode::FROZENSET => {
                 unsupported("set objects are not supported in pickled arrays")
             }
@@ -1005,7 +1083,10 @@ impl<'a> Unpickler<'a> {
                     Some((None, Some(s))) => latin1_bytes(s)?,
                     _ => return Err(corrupt("scalar()'s data must be bytes")),
                 };
-                scalar_value(dt, &bytes)
+                match scalar_value(dt, &bytes)? {
+                    Scalar::Value(v) => Ok(v),
+                    Scalar::Big(n) => self.new_node(Node::BigInt(n)),
+                }
             }
             Global::Ndarray => Err(unsupported("calling numpy.ndarray directly is not supported")),
         }
@@ -1145,10 +1226,13 @@ impl<'a> Unpickler<'a> {
                 (true, Some(Node::List(l))) => l.clone(),
                 _ => Vec::new(),
             };
+            let list = Self::node_index(data).ok_or_else(|| corrupt("an object array's data must be a list"))?;
+            self.enter(list)?;
             let mut out = Vec::with_capacity(count);
             for v in items {
                 out.push(self.object(v, depth + 1, shared)?);
             }
+            self.leave(list);
             // numpy lists object items in C order even for Fortran-ordered arrays.
             return Ok(Object::List(out));
         }
@@ -1240,6 +1324,27 @@ impl<'a> Unpickler<'a> {
         self.write_numeric(&a, dtype, out)
     }
 
+    /// Starts converting the container at arena index `idx`; an error if it is already
+    /// being converted (it contains itself).
+    fn enter(&mut self, idx: usize) -> Result<()> {
+        if self.on_path.len() <= idx {
+            self.on_path.resize(self.arena.len().max(idx + 1), false);
+        }
+        if std::mem::replace(&mut self.on_path[idx], true) {
+            return Err(unsupported(
+                "a list or dict that contains itself (a reference cycle, which an Object cannot hold)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Ends converting the container at arena index `idx`.
+    fn leave(&mut self, idx: usize) {
+        if let Some(on) = self.on_path.get_mut(idx) {
+            *on = false;
+        }
+    }
+
     /// Converts a value; `shared`: whether its container is reachable more than once.
     fn object(&mut self, v: Value, depth: usize, shared: bool) -> Result<Object> {
         if depth > MAX_NESTING {
@@ -1256,6 +1361,9 @@ impl<'a> Unpickler<'a> {
             Some(Node::Str(s)) => s.len(),
             Some(Node::Bytes(b)) => self.blob(b).len(),
             Some(Node::List(items)) => std::mem::size_of::<Object>().saturating_mul(items.len()),
+            // The pairs, and the index that finds repeated keys.
+            Some(Node::Dict(pairs)) => (3 * std::mem::size_of::<Object>()).saturating_mul(pairs.len()),
+            Some(Node::BigInt(n)) => n.as_le_bytes().len(),
             _ => 0,
         };
         self.charge(cost)?;
@@ -1280,12 +1388,26 @@ impl<'a> Unpickler<'a> {
             Node::Bytes(b) => Ok(Object::Bytes(PyBytes::new(self.blob(b)))),
             Node::List(items) => {
                 let items = items.clone();
+                self.enter(idx)?;
                 let mut out = Vec::with_capacity(items.len());
                 for v in items {
                     out.push(self.object(v, depth + 1, shared)?);
                 }
+                self.leave(idx);
                 Ok(Object::List(out))
             }
+            Node::Dict(pairs) => {
+                let pairs = pairs.clone();
+                self.enter(idx)?;
+                let mut out = Vec::with_capacity(pairs.len());
+                for (k, v) in pairs {
+                    let k = self.object(k, depth + 1, shared)?;
+                    out.push((k, self.object(v, depth + 1, shared)?));
+                }
+                self.leave(idx);
+                Ok(Object::Dict(dedupe(out)?))
+            }
+            Node::BigInt(n) => Ok(Object::from(n.clone())),
             Node::Array(a) => {
                 let a = a.clone();
                 match self.array(&a, depth, shared)? {
@@ -1332,7 +1454,13 @@ fn dtype_from_name(name: &str, order: ByteOrder, elsize: Option<usize>) -> Resul
     DType::new(kind, order, itemsize).map_err(|_| bad())
 }
 
-fn scalar_value(dt: DType, b: &[u8]) -> Result<Value> {
+/// A numpy scalar's value: a uint64 beyond `i64::MAX` is a big int.
+enum Scalar {
+    Value(Value),
+    Big(BigInt),
+}
+
+fn scalar_value(dt: DType, b: &[u8]) -> Result<Scalar> {
     if b.len() != dt.itemsize() {
         return Err(corrupt("a numpy scalar's data does not match its dtype"));
     }
@@ -1343,19 +1471,25 @@ fn scalar_value(dt: DType, b: &[u8]) -> Result<Value> {
     let mut w = [0u8; 8];
     let n = le.len().min(8);
     w[..n].copy_from_slice(&le[..n]);
-    let too_big = || unsupported("a numpy uint64 scalar does not fit in 64-bit signed integers");
-    Ok(match (dt.kind(), dt.itemsize()) {
+    let v = match (dt.kind(), dt.itemsize()) {
         (DTypeKind::Bool, 1) => Value::Bool(b[0] != 0),
         (DTypeKind::Int, 1) => Value::Int(i64::from(le[0] as i8)),
         (DTypeKind::Int, 2) => Value::Int(i64::from(i16::from_le_bytes([le[0], le[1]]))),
         (DTypeKind::Int, 4) => Value::Int(i64::from(i32::from_le_bytes([le[0], le[1], le[2], le[3]]))),
         (DTypeKind::Int, 8) => Value::Int(i64::from_le_bytes(w)),
-        (DTypeKind::UInt, 1..=8) => Value::Int(i64::try_from(u64::from_le_bytes(w)).map_err(|_| too_big())?),
+        (DTypeKind::UInt, 1..=8) => {
+            let u = u64::from_le_bytes(w);
+            match i64::try_from(u) {
+                Ok(i) => Value::Int(i),
+                Err(_) => return Ok(Scalar::Big(BigInt::from(u))),
+            }
+        }
         (DTypeKind::Float, 2) => Value::Float(f16_to_f64(u16::from_le_bytes([le[0], le[1]]))),
         (DTypeKind::Float, 4) => Value::Float(f64::from(f32::from_le_bytes([le[0], le[1], le[2], le[3]]))),
         (DTypeKind::Float, 8) => Value::Float(f64::from_le_bytes(w)),
         _ => return Err(unsupported(format_args!("numpy scalars of dtype {dt} are not supported"))),
-    })
+    };
+    Ok(Scalar::Value(v))
 }
 
 fn f16_to_f64(h: u16) -> f64 {

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::cast_possible_truncation)]
 
 use zarrcodecs_core::testing::{assert_rejects_truncation, Rng};
-use zarrcodecs_core::{Codec, CodecExt, Data, DataRef, DecodeOptions, Error, NdArray, Object, ObjectArray};
+use zarrcodecs_core::{BigInt, Codec, CodecExt, Data, DataRef, DecodeOptions, Error, NdArray, Object, ObjectArray};
 use zarrcodecs_pickle::Pickle;
 
 fn decode(bytes: &[u8]) -> Result<Data, Error> {
@@ -37,8 +37,15 @@ fn sample_objects() -> ObjectArray {
             Object::None,
             Object::Bool(true),
             Object::List(vec![Object::Str(String::new().into()), Object::List(vec![Object::Int(1)])]),
+            Object::Dict(vec![
+                (Object::from("k"), Object::List(vec![])),
+                (Object::Int(2), Object::Dict(vec![(Object::None, Object::Float(0.5))])),
+            ]),
+            Object::from(BigInt::from(-(1i128 << 70))),
+            Object::Dict(vec![]),
+            Object::Bool(false),
         ],
-        vec![2, 4],
+        vec![3, 4],
     )
     .unwrap()
 }
@@ -92,7 +99,7 @@ fn instantiating_opcodes_are_refused() {
     assert_unsupported(b"Pid\n.", "persistent");
     assert_unsupported(b"\x80\x02N\x51.", "persistent");
     assert_unsupported(b"\x80\x05\x97.", "out-of-band");
-    assert_unsupported(b"\x80\x02}.", "dict");
+    assert_unsupported(b"\x80\x02}.", "numpy array");
     assert_unsupported(b"\x80\x04\x8f.", "set");
 }
 
@@ -112,9 +119,6 @@ fn build_and_reduce_on_other_things_are_refused() {
     // A pickle that is not an array at all.
     assert_unsupported(b"\x80\x02]q\x00.", "numpy array");
     assert_unsupported(b"\x80\x02K\x01.", "numpy array");
-    // Integers beyond 64 bits.
-    assert_unsupported(b"\x80\x02\x8a\x09\x00\x00\x00\x00\x00\x00\x00\x00\x01.", "64 bits");
-    assert_unsupported(b"L100000000000000000000L\n.", "64 bits");
     // codecs.encode to anything but latin-1 / UTF-8 / ASCII.
     assert_unsupported(b"\x80\x02c_codecs\nencode\nX\x01\x00\x00\x00xX\x06\x00\x00\x00rot_13\x86R.", "rot_13");
 }
@@ -164,22 +168,30 @@ fn fix_frame(p: &[u8], proto: i64) -> Vec<u8> {
     v
 }
 
-#[test]
-fn shared_and_cyclic_lists_are_bounded() {
-    // An object array holding one list; we swap that item for hostile list graphs.
+/// A protocol 2 pickle of an object array whose one item is `item` (opcodes that
+/// leave one value on the stack).
+fn with_item(item: &[u8]) -> Vec<u8> {
     let one = ObjectArray::from_items(vec![Object::Int(0x0102_0304)]);
     let base = Pickle::new(2).unwrap().encode(DataRef::from(&one)).unwrap().into_array().unwrap();
     let base = base.as_bytes();
     let at = base.windows(5).position(|w| w == b"J\x04\x03\x02\x01").unwrap();
-    let with_item = |item: &[u8]| -> Vec<u8> {
-        let mut v = base[..at].to_vec();
-        v.extend_from_slice(item);
-        v.extend_from_slice(&base[at + 5..]);
-        v
-    };
-    // A list that contains itself: nesting is bounded, a typed error.
-    let cyclic = with_item(b"]r\x00\x10\x00\x00j\x00\x10\x00\x00a");
-    assert!(matches!(decode(&cyclic), Err(Error::UnsupportedInput { .. })), "{:?}", decode(&cyclic));
+    let mut v = base[..at].to_vec();
+    v.extend_from_slice(item);
+    v.extend_from_slice(&base[at + 5..]);
+    v
+}
+
+/// The one item of a decoded object array.
+fn decode_item(item: &[u8]) -> Result<Object, Error> {
+    let d = decode(&with_item(item))?.into_object().unwrap();
+    Ok(d.items()[0].clone())
+}
+
+#[test]
+fn shared_and_cyclic_lists_are_bounded() {
+    assert_eq!(decode_item(b"J\x04\x03\x02\x01").unwrap(), Object::Int(0x0102_0304));
+    // A list that contains itself: a typed error.
+    assert_unsupported(&with_item(b"]r\x00\x10\x00\x00j\x00\x10\x00\x00a"), "contains itself");
     // Billion laughs: L(i) = [L(i-1), L(i-1)], 60 levels, 2**60 leaves.
     let mut laughs = b"]r\x00\x10\x00\x000".to_vec();
     for i in 1u32..60 {
@@ -203,6 +215,138 @@ fn shared_and_cyclic_lists_are_bounded() {
     deep.extend(std::iter::repeat_n(b'a', 9_999));
     let r = decode(&with_item(&deep));
     assert!(matches!(r, Err(Error::UnsupportedInput { .. })), "{r:?}");
+}
+
+#[test]
+fn malformed_dicts_are_typed_errors() {
+    // SETITEMS without a MARK, SETITEM without a dict and key and value above the mark.
+    assert_corrupt(&with_item(b"}K\x01K\x02u"));
+    assert_corrupt(b"\x80\x02K\x01K\x02s.");
+    assert_corrupt(b"\x80\x02}K\x01s.");
+    assert_corrupt(&with_item(b"}(K\x01K\x02s"));
+    // A MARK with nothing below it to fill.
+    assert_corrupt(b"\x80\x02(K\x01K\x02u.");
+    // Odd counts.
+    assert_corrupt(&with_item(b"}(K\x01u"));
+    assert_corrupt(&with_item(b"(K\x01K\x02K\x03d"));
+    // Unhashable keys (Python's TypeError).
+    for item in [&b"}(]K\x01u"[..], b"}(}K\x01u", b"(]K\x01d", b"}\x96\x01\x00\x00\x00\x00\x00\x00\x00xK\x01s"] {
+        match decode(&with_item(item)) {
+            Err(Error::Corrupt { reason, .. }) => assert!(reason.contains("unhashable"), "{reason}"),
+            other => panic!("{item:?}: {other:?}"),
+        }
+    }
+    // SETITEM on a list (Python's list.__setitem__): refused.
+    assert_unsupported(&with_item(b"]K\x00K\x01s"), "not a dict");
+    assert_unsupported(&with_item(b"N(K\x00K\x01u"), "not a dict");
+    // An empty SETITEMS does nothing, whatever is below (as in CPython).
+    assert_eq!(decode_item(b"K\x05(u").unwrap(), Object::Int(5));
+    // Keys Python hashes but an Object cannot hold.
+    assert_unsupported(&with_item(b"}(K\x01K\x02\x86K\x01u"), "tuple");
+    // A dict that contains itself, directly or through a list; two dicts in a ring.
+    let put = |i: u8| [b'r', i, 0x10, 0, 0];
+    let get = |i: u8| [b'j', i, 0x10, 0, 0];
+    let mut me = b"}".to_vec();
+    me.extend(put(0));
+    me.extend(b"X\x04\x00\x00\x00self");
+    me.extend(get(0));
+    me.push(b's');
+    assert_unsupported(&with_item(&me), "contains itself");
+    let mut via_list = b"}".to_vec();
+    via_list.extend(put(0));
+    via_list.extend(b"K\x01]");
+    via_list.extend(get(0));
+    via_list.extend(b"as");
+    assert_unsupported(&with_item(&via_list), "contains itself");
+    let mut ring = b"}".to_vec();
+    ring.extend(put(0));
+    ring.extend(b"K\x01}");
+    ring.extend(put(1));
+    ring.extend(b"K\x02");
+    ring.extend(get(0));
+    ring.extend(b"ss");
+    assert_unsupported(&with_item(&ring), "contains itself");
+    // Dicts nested 10,000 deep: a typed error, no stack overflow.
+    let mut deep = b"}K\x01".repeat(10_000);
+    deep.push(b'}');
+    deep.extend(std::iter::repeat_n(b's', 10_000));
+    assert_unsupported(&with_item(&deep), "nested");
+    // Billion laughs with dicts: D(i) = {1: D(i-1), 2: D(i-1)}, 2**60 leaves.
+    let mut laughs = b"}".to_vec();
+    laughs.extend(put(0));
+    laughs.push(b'0');
+    for i in 1u8..60 {
+        laughs.extend(b"}(K\x01");
+        laughs.extend(get(i - 1));
+        laughs.extend(b"K\x02");
+        laughs.extend(get(i - 1));
+        laughs.push(b'u');
+        laughs.extend(put(i));
+        laughs.push(b'0');
+    }
+    laughs.extend(get(59));
+    let options = DecodeOptions::default().with_decoded_size_limit(1 << 20);
+    let r = Pickle::default().decode_with(DataRef::from(&with_item(&laughs)[..]), &options);
+    assert!(matches!(r, Err(Error::DecodedSizeLimit { .. })), "{r:?}");
+    // A million SETITEMs of one key: bounded by the limit while reading.
+    let mut repeat = b"}(".to_vec();
+    for _ in 0..100_000 {
+        repeat.extend(b"K\x01K\x02");
+    }
+    repeat.push(b'u');
+    let r = Pickle::default().decode_with(DataRef::from(&with_item(&repeat)[..]), &options);
+    assert!(matches!(r, Err(Error::DecodedSizeLimit { .. })), "{r:?}");
+    let Object::Dict(d) = decode_item(&repeat).unwrap() else { panic!() };
+    assert_eq!(d, vec![(Object::Int(1), Object::Int(2))]);
+}
+
+#[test]
+fn malformed_and_huge_ints_are_typed_errors() {
+    // LONG4 lengths beyond the input, negative, or absurd: nothing is allocated.
+    assert_corrupt(&with_item(b"\x8b\xff\xff\xff\x7f"));
+    assert_corrupt(&with_item(b"\x8b\x00\x00\x00\x80"));
+    assert_corrupt(&with_item(b"\x8b\x10\x00\x00\x00\x01\x02"));
+    assert_corrupt(&with_item(b"\x8a\xff\x01"));
+    // Text ints Python's int() refuses.
+    for item in [&b"I12a\n"[..], b"I\n", b"I08\n", b"I1__0\n", b"L\n", b"L010L\n", b"L12LL\n", b"I0x\n", b"I\xff\n"] {
+        match decode(&with_item(item)) {
+            Err(Error::Corrupt { reason, .. }) => assert!(reason.contains("int"), "{item:?}: {reason}"),
+            other => panic!("{item:?}: {other:?}"),
+        }
+    }
+    // No newline at all.
+    assert_corrupt(b"\x80\x02L1234");
+    // Decimal text beyond CPython's 4300 digits (quadratic to convert): refused as Python
+    // refuses it; power-of-two bases have no such limit and are linear.
+    let mut long = b"L".to_vec();
+    long.extend(std::iter::repeat_n(b'9', 4301));
+    long.extend(b"L\n");
+    assert_unsupported(&with_item(&long), "4300");
+    assert_unsupported(&with_item(&[b"I", &b"7".repeat(100_000)[..], b"\n"].concat()), "4300");
+    let hex_digits = [b"L0x", &b"f".repeat(200_000)[..], b"L\n"].concat();
+    let Object::BigInt(n) = decode_item(&hex_digits).unwrap() else { panic!() };
+    assert_eq!(n.as_le_bytes().len(), 100_001);
+    // Big ints count against the decoded-size limit.
+    let options = DecodeOptions::default().with_decoded_size_limit(50_000);
+    let r = Pickle::default().decode_with(DataRef::from(&with_item(&hex_digits)[..]), &options);
+    assert!(matches!(r, Err(Error::DecodedSizeLimit { .. })), "{r:?}");
+    let mut long4 = b"\x8b\xa0\x86\x01\x00".to_vec();
+    long4.extend(std::iter::repeat_n(0x5a, 100_000));
+    let r = Pickle::default().decode_with(DataRef::from(&with_item(&long4)[..]), &options);
+    assert!(matches!(r, Err(Error::DecodedSizeLimit { .. })), "{r:?}");
+    assert!(matches!(decode_item(&long4), Ok(Object::BigInt(_))));
+    // Ints that fit in 64 bits are Object::Int however they are written.
+    for item in [&b"\x8a\x10\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"[..], b"L-1L\n", b"I-1\n"]
+    {
+        assert_eq!(decode_item(item).unwrap(), Object::Int(-1), "{item:?}");
+    }
+    // A big int where the array needs a small one: a typed error.
+    let numeric = NdArray::from_bytes(&[7; 77], "|u1".parse().unwrap(), vec![77]).unwrap();
+    let good = Pickle::new(2).unwrap().encode(DataRef::from(&numeric)).unwrap().into_array().unwrap();
+    let i = good.as_bytes().windows(2).position(|w| w == b"K\x4d").unwrap();
+    let mut bad = good.as_bytes().to_vec();
+    bad.splice(i..i + 2, *b"\x8a\x09\x00\x00\x00\x00\x00\x00\x00\x00\x01");
+    assert_corrupt(&bad);
 }
 
 #[test]
@@ -323,6 +467,14 @@ fn random_bytes_and_opcode_soup_never_panic() {
         b"I01\n",
         b"F1.5\n",
         b"\x98",
+        b"}",
+        b"d",
+        b"s",
+        b"u",
+        b"\x8a\x09\x00\x00\x00\x00\x00\x00\x00\x00\x01",
+        b"\x8b\x01\x00\x00\x00\x80",
+        b"L18446744073709551616L\n",
+        b"I0x10\n",
     ];
     for _ in 0..30_000 {
         let mut v = b"\x80\x02".to_vec();

@@ -1,6 +1,8 @@
 """zarrcodecs-pickle: every protocol (0-5, negative = highest, and the default), on
-object arrays of this module and a few numeric arrays of interop.py. Our bytes are
-identical to numcodecs' for all of them (no mask).
+object arrays of this module (strings, bytes, ints of every width and beyond 64 bits -
+LONG1, LONG4, protocol 0/1 text - floats, None, bools, nested lists, dicts with keys of
+every hashable kind and batches of 1000 SETITEMS) and a few numeric arrays of
+interop.py. Our bytes are identical to numcodecs' for all of them (no mask).
 
 Strings and bytes are built at run time, as data read from anywhere is: CPython then
 shares (memoizes once) only its singletons - the empty string, one-character latin-1
@@ -50,6 +52,16 @@ def arrays():
         ("pickle_none_bool", _obj([None, True, False, None])),
         ("pickle_nested", _obj([[1, [_s("a"), [None]]], [], [_s("xy")], [_b(b"zz"), 1.5, [[], []]]])),
         ("pickle_mixed", _obj([_s("text"), _b(b"raw"), 7, 2.5, None, True, [1, _s("two")], _s("")])),
+        ("pickle_dicts", _obj([{_s("a"): 1, _s("bc"): [1, _s("two")], _s("nested"): {_s("x"): None, _s("y"): {}}}, {},
+                               {1: _s("one"), 2.5: True, None: _b(b"raw"), _s(""): -2**70, _b(b"k"): 2**64,
+                                False: math.nan, math.inf: -math.inf},
+                               {_s("only"): _s("one item")}, [{_s("in"): [{}]}, {2**80: [None, {-0.5: _s("no")}]}]])),
+        # Exactly 1000 items (CPython ends with an empty MARK SETITEMS batch), and
+        # 2500 (three batches, memo indices past 255 for the str keys).
+        ("pickle_dict_1000", _obj([{i: -i for i in range(1000)}])),
+        ("pickle_dict_2500", _obj([{_s(f"k{i}"): i % 7 for i in range(2500)}, {_s("a"): {_s("a"): _s("a")}}])),
+        ("pickle_big_ints", _obj([2**63, -2**63 - 1, 2**64 - 1, 2**64, -2**64 - 1, 2**100, -2**100, 2**2039, 2**2040,
+                                  -2**2047 - 1, 3**3000, 10**4299, -(10**4298), [2**70, {_s("big"): -2**70}]])),
         ("pickle_2d", _obj([_s(f"r{i}c{j}") for i in range(3) for j in range(4)], (3, 4))),
         ("pickle_2500", _obj([i % 300 - 7 if i % 3 else _s(f"s{i}") for i in range(2500)])),
         # Payloads of 64 KiB and more are written outside protocol 4/5 frames (and ours
