@@ -35,6 +35,9 @@ pub fn same_item(a: &Object, b: &Object) -> bool {
     match (a, b) {
         (Object::Float(x), Object::Float(y)) => x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
         (Object::List(x), Object::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_item(a, b)),
+        (Object::Dict(x), Object::Dict(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|((ka, va), (kb, vb))| same_item(ka, kb) && same_item(va, vb))
+        }
         _ => a == b,
     }
 }
