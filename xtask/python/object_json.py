@@ -5,8 +5,10 @@ generators under crates/*/tests/data/) all use this module.
 
 An object array is the JSON array of its items when one-dimensional, else
 {"shape": [...], "items": [...]} (items flat, C order). Items: str; {"bytes": base64};
-None; bool; int; float (a JSON number, or {"float": "NaN" | "Infinity" | "-Infinity"});
-list; numpy array {"array": {"dtype", "shape", "data": [values, flat, C order]}} for
+None; bool; int (a JSON number within int64, else {"int": "decimal digits"}); float (a
+JSON number, or {"float": "NaN" | "Infinity" | "-Infinity"}); list; dict
+{"dict": [[key, value], ...]} (pairs in the dict's order, keys any item); numpy array
+{"array": {"dtype", "shape", "data": [values, flat, C order]}} for
 bool, int, uint, f4, f8, M8 and m8 dtypes, {"array": {"dtype", "shape", "bytes":
 base64}} (raw bytes) for the others."""
 import base64
@@ -51,13 +53,15 @@ def item(x):
     if x is None or isinstance(x, (bool, str)):
         return x
     if isinstance(x, int):
-        return x
+        return x if -(2**63) <= x < 2**63 else {"int": str(x)}
     if isinstance(x, float):
         return x if math.isfinite(x) else {"float": float_name(x)}
     if isinstance(x, (bytes, bytearray, memoryview)):
         return {"bytes": base64.b64encode(bytes(x)).decode()}
     if isinstance(x, (list, tuple)):
         return [item(v) for v in x]
+    if isinstance(x, dict):
+        return {"dict": [[item(k), item(v)] for k, v in x.items()]}
     raise TypeError(f"no JSON form for {type(x).__name__}")
 
 
@@ -96,6 +100,10 @@ def read_item(v):
         return NON_FINITE[payload] if isinstance(payload, str) else float(payload)
     if tag == "array":
         return read_array(payload)
+    if tag == "int":
+        return int(payload)
+    if tag == "dict":
+        return {read_item(k): read_item(v) for k, v in payload}
     raise ValueError(f"unknown item tag {tag!r}")
 
 

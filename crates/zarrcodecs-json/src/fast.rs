@@ -16,7 +16,7 @@
 //! parser parses it, with the same values.
 
 // Item sizes are 1 to 8 bytes; `f as f32` is numpy's rounding to float32.
-#![allow(clippy::cast_possible_truncation)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
 
 use zarrcodecs_core::{AlignedBuf, DType, DTypeKind, Data, NdArray, Object, ObjectArray, PyStr};
 use zarrcodecs_kernels::pynum::{push_unicode, NumWriter, Scalar};
@@ -253,7 +253,7 @@ impl Parser<'_> {
     fn object(&mut self, depth: usize, scratch: &mut String) -> Option<Object> {
         Some(match self.peek()? {
             b'"' => Object::Str(self.pystr(scratch)?),
-            b'[' => to_object(self.value(depth).ok()?).ok()?,
+            b'[' | b'{' => to_object(self.value(depth).ok()?).ok()?,
             _ => match self.scalar()? {
                 Scalar::None => Object::None,
                 Scalar::Bool(b) => Object::Bool(b),
@@ -438,12 +438,17 @@ pub(crate) fn decode(text: &str, strict: bool, legacy: bool, limit: usize) -> Op
         }
         NdArray::new(AlignedBuf::from_slice(&out).ok()?, dtype, dims).ok()?.into()
     } else {
+        let float = dtype.kind() == DTypeKind::Float;
         let mut out = NumWriter::new(dtype, n)?;
         let count = p.items(end, &dims, &mut |p, _| {
             if out.len().checked_add(per_item)? > limit {
                 return None;
             }
-            out.put(p.scalar()?)
+            // numpy converts a Python int for a float item through a C double.
+            out.put(match p.scalar()? {
+                Scalar::Int(i) if float => Scalar::Float(i as f64),
+                v => v,
+            })
         })?;
         dims[0] = count;
         if shape.is_some_and(|s| s[0] != count) || out.len() > limit {

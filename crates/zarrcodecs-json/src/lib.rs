@@ -3,13 +3,14 @@
 
 mod fast;
 mod parse;
+mod pykey;
 mod write;
 
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use zarrcodecs_core::{
-    AlignedBuf, ArrayView, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error, NdArray, Object,
-    ObjectArray, Result, StaticCodec,
+    AlignedBuf, ArrayView, BigInt, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error, NdArray,
+    Object, ObjectArray, Result, StaticCodec,
 };
 
 use parse::Value;
@@ -46,9 +47,9 @@ fn yes() -> bool {
     true
 }
 
-/// The configuration of [`Json`]: numcodecs' `get_config()` keys. `skipkeys`,
-/// `check_circular` and `sort_keys` only matter for dicts, which object arrays here
-/// cannot hold; they are kept for the round trip.
+/// The configuration of [`Json`]: numcodecs' `get_config()` keys. `skipkeys` and
+/// `sort_keys` matter for dict items; `check_circular` is kept for the round trip (an
+/// [`Object`] tree cannot hold a cycle).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JsonConfig {
@@ -56,7 +57,8 @@ pub struct JsonConfig {
     /// spellings of them).
     #[serde(default = "utf8")]
     pub encoding: String,
-    /// Python's `skipkeys`.
+    /// Python's `skipkeys`: leave out dict items whose key is not a `str`, `int`,
+    /// `float`, `bool` or `None` (else such a key is an error).
     #[serde(default)]
     pub skipkeys: bool,
     /// Escape every non-ASCII character as `\uXXXX`.
@@ -75,7 +77,9 @@ pub struct JsonConfig {
     /// `(", ", ": ")` with one (numcodecs' `get_config()` always writes them out).
     #[serde(default)]
     pub separators: Option<(String, String)>,
-    /// Python's `sort_keys`.
+    /// Python's `sort_keys`: write dict items sorted by key, as `sorted(d.items())`
+    /// (keys that do not compare with `<`, such as `str` and `int` together, are then an
+    /// error); else in the dict's order.
     #[serde(default = "yes")]
     pub sort_keys: bool,
     /// Refuse control characters inside strings when decoding.
@@ -125,9 +129,10 @@ impl TextEncoding {
 
 /// numcodecs' `JSON` (id `json2`): the array's items as a JSON list (nested by the
 /// shape, as `ndarray.tolist()`), followed by the dtype string and the shape, written
-/// as Python's `json.JSONEncoder` writes them. Takes object arrays (`str`, `int`,
-/// `float`, `bool`, `None`, lists) and numeric arrays (booleans, integers, floats,
-/// `U` strings); decodes to the dtype and shape of the trailer.
+/// as Python's `json.JSONEncoder` writes them. Takes object arrays (`str`, `int` of
+/// any size, `float`, `bool`, `None`, lists, dicts) and numeric arrays (booleans,
+/// integers, floats, `U` strings); decodes to the dtype and shape of the trailer, JSON
+/// objects to [`Object::Dict`] with `str` keys in the document's order.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Json {
     config: JsonConfig,
@@ -160,8 +165,11 @@ impl Json {
         Layout {
             indent: self.indent.as_deref(),
             item_sep: &self.separators.0,
+            key_sep: &self.separators.1,
             ensure_ascii: self.config.ensure_ascii,
             allow_nan: self.config.allow_nan,
+            sort_keys: self.config.sort_keys,
+            skipkeys: self.config.skipkeys,
         }
     }
 
@@ -442,17 +450,42 @@ fn flatten(v: Value, shape: &[usize], out: &mut Vec<Value>) -> Result<()> {
     }
 }
 
-fn to_object(v: Value) -> Result<Object> {
+pub(crate) fn to_object(v: Value) -> Result<Object> {
     Ok(match v {
         Value::Null => Object::None,
         Value::Bool(b) => Object::Bool(b),
-        Value::Int(i) => Object::Int(i64::try_from(i).map_err(|_| {
-            Error::unsupported_input(JSON_ID, format_args!("the integer {i} does not fit in an Object::Int (64 bits)"))
-        })?),
+        Value::Int(i) => match i64::try_from(i) {
+            Ok(i) => Object::Int(i),
+            Err(_) => Object::BigInt(BigInt::from(i)),
+        },
+        Value::Big(n) => Object::from(n),
         Value::Float(f) => Object::Float(f),
         Value::Str(s) => Object::Str(s.into()),
         Value::List(items) => Object::List(items.into_iter().map(to_object).collect::<Result<_>>()?),
+        Value::Dict(pairs) => Object::Dict(
+            pairs.into_iter().map(|(k, v)| Ok((Object::Str(k.into()), to_object(v)?))).collect::<Result<_>>()?,
+        ),
     })
+}
+
+/// A Python int beyond 128 bits for an item of `dtype`, as numpy converts it: `True`
+/// for booleans, the nearest double for floats (`int too large to convert to float`
+/// beyond its range), an overflow for integer dtypes.
+fn big_num(dtype: DType, n: &BigInt) -> Result<Num> {
+    let overflow = |what: &str| Error::corrupt(JSON_ID, format_args!("an integer of more than 128 bits {what}"));
+    match dtype.kind() {
+        DTypeKind::Bool => Ok(Num::Bool(true)),
+        DTypeKind::Float => {
+            // Rust's parse rounds correctly, as CPython's `PyLong_AsDouble`.
+            let f: f64 = n.to_decimal().ok().and_then(|t| t.parse().ok()).unwrap_or(f64::INFINITY);
+            if f.is_finite() {
+                Ok(Num::Float(f))
+            } else {
+                Err(overflow("is too large to convert to float"))
+            }
+        }
+        _ => Err(overflow(&format!("does not fit in an item of {dtype}"))),
+    }
 }
 
 /// Stores one decoded value into an item of a numeric or `U` array, as numpy's item
@@ -460,7 +493,12 @@ fn to_object(v: Value) -> Result<Object> {
 fn store(dtype: DType, v: Value, out: &mut [u8]) -> Result<()> {
     let num = match v {
         Value::Bool(b) => Num::Bool(b),
+        // numpy converts a Python int for a float item through a C double (so a float32
+        // item is rounded twice).
+        #[allow(clippy::cast_precision_loss)]
+        Value::Int(i) if dtype.kind() == DTypeKind::Float => Num::Float(i as f64),
         Value::Int(i) => Num::Int(i),
+        Value::Big(n) => big_num(dtype, &n)?,
         Value::Float(f) => Num::Float(f),
         Value::Null if dtype.kind() == DTypeKind::Float => Num::Float(f64::NAN),
         Value::Null if dtype.kind() == DTypeKind::Bool => Num::Bool(false),

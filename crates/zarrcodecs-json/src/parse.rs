@@ -1,10 +1,14 @@
 //! A JSON parser accepting exactly what Python's `json.JSONDecoder(strict=...)` accepts
 //! (including `NaN`, `Infinity`, `-Infinity`), into a small value tree. Numbers follow
 //! Python: a literal with a fraction or an exponent is a float (correctly rounded), the
-//! others are integers. Objects (dicts) and strings with lone surrogates parse in
-//! Python but have no [`Object`](zarrcodecs_core::Object) form: they are errors here.
+//! others are integers, of any size up to CPython's 4300-digit limit. Objects become
+//! dicts as `json.loads` builds them: a repeated key keeps its first position and
+//! takes the last value. Strings with lone surrogates parse in Python but have no
+//! [`Object`](zarrcodecs_core::Object) form: they are errors here.
 
-use zarrcodecs_core::{Error, Result};
+use std::collections::HashMap;
+
+use zarrcodecs_core::{BigInt, BigIntError, Error, Result};
 
 use crate::{JSON_ID, MAX_DEPTH};
 
@@ -14,9 +18,13 @@ pub(crate) enum Value {
     Null,
     Bool(bool),
     Int(i128),
+    /// An integer beyond 128 bits.
+    Big(BigInt),
     Float(f64),
     Str(String),
     List(Vec<Value>),
+    /// An object: its keys (unique) in the order of their first appearance.
+    Dict(Vec<(String, Value)>),
 }
 
 pub(crate) struct Parser<'a> {
@@ -94,7 +102,12 @@ impl<'a> Parser<'a> {
                     }
                 }
             }
-            b'{' => Err(Error::unsupported_input(JSON_ID, "JSON objects (Python dicts) are not supported")),
+            b'{' => {
+                if depth >= MAX_DEPTH {
+                    return Err(Error::unsupported_input(JSON_ID, "JSON objects nested too deeply"));
+                }
+                self.dict(depth)
+            }
             b'"' => self.string().map(Value::Str),
             b'n' if self.lit(b"null") => Ok(Value::Null),
             b't' if self.lit(b"true") => Ok(Value::Bool(true)),
@@ -107,6 +120,60 @@ impl<'a> Parser<'a> {
             }
             b'-' | b'0'..=b'9' => self.number(),
             _ => Err(corrupt("expecting value", self.pos)),
+        }
+    }
+
+    /// An object (at its `{`), as Python's scanner reads it into a `dict`.
+    fn dict(&mut self, depth: usize) -> Result<Value> {
+        self.pos += 1;
+        let mut pairs: Vec<(String, Value)> = Vec::new();
+        // Where each key is in `pairs`, once there are enough of them to look up.
+        let mut index: HashMap<String, usize> = HashMap::new();
+        self.ws();
+        if self.s.get(self.pos) == Some(&b'}') {
+            self.pos += 1;
+            return Ok(Value::Dict(pairs));
+        }
+        loop {
+            if self.s.get(self.pos) != Some(&b'"') {
+                return Err(corrupt("expecting property name enclosed in double quotes", self.pos));
+            }
+            let key = self.string()?;
+            self.ws();
+            if self.s.get(self.pos) != Some(&b':') {
+                return Err(corrupt("expecting ':' delimiter", self.pos));
+            }
+            self.pos += 1;
+            self.ws();
+            let value = self.value(depth + 1)?;
+            // `dict[key] = value`: a repeated key keeps its place, with the new value.
+            let seen = if pairs.len() < 16 {
+                pairs.iter().position(|(k, _)| *k == key)
+            } else {
+                if index.is_empty() {
+                    index.extend(pairs.iter().enumerate().map(|(i, (k, _))| (k.clone(), i)));
+                }
+                index.get(&key).copied()
+            };
+            match seen {
+                Some(i) => pairs[i].1 = value,
+                None => {
+                    if !index.is_empty() {
+                        index.insert(key.clone(), pairs.len());
+                    }
+                    pairs.push((key, value));
+                }
+            }
+            self.ws();
+            match self.s.get(self.pos) {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Dict(pairs));
+                }
+                _ => return Err(corrupt("expecting ',' delimiter", self.pos)),
+            }
+            self.ws();
         }
     }
 
@@ -154,8 +221,18 @@ impl<'a> Parser<'a> {
         if float {
             text.parse().map(Value::Float).map_err(|_| corrupt("bad number", start))
         } else {
-            text.parse().map(Value::Int).map_err(|_| {
-                Error::unsupported_input(JSON_ID, format_args!("the integer {text} does not fit in 128 bits"))
+            text.parse().map(Value::Int).or_else(|_| {
+                BigInt::from_decimal(text).map(Value::Big).map_err(|e| match e {
+                    BigIntError::TooManyDigits { digits } => Error::corrupt(
+                        JSON_ID,
+                        format_args!(
+                            "an integer of {digits} digits at byte {start}: Python's json.loads refuses more than \
+                             {} (int/str conversion limit)",
+                            zarrcodecs_core::MAX_DECIMAL_DIGITS
+                        ),
+                    ),
+                    BigIntError::Malformed => corrupt("bad number", start),
+                })
             })
         }
     }
@@ -282,7 +359,24 @@ mod tests {
         ] {
             assert!(matches!(parse(bad, true), Err(Error::Corrupt { .. })), "{bad:?}");
         }
-        assert!(matches!(parse("{}", true), Err(Error::UnsupportedInput { .. })));
+        assert_eq!(parse(" { } ", true).ok(), Some(Value::Dict(vec![])));
+        // A repeated key keeps its first place and takes the last value, as in Python.
+        let v = parse(r#"{"b": 1, "a": {"x": 2}, "b": [3]}"#, true);
+        assert_eq!(
+            v.ok(),
+            Some(Value::Dict(vec![
+                ("b".into(), Value::List(vec![Value::Int(3)])),
+                ("a".into(), Value::Dict(vec![("x".into(), Value::Int(2))]))
+            ]))
+        );
+        for bad in [r#"{"a":1,}"#, r#"{1:2}"#, r#"{"a" 1}"#, r#"{"a":1"#, r#"{"a":}"#, r#"{,}"#, r#"{"a":1 "b":2}"#] {
+            assert!(matches!(parse(bad, true), Err(Error::Corrupt { .. })), "{bad:?}");
+        }
+        assert!(matches!(parse(&"{\"a\":".repeat(100_000), true), Err(Error::UnsupportedInput { .. })));
+        assert_eq!(parse("-170141183460469231731687303715884105729", true).ok(), {
+            BigInt::from_decimal("-170141183460469231731687303715884105729").ok().map(Value::Big)
+        });
+        assert!(matches!(parse(&"5".repeat(5000), true), Err(Error::Corrupt { .. })));
         assert!(matches!(parse("\"\\ud800\"", true), Err(Error::UnsupportedInput { .. })));
         assert!(matches!(parse(&"[".repeat(100_000), true), Err(Error::UnsupportedInput { .. })));
         // "1e" is the number 1 followed by garbage, as in Python.

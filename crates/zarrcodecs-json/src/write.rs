@@ -1,20 +1,25 @@
 //! Python's `json.JSONEncoder` output for the values numcodecs' JSON codec meets:
-//! `repr(float)`, `int`, `str` escaping (with and without `ensure_ascii`), lists with
-//! `indent` and `separators`.
+//! `repr(float)`, `int` (any size), `str` escaping (with and without `ensure_ascii`),
+//! lists and dicts with `indent` and `separators`, dict keys as `sort_keys` and
+//! `skipkeys` have them.
 
 use std::io::Write as _;
 
-use zarrcodecs_core::{Error, Object, Result};
+use zarrcodecs_core::{BigInt, Error, Object, Result, MAX_DECIMAL_DIGITS};
 
-use crate::JSON_ID;
+use crate::{pykey, JSON_ID};
 
-/// How lists are laid out: Python's `indent` (already a string) and item separator.
+/// How lists and dicts are laid out: Python's `indent` (already a string), item and
+/// key separators, and the encoder's options.
 #[derive(Debug, Clone)]
 pub(crate) struct Layout<'a> {
     pub(crate) indent: Option<&'a str>,
     pub(crate) item_sep: &'a str,
+    pub(crate) key_sep: &'a str,
     pub(crate) ensure_ascii: bool,
     pub(crate) allow_nan: bool,
+    pub(crate) sort_keys: bool,
+    pub(crate) skipkeys: bool,
 }
 
 impl Layout<'_> {
@@ -100,6 +105,7 @@ impl Layout<'_> {
             Object::Bool(true) => out.extend_from_slice(b"true"),
             Object::Bool(false) => out.extend_from_slice(b"false"),
             Object::Int(i) => int(out, i128::from(*i)),
+            Object::BigInt(n) => big_int(out, n)?,
             Object::Float(f) => self.float(out, *f)?,
             Object::Str(s) => self.string(out, s),
             Object::List(items) if items.is_empty() => out.extend_from_slice(b"[]"),
@@ -122,10 +128,66 @@ impl Layout<'_> {
             Object::Array(_) => {
                 return Err(Error::unsupported_input(JSON_ID, "Object of type ndarray is not JSON serializable"))
             }
-            Object::BigInt(_) | Object::Dict(_) => {
-                return Err(Error::unsupported_input(JSON_ID, "ints beyond 64 bits and dicts are not written yet"))
+            Object::Dict(pairs) if pairs.is_empty() => out.extend_from_slice(b"{}"),
+            Object::Dict(pairs) => {
+                if level > crate::MAX_DEPTH {
+                    return Err(Error::unsupported_input(JSON_ID, "dicts nested too deeply"));
+                }
+                self.dict(out, pairs, level)?;
             }
         }
+        Ok(())
+    }
+
+    /// A non-empty dict at `level`, as `json.JSONEncoder` writes it: keys sorted
+    /// (`sort_keys`, as `sorted(d.items())`) or in the dict's order; `str` keys as they
+    /// are, `int`, `float`, `bool` and `None` keys as their JSON text, others skipped
+    /// (`skipkeys`) or refused.
+    fn dict(&self, out: &mut Vec<u8>, pairs: &[(Object, Object)], level: usize) -> Result<()> {
+        pykey::check_keys(pairs)?;
+        let order = if self.sort_keys { pykey::sorted_order(pairs)? } else { (0..pairs.len()).collect() };
+        out.push(b'{');
+        self.newline(out, level + 1);
+        let mut first = true;
+        let mut text = Vec::new();
+        for i in order {
+            let (key, value) = &pairs[i];
+            text.clear();
+            let key: &str = match key {
+                Object::Str(s) => s,
+                Object::Float(f) => {
+                    self.float(&mut text, *f)?;
+                    std::str::from_utf8(&text).unwrap_or_default()
+                }
+                Object::Bool(true) => "true",
+                Object::Bool(false) => "false",
+                Object::None => "null",
+                Object::Int(i) => {
+                    int(&mut text, i128::from(*i));
+                    std::str::from_utf8(&text).unwrap_or_default()
+                }
+                Object::BigInt(n) => {
+                    big_int(&mut text, n)?;
+                    std::str::from_utf8(&text).unwrap_or_default()
+                }
+                _ if self.skipkeys => continue,
+                _ => {
+                    return Err(Error::unsupported_input(
+                        JSON_ID,
+                        format_args!("keys must be str, int, float, bool or None, not {}", pykey::type_name(key)),
+                    ))
+                }
+            };
+            if !first {
+                self.sep(out, level);
+            }
+            first = false;
+            self.string(out, key);
+            out.extend_from_slice(self.key_sep.as_bytes());
+            self.object(out, value, level + 1)?;
+        }
+        self.newline(out, level);
+        out.push(b'}');
         Ok(())
     }
 }
@@ -159,6 +221,83 @@ fn escape(out: &mut Vec<u8>, c: char) {
             u_escape(out, 0xdc00 | (v & 0x3ff));
         }
     }
+}
+
+/// A Python int beyond 64 bits in decimal (`int.__repr__`, which refuses more than
+/// 4300 digits), from its two's-complement bytes.
+#[allow(clippy::cast_possible_truncation)] // limbs and remainders are below 2^32
+pub(crate) fn big_int(out: &mut Vec<u8>, n: &BigInt) -> Result<()> {
+    const BASE: u64 = 1_000_000_000;
+    let negative = n.is_negative();
+    let mut mag = n.as_le_bytes().to_vec();
+    if negative {
+        // The magnitude: invert and add one.
+        let mut carry = true;
+        for b in &mut mag {
+            let (v, c) = (!*b).overflowing_add(u8::from(carry));
+            *b = v;
+            carry = c;
+        }
+    }
+    while mag.last() == Some(&0) {
+        mag.pop();
+    }
+    let too_many = |digits: usize| {
+        Error::unsupported_input(
+            JSON_ID,
+            format_args!(
+                "an int of {digits} or more decimal digits: Python refuses to write more than {MAX_DECIMAL_DIGITS} \
+                 (int/str conversion limit)"
+            ),
+        )
+    };
+    // k significant bits make at least floor((k - 1) * log10(2)) + 1 digits; refuse
+    // early what cannot fit (the division below is quadratic).
+    let bits = (mag.len() * 8).saturating_sub(8) + mag.last().map_or(0, |&t| 8 - t.leading_zeros() as usize);
+    let min_digits = bits.saturating_sub(1) * 30_102 / 100_000 + 1;
+    if min_digits > MAX_DECIMAL_DIGITS {
+        return Err(too_many(min_digits));
+    }
+    let mut limbs: Vec<u32> = mag
+        .chunks(4)
+        .map(|c| {
+            let mut w = [0u8; 4];
+            w[..c.len()].copy_from_slice(c);
+            u32::from_le_bytes(w)
+        })
+        .collect();
+    let mut groups: Vec<u32> = Vec::with_capacity(limbs.len() * 32 / 29 + 1);
+    while !limbs.is_empty() {
+        let mut rem = 0u64;
+        for limb in limbs.iter_mut().rev() {
+            let t = (rem << 32) | u64::from(*limb);
+            *limb = (t / BASE) as u32;
+            rem = t % BASE;
+        }
+        groups.push(rem as u32);
+        while limbs.last() == Some(&0) {
+            limbs.pop();
+        }
+    }
+    let start = out.len();
+    if negative {
+        out.push(b'-');
+    }
+    match groups.split_last() {
+        None => out.push(b'0'),
+        Some((top, rest)) => {
+            let _ = write!(out, "{top}");
+            for g in rest.iter().rev() {
+                let _ = write!(out, "{g:09}");
+            }
+        }
+    }
+    let digits = out.len() - start - usize::from(negative);
+    if digits > MAX_DECIMAL_DIGITS {
+        out.truncate(start);
+        return Err(too_many(digits));
+    }
+    Ok(())
 }
 
 /// An integer in decimal.

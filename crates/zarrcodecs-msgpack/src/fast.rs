@@ -13,7 +13,7 @@
 //! is the general path's.
 
 // Item sizes are 1 to 8 bytes; `f as f32` is numpy's rounding to float32.
-#![allow(clippy::cast_possible_truncation)]
+#![allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
 
 use zarrcodecs_core::{AlignedBuf, DType, DTypeKind, Data, NdArray, Object, ObjectArray, PyBytes, PyStr};
 use zarrcodecs_kernels::pynum::{push_unicode, NumWriter, Scalar};
@@ -84,6 +84,20 @@ impl Reader<'_> {
                     return None;
                 }
                 for _ in 0..n {
+                    self.skip(depth + 1)?;
+                }
+                return Some(());
+            }
+            0x80..=0x8f | 0xde | 0xdf => {
+                let n = match t {
+                    0xde => self.n(2)?,
+                    0xdf => self.n(4)?,
+                    _ => usize::from(t & 0x0f),
+                };
+                if depth >= MAX_DEPTH || n > (self.s.len() - self.pos) / 2 {
+                    return None;
+                }
+                for _ in 0..2 * n {
                     self.skip(depth + 1)?;
                 }
                 return Some(());
@@ -249,9 +263,16 @@ pub(crate) fn decode(data: &[u8], raw: bool, legacy: bool, limit: usize) -> Opti
         }
         NdArray::new(AlignedBuf::from_slice(&out).ok()?, dtype, shape).ok()?.into()
     } else {
+        let float = dtype.kind() == DTypeKind::Float;
         let mut out = NumWriter::new(dtype, n)?;
         for _ in 0..nitems {
-            r.nested(rest, 1, &mut |r, _| out.put(r.scalar()?))?;
+            // numpy converts a Python int for a float item through a C double.
+            r.nested(rest, 1, &mut |r, _| {
+                out.put(match r.scalar()? {
+                    Scalar::Int(i) if float => Scalar::Float(i as f64),
+                    v => v,
+                })
+            })?;
         }
         out.finish(shape)?.into()
     })

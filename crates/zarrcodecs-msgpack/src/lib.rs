@@ -3,11 +3,12 @@
 
 mod fast;
 mod pack;
+mod pykey;
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    AlignedBuf, ArrayView, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error, NdArray, Object,
-    ObjectArray, Result, StaticCodec,
+    AlignedBuf, ArrayView, BigInt, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error, NdArray,
+    Object, ObjectArray, Result, StaticCodec,
 };
 
 use pack::{Packer, Value};
@@ -50,9 +51,11 @@ impl Default for MsgPackConfig {
 
 /// numcodecs' `MsgPack` (id `msgpack2`): `msgpack.packb(a.tolist() + [a.dtype.str,
 /// a.shape])` as msgpack-python 1.x writes it, byte for byte. Takes object arrays
-/// (`str`, `bytes`, `int`, `float`, `bool`, `None`, lists) and numeric arrays
-/// (booleans, integers, floats, `U` strings) of one or more dimensions; decodes to the
-/// dtype and shape of the trailer.
+/// (`str`, `bytes`, `int` from `-2**63` to `2**64 - 1`, `float`, `bool`, `None`,
+/// lists, dicts with keys of any hashable item) and numeric arrays (booleans,
+/// integers, floats, `U` strings) of one or more dimensions; decodes to the dtype and
+/// shape of the trailer, maps to [`Object::Dict`] (keys `str` or `bytes` only, as
+/// numcodecs' `unpackb` allows) in the data's order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MsgPack {
     config: MsgPackConfig,
@@ -288,20 +291,22 @@ fn flatten(v: Value, shape: &[usize], out: &mut Vec<Value>) -> Result<()> {
     }
 }
 
-fn to_object(v: Value) -> Result<Object> {
+pub(crate) fn to_object(v: Value) -> Result<Object> {
     Ok(match v {
         Value::Nil => Object::None,
         Value::Bool(b) => Object::Bool(b),
-        Value::Int(i) => Object::Int(i64::try_from(i).map_err(|_| {
-            Error::unsupported_input(
-                MSGPACK_ID,
-                format_args!("the integer {i} does not fit in an Object::Int (64 bits)"),
-            )
-        })?),
+        // At most `2**64 - 1`: beyond `i64` a BigInt.
+        Value::Int(i) => match i64::try_from(i) {
+            Ok(i) => Object::Int(i),
+            Err(_) => Object::BigInt(BigInt::from(i)),
+        },
         Value::Float(f) => Object::Float(f),
         Value::Str(s) => Object::Str(s),
         Value::Bytes(b) => Object::Bytes(b.into()),
         Value::List(items) => Object::List(items.into_iter().map(to_object).collect::<Result<_>>()?),
+        Value::Map(pairs) => {
+            Object::Dict(pairs.into_iter().map(|(k, v)| Ok((to_object(k)?, to_object(v)?))).collect::<Result<_>>()?)
+        }
     })
 }
 
@@ -310,6 +315,10 @@ fn to_object(v: Value) -> Result<Object> {
 fn store(dtype: DType, v: Value, out: &mut [u8]) -> Result<()> {
     let num = match v {
         Value::Bool(b) => Num::Bool(b),
+        // numpy converts a Python int for a float item through a C double (so a float32
+        // item is rounded twice).
+        #[allow(clippy::cast_precision_loss)]
+        Value::Int(i) if dtype.kind() == DTypeKind::Float => Num::Float(i as f64),
         Value::Int(i) => Num::Int(i),
         Value::Float(f) => Num::Float(f),
         Value::Nil if dtype.kind() == DTypeKind::Float => Num::Float(f64::NAN),

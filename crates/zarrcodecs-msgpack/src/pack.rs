@@ -1,14 +1,18 @@
 //! The msgpack subset numcodecs' codec meets, written exactly as msgpack-python 1.x's
 //! `Packer` writes it (smallest integer and length forms; `str8` only with
-//! `use_bin_type`), and read as its `unpackb` reads it, with every length checked
-//! against the input before anything is allocated.
+//! `use_bin_type`; maps in the dict's order), and read as its `unpackb` reads it
+//! (map keys only `str` or `bytes`, as its default `strict_map_key=True`; a repeated
+//! key keeps its first position and takes the last value, as a `dict` does), with
+//! every length checked against the input before anything is allocated.
 
 // Narrowing casts follow the range checks that choose each msgpack form.
 #![allow(clippy::cast_possible_truncation)]
 
+use std::collections::HashMap;
+
 use zarrcodecs_core::{Error, Object, PyStr, Result};
 
-use crate::{MAX_DEPTH, MSGPACK_ID};
+use crate::{pykey, MAX_DEPTH, MSGPACK_ID};
 
 /// A decoded msgpack value.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,6 +24,9 @@ pub(crate) enum Value {
     Str(PyStr),
     Bytes(Vec<u8>),
     List(Vec<Value>),
+    /// A map: its keys (`Str` or `Bytes`, unique) in the order of their first
+    /// appearance.
+    Map(Vec<(Value, Value)>),
 }
 
 fn too_long(what: &str, n: usize) -> Error {
@@ -46,6 +53,21 @@ impl Packer {
             self.out.extend_from_slice(&n.to_be_bytes());
         } else {
             return Err(too_long("an array", n));
+        }
+        Ok(())
+    }
+
+    fn map_header(&mut self, n: usize) -> Result<()> {
+        if n < 16 {
+            self.out.push(0x80 | n as u8);
+        } else if let Ok(n) = u16::try_from(n) {
+            self.out.push(0xde);
+            self.out.extend_from_slice(&n.to_be_bytes());
+        } else if let Ok(n) = u32::try_from(n) {
+            self.out.push(0xdf);
+            self.out.extend_from_slice(&n.to_be_bytes());
+        } else {
+            return Err(too_long("a dict", n));
         }
         Ok(())
     }
@@ -156,6 +178,8 @@ impl Packer {
             Object::None => self.out.push(0xc0),
             Object::Bool(b) => self.bool(*b),
             Object::Int(i) => self.int(i128::from(*i))?,
+            // Beyond 128 bits it is out of range too.
+            Object::BigInt(n) => self.int(n.to_i128().unwrap_or(i128::MAX))?,
             Object::Float(f) => self.float(*f)?,
             Object::Str(s) => self.str(s)?,
             Object::Bytes(b) => self.bytes(b)?,
@@ -171,8 +195,16 @@ impl Packer {
             Object::Array(_) => {
                 return Err(Error::unsupported_input(MSGPACK_ID, "can not serialize 'numpy.ndarray' object"));
             }
-            Object::BigInt(_) | Object::Dict(_) => {
-                return Err(Error::unsupported_input(MSGPACK_ID, "ints beyond 64 bits and dicts are not packed yet"));
+            Object::Dict(pairs) => {
+                if depth > MAX_DEPTH {
+                    return Err(Error::unsupported_input(MSGPACK_ID, "dicts nested too deeply"));
+                }
+                pykey::check_keys(pairs)?;
+                self.map_header(pairs.len())?;
+                for (k, v) in pairs {
+                    self.object(k, depth + 1)?;
+                    self.object(v, depth + 1)?;
+                }
             }
         }
         Ok(())
@@ -241,6 +273,71 @@ impl<'a> Reader<'a> {
         Ok(Value::List(items))
     }
 
+    /// A map of `n` pairs, into a dict as `unpackb(strict_map_key=True)` builds it.
+    fn map(&mut self, n: usize, depth: usize) -> Result<Value> {
+        if depth >= MAX_DEPTH {
+            return Err(Error::unsupported_input(MSGPACK_ID, "maps nested too deeply"));
+        }
+        // Every pair takes at least two bytes.
+        if n > (self.s.len() - self.pos) / 2 {
+            return Err(truncated());
+        }
+        let mut pairs: Vec<(Value, Value)> = Vec::with_capacity(n.min(256));
+        // Where each key is in `pairs`, once there are enough of them to look up.
+        let mut index: HashMap<(bool, Vec<u8>), usize> = HashMap::new();
+        for _ in 0..n {
+            let key = self.value(depth + 1)?;
+            let id = match &key {
+                Value::Str(s) => (true, s.as_bytes()),
+                Value::Bytes(b) => (false, &b[..]),
+                other => {
+                    let t = match other {
+                        Value::Nil => "NoneType",
+                        Value::Bool(_) => "bool",
+                        Value::Int(_) => "int",
+                        Value::Float(_) => "float",
+                        Value::List(_) => "list",
+                        _ => "dict",
+                    };
+                    return Err(Error::corrupt(
+                        MSGPACK_ID,
+                        format_args!("{t} is not allowed for map key when strict_map_key=True (numcodecs' setting)"),
+                    ));
+                }
+            };
+            let value = self.value(depth + 1)?;
+            // `d[key] = value`: a repeated key keeps its place, with the new value.
+            let seen = if pairs.len() < 16 {
+                pairs.iter().position(|(k, _)| match k {
+                    Value::Str(s) => id == (true, s.as_bytes()),
+                    Value::Bytes(b) => id == (false, &b[..]),
+                    _ => false,
+                })
+            } else {
+                if index.is_empty() {
+                    for (i, (k, _)) in pairs.iter().enumerate() {
+                        match k {
+                            Value::Str(s) => index.insert((true, s.as_bytes().to_vec()), i),
+                            Value::Bytes(b) => index.insert((false, b.clone()), i),
+                            _ => None,
+                        };
+                    }
+                }
+                index.get(&(id.0, id.1.to_vec())).copied()
+            };
+            match seen {
+                Some(i) => pairs[i].1 = value,
+                None => {
+                    if !index.is_empty() {
+                        index.insert((id.0, id.1.to_vec()), pairs.len());
+                    }
+                    pairs.push((key, value));
+                }
+            }
+        }
+        Ok(Value::Map(pairs))
+    }
+
     pub(crate) fn value(&mut self, depth: usize) -> Result<Value> {
         let t = self.be::<1>()?[0];
         Ok(match t {
@@ -277,8 +374,14 @@ impl<'a> Reader<'a> {
                 let n = self.len(4)?;
                 return self.list(n, depth);
             }
-            0x80..=0x8f | 0xde | 0xdf => {
-                return Err(Error::unsupported_input(MSGPACK_ID, "msgpack maps (Python dicts) are not supported"))
+            0x80..=0x8f => return self.map(usize::from(t & 0x0f), depth),
+            0xde => {
+                let n = self.len(2)?;
+                return self.map(n, depth);
+            }
+            0xdf => {
+                let n = self.len(4)?;
+                return self.map(n, depth);
             }
             0xc7..=0xc9 | 0xd4..=0xd8 => {
                 return Err(Error::unsupported_input(MSGPACK_ID, "msgpack extension types are not supported"))

@@ -1,9 +1,10 @@
 """zarrcodecs-json: json2 with its byte-affecting options (ensure_ascii, indent as a
 number, a string and True, separators, text encodings) on object arrays of this module
 (strings incl. astral characters and escapes, ints, floats incl. NaN/Infinity and
-repr edge cases, None, bools, nested lists, 2-d and 0-d arrays) and on numeric arrays
-of interop.py (every bool, int and float dtype, `U` strings). Bytes are identical (no
-mask).
+repr edge cases, None, bools, nested lists, dicts with str, int, float, bool and None
+keys (sorted with sort_keys, in order without), ints beyond 64 bits, 2-d and 0-d
+arrays) and on numeric arrays of interop.py (every bool, int and float dtype, `U`
+strings). Bytes are identical (no mask).
 
 It also registers numcodecs 0.9's `LegacyJSON` (id `json`, removed from numcodecs in
 0.10; ported here verbatim) so that the legacy id, which the Rust crate still reads
@@ -60,6 +61,11 @@ def arrays():
         ("json_mixed", _obj(["s", None, True, False, 0, -7, 2**62, -(2**63), 1.5, math.nan, [1, [2.5, None], "x"], []])),
         ("json_floats", _obj(FLOATS + [float(x) for x in rng.normal(size=200) * 10.0 ** rng.integers(-30, 30, 200)])),
         ("json_2d", _obj(["a", None, 1, 2.5, "b", True], (3, 2))),
+        ("json_dicts", _obj([{"b": 1, "a": [1, {"z": None, "y": math.nan}], "c": {"d": {"e": "é😀", "": []}}}, {},
+                             {1: "int", 2.5: "float", -(10**30): "big", math.inf: "inf", True: "bool"},
+                             {None: "none"}, {"w%02d" % i: i for i in range(30)}])),
+        ("json_big_ints", _obj([2**64, -(2**64) - 1, 2**63, -(2**63) - 1, 10**100, -(10**1000),
+                                [2**70, {"k": -(2**65)}]])),
         ("json_0d", np.array("zero-d", dtype=object)),
         ("json_empty", _obj([])),
         ("json_f8_0d", np.array(2.5)),
@@ -77,7 +83,8 @@ def configs():
     default = JSON().get_config()
     default["separators"] = list(default["separators"])
     out = [(default, None, False, mine + NUMERIC + ["f8_walk_50k"])]
-    small = ["json_strings", "json_mixed", "json_2d", "json_f8_specials", "u2_3d", "U3_257", "json_empty", "json_0d"]
+    small = ["json_strings", "json_mixed", "json_2d", "json_f8_specials", "u2_3d", "U3_257", "json_empty", "json_0d",
+             "json_dicts", "json_big_ints"]
     for extra in ({"ensure_ascii": False}, {"indent": 2}, {"indent": "\t", "ensure_ascii": False}, {"indent": True},
                   {"separators": [", ", ": "]}, {"encoding": "latin-1"}, {"allow_nan": True, "sort_keys": False,
                                                                           "strict": False, "skipkeys": True}):

@@ -1,7 +1,8 @@
 """zarrcodecs-msgpack: msgpack2 with every combination of use_bin_type, use_single_float
 and raw on object arrays of this module (strings of every msgpack length class, bytes,
 ints of every width, floats, None, bools, nested lists, 2-d arrays) and on numeric
-arrays of interop.py (1-d and more). Bytes are identical (no mask). With raw=True
+arrays of interop.py (1-d and more), dicts with str and bytes keys (maps keep the
+dict's order), ints up to 2**64 - 1. Bytes are identical (no mask). With raw=True
 numcodecs decodes strings to bytes, which the expected decodes carry.
 
 It also registers numcodecs 0.9's `LegacyMsgPack` (id `msgpack`, removed in 0.10),
@@ -69,6 +70,10 @@ def arrays():
         ("msgpack_mixed", _obj([None, True, False, 1.5, 0.1, -0.0, math.nan, math.inf, [1, ["a", b"b"], None], [],
                                 "s", b"t"])),
         ("msgpack_2d", _obj(["a", None, 1, 2.5, "b", True], (3, 2))),
+        ("msgpack_dicts", _obj([{"b": 1, "a": [1, {"z": None, "y": math.nan}], "c": {"d": {"e": b"x", "": []}}}, {},
+                                {"é😀": "non-ASCII key", "k" * 40: "str8 key", b"bin": b"key"},
+                                {"w%02d" % i: i for i in range(30)}])),
+        ("msgpack_big_ints", _obj([2**64 - 1, 2**63, -(2**63), [2**64 - 1, {"k": 2**63 + 5}]])),
         ("msgpack_words_2000", _obj(["w%d" % i + "é" * (i % 3) for i in range(2000)])),
         ("msgpack_empty", _obj([])),
         ("msgpack_i8_ints", np.array(INTS, dtype="<i8")),

@@ -93,8 +93,37 @@ def object_mixture():
                 [1, [2.5, None], "x"], [], "\x00\x1f\x7f\x80\u07ff\u0800\uffff"])
 
 
+def nan_key_dicts():
+    """Dicts with NaN keys among numbers: `sorted(d.items())` then orders them by its
+    (inconsistent) comparisons, which the Rust side reproduces below 64 keys."""
+    rng = np.random.default_rng(21)
+    out = []
+    for n in (2, 3, 5, 9, 17, 40, 63):
+        d = {}
+        for k in rng.permutation(n):
+            d[float("nan") if rng.random() < 0.3 else int(k) - n // 2 + (0.5 if rng.random() < 0.3 else 0)] = int(k)
+        out.append(d)
+    return out
+
+
+def dict_items():
+    """Dicts (str keys, nested, every value kind) and ints beyond 64 bits."""
+    return obj([{"b": 1, "a": [1, {"z": None, "y": 1.5}], "c": {"nested": {"deeper": "x", "": []}}},
+                {}, {"\u00e9\U0001F600": "non-ASCII key", "\x00\n\"": "escaped key", "A": True, "a": False},
+                {"nan": float("nan"), "inf": [float("inf"), float("-inf")]},
+                2**64, -(2**64) - 1, 2**63, -(2**63) - 1, 10**100, -(10**300),
+                [2**70, {"k": -(2**65)}], {"w%03d" % i: i for i in range(40)}])
+
+
+def number_key_dicts():
+    """Keys that json.dumps writes as strings: int (any size), float, bool, None."""
+    return obj([{1: "a", 2.5: "b", -3: "c", 10**30: "big", float("inf"): "inf", -0.5: "neg", 1e300: "e"},
+                {None: "alone"}, {False: 0}, {True: [1], 0.25: 2}, {float("-inf"): 1, -(10**40): 2}]
+               + nan_key_dicts())
+
+
 def json_cases():
-    c, r = [], []
+    c, r, decodes = [], [], []
     configs = [{}, {"ensure_ascii": False}, {"indent": 2}, {"indent": 0}, {"indent": "\t"},
                {"separators": [", ", ": "]}, {"sort_keys": False, "check_circular": False, "skipkeys": True, "strict": False}]
     for extra in configs:
@@ -104,8 +133,17 @@ def json_cases():
         c.append((cfg, "mixture", object_mixture()))
         c.append((cfg, "i4_2d", np.arange(-6, 6, dtype="<i4").reshape(3, 4)))
         c.append((cfg, "f8", np.array(FLOATS, dtype="<f8")))
+        c.append((cfg, "dicts_and_big_ints", dict_items()))
+        c.append((cfg, "number_keys", number_key_dicts()))
+    sk = JSON(skipkeys=True).get_config()
+    sk["separators"] = list(sk["separators"])
+    c.append((sk, "skipped_keys", obj([{b"x": 1}, {b"x": 1, b"y": 2}, {"b": 3, "a": 1}])))
+    ski = JSON(skipkeys=True, sort_keys=False, indent=2).get_config()
+    ski["separators"] = list(ski["separators"])
+    c.append((ski, "skipped_keys", obj([{b"x": 1}, {"b": {b"y": 2}, b"z": 3, "a": 1}])))
     d = JSON().get_config()
     d["separators"] = list(d["separators"])
+    c.append((d, "int_of_4300_digits", obj([int("9" * 4300), -int("1" * 4300)])))
     c.append((d, "f8_random", np.array(random_floats(500), dtype="<f8")))
     rng = np.random.default_rng(9)
     ties = [float(int(m) + k / 8) * (-1) ** int(m % 2) for m, k in zip(rng.integers(10**13, 10**16, 1500), rng.integers(0, 8, 1500))]
@@ -138,11 +176,37 @@ def json_cases():
     r.append((d, "invalid_utf8", b'["\xff","|O",[1]]'))
     r.append((d, "ragged", b'[[1,2],[3],"<i8",[2,2]]'))
     r.append((d, "no_trailer", b'[]'))
-    return c, r
+    r.append((d, "int_of_4301_digits", b'[' + b"7" * 4301 + b',"|O",[1]]'))
+    r.append((d, "dict_trailing_comma", b'[{"a":1,},"|O",[1]]'))
+    r.append((d, "dict_number_key", b'[{1:2},"|O",[1]]'))
+    r.append((d, "dict_no_colon", b'[{"a" 1},"|O",[1]]'))
+    r.append((d, "dict_unclosed", b'[{"a":1,"|O",[1]]'))
+    r.append((d, "dict_in_i4", b'[{"a":1},"<i4",[1]]'))
+    r.append((d, "big_int_in_i8", b'[100000000000000000000000000000,"<i8",[1]]'))
+    r.append((d, "huge_int_in_f8", b'[' + b"1" * 310 + b',"<f8",[1]]'))
+    decodes.append((d, "duplicate_keys", b'[{"b":1,"a":2,"b":3},{"x":[1],"x":{"y":0,"y":1}},"|O",[2]]'))
+    many = ",".join('"k%d":%d' % (i % 25, i) for i in range(60))
+    decodes.append((d, "duplicate_keys_many", ('[{%s},"|O",[1]]' % many).encode()))
+    decodes.append((d, "big_numbers",
+                    b'[1e400,-1e400,123456789012345678901234567890,-0,' + b"9" * 4300 + b',"|O",[5]]'))
+    decodes.append((d, "big_int_in_floats", b'[340282366920938463463374607431768211457,' + b"1" * 300 + b',"<f8",[2]]'))
+    decodes.append((d, "big_int_in_f4_and_b1", b'[170141183460469231731687303715884105729,"<f4",[1]]'))
+    decodes.append((d, "big_int_in_b1", b'[-1701411834604692317316873037158841057290000,"|b1",[1]]'))
+    decodes.append((d, "int_in_f4_rounds_twice", b'[1152921573326323713,"<f4",[1]]'))
+    decodes.append((d, "whitespace_in_dicts", b' [ { "a" : 1 , "b" : { } } , "|O" , [ 1 ] ] '))
+    return c, r, decodes
+
+
+def msgpack_dicts():
+    return obj([{"b": 1, "a": [1, {"z": None, "y": 1.5}], "c": {"nested": {"deeper": b"x", "": []}}}, {},
+                {"\u00e9\U0001F600": "non-ASCII key", "k" * 40: "str8 key", "A": True, "a": False},
+                {"nan": float("nan"), "inf": [float("inf"), float("-inf")], "f": 0.1},
+                {b"bytes key": 1, "str key": 2}, {"w%03d" % i: i for i in range(40)},
+                2**64 - 1, 2**63, -(2**63), [2**64 - 1, {"k": 2**63 + 5}]])
 
 
 def msgpack_cases():
-    c, r = [], []
+    c, r, decodes, encodes = [], [], [], []
     configs = [{}, {"use_single_float": True}, {"use_bin_type": False}, {"raw": True},
                {"use_bin_type": False, "raw": True}]
     ints = [0, 1, 127, 128, 255, 256, 65535, 65536, 2**32 - 1, 2**32, 2**63 - 1, -1, -32, -33, -128, -129,
@@ -157,6 +221,9 @@ def msgpack_cases():
         fl = [f for f in FLOATS if not (extra.get("use_single_float") and np.isfinite(f) and abs(f) > 3e38)]
         c.append((cfg, "f8", np.array(fl, dtype="<f8")))
         c.append((cfg, "i4_2d", np.arange(-6, 6, dtype="<i4").reshape(3, 4)))
+        c.append((cfg, "dicts_and_big_ints", msgpack_dicts()))
+        # Keys other than str and bytes: packed, but numcodecs' unpackb refuses them.
+        encodes.append((cfg, "number_keys", obj([{1: "a", None: 2, 2.5: b"y", b"k": [1], True: 0, 2**64 - 1: 3}])))
     d = MsgPack().get_config()
     c.append((d, "u8", np.array([0, 2**64 - 1], dtype="<u8")))
     c.append((d, "b1", np.array([True, False])))
@@ -181,10 +248,26 @@ def msgpack_cases():
     r.append((d, "invalid_utf8", b"\x93\xa1\xff\xa2|O\x91\x01"))
     r.append((d, "bad_dtype", msgpack.packb([1, "<q9", [1]])))
     r.append((d, "empty", b""))
-    return c, r
+    fix = msgpack.packb("|O") + msgpack.packb([1])
+    r.append((d, "map32_claims_2_32", b"\x93\xdf\xff\xff\xff\xff" + fix))
+    r.append((d, "map16_claims_too_many", b"\x93\xde\x00\x10\xa1a\x01" + fix))
+    r.append((d, "int_key", b"\x93\x81\x01\x02" + fix))
+    r.append((d, "nil_key", b"\x93\x81\xc0\x02" + fix))
+    r.append((d, "list_key", b"\x93\x81\x90\x02" + fix))
+    r.append((d, "map_key", b"\x93\x81\x80\x02" + fix))
+    r.append((d, "map_truncated", b"\x93\x82\xa1a\x01\xa1b"))
+    r.append((d, "dict_in_i4", b"\x93\x81\xa1a\x01\xa3<i4\x91\x01"))
+    for cfg in (d, MsgPack(raw=True).get_config(), MsgPack(use_bin_type=False).get_config()):
+        decodes.append((cfg, "duplicate_keys", b"\x93\x83\xa1b\x01\xa1a\x02\xa1b\x03" + fix))
+        decodes.append((cfg, "str_and_bin_keys", b"\x93\x83\xc4\x01a\x02\xa1a\x03\xc4\x01a\x04" + fix))
+        many = b"\x93\xde\x00\x3c" + b"".join(msgpack.packb("k%d" % (i % 25)) + msgpack.packb(i) for i in range(60))
+        decodes.append((cfg, "duplicate_keys_many", many + fix))
+    decodes.append((d, "u64_in_f4_rounds_twice",
+                    b"\x93\xcf" + (2**60 + 2**36 + 1).to_bytes(8, "big") + msgpack.packb("<f4") + msgpack.packb([1])))
+    return c, r, decodes, encodes
 
 
-def run(cases, rejects):
+def run(cases, rejects, decodes=(), encodes=()):
     out = {"generated_by": "numcodecs %s (numpy %s, msgpack %s): crates/zarrcodecs-json/tests/data/generate.py"
            % (numcodecs.__version__, np.__version__, ".".join(map(str, msgpack.version))), "cases": [], "rejects": []}
     for cfg, name, a in cases:
@@ -208,6 +291,18 @@ def run(cases, rejects):
         else:
             raise AssertionError(f"{cfg} {name} decoded")
         out["rejects"].append({"config": cfg, "name": name, "encoded": enc.hex(), "error": err})
+    if decodes:
+        # Bytes numcodecs did not write but decodes: {config, name, encoded, decoded}.
+        out["decodes"] = []
+        for cfg, name, enc in decodes:
+            dec = numcodecs.get_codec(dict(cfg)).decode(enc)
+            out["decodes"].append({"config": cfg, "name": name, "encoded": enc.hex(), "decoded": form(np.asarray(dec))})
+    if encodes:
+        # Inputs numcodecs encodes but cannot decode: {config, name, input, encoded}.
+        out["encodes"] = []
+        for cfg, name, a in encodes:
+            enc = bytes(numcodecs.get_codec(dict(cfg)).encode(a))
+            out["encodes"].append({"config": cfg, "name": name, "input": form(a), "encoded": enc.hex()})
     return out
 
 
@@ -229,9 +324,8 @@ def legacy_fixture(codec_dir, commit, repo=None):
     config = json.loads(show(f"fixture/{codec_dir}/codec.00/config.json"))
     out = {"generated_by": f"numcodecs' repository fixture/{codec_dir} (removed in {commit}): "
                            "crates/zarrcodecs-json/tests/data/generate.py legacy", "cases": []}
-    # array.05 holds dicts, which object arrays here cannot hold; array.06 is array.07
-    # as `U17` (kept out to keep the file small).
-    for i in (0, 1, 2, 3, 4, 7):
+    # array.06 is array.07 as `U17` (kept out to keep the file small).
+    for i in (0, 1, 2, 3, 4, 5, 7):
         arr = np.load(io.BytesIO(show(f"fixture/{codec_dir}/array.{i:02d}.npy")), allow_pickle=True)
         enc = show(f"fixture/{codec_dir}/codec.00/encoded.{i:02d}.dat")
         if codec_dir == "json":
@@ -244,9 +338,73 @@ def legacy_fixture(codec_dir, commit, repo=None):
     return out
 
 
+def corpus_fixture(codec_dir, commit, everything=False):
+    """The files of numcodecs' fixture/<codec_dir> at `commit` (HEAD, or the commit
+    before the directory was removed), with what numcodecs decodes them to (configs
+    with id `json` or `msgpack`: numcodecs 0.9's legacy codecs, as ported in
+    xtask/python/cases/) and whether numcodecs' encoder gives the stored bytes back.
+    Only the arrays holding dicts or ints beyond 64 bits, unless `everything`."""
+    import io
+    import subprocess
+
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "xtask",
+                                    "python", "cases"))
+    import importlib.util
+    for mod in ("json", "msgpack"):
+        spec = importlib.util.spec_from_file_location(
+            "legacy_" + mod, os.path.join(sys.path[0], mod + ".py"))
+        spec.loader.exec_module(importlib.util.module_from_spec(spec))  # registers the legacy codec
+    repo = os.environ.get("NUMCODECS_REPO", "/work/.mirror/zarr-developers+numcodecs/repo")
+
+    def git(*args):
+        return subprocess.run(["git", "-C", repo, *args], check=True, capture_output=True).stdout
+
+    names = git("ls-tree", "-r", "--name-only", commit, f"fixture/{codec_dir}/").decode().split()
+    out = {"generated_by": f"numcodecs' repository fixture/{codec_dir} at {commit}, decoded by numcodecs "
+                           f"{numcodecs.__version__}: crates/zarrcodecs-json/tests/data/generate.py corpus",
+           "cases": []}
+    for name in sorted(n for n in names if n.endswith(".dat")):
+        codec_name, dat = name.split("/")[-2:]
+        i = dat.split(".")[1]
+        arr = np.load(io.BytesIO(git("show", f"{commit}:fixture/{codec_dir}/array.{i}.npy")), allow_pickle=True)
+        config = json.loads(git("show", f"{commit}:fixture/{codec_dir}/{codec_name}/config.json"))
+        if "separators" in config:
+            config["separators"] = list(config["separators"])
+        special = arr.dtype == object and any(isinstance(x, dict) or (isinstance(x, int) and not -2**63 <= x < 2**63)
+                                              for x in arr.reshape(-1))
+        if not (everything or special):
+            continue
+        enc = git("show", f"{commit}:{name}")
+        codec = numcodecs.get_codec(dict(config))
+        dec = codec.decode(enc)
+        case = {"config": config, "name": f"{codec_dir}/{codec_name}/{dat}", "input": form(arr), "encoded": enc.hex(),
+                "reencodes": bytes(codec.encode(arr)) == enc}
+        if form(np.asarray(dec)) != case["input"]:
+            case["decoded"] = form(np.asarray(dec))
+        out["cases"].append(case)
+    return out
+
+
 if __name__ == "__main__":
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
-    which = sys.argv[1:] or ["vlen", "json", "msgpack", "legacy"]
+    which = sys.argv[1:] or ["vlen", "json", "msgpack", "legacy", "corpus"]
+    if "corpus" in which:
+        # CORPUS_ALL=1 writes every file (a one-off check; the committed files hold the
+        # arrays with dicts and big ints only).
+        which.remove("corpus")
+        everything = bool(os.environ.get("CORPUS_ALL"))
+        for crate, dirs in (("json", (("json2", "HEAD"), ("json", "5106af1^"))),
+                            ("msgpack", (("msgpack2", "HEAD"), ("msgpack", "8210b92^")))):
+            doc = {"cases": []}
+            for d, commit in dirs:
+                part = corpus_fixture(d, commit, everything)
+                doc["generated_by"] = doc.get("generated_by", "") + part["generated_by"] + "; "
+                doc["cases"] += part["cases"]
+            path = os.path.join(root, f"zarrcodecs-{crate}", "tests", "data", "numcodecs-fixture-corpus.json")
+            with open(path, "w") as f:
+                json.dump(doc, f, indent=1)
+                f.write("\n")
+            print(path, len(doc["cases"]))
     if "legacy" in which:
         which.remove("legacy")
         for crate, d, commit in (("json", "json", "5106af1"), ("msgpack", "msgpack", "8210b92")):
@@ -262,4 +420,4 @@ if __name__ == "__main__":
         with open(path, "w") as f:
             json.dump(doc, f, indent=1)
             f.write("\n")
-        print(path, len(doc["cases"]), len(doc["rejects"]))
+        print(path, len(doc["cases"]), len(doc["rejects"]), len(doc.get("decodes", [])), len(doc.get("encodes", [])))
