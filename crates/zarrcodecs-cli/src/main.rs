@@ -241,7 +241,7 @@ enum Loaded {
     /// A codec chain (`--codec`).
     Codecs(Pipeline),
     /// A zarr v2 array's chain and metadata (`--zarray`).
-    Zarr(ZarrPipeline),
+    Zarr(Box<ZarrPipeline>),
 }
 
 fn load_pipeline(io: &Io) -> CliResult<Loaded> {
@@ -250,7 +250,7 @@ fn load_pipeline(io: &Io) -> CliResult<Loaded> {
         options = options.with_decoded_size_limit(limit);
     }
     match (&io.zarray, &io.codec) {
-        (Some(path), _) => Ok(Loaded::Zarr(load_zarray(path)?.with_decode_options(options))),
+        (Some(path), _) => Ok(Loaded::Zarr(Box::new(load_zarray(path)?.with_decode_options(options)))),
         (None, Some(spec)) => Ok(Loaded::Codecs(Pipeline::from_json(&spec_json(spec)?)?.with_decode_options(options))),
         (None, None) => Err(Failure("give --codec SPEC or --zarray PATH".into())),
     }
