@@ -97,6 +97,10 @@ struct DecodeArgs {
     /// The decoded data must be an object array, written as JSON (the form `encode --json` reads).
     #[arg(long)]
     json: bool,
+    /// With --zarray: the chunk is not stored; write the chunk zarr reads instead (full
+    /// of the array's fill value). Reads no input.
+    #[arg(long, conflicts_with = "input")]
+    missing: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -237,7 +241,7 @@ enum Loaded {
     /// A codec chain (`--codec`).
     Codecs(Pipeline),
     /// A zarr v2 array's chain and metadata (`--zarray`).
-    Zarr(ZarrPipeline),
+    Zarr(Box<ZarrPipeline>),
 }
 
 fn load_pipeline(io: &Io) -> CliResult<Loaded> {
@@ -246,7 +250,7 @@ fn load_pipeline(io: &Io) -> CliResult<Loaded> {
         options = options.with_decoded_size_limit(limit);
     }
     match (&io.zarray, &io.codec) {
-        (Some(path), _) => Ok(Loaded::Zarr(load_zarray(path)?.with_decode_options(options))),
+        (Some(path), _) => Ok(Loaded::Zarr(Box::new(load_zarray(path)?.with_decode_options(options)))),
         (None, Some(spec)) => Ok(Loaded::Codecs(Pipeline::from_json(&spec_json(spec)?)?.with_decode_options(options))),
         (None, None) => Err(Failure("give --codec SPEC or --zarray PATH".into())),
     }
@@ -271,16 +275,45 @@ fn zarray_summary(zarr: &ZarrPipeline) -> CliResult<String> {
     };
     let codecs: Vec<String> =
         pipeline.codecs().iter().map(|c| c.get_config().map(|config| json(&config))).collect::<Result<_, _>>()?;
-    let mut out = String::new();
-    for (key, value) in [
+    let mut lines = vec![
         ("format", "zarr v2".to_string()),
         ("shape", format!("{:?}", a.shape)),
         ("chunks", format!("{:?}", a.chunks)),
         ("chunk_grid", format!("{:?}", a.chunk_grid())),
-        ("chunk_bytes", a.chunk_nbytes().to_string()),
-        ("dtype", a.dtype.to_string()),
-        ("order", format!("{:?}", a.order)),
-        ("fill_value_bytes", fill),
+    ];
+    if let Some(item) = &a.object_fill_value {
+        // An object array: its chunks are items, not bytes.
+        let object_codec = pipeline.codecs().first().map_or("(none: its chunks cannot be read)", |c| c.codec_id());
+        let fill = serde_json::to_string(&ObjectArray::from_items(vec![item.clone()]))
+            .map_err(|e| format!("cannot write the fill value as JSON: {e}"))?;
+        lines.extend([
+            ("chunk_items", a.chunk_len().to_string()),
+            ("dtype", a.dtype.to_string()),
+            ("object_codec", object_codec.to_string()),
+            ("order", format!("{:?}", a.order)),
+            // The item in the JSON form of object arrays, without the list around it.
+            ("fill_value", fill.strip_prefix('[').and_then(|f| f.strip_suffix(']')).unwrap_or(&fill).to_string()),
+        ]);
+    } else {
+        lines.extend([
+            ("chunk_bytes", a.chunk_nbytes().to_string()),
+            ("dtype", a.dtype.to_string()),
+            ("order", format!("{:?}", a.order)),
+            ("fill_value_bytes", fill),
+        ]);
+    }
+    let mut out = String::new();
+    for (key, value) in lines {
+        out.push_str(&format!("{key}: {value}\n"));
+    }
+    if !a.fields.is_empty() {
+        out.push_str(&format!(
+            "fields: {}\n",
+            json(&Value::Array(a.fields.iter().map(zarr::Field::to_json).collect()))
+        ));
+        field_lines(&a.fields, "", &mut out);
+    }
+    for (key, value) in [
         ("dimension_separator", a.dimension_separator.clone()),
         ("filters", a.filters.iter().map(json).collect::<Vec<_>>().join(", ")),
         ("compressor", a.compressor.as_ref().map_or_else(|| "null".to_string(), json)),
@@ -289,6 +322,23 @@ fn zarray_summary(zarr: &ZarrPipeline) -> CliResult<String> {
         out.push_str(&format!("{key}: {value}\n"));
     }
     Ok(out)
+}
+
+/// One `field.<path>: <dtype> shape <shape> offset <n> bytes <n>` line per field of a
+/// structured dtype, nested fields after their parent (`field.y.q`).
+fn field_lines(fields: &[zarr::Field], prefix: &str, out: &mut String) {
+    for f in fields {
+        let path = format!("{prefix}{}", f.name);
+        let name = if f.name.is_empty() { format!("{prefix}(padding)") } else { path.clone() };
+        out.push_str(&format!(
+            "field.{name}: {} shape {:?} offset {} bytes {}\n",
+            f.dtype,
+            f.shape,
+            f.offset,
+            f.nbytes()
+        ));
+        field_lines(&f.fields, &format!("{path}."), out);
+    }
 }
 
 /// The id of the codec that wrote the data `info` reads: a bare id, or the last codec
@@ -372,8 +422,17 @@ fn encode(args: &EncodeArgs) -> CliResult<()> {
     let input = read_input(io.input.as_deref())?;
     let pipeline = match load_pipeline(io)? {
         Loaded::Zarr(zarr) => {
-            if args.json || io.dtype.is_some() || io.shape.is_some() {
-                return Err(Failure("--zarray gives the dtype and shape: drop --json, --dtype and --shape".into()));
+            if io.dtype.is_some() || io.shape.is_some() {
+                return Err(Failure("--zarray gives the dtype and shape: drop --dtype and --shape".into()));
+            }
+            if zarr.array().is_object() {
+                return write_output(io.output.as_deref(), encode_zarr_objects(&zarr, &input)?.as_bytes());
+            }
+            if args.json {
+                return Err(Failure(format!(
+                    "--json: the array's dtype is {}, not |O: its chunks are .npy files or raw bytes",
+                    zarr.array().dtype
+                )));
             }
             return write_output(io.output.as_deref(), encode_zarr_chunk(&zarr, &input)?.as_bytes());
         }
@@ -427,6 +486,32 @@ fn objects_document(o: &ObjectArray) -> CliResult<Vec<u8>> {
     Ok(text)
 }
 
+/// One chunk of a zarr object array, from its JSON form: `{"shape": [...], "items":
+/// [...]}` of the chunk shape, or a JSON array of all its items in C order. With
+/// vlen-array as the object codec, items that are nested lists are arrays of its dtype.
+fn encode_zarr_objects(pipeline: &ZarrPipeline, input: &[u8]) -> CliResult<NdArray> {
+    let meta = pipeline.array();
+    let vlen_dtype = match meta.filters.first() {
+        Some(f) if f["id"] == "vlen-array" => f["dtype"].as_str().and_then(|d| d.parse::<DType>().ok()),
+        _ => None,
+    }
+    .filter(|d| objects::check_dtype(*d).is_ok());
+    let mut objects = objects::parse(input, vlen_dtype)?;
+    if objects.shape() != meta.chunks.as_slice() {
+        if objects.shape().len() == 1 && objects.items().len() == meta.chunk_len() {
+            objects = ObjectArray::new(objects.into_items(), meta.chunks.clone())?;
+        } else {
+            return Err(Failure(format!(
+                "the JSON holds {} items of shape {:?}, the array's chunks have shape {:?}",
+                objects.items().len(),
+                objects.shape(),
+                meta.chunks
+            )));
+        }
+    }
+    Ok(pipeline.encode_object_chunk(&objects)?)
+}
+
 /// One chunk of a zarr array: a `.npy` of the chunk shape (converted to the array's
 /// order) or the raw bytes of a full chunk in the array's order.
 fn encode_zarr_chunk(pipeline: &ZarrPipeline, input: &[u8]) -> CliResult<NdArray> {
@@ -454,13 +539,32 @@ fn encode_zarr_chunk(pipeline: &ZarrPipeline, input: &[u8]) -> CliResult<NdArray
 
 fn decode(args: &DecodeArgs) -> CliResult<()> {
     let io = &args.io;
-    let input = read_input(io.input.as_deref())?;
+    if args.missing && io.zarray.is_none() {
+        return Err(Failure("--missing needs --zarray: a missing chunk is the array's fill value".into()));
+    }
+    let input = if args.missing { Vec::new() } else { read_input(io.input.as_deref())? };
+    let encoded = (!args.missing).then_some(&input[..]);
     let pipeline = match load_pipeline(io)? {
         Loaded::Zarr(zarr) => {
-            if args.json || io.dtype.is_some() || io.shape.is_some() {
-                return Err(Failure("--zarray gives the dtype and shape: drop --json, --dtype and --shape".into()));
+            if io.dtype.is_some() || io.shape.is_some() {
+                return Err(Failure("--zarray gives the dtype and shape: drop --dtype and --shape".into()));
             }
-            let chunk = zarr.decode_chunk(Some(&input))?;
+            if zarr.array().is_object() {
+                if args.npy {
+                    return Err(Failure(
+                        "the array's dtype is |O: .npy cannot hold its chunks (drop --npy to get JSON)".into(),
+                    ));
+                }
+                let chunk = zarr.decode_object_chunk(encoded)?;
+                return write_output(io.output.as_deref(), &objects_document(&chunk)?);
+            }
+            if args.json {
+                return Err(Failure(format!(
+                    "--json: the array's dtype is {}, not |O: its chunks decode to bytes (use --npy)",
+                    zarr.array().dtype
+                )));
+            }
+            let chunk = zarr.decode_chunk(encoded)?;
             if args.npy {
                 return write_output(io.output.as_deref(), &npy::write(&chunk, zarr.order() == ZarrOrder::F));
             }

@@ -594,10 +594,94 @@ fn zarray_chunks_through_the_cli() {
     assert!(err.contains("chunks are [2, 3]"), "{err}");
     let err = fails(&["decode", "--zarray", za, "--dtype", "<f8"], &stored);
     assert!(err.contains("--zarray gives the dtype"), "{err}");
-    let obj = dir.write("o.zarray", br#"{"zarr_format": 2, "shape": [2], "chunks": [2], "dtype": "|O"}"#);
-    let err = fails(&["info", "--zarray", p(&obj)], b"");
-    assert!(err.contains("invalid .zarray") && err.contains("object"), "{err}");
+    let err = fails(&["decode", "--zarray", za, "--json"], &stored);
+    assert!(err.contains("not |O"), "{err}");
+    // A missing chunk: the fill value, in the array's order.
+    let missing = npy::read(&ok(&["decode", "--zarray", za, "--missing", "--npy"], b"")).unwrap();
+    assert_eq!(missing.array.as_bytes(), (-1i32).to_le_bytes().repeat(6));
+    let err = fails(&["decode", "--missing", "-c", "[]"], b"");
+    assert!(err.contains("--missing needs --zarray"), "{err}");
     // -c and --zarray exclude each other; one of them is required.
     assert_eq!(run(&["decode", "--zarray", za, "-c", "[]"], b"").status.code(), Some(2));
     assert_eq!(run(&["decode"], b"").status.code(), Some(2));
+}
+
+#[cfg(all(feature = "vlen", feature = "zlib"))]
+#[test]
+fn zarray_object_chunks_through_the_cli() {
+    let dir = TempDir::new();
+    let zarray = dir.write(
+        ".zarray",
+        br#"{"zarr_format": 2, "shape": [3, 4], "chunks": [2, 3], "dtype": "|O", "order": "F",
+             "compressor": null, "filters": [{"id": "vlen-utf8"}], "fill_value": ""}"#,
+    );
+    let za = p(&zarray);
+    let info = stdout_text(&run(&["info", "--zarray", za], b""));
+    for line in ["dtype: |O\n", "object_codec: vlen-utf8\n", "fill_value: \"\"\n", "chunk_items: 6\n"] {
+        assert!(info.contains(line), "{line} not in {info}");
+    }
+    // JSON in (shaped, or flat in C order), zarr's bytes out: F order, as zarr 2.18 writes.
+    let chunk = br#"{"shape": [2, 3], "items": ["00", "01", "02", "10", "11", "12"]}"#;
+    let stored = ok(&["encode", "--zarray", za], chunk);
+    let mut want = 6u32.to_le_bytes().to_vec();
+    for s in ["00", "10", "01", "11", "02", "12"] {
+        want.extend(2u32.to_le_bytes());
+        want.extend(s.as_bytes());
+    }
+    assert_eq!(stored, want);
+    assert_eq!(ok(&["encode", "--zarray", za, "--json"], br#"["00", "01", "02", "10", "11", "12"]"#), want);
+    let decoded: serde_json::Value = serde_json::from_slice(&ok(&["decode", "--zarray", za], &stored)).unwrap();
+    assert_eq!(decoded, serde_json::from_slice::<serde_json::Value>(chunk).unwrap());
+    let missing: serde_json::Value =
+        serde_json::from_slice(&ok(&["decode", "--zarray", za, "--missing"], b"")).unwrap();
+    assert_eq!(missing, serde_json::json!({"shape": [2, 3], "items": ["", "", "", "", "", ""]}));
+
+    let err = fails(&["decode", "--zarray", za, "--npy"], &stored);
+    assert!(err.contains(".npy cannot hold"), "{err}");
+    let err = fails(&["encode", "--zarray", za], br#"["a", "b"]"#);
+    assert!(err.contains("2 items") && err.contains("[2, 3]"), "{err}");
+    let err = fails(&["encode", "--zarray", za], b"\x93NUMPY");
+    assert!(err.contains("invalid JSON"), "{err}");
+    let err = fails(&["decode", "--zarray", za], &[9, 0, 0, 0]);
+    assert!(err.contains("vlen-utf8"), "{err}");
+
+    // vlen-array: nested lists are arrays of the codec's dtype.
+    let arrays = dir.write(
+        "a.zarray",
+        br#"{"zarr_format": 2, "shape": [2], "chunks": [2], "dtype": "|O", "order": "C", "compressor": null,
+             "filters": [{"id": "vlen-array", "dtype": "<i2"}], "fill_value": null}"#,
+    );
+    let stored = ok(&["encode", "--zarray", p(&arrays)], b"[[1, -2], []]");
+    assert_eq!(stored, [2, 0, 0, 0, 4, 0, 0, 0, 1, 0, 0xfe, 0xff, 0, 0, 0, 0]);
+    let back: serde_json::Value = serde_json::from_slice(&ok(&["decode", "--zarray", p(&arrays)], &stored)).unwrap();
+    assert_eq!(back[0], serde_json::json!({"array": {"dtype": "<i2", "shape": [2], "data": [1, -2]}}));
+}
+
+#[test]
+fn zarray_structured_dtypes_through_the_cli() {
+    let dir = TempDir::new();
+    let zarray = dir.write(
+        ".zarray",
+        br#"{"zarr_format": 2, "shape": [3], "chunks": [2], "dtype": [["a", "<i4"], ["b", "<f8", [2]]],
+             "order": "C", "compressor": null, "filters": null, "fill_value": "AwAAAAAAAAAAAPg/AAAAAAAABEA="}"#,
+    );
+    let za = p(&zarray);
+    let info = stdout_text(&run(&["info", "--zarray", za], b""));
+    for line in [
+        "dtype: |V20\n",
+        "chunk_bytes: 40\n",
+        "fields: [[\"a\",\"<i4\"],[\"b\",\"<f8\",[2]]]\n",
+        "field.a: <i4 shape [] offset 0 bytes 4\n",
+        "field.b: <f8 shape [2] offset 4 bytes 16\n",
+    ] {
+        assert!(info.contains(line), "{line} not in {info}");
+    }
+    // Chunks are the bytes of |V20 items.
+    let mut item = 3i32.to_le_bytes().to_vec();
+    item.extend(1.5f64.to_le_bytes());
+    item.extend(2.5f64.to_le_bytes());
+    let missing = npy::read(&ok(&["decode", "--zarray", za, "--missing", "--npy"], b"")).unwrap();
+    assert_eq!((missing.array.dtype().to_string(), missing.array.as_bytes()), ("|V20".into(), &item.repeat(2)[..]));
+    let stored = ok(&["encode", "--zarray", za], &item.repeat(2));
+    assert_eq!(ok(&["decode", "--zarray", za], &stored), item.repeat(2));
 }

@@ -6,10 +6,10 @@ pub mod zarr;
 pub mod zarr3;
 
 pub use pipeline::{Pipeline, ZarrPipeline};
-pub use zarr::{Order, ZarrArray};
+pub use zarr::{Field, Order, ZarrArray};
 pub use zarrcodecs_core::{
-    npy, AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, CodecExt, CodecRegistration, DType, DTypeKind, Data,
-    DataRef, DecodeOptions, DynCodec, Error, NdArray, Object, ObjectArray, PyBytes, PyStr, Result, StaticCodec,
+    npy, AlignedBuf, ArrayView, ArrayViewMut, BigInt, ByteOrder, Codec, CodecExt, CodecRegistration, DType, DTypeKind,
+    Data, DataRef, DecodeOptions, DynCodec, Error, NdArray, Object, ObjectArray, PyBytes, PyStr, Result, StaticCodec,
     TimeUnit, DEFAULT_DECODED_SIZE_LIMIT,
 };
 

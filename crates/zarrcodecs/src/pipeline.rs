@@ -3,7 +3,9 @@
 use serde_json::Value;
 
 use crate::zarr::{Order, ZarrArray};
-use crate::{get_codec, ArrayView, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, Error, NdArray, Result};
+use crate::{
+    get_codec, ArrayView, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, Error, NdArray, ObjectArray, Result,
+};
 
 /// Codecs applied in order on encode and in reverse order on decode.
 ///
@@ -221,8 +223,11 @@ impl ZarrPipeline {
     ///
     /// # Errors
     /// [`Error::ChunkSize`] if the chunk decodes to the wrong number of bytes;
-    /// [`Error::UnsupportedInput`] if the chain decodes to objects; the codecs' errors.
+    /// [`Error::UnsupportedInput`] if the chain decodes to objects;
+    /// [`Error::UnsupportedDType`] for an object array (see
+    /// [`ZarrPipeline::decode_object_chunk`]); the codecs' errors.
     pub fn decode_chunk(&self, encoded: Option<&[u8]>) -> Result<NdArray> {
+        self.require_bytes_array("decode_chunk", "decode_object_chunk")?;
         let meta = &self.array;
         let Some(encoded) = encoded else { return meta.fill_chunk() };
         let decoded = self.pipeline.decode(DataRef::from(encoded))?;
@@ -243,6 +248,7 @@ impl ZarrPipeline {
     /// As [`ZarrPipeline::decode_chunk`]; [`Error::ChunkSize`] also if `out` has the
     /// wrong size.
     pub fn decode_chunk_into(&self, encoded: Option<&[u8]>, out: &mut [u8]) -> Result<()> {
+        self.require_bytes_array("decode_chunk_into", "decode_object_chunk")?;
         let meta = &self.array;
         let expected = meta.chunk_nbytes();
         if out.len() != expected {
@@ -267,8 +273,11 @@ impl ZarrPipeline {
     ///
     /// # Errors
     /// [`Error::ChunkSize`] if `chunk` has the wrong size;
-    /// [`Error::UnsupportedInput`] if the chain encodes to objects; the codecs' errors.
+    /// [`Error::UnsupportedInput`] if the chain encodes to objects;
+    /// [`Error::UnsupportedDType`] for an object array (see
+    /// [`ZarrPipeline::encode_object_chunk`]); the codecs' errors.
     pub fn encode_chunk(&self, chunk: &[u8]) -> Result<NdArray> {
+        self.require_bytes_array("encode_chunk", "encode_object_chunk")?;
         let meta = &self.array;
         let expected = meta.chunk_nbytes();
         if chunk.len() != expected {
@@ -280,6 +289,208 @@ impl ZarrPipeline {
             Error::unsupported_input(self.pipeline.last_id(), "the chain encodes chunks to objects, not bytes")
         })
     }
+}
+
+/// How an object codec sees a chunk of an F-order array in zarr 2.18, which hands
+/// the first filter the chunk as an F-contiguous numpy array.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ObjectLayout {
+    /// The codec flattens the items in memory order (`reshape(-1, order="A")`:
+    /// vlen-utf8, vlen-bytes, vlen-array, categorize, and any other codec).
+    Flat,
+    /// The codec writes `tolist()`, nested lists in logical order, and decodes to a
+    /// C-ordered array (json2, msgpack2 and their older ids).
+    Nested,
+    /// The codec pickles the array, numpy's Fortran flag included.
+    Pickle,
+}
+
+impl ZarrPipeline {
+    /// [`Error::UnsupportedDType`] for an object array: the byte-chunk method
+    /// `method` does not apply, `instead` does.
+    fn require_bytes_array(&self, method: &str, instead: &str) -> Result<()> {
+        if self.array.is_object() {
+            return Err(Error::UnsupportedDType {
+                codec: format!("ZarrPipeline::{method}"),
+                dtype: self.array.dtype,
+                reason: format!("the chunks of an object array are object arrays: use ZarrPipeline::{instead}"),
+            });
+        }
+        Ok(())
+    }
+
+    /// [`Error::UnsupportedDType`] for an array that is not an object array.
+    fn require_object_array(&self, method: &str, instead: &str) -> Result<()> {
+        if !self.array.is_object() {
+            return Err(Error::UnsupportedDType {
+                codec: format!("ZarrPipeline::{method}"),
+                dtype: self.array.dtype,
+                reason: format!("only object arrays (|O) have object chunks: use ZarrPipeline::{instead}"),
+            });
+        }
+        Ok(())
+    }
+
+    fn object_layout(&self) -> ObjectLayout {
+        match self.pipeline.first_id() {
+            "json2" | "json" | "msgpack2" | "msgpack" => ObjectLayout::Nested,
+            "pickle" => ObjectLayout::Pickle,
+            _ => ObjectLayout::Flat,
+        }
+    }
+
+    /// Decodes one stored chunk of an object array (dtype `|O`) into an object array
+    /// of the chunk shape, its items in C order whatever the array's order. `None` (a
+    /// missing chunk) gives a chunk full of the fill value
+    /// ([`ZarrArray::object_fill_value`]: `None` items for `"fill_value": null`).
+    ///
+    /// The result is what zarr 2.18's `_decode_chunk` returns: the decoded items,
+    /// flattened in the decoded array's memory order, laid out in the array's order.
+    /// For an F-order array this gives the written chunk back for every object codec
+    /// but json2 and msgpack2: they decode to a C-ordered array, so zarr 2.18 (and
+    /// this method, to read what zarr reads) lays their C-ordered items out in F
+    /// order; such arrays do not read back what was written, in zarr either.
+    ///
+    /// ```
+    /// use zarrcodecs::{serde_json::json, Object, ObjectArray, ZarrPipeline};
+    /// let zarray = json!({"zarr_format": 2, "shape": [3], "chunks": [2], "dtype": "|O", "order": "C",
+    ///                     "fill_value": "", "filters": [{"id": "vlen-utf8"}], "compressor": null});
+    /// let zarr = ZarrPipeline::from_zarray(&zarray)?;
+    /// let chunk = ObjectArray::from_items(vec![Object::from("a"), Object::from("é")]);
+    /// let encoded = zarr.encode_object_chunk(&chunk)?;
+    /// assert_eq!(encoded.as_bytes(), b"\x02\0\0\0\x01\0\0\0a\x02\0\0\0\xc3\xa9");
+    /// assert_eq!(zarr.decode_object_chunk(Some(encoded.as_bytes()))?, chunk);
+    /// // A missing chunk is full of the fill value.
+    /// assert_eq!(zarr.decode_object_chunk(None)?.items(), [Object::from(""), Object::from("")]);
+    /// # Ok::<(), zarrcodecs::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedDType`] if the array is not an object array (see
+    /// [`ZarrPipeline::decode_chunk`]); [`Error::UnsupportedInput`] if the chain
+    /// decodes to bytes (the first filter is not an object codec);
+    /// [`Error::Corrupt`] if the chunk decodes to another number of items than the
+    /// chunk shape holds; the codecs' errors.
+    pub fn decode_object_chunk(&self, encoded: Option<&[u8]>) -> Result<ObjectArray> {
+        self.require_object_array("decode_object_chunk", "decode_chunk")?;
+        let meta = &self.array;
+        let Some(encoded) = encoded else { return meta.fill_object_chunk() };
+        let decoded = self.pipeline.decode(DataRef::from(encoded))?;
+        let objects = decoded.into_object().ok_or_else(|| {
+            Error::unsupported_input(
+                self.pipeline.first_id(),
+                "the chain decodes chunks to bytes, not objects: an object array (|O) needs an object codec \
+                 (zarr's object_codec, e.g. vlen-utf8) as its first filter",
+            )
+        })?;
+        let n = meta.chunk_len();
+        if objects.items().len() != n {
+            return Err(Error::corrupt(
+                self.pipeline.first_id(),
+                format_args!(
+                    "the chunk decodes to {} items of shape {:?}, the chunk shape {:?} holds {n}",
+                    objects.items().len(),
+                    objects.shape(),
+                    meta.chunks
+                ),
+            ));
+        }
+        // A pickle zarr wrote of an F-order chunk carries numpy's Fortran flag, and
+        // the unpickler already gives its items in logical order.
+        let logical = meta.order == Order::C
+            || (self.object_layout() == ObjectLayout::Pickle && objects.shape() == meta.chunks.as_slice());
+        let items = objects.into_items();
+        let items = if logical { items } else { fortran_items_to_c(items, &meta.chunks) };
+        ObjectArray::new(items, meta.chunks.clone())
+    }
+
+    /// Encodes one chunk of an object array (dtype `|O`): `chunk` has the chunk shape
+    /// (edge chunks too, as zarr stores them; pad with the fill value) and its items
+    /// in C order. The object codec (the first filter) sees the chunk as zarr 2.18
+    /// hands it over, so the bytes are zarr's: an F-order array's items in F order
+    /// for vlen-utf8, vlen-bytes, vlen-array and categorize, nested lists in logical
+    /// order for json2 and msgpack2.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedDType`] if the array is not an object array (see
+    /// [`ZarrPipeline::encode_chunk`]); [`Error::ShapeMismatch`] if `chunk` does not
+    /// have the chunk shape; [`Error::UnsupportedInput`] if the chain does not encode
+    /// to bytes, and for the pickle codec in an F-order array whose chunks have more
+    /// than one axis longer than 1 (zarr 2.18 pickles those with numpy's Fortran
+    /// flag, which the pickle codec does not write); the codecs' errors.
+    pub fn encode_object_chunk(&self, chunk: &ObjectArray) -> Result<NdArray> {
+        self.require_object_array("encode_object_chunk", "encode_chunk")?;
+        let meta = &self.array;
+        if chunk.shape() != meta.chunks.as_slice() {
+            return Err(Error::ShapeMismatch {
+                shape: chunk.shape().to_vec(),
+                dtype: meta.dtype,
+                expected: meta.dtype.nbytes(&meta.chunks).unwrap_or(usize::MAX),
+                actual: meta.dtype.nbytes(chunk.shape()).unwrap_or(usize::MAX),
+            });
+        }
+        // A chunk with at most one axis longer than 1 is both C- and F-contiguous:
+        // its memory order is its logical order.
+        let both_orders = meta.chunks.iter().filter(|&&d| d > 1).count() <= 1;
+        let reordered;
+        let input = match (meta.order, self.object_layout()) {
+            (Order::C, _) | (Order::F, ObjectLayout::Nested) => chunk,
+            _ if both_orders => chunk,
+            (Order::F, ObjectLayout::Pickle) => {
+                return Err(Error::unsupported_input(
+                    self.pipeline.first_id(),
+                    "zarr 2.18 pickles a chunk of an F-order array with numpy's Fortran flag set, which the \
+                     pickle codec does not write yet",
+                ))
+            }
+            (Order::F, ObjectLayout::Flat) => {
+                // The transpose, whose C order is the chunk's F order.
+                let items = c_items_to_fortran(chunk.items(), &meta.chunks);
+                reordered = ObjectArray::new(items, meta.chunks.iter().rev().copied().collect())?;
+                &reordered
+            }
+        };
+        let encoded = self.pipeline.encode(DataRef::Object(input))?;
+        encoded.into_array().ok_or_else(|| {
+            Error::unsupported_input(self.pipeline.last_id(), "the chain encodes chunks to objects, not bytes")
+        })
+    }
+}
+
+/// For each C-order position of an array of `shape`, the position of the same
+/// element in F order.
+fn fortran_positions(shape: &[usize]) -> impl Iterator<Item = usize> + '_ {
+    let mut fstride = vec![1usize; shape.len()];
+    for i in 1..shape.len() {
+        fstride[i] = fstride[i - 1].saturating_mul(shape[i - 1]);
+    }
+    let n: usize = shape.iter().product();
+    let mut index = vec![0usize; shape.len()];
+    (0..n).map(move |_| {
+        let off = index.iter().zip(&fstride).map(|(i, s)| i * s).sum();
+        for ax in (0..index.len()).rev() {
+            index[ax] += 1;
+            if index[ax] < shape[ax] {
+                break;
+            }
+            index[ax] = 0;
+        }
+        off
+    })
+}
+
+/// `items` laid out in F order for `shape` (their count is the shape's), in C order.
+fn fortran_items_to_c<T: Clone>(items: Vec<T>, shape: &[usize]) -> Vec<T> {
+    fortran_positions(shape).map(|f| items[f].clone()).collect()
+}
+
+/// `items` in C order for `shape`, laid out in F order.
+fn c_items_to_fortran<T: Clone>(items: &[T], shape: &[usize]) -> Vec<T> {
+    let mut slots: Vec<Option<T>> = vec![None; items.len()];
+    for (item, f) in items.iter().zip(fortran_positions(shape)) {
+        slots[f] = Some(item.clone());
+    }
+    slots.into_iter().flatten().collect()
 }
 
 fn to_owned(data: DataRef<'_>) -> Result<Data> {

@@ -1,9 +1,19 @@
 //! Zarr v2 array metadata (`.zarray`): what a [`Pipeline`](crate::Pipeline) needs to
 //! turn stored chunks into arrays of the array's dtype and chunk shape.
+//!
+//! Three kinds of arrays:
+//! - numeric and string dtypes (`<f8`, `|S6`, `<U3`, `|V4`, ...): chunks are bytes
+//!   ([`ZarrPipeline::decode_chunk`](crate::ZarrPipeline::decode_chunk));
+//! - structured dtypes (`[["a", "<i4"], ["b", "<f8", [2]]]`): chunks are the bytes
+//!   of `|V<n>` items, `n` the sum of the fields' sizes; [`ZarrArray::fields`] lists
+//!   the fields;
+//! - object arrays (`|O`, e.g. strings as xarray writes them, with zarr's
+//!   `object_codec` as the first filter): chunks are [`ObjectArray`]s
+//!   ([`ZarrPipeline::decode_object_chunk`](crate::ZarrPipeline::decode_object_chunk)).
 
 use serde_json::Value;
 
-use crate::{ByteOrder, DType, DTypeKind, Error, NdArray, Result};
+use crate::{BigInt, ByteOrder, DType, DTypeKind, Error, NdArray, Object, ObjectArray, Result};
 
 /// The memory layout of a chunk, as `.zarray`'s `order` says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,14 +36,140 @@ pub struct ZarrArray {
     /// The memory order of each chunk.
     pub order: Order,
     /// The fill value as the bytes of one item, or `None` for `"fill_value": null`
-    /// (missing chunks then decode to zeros).
+    /// (missing chunks then decode to zeros). Always `None` for an object array: see
+    /// [`ZarrArray::object_fill_value`].
     pub fill_value: Option<Vec<u8>>,
+    /// An object array's fill value, the item a missing chunk is full of, as zarr
+    /// 2.18 reads it: `"fill_value": null` is [`Object::None`], `0` is
+    /// [`Object::Int`], `""` is an empty [`Object::Str`] (also booleans, other
+    /// numbers and strings). `None` for every other dtype.
+    pub object_fill_value: Option<Object>,
+    /// The fields of a structured dtype, in order (empty for other dtypes). The
+    /// array's [`dtype`](ZarrArray::dtype) is then `|V<n>`, `n` the item size.
+    pub fields: Vec<Field>,
     /// The filter configurations, in encoding order.
     pub filters: Vec<Value>,
     /// The compressor configuration, if any.
     pub compressor: Option<Value>,
     /// `"."` (the default) or `"/"`: what joins chunk indices in chunk keys.
     pub dimension_separator: String,
+}
+
+/// One field of a structured dtype, as `.zarray` lists it: `[name, type]` or
+/// `[name, type, shape]` (numpy's `dtype.descr`; unnamed `|V<n>` fields are padding).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    /// The field's name (empty for padding).
+    pub name: String,
+    /// The type of one element: a numpy dtype, or `|V<n>` for a nested structure
+    /// (whose fields are [`Field::fields`]).
+    pub dtype: DType,
+    /// The sub-array shape (`[2]` for `["b", "<f8", [2]]`); empty for a scalar field.
+    pub shape: Vec<usize>,
+    /// The byte offset of the field in an item.
+    pub offset: usize,
+    /// The fields of a nested structure (empty otherwise).
+    pub fields: Vec<Field>,
+}
+
+impl Field {
+    /// Bytes the field takes in an item: its dtype's size times its shape.
+    pub fn nbytes(&self) -> usize {
+        self.dtype.nbytes(&self.shape).unwrap_or(usize::MAX)
+    }
+
+    /// The field as numpy writes it in `dtype.descr`, e.g. `["b", "<f8", [2]]`.
+    pub fn to_json(&self) -> Value {
+        let ty = if self.fields.is_empty() {
+            Value::String(self.dtype.to_string())
+        } else {
+            Value::Array(self.fields.iter().map(Field::to_json).collect())
+        };
+        let mut out = vec![Value::String(self.name.clone()), ty];
+        if !self.shape.is_empty() {
+            out.push(self.shape.iter().map(|&d| Value::from(d)).collect());
+        }
+        Value::Array(out)
+    }
+}
+
+/// How deep structured dtypes may nest.
+const MAX_FIELD_DEPTH: usize = 32;
+
+/// The fields of the structured dtype `list` and their total size.
+fn parse_fields(list: &[Value], depth: usize) -> Result<(Vec<Field>, usize)> {
+    if depth > MAX_FIELD_DEPTH {
+        return Err(bad(format_args!("the structured dtype nests deeper than {MAX_FIELD_DEPTH} levels")));
+    }
+    if list.is_empty() {
+        return Err(bad("a structured dtype needs at least one field"));
+    }
+    let mut fields = Vec::with_capacity(list.len());
+    let mut offset = 0usize;
+    for entry in list {
+        let parts = entry.as_array().filter(|p| p.len() == 2 || p.len() == 3).ok_or_else(|| {
+            bad(format_args!("structured dtype field {entry} is not [name, type] or [name, type, shape]"))
+        })?;
+        let name = parts[0]
+            .as_str()
+            .ok_or_else(|| bad(format_args!("structured dtype field {entry}: the name is not a string")))?
+            .to_string();
+        let (dtype, nested) = match &parts[1] {
+            Value::String(s) => (s.parse::<DType>().map_err(bad)?, Vec::new()),
+            Value::Array(inner) => {
+                let (nested, size) = parse_fields(inner, depth + 1)?;
+                (DType::new(DTypeKind::Void, ByteOrder::NotApplicable, size)?, nested)
+            }
+            other => return Err(bad(format_args!("structured dtype field {name:?}: type {other} is not a dtype"))),
+        };
+        if dtype.is_object() {
+            return Err(bad(format_args!(
+                "structured dtype field {name:?} holds objects (|O): not supported (zarr 2.18 stores them as pickles)"
+            )));
+        }
+        let shape = match parts.get(2) {
+            None => Vec::new(),
+            Some(Value::Array(dims)) => dims
+                .iter()
+                .map(|d| d.as_u64().and_then(|d| usize::try_from(d).ok()))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| bad(format_args!("structured dtype field {name:?}: bad shape {}", parts[2])))?,
+            // numpy writes a 1-d sub-array shape as a list, but accepts a bare integer.
+            Some(Value::Number(n)) => vec![n
+                .as_u64()
+                .and_then(|d| usize::try_from(d).ok())
+                .ok_or_else(|| bad(format_args!("structured dtype field {name:?}: bad shape {n}")))?],
+            Some(other) => return Err(bad(format_args!("structured dtype field {name:?}: bad shape {other}"))),
+        };
+        let field = Field { name, dtype, shape, offset, fields: nested };
+        let size = field.dtype.nbytes(&field.shape).ok_or_else(|| bad("the structured dtype's size overflows"))?;
+        offset = offset.checked_add(size).ok_or_else(|| bad("the structured dtype's size overflows"))?;
+        fields.push(field);
+    }
+    Ok((fields, offset))
+}
+
+/// An object array's fill value as zarr 2.18 reads it (`np.array(v, dtype=object)[()]`).
+fn object_fill(v: &Value) -> Result<Object> {
+    Ok(match v {
+        Value::Null => Object::None,
+        Value::Bool(b) => Object::Bool(*b),
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Object::Int(i)
+            } else if let Some(u) = n.as_u64() {
+                Object::from(BigInt::from(u))
+            } else {
+                Object::Float(n.as_f64().ok_or_else(|| bad(format_args!("fill_value {n} is not a number")))?)
+            }
+        }
+        Value::String(s) => Object::from(s.as_str()),
+        other => {
+            return Err(bad(format_args!(
+                "fill_value {other} of an object array: only null, booleans, numbers and strings are supported"
+            )))
+        }
+    })
 }
 
 fn bad(reason: impl std::fmt::Display) -> Error {
@@ -43,10 +179,18 @@ fn bad(reason: impl std::fmt::Display) -> Error {
 impl ZarrArray {
     /// Parses a `.zarray` document.
     ///
+    /// The dtype is a numpy type string (`"<f8"`, `"|O"`, ...) or a structured dtype
+    /// (a list of fields, see [`ZarrArray::fields`]). Fill values are read as zarr
+    /// 2.18 writes them: numbers; `"NaN"`, `"Infinity"`, `"-Infinity"` for floats;
+    /// `[re, im]` for complex; base64 of the item bytes for `S`, `V` and structured
+    /// dtypes (zarr also reads an integer for `S`, as its decimal digits); a string
+    /// (or an integer, as its digits) for `U`; an integer for datetimes; any of
+    /// null, a boolean, a number or a string for `|O`.
+    ///
     /// # Errors
     /// [`Error::InvalidZarray`] for a document that is not zarr format 2, misses a
-    /// field, has a structured or object dtype, or a fill value that does not fit the
-    /// dtype.
+    /// field, has a dtype this crate does not know (or a structured dtype holding
+    /// objects), or a fill value that does not fit the dtype.
     pub fn from_json(doc: &Value) -> Result<Self> {
         let obj = doc.as_object().ok_or_else(|| bad("the document is not a JSON object"))?;
         match obj.get("zarr_format") {
@@ -69,14 +213,14 @@ impl ZarrArray {
         if chunks.len() != shape.len() {
             return Err(bad(format_args!("shape {shape:?} and chunks {chunks:?} differ in length")));
         }
-        let dtype = match obj.get("dtype") {
-            Some(Value::String(s)) => s.parse::<DType>().map_err(bad)?,
-            Some(Value::Array(_)) => return Err(bad("structured dtypes are not supported")),
-            other => return Err(bad(format_args!("dtype is {other:?}, not a type string"))),
+        let (dtype, fields) = match obj.get("dtype") {
+            Some(Value::String(s)) => (s.parse::<DType>().map_err(bad)?, Vec::new()),
+            Some(Value::Array(list)) => {
+                let (fields, size) = parse_fields(list, 0)?;
+                (DType::new(DTypeKind::Void, ByteOrder::NotApplicable, size)?, fields)
+            }
+            other => return Err(bad(format_args!("dtype is {other:?}, not a type string or a list of fields"))),
         };
-        if dtype.is_object() {
-            return Err(bad("object arrays (dtype |O) are not supported yet"));
-        }
         if dtype.itemsize() == 0 {
             return Err(bad(format_args!("dtype {dtype} has item size 0")));
         }
@@ -100,12 +244,53 @@ impl ZarrArray {
             Some(Value::String(s)) if s == "." || s == "/" => s.clone(),
             Some(v) => return Err(bad(format_args!("dimension_separator is {v}, not \".\" or \"/\""))),
         };
-        let fill_value = match obj.get("fill_value") {
-            None | Some(Value::Null) => None,
-            Some(v) => Some(fill_bytes(dtype, v)?),
+        let (fill_value, object_fill_value) = match obj.get("fill_value") {
+            fill if dtype.is_object() => (None, Some(object_fill(fill.unwrap_or(&Value::Null))?)),
+            None | Some(Value::Null) => (None, None),
+            Some(v) => (Some(fill_bytes(dtype, v)?), None),
         };
         dtype.nbytes(&chunks).ok_or_else(|| bad("the chunk size overflows"))?;
-        Ok(ZarrArray { shape, chunks, dtype, order, fill_value, filters, compressor, dimension_separator })
+        Ok(ZarrArray {
+            shape,
+            chunks,
+            dtype,
+            order,
+            fill_value,
+            object_fill_value,
+            fields,
+            filters,
+            compressor,
+            dimension_separator,
+        })
+    }
+
+    /// Whether this is an object array (dtype `|O`): its chunks go through
+    /// [`ZarrPipeline::decode_object_chunk`](crate::ZarrPipeline::decode_object_chunk)
+    /// and [`ZarrPipeline::encode_object_chunk`](crate::ZarrPipeline::encode_object_chunk).
+    pub fn is_object(&self) -> bool {
+        self.dtype.is_object()
+    }
+
+    /// The fields of a structured dtype, in order; empty for other dtypes.
+    ///
+    /// ```
+    /// use zarrcodecs::{serde_json::json, ZarrArray};
+    /// let doc = json!({"zarr_format": 2, "shape": [4], "chunks": [2], "order": "C",
+    ///                  "dtype": [["a", "<i4"], ["b", "<f8", [2]]], "fill_value": null,
+    ///                  "filters": null, "compressor": null});
+    /// let array = ZarrArray::from_json(&doc)?;
+    /// assert_eq!(array.dtype.to_string(), "|V20");
+    /// let b = &array.fields()[1];
+    /// assert_eq!((b.name.as_str(), b.dtype.to_string(), b.shape.as_slice(), b.offset), ("b", "<f8".into(), &[2][..], 4));
+    /// # Ok::<(), zarrcodecs::Error>(())
+    /// ```
+    pub fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+
+    /// Items in one chunk: the product of the chunk shape.
+    pub fn chunk_len(&self) -> usize {
+        self.chunks.iter().try_fold(1usize, |a, &d| a.checked_mul(d)).unwrap_or(usize::MAX)
     }
 
     /// Bytes in one stored chunk: chunk shape times item size.
@@ -126,11 +311,37 @@ impl ZarrArray {
         index.iter().map(ToString::to_string).collect::<Vec<_>>().join(&self.dimension_separator)
     }
 
+    /// An object array's chunk full of its fill value ([`ZarrArray::object_fill_value`]),
+    /// what zarr 2.18 reads for a chunk that is not stored.
+    ///
+    /// # Errors
+    /// [`Error::UnsupportedDType`] if the array is not an object array.
+    pub fn fill_object_chunk(&self) -> Result<ObjectArray> {
+        let item = self.object_fill_value.as_ref().ok_or_else(|| Error::UnsupportedDType {
+            codec: "ZarrArray::fill_object_chunk".into(),
+            dtype: self.dtype,
+            reason: "only object arrays (|O) have object chunks: use ZarrArray::fill_chunk".into(),
+        })?;
+        let n = self.chunk_len();
+        let mut items = Vec::new();
+        items.try_reserve_exact(n).map_err(|_| Error::Allocation { size: n.saturating_mul(size_of::<Object>()) })?;
+        items.resize(n, item.clone());
+        ObjectArray::new(items, self.chunks.clone())
+    }
+
     /// A chunk filled with the fill value (zeros for a `null` fill value).
     ///
     /// # Errors
-    /// [`Error::Allocation`].
+    /// [`Error::Allocation`]; [`Error::UnsupportedDType`] for an object array (see
+    /// [`ZarrArray::fill_object_chunk`]).
     pub fn fill_chunk(&self) -> Result<NdArray> {
+        if self.is_object() {
+            return Err(Error::UnsupportedDType {
+                codec: "ZarrArray::fill_chunk".into(),
+                dtype: self.dtype,
+                reason: "an object array's chunks are object arrays: use ZarrArray::fill_object_chunk".into(),
+            });
+        }
         let mut a = NdArray::zeros(self.dtype, self.chunks.clone())?;
         if let Some(item) = &self.fill_value {
             if item.iter().any(|&b| b != 0) {
@@ -193,7 +404,8 @@ pub fn c_to_fortran(array: &NdArray) -> Result<NdArray> {
 
 /// One item of `dtype` holding the `.zarray` fill value `v`, encoded as zarr 2.18
 /// writes it: numbers; `"NaN"`, `"Infinity"`, `"-Infinity"` for floats; `[re, im]`
-/// for complex; base64 for `S` and `V`; a string for `U`; an integer for datetimes.
+/// for complex; base64 for `S` and `V` (or an integer's digits for `S`); a string
+/// (or an integer's digits) for `U`; an integer for datetimes.
 pub(crate) fn fill_bytes(dtype: DType, v: &Value) -> Result<Vec<u8>> {
     let size = dtype.itemsize();
     let misfit = || bad(format_args!("fill_value {v} does not fit dtype {dtype}"));
@@ -234,7 +446,15 @@ pub(crate) fn fill_bytes(dtype: DType, v: &Value) -> Result<Vec<u8>> {
             return Ok(b);
         }
         DTypeKind::Bytes | DTypeKind::Void => {
-            let mut b = base64_decode(v.as_str().ok_or_else(misfit)?).ok_or_else(misfit)?;
+            let mut b = match v {
+                Value::String(s) => base64_decode(s).ok_or_else(misfit)?,
+                // zarr reads a fill value that is not base64 as is: an integer gives
+                // its digits (`np.array(0, dtype="S6")` is b"0").
+                Value::Number(n) if dtype.kind() == DTypeKind::Bytes && (n.is_i64() || n.is_u64()) => {
+                    n.to_string().into_bytes()
+                }
+                _ => return Err(misfit()),
+            };
             if b.len() > size {
                 return Err(misfit());
             }
@@ -242,7 +462,16 @@ pub(crate) fn fill_bytes(dtype: DType, v: &Value) -> Result<Vec<u8>> {
             return Ok(b);
         }
         DTypeKind::Unicode => {
-            let s = v.as_str().ok_or_else(misfit)?;
+            let digits;
+            let s = match v {
+                Value::String(s) => s.as_str(),
+                // zarr keeps the value as it is and numpy writes an integer's digits.
+                Value::Number(n) if n.is_i64() || n.is_u64() => {
+                    digits = n.to_string();
+                    &digits
+                }
+                _ => return Err(misfit()),
+            };
             let mut b = Vec::with_capacity(size);
             for c in s.chars() {
                 let u = u32::from(c);
@@ -384,8 +613,14 @@ mod tests {
         assert!(ZarrArray::from_json(&base).is_ok());
         for (key, v) in [
             ("zarr_format", json!(3)),
-            ("dtype", json!([["a", "<i4"]])),
-            ("dtype", json!("|O")),
+            ("dtype", json!([])),
+            ("dtype", json!([["a"]])),
+            ("dtype", json!([[1, "<i4"]])),
+            ("dtype", json!([["a", "<i4", [-1]]])),
+            ("dtype", json!([["a", "|O"]])),
+            ("dtype", json!([["a", "<x4"]])),
+            ("dtype", json!([["a", 3]])),
+            ("dtype", json!([["a", "<f8", [1u64 << 40, 1u64 << 40]]])),
             ("order", json!("K")),
             ("chunks", json!([2, 2])),
             ("fill_value", json!("x")),
@@ -394,6 +629,79 @@ mod tests {
             doc[key] = v;
             assert!(matches!(ZarrArray::from_json(&doc), Err(Error::InvalidZarray { .. })), "{key}");
         }
+    }
+
+    fn doc(dtype: Value, fill: Value) -> Value {
+        json!({"zarr_format": 2, "shape": [4], "chunks": [3], "dtype": dtype, "compressor": null,
+               "fill_value": fill, "filters": null, "order": "C"})
+    }
+
+    #[test]
+    fn structured_dtypes() {
+        let a =
+            ZarrArray::from_json(&doc(json!([["a", "<i4"], ["b", "<f8", [2]]]), json!("AwAAAAAAAAAAAPg/AAAAAAAABEA=")))
+                .unwrap();
+        assert_eq!(a.dtype.to_string(), "|V20");
+        assert_eq!(a.chunk_nbytes(), 60);
+        let names: Vec<(&str, usize, usize)> =
+            a.fields().iter().map(|f| (f.name.as_str(), f.offset, f.nbytes())).collect();
+        assert_eq!(names, [("a", 0, 4), ("b", 4, 16)]);
+        let mut item = 3i32.to_le_bytes().to_vec();
+        item.extend(1.5f64.to_le_bytes());
+        item.extend(2.5f64.to_le_bytes());
+        assert_eq!(a.fill_value.as_deref(), Some(&item[..]));
+        assert_eq!(a.fill_chunk().unwrap().as_bytes(), item.repeat(3));
+        // Nested, with numpy's padding fields; to_json gives the descr back.
+        let descr = json!([["x", "<i2"], ["", "|V2"], ["y", [["p", "|u1"], ["q", ">f4", [2, 2]]]], ["", "|V3"]]);
+        let a = ZarrArray::from_json(&doc(descr.clone(), Value::Null)).unwrap();
+        assert_eq!(a.dtype.itemsize(), 24);
+        let y = &a.fields()[2];
+        assert_eq!((y.dtype.to_string().as_str(), y.offset, y.fields[1].offset), ("|V17", 4, 1));
+        assert_eq!(Value::Array(a.fields().iter().map(Field::to_json).collect()), descr);
+        // A bare integer sub-array shape, as numpy also accepts.
+        assert_eq!(ZarrArray::from_json(&doc(json!([["a", "<i2", 3]]), Value::Null)).unwrap().dtype.itemsize(), 6);
+        // Too deep.
+        let mut deep = json!("<i4");
+        for _ in 0..40 {
+            deep = json!([["a", deep]]);
+        }
+        assert!(ZarrArray::from_json(&doc(deep, Value::Null)).is_err());
+    }
+
+    #[test]
+    fn object_fill_values() {
+        let fill = |v: Value| ZarrArray::from_json(&doc(json!("|O"), v)).unwrap().object_fill_value.unwrap();
+        assert_eq!(fill(Value::Null), Object::None);
+        assert_eq!(fill(json!(0)), Object::Int(0));
+        assert_eq!(fill(json!("")), Object::from(""));
+        assert_eq!(fill(json!(true)), Object::Bool(true));
+        assert_eq!(fill(json!(1.5)), Object::Float(1.5));
+        assert_eq!(fill(json!(u64::MAX)), Object::BigInt(BigInt::from(u64::MAX)));
+        let a = ZarrArray::from_json(&doc(json!("|O"), json!(""))).unwrap();
+        assert!(a.is_object() && a.fill_value.is_none());
+        assert_eq!(a.fill_object_chunk().unwrap().items(), [Object::from(""), Object::from(""), Object::from("")]);
+        assert!(matches!(a.fill_chunk(), Err(Error::UnsupportedDType { .. })));
+        // A missing fill_value is null.
+        let mut d = doc(json!("|O"), Value::Null);
+        d.as_object_mut().unwrap().remove("fill_value");
+        assert_eq!(ZarrArray::from_json(&d).unwrap().object_fill_value, Some(Object::None));
+        for v in [json!([1]), json!({"a": 1})] {
+            assert!(ZarrArray::from_json(&doc(json!("|O"), v)).is_err());
+        }
+        let numeric = ZarrArray::from_json(&doc(json!("<i4"), json!(0))).unwrap();
+        assert!(numeric.object_fill_value.is_none() && numeric.fill_object_chunk().is_err());
+    }
+
+    #[test]
+    fn string_fill_values_zarr_reads_leniently() {
+        // zarr 2.18 reads an integer fill value of an S or U array as its digits.
+        assert_eq!(item("|S3", json!(0)), *b"0\0\0");
+        assert_eq!(item("<U2", json!(12)), [49, 0, 0, 0, 50, 0, 0, 0]);
+        assert_eq!(item(">U1", json!("\u{e9}")), [0, 0, 0, 0xe9]);
+        assert_eq!(item("|S2", json!("")), [0, 0]);
+        assert!(fill_bytes("|S2".parse().unwrap(), &json!(1.5)).is_err());
+        assert!(fill_bytes("|V2".parse().unwrap(), &json!(0)).is_err());
+        assert!(fill_bytes("<U1".parse().unwrap(), &json!("ab")).is_err());
     }
 
     #[test]

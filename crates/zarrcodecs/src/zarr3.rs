@@ -126,6 +126,8 @@ impl ZarrV3Array {
             dtype,
             order: chain.order,
             fill_value,
+            object_fill_value: None,
+            fields: Vec::new(),
             filters: configs,
             compressor,
             dimension_separator: match chunk_key_encoding {

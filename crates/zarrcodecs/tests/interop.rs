@@ -539,8 +539,11 @@ fn report(runs: &[AnchorRun]) -> String {
          compressor, as zarr v2 applies them, through `zarrcodecs::Pipeline` on our side.\n\nZarr v2: `crates/zarrcodecs-cli/tests/zarr.rs` decodes every chunk of arrays written by python \
          zarr 2.18 (`xtask/python/zarr_arrays.py`: zlib, gzip, zstd, blosc, lz4, bz2, lzma, no compressor; \
          crc32, crc32c, adler32 and fletcher32 as filters; C and F order; edge chunks; missing chunks with \
-         a fill value) through `ZarrPipeline::from_zarray` and `numcodecs decode --zarray`, and re-encodes \
-         them to zarr's bytes.\n\nZarr v3: `crates/zarrcodecs/tests/zarr_v3.rs` decodes every chunk of arrays \
+         a fill value; structured dtypes; `S` and `U` fill values; object arrays with vlen-utf8, vlen-bytes, \
+         vlen-array, json2, msgpack2, pickle and categorize as zarr's `object_codec`, with and without a \
+         compressor, C and F order, missing chunks with fill values null, 0 and \"\") through \
+         `ZarrPipeline::from_zarray` (`crates/zarrcodecs/tests/zarr_v2.rs`) and `numcodecs decode --zarray`, \
+         and re-encodes them to zarr's bytes.\n\nZarr v3: `crates/zarrcodecs/tests/zarr_v3.rs` decodes every chunk of arrays \
          written by zarr-python 3 with numcodecs codecs (`xtask/python/zarr_v3_arrays.py`: `numcodecs.*` \
          filters, compressors, checksums and `numcodecs.pcodec` as serializer; the v3 `zstd` with checksum, \
          `gzip`, `crc32c` and `transpose` codecs; big-endian `bytes`; bool and datetime data types; missing \

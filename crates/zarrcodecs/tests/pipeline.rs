@@ -67,7 +67,9 @@ fn wrong_chunk_sizes_are_typed_errors() {
 
 #[test]
 fn unsupported_documents_are_clear_errors() {
-    for dtype in [json!("|O"), json!([["a", "<i4"], ["b", "<f8"]])] {
+    // Object fields in a structured dtype; an unknown kind; a structured fill value
+    // that is not base64.
+    for dtype in [json!([["a", "<i4"], ["b", "|O"]]), json!("<x4"), json!([["a", "<i4"], ["b", "<f8"]])] {
         let mut doc = zarray("<i4", json!(0), "C");
         doc["dtype"] = dtype;
         assert!(matches!(ZarrPipeline::from_zarray(&doc), Err(Error::InvalidZarray { .. })));
