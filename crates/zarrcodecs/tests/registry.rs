@@ -10,7 +10,8 @@ use zarrcodecs_core::testing;
 
 /// The registry is one per process and the tests run in parallel: the test that
 /// registers and replaces codecs at run time must not run while another walks every
-/// registered id (CI once saw `test-alias` there, resolving to zstd).
+/// registered id (CI once saw `test-alias` there, resolving to zstd), and it removes
+/// what it registered before it lets go.
 static REGISTRY: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 #[test]
@@ -119,6 +120,10 @@ fn later_registration_replaces_earlier_one() {
     let data = b"xyz".repeat(100);
     let c = get_codec(&json!({"id": "test-alias"})).unwrap();
     assert_eq!(c.decode_bytes(c.encode_bytes(&data).unwrap().as_bytes()).unwrap().as_bytes(), &data[..]);
+    // Gone again, so that a test walking every registered id afterwards (the mutex
+    // only orders the two) does not meet an id whose codec reports another id.
+    assert!(zarrcodecs::core::registry::unregister_codec("test-alias"));
+    assert!(!registered_ids().contains(&"test-alias".to_string()));
 }
 
 #[test]
