@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::Value;
+use zarrcodecs::zarr3::ZarrV3Array;
 use zarrcodecs::{
     npy, zarr, ArrayView, DType, Data, DataRef, DecodeOptions, NdArray, Object, ObjectArray, Order as ZarrOrder,
     Pipeline, ZarrPipeline,
@@ -49,9 +50,10 @@ struct Io {
     /// The codec configuration, pipeline or @file (see below).
     #[arg(short, long, value_name = "SPEC", required_unless_present = "zarray", conflicts_with = "zarray")]
     codec: Option<String>,
-    /// A zarr v2 array's .zarray (or its directory): the data is one chunk of that array,
-    /// coded with its filters and compressor (decode: of its dtype, chunk shape and order).
-    #[arg(long, value_name = "PATH")]
+    /// A zarr v2 array's .zarray, a zarr v3 array's zarr.json (also --zarr-json), or the
+    /// array's directory: the data is one chunk of that array, coded with its codecs
+    /// (decode: of its dtype, chunk shape and order).
+    #[arg(long, value_name = "PATH", alias = "zarr-json")]
     zarray: Option<PathBuf>,
     /// Input file [default: stdin].
     #[arg(short, long, value_name = "IN")]
@@ -119,8 +121,9 @@ struct InfoArgs {
     /// The codec that wrote the input (a SPEC or a bare id: zstd, gzip, zlib); detected by magic if absent.
     #[arg(short, long, value_name = "SPEC", conflicts_with = "zarray")]
     codec: Option<String>,
-    /// Summarise a zarr v2 array's .zarray (or its directory) and its pipeline instead.
-    #[arg(long, value_name = "PATH")]
+    /// Summarise a zarr v2 array's .zarray, a zarr v3 array's zarr.json (also
+    /// --zarr-json), or the array's directory, and its pipeline, instead.
+    #[arg(long, value_name = "PATH", alias = "zarr-json")]
     zarray: Option<PathBuf>,
 }
 
@@ -173,7 +176,9 @@ fn run(cli: Cli) -> CliResult<()> {
         Command::Encode(args) => encode(&args),
         Command::Decode(args) => decode(&args),
         Command::Info(InfoArgs { zarray: Some(path), .. }) => {
-            write_output(None, zarray_summary(&load_zarray(&path)?)?.as_bytes())
+            let doc = read_array_doc(&path)?;
+            let v3 = if is_v3(&doc) { Some(ZarrV3Array::from_json(&doc)?) } else { None };
+            write_output(None, zarray_summary(&load_zarray(&path)?, v3.as_ref())?.as_bytes())
         }
         Command::Info(args) => {
             let input = read_input(args.input.as_deref())?;
@@ -256,16 +261,36 @@ fn load_pipeline(io: &Io) -> CliResult<Loaded> {
     }
 }
 
-/// The pipeline of the zarr v2 array whose `.zarray` is `path` (or is in directory `path`).
-fn load_zarray(path: &Path) -> CliResult<ZarrPipeline> {
-    let file = if path.is_dir() { path.join(".zarray") } else { path.to_path_buf() };
+/// The metadata of the zarr array at `path`: a `.zarray` (v2) or `zarr.json` (v3)
+/// file, or a directory holding one (`.zarray` first).
+fn read_array_doc(path: &Path) -> CliResult<Value> {
+    let file = if path.is_dir() {
+        let v2 = path.join(".zarray");
+        if v2.exists() {
+            v2
+        } else {
+            path.join("zarr.json")
+        }
+    } else {
+        path.to_path_buf()
+    };
     let text = std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let doc: Value = serde_json::from_slice(&text).map_err(|e| format!("invalid JSON in {}: {e}", file.display()))?;
-    Ok(ZarrPipeline::from_zarray(&doc)?)
+    Ok(serde_json::from_slice(&text).map_err(|e| format!("invalid JSON in {}: {e}", file.display()))?)
+}
+
+/// Whether `doc` is a zarr v3 `zarr.json` (else it is read as a v2 `.zarray`).
+fn is_v3(doc: &Value) -> bool {
+    doc.get("zarr_format").and_then(Value::as_u64) == Some(3)
+}
+
+/// The pipeline of the zarr array at `path` (see [`read_array_doc`]).
+fn load_zarray(path: &Path) -> CliResult<ZarrPipeline> {
+    let doc = read_array_doc(path)?;
+    Ok(if is_v3(&doc) { ZarrPipeline::from_zarr_json(&doc)? } else { ZarrPipeline::from_zarray(&doc)? })
 }
 
 /// `info --zarray`: the array's metadata and pipeline as `key: value` lines.
-fn zarray_summary(zarr: &ZarrPipeline) -> CliResult<String> {
+fn zarray_summary(zarr: &ZarrPipeline, v3: Option<&ZarrV3Array>) -> CliResult<String> {
     let a = zarr.array();
     let pipeline = zarr.pipeline();
     let json = |v: &Value| serde_json::to_string(v).unwrap_or_default();
@@ -276,7 +301,7 @@ fn zarray_summary(zarr: &ZarrPipeline) -> CliResult<String> {
     let codecs: Vec<String> =
         pipeline.codecs().iter().map(|c| c.get_config().map(|config| json(&config))).collect::<Result<_, _>>()?;
     let mut lines = vec![
-        ("format", "zarr v2".to_string()),
+        ("format", if v3.is_some() { "zarr v3" } else { "zarr v2" }.to_string()),
         ("shape", format!("{:?}", a.shape)),
         ("chunks", format!("{:?}", a.chunks)),
         ("chunk_grid", format!("{:?}", a.chunk_grid())),
@@ -313,12 +338,23 @@ fn zarray_summary(zarr: &ZarrPipeline) -> CliResult<String> {
         ));
         field_lines(&a.fields, "", &mut out);
     }
-    for (key, value) in [
-        ("dimension_separator", a.dimension_separator.clone()),
-        ("filters", a.filters.iter().map(json).collect::<Vec<_>>().join(", ")),
-        ("compressor", a.compressor.as_ref().map_or_else(|| "null".to_string(), json)),
-        ("encode", if codecs.is_empty() { "(no codecs)".to_string() } else { codecs.join(" -> ") }),
-    ] {
+    let layout = match v3 {
+        // zarr.json's own terms: chunk keys and one codec list.
+        Some(v3) => [
+            ("chunk_key_encoding", format!("{:?}", v3.chunk_key_encoding)),
+            ("last_chunk_key", v3.chunk_key(&a.chunk_grid().iter().map(|n| n.saturating_sub(1)).collect::<Vec<_>>())),
+            ("codecs", a.filters.iter().chain(&a.compressor).map(json).collect::<Vec<_>>().join(", ")),
+        ],
+        None => [
+            ("dimension_separator", a.dimension_separator.clone()),
+            ("filters", a.filters.iter().map(json).collect::<Vec<_>>().join(", ")),
+            ("compressor", a.compressor.as_ref().map_or_else(|| "null".to_string(), json)),
+        ],
+    };
+    for (key, value) in layout
+        .into_iter()
+        .chain([("encode", if codecs.is_empty() { "(no codecs)".to_string() } else { codecs.join(" -> ") })])
+    {
         out.push_str(&format!("{key}: {value}\n"));
     }
     Ok(out)
