@@ -43,7 +43,8 @@ pub const MAX_THREADS: usize = 256;
 ///
 /// Every name numcodecs writes parses ([`FromStr`], exactly as written: `"lz4"`, not
 /// `"LZ4"`), `snappy` included, although this build of C-Blosc (like numcodecs'
-/// wheels) cannot compress with it: [`Blosc::new`] and [`compress`] refuse it with
+/// wheels) cannot compress with it: [`Blosc::new`] accepts it (decoding reads the
+/// compressor from each chunk), encoding and [`compress`] refuse it with
 /// [`Error::InvalidConfig`]. [`Display`](fmt::Display) writes the numcodecs name.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Cname {
@@ -259,39 +260,57 @@ pub fn cbuffer_metainfo(src: &[u8]) -> Result<(usize, Shuffle, bool)> {
     Ok((usize::from(h.typesize), h.shuffle(), h.memcpyed()))
 }
 
-/// Checks that this build of C-Blosc has the compressor.
-fn check_cname(cname: Cname) -> Result<()> {
-    if cname.is_available() {
-        return Ok(());
-    }
-    let available = list_compressors().join(", ");
-    Err(Error::invalid_config(
-        CODEC_ID,
-        format_args!("compressor {:?} is not built into this C-Blosc (available: {available})", cname.as_str()),
-    ))
+/// A setting numcodecs passes to a C `int` parameter when it encodes (Cython raises
+/// `OverflowError` there for a value outside `int`).
+fn c_int_setting(key: &str, value: i64) -> Result<c_int> {
+    c_int::try_from(value).map_err(|_| {
+        Error::invalid_config(
+            CODEC_ID,
+            format_args!("{key} {value} does not fit a C int: cannot encode (numcodecs raises OverflowError)"),
+        )
+    })
 }
 
-fn check_clevel(clevel: i32) -> Result<()> {
-    if (0..=9).contains(&clevel) {
-        Ok(())
-    } else {
-        Err(Error::invalid_config(CODEC_ID, format_args!("clevel must be 0 to 9, got {clevel}")))
-    }
-}
-
-/// Everything one compression needs.
-struct Params {
-    cname: Cname,
-    clevel: i32,
-    shuffle: Shuffle,
-    blocksize: usize,
+/// Everything one compression needs, as the configuration holds it: numcodecs checks
+/// these values only when it encodes, and so does [`compress_with`].
+struct Params<'a> {
+    cname: &'a str,
+    clevel: i64,
+    shuffle: i64,
+    blocksize: i64,
     typesize: usize,
     nthreads: usize,
 }
 
-fn compress_with(src: &[u8], p: &Params) -> Result<AlignedBuf> {
-    check_cname(p.cname)?;
-    check_clevel(p.clevel)?;
+/// Compresses with numcodecs' checks, in numcodecs' order: the C `int` arguments, the
+/// compressor (one this build has), the shuffle (-1 to 2), then the level (0 to 9,
+/// which C-Blosc itself refuses, with error -10, in numcodecs).
+fn compress_with(src: &[u8], p: &Params<'_>) -> Result<AlignedBuf> {
+    let clevel = c_int_setting("clevel", p.clevel)?;
+    let shuffle = c_int_setting("shuffle", p.shuffle)?;
+    let blocksize = c_int_setting("blocksize", p.blocksize)?;
+    if compname_to_compcode(p.cname).is_none() {
+        let available = list_compressors().join(", ");
+        return Err(Error::invalid_config(
+            CODEC_ID,
+            format_args!(
+                "cannot encode with compressor {:?}: unknown, or not built into this C-Blosc (available: {available})",
+                p.cname
+            ),
+        ));
+    }
+    let shuffle = Shuffle::try_from(shuffle).map_err(|_| {
+        Error::invalid_config(
+            CODEC_ID,
+            format_args!("cannot encode with shuffle {shuffle}: expected -1, 0, 1 or 2 (numcodecs raises ValueError)"),
+        )
+    })?;
+    if !(0..=9).contains(&clevel) {
+        return Err(Error::invalid_config(
+            CODEC_ID,
+            format_args!("cannot encode with clevel {clevel}: C-Blosc takes 0 to 9 (numcodecs raises RuntimeError)"),
+        ));
+    }
     if src.len() > MAX_BUFFERSIZE {
         return Err(Error::unsupported_input(
             CODEC_ID,
@@ -300,23 +319,26 @@ fn compress_with(src: &[u8], p: &Params) -> Result<AlignedBuf> {
     }
     let typesize = p.typesize.max(1);
     // numcodecs' rule for AUTOSHUFFLE.
-    let shuffle = match p.shuffle {
+    let shuffle = match shuffle {
         Shuffle::Auto if typesize == 1 => Shuffle::Bit,
         Shuffle::Auto => Shuffle::Byte,
         s => s,
     }
     .as_i32();
-    let compressor = CString::new(p.cname.as_str())
-        .map_err(|e| Error::invalid_config_from(CODEC_ID, "cname holds a NUL byte", e))?;
+    let compressor =
+        CString::new(p.cname).map_err(|e| Error::invalid_config_from(CODEC_ID, "cname holds a NUL byte", e))?;
     // Truncated to what C-Blosc wrote: no zero-fill needed.
     let mut dest = AlignedBuf::for_overwrite(src.len() + MAX_OVERHEAD)?;
     let params = ffi::CompressParams {
-        clevel: p.clevel,
+        clevel,
         shuffle,
         typesize,
         compressor: &compressor,
-        // Values above i32::MAX are refused by the configuration.
-        blocksize: p.blocksize,
+        // C's conversion of numcodecs' `int blocksize` to C-Blosc's `size_t`: a
+        // negative value wraps (C-Blosc then uses its smallest block, 128 bytes, as
+        // numcodecs does).
+        #[allow(clippy::cast_sign_loss)]
+        blocksize: blocksize as isize as usize,
         nthreads: c_int::try_from(p.nthreads.clamp(1, MAX_THREADS)).unwrap_or(1),
     };
     let rc = ffi::compress_ctx(src, dest.as_mut_slice(), &params);
@@ -335,9 +357,9 @@ fn compress_with(src: &[u8], p: &Params) -> Result<AlignedBuf> {
 /// `shuffle` may be [`AUTOSHUFFLE`].
 ///
 /// # Errors
-/// [`Error::InvalidConfig`] for a compressor this build lacks (`snappy`) or a clevel
-/// outside 0 to 9; [`Error::UnsupportedInput`] for more than [`MAX_BUFFERSIZE`]
-/// bytes; [`Error::Library`] if C-Blosc fails.
+/// [`Error::InvalidConfig`] for a compressor this build lacks (`snappy`), a clevel
+/// outside 0 to 9 or a blocksize above 2^31 - 1; [`Error::UnsupportedInput`] for more
+/// than [`MAX_BUFFERSIZE`] bytes; [`Error::Library`] if C-Blosc fails.
 pub fn compress(
     src: &[u8],
     typesize: usize,
@@ -346,7 +368,17 @@ pub fn compress(
     shuffle: Shuffle,
     blocksize: usize,
 ) -> Result<AlignedBuf> {
-    compress_with(src, &Params { cname, clevel, shuffle, blocksize, typesize, nthreads: 1 })
+    compress_with(
+        src,
+        &Params {
+            cname: cname.as_str(),
+            clevel: i64::from(clevel),
+            shuffle: i64::from(shuffle.as_i32()),
+            blocksize: i64::try_from(blocksize).unwrap_or(i64::MAX),
+            typesize,
+            nthreads: 1,
+        },
+    )
 }
 
 fn decompress_checked(src: &[u8], dest: &mut [u8], nthreads: usize) -> Result<()> {
@@ -449,6 +481,13 @@ pub fn decompress_partial(src: &[u8], start: usize, nitems: usize) -> Result<Ali
 /// The configuration of [`Blosc`], as numcodecs' `get_config()` writes it (without
 /// `"id"`): `{"id": "blosc", "cname": "lz4", "clevel": 5, "shuffle": 1, "blocksize": 0}`.
 ///
+/// As numcodecs 0.15.2's `Blosc.__init__`, which only stores its arguments, every
+/// compressor name and every integer `clevel`, `shuffle` and `blocksize` builds a
+/// codec: decoding reads everything it needs from the chunk's header, and encoding
+/// refuses what numcodecs' encode refuses (a compressor this build lacks, such as
+/// `snappy`, a shuffle outside -1 to 2, a level outside 0 to 9, a value outside a C
+/// `int`). A negative `blocksize` encodes as in numcodecs (C-Blosc's smallest block).
+///
 /// Newer numcodecs versions also know a `typesize` key: it is accepted (an integer
 /// from 1, or `null`) and, when set, used instead of the input's item size. It is
 /// written back only when set, so the default configuration is numcodecs 0.15.2's.
@@ -458,17 +497,20 @@ pub fn decompress_partial(src: &[u8], start: usize, nitems: usize) -> Result<Ali
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BloscConfig {
-    /// The compressor: `blosclz`, `lz4`, `lz4hc`, `zlib` or `zstd` (`snappy` only if
-    /// C-Blosc was built with it, which neither this crate nor numcodecs' wheels do).
+    /// The compressor: `blosclz`, `lz4`, `lz4hc`, `zlib` or `zstd` encode; any other
+    /// name (`snappy`, which neither this crate nor numcodecs' wheels build) is kept
+    /// and only refused when encoding.
     #[serde(default = "default_cname")]
     pub cname: String,
-    /// Compression level, 0 (stored) to 9.
+    /// Compression level, 0 (stored) to 9 to encode.
     #[serde(default = "default_clevel")]
-    pub clevel: i32,
-    /// [`AUTOSHUFFLE`] (-1), [`NOSHUFFLE`] (0), [`SHUFFLE`] (1) or [`BITSHUFFLE`] (2).
+    pub clevel: i64,
+    /// [`AUTOSHUFFLE`] (-1), [`NOSHUFFLE`] (0), [`SHUFFLE`] (1) or [`BITSHUFFLE`] (2)
+    /// to encode.
     #[serde(default = "default_shuffle")]
-    pub shuffle: i32,
-    /// Block size in bytes, 0 (automatic) to 2^31 - 1.
+    pub shuffle: i64,
+    /// Block size in bytes, 0 (automatic) or up to 2^31 - 1 to encode (negative: the
+    /// smallest block, as in numcodecs).
     #[serde(default)]
     pub blocksize: i64,
     /// The item size to shuffle with, instead of the input's (newer numcodecs only).
@@ -480,12 +522,19 @@ fn default_cname() -> String {
     Cname::default().as_str().into()
 }
 
-fn default_clevel() -> i32 {
+fn default_clevel() -> i64 {
     5
 }
 
-fn default_shuffle() -> i32 {
-    Shuffle::default().as_i32()
+fn default_shuffle() -> i64 {
+    i64::from(Shuffle::default().as_i32())
+}
+
+/// The typed shuffle of a configuration value.
+fn shuffle_of(shuffle: i64) -> Result<Shuffle> {
+    i32::try_from(shuffle)
+        .map_err(|_| Error::invalid_config(CODEC_ID, format_args!("shuffle must be -1, 0, 1 or 2, got {shuffle}")))
+        .and_then(Shuffle::try_from)
 }
 
 impl BloscConfig {
@@ -503,7 +552,7 @@ impl BloscConfig {
     /// # Errors
     /// [`Error::InvalidConfig`] outside -1 to 2.
     pub fn shuffle(&self) -> Result<Shuffle> {
-        Shuffle::try_from(self.shuffle)
+        shuffle_of(self.shuffle)
     }
 }
 
@@ -525,6 +574,11 @@ impl Default for BloscConfig {
 /// numcodecs. Every call goes through C-Blosc's context API, so the codec is
 /// `Send + Sync` and one instance serves many threads at once.
 ///
+/// Decoding reads the compressor, shuffle, typesize and block size from the chunk's
+/// header, never from the codec's settings, as numcodecs does: a codec whose settings
+/// cannot encode (say `"cname": "snappy"`, an old chunk's configuration) still
+/// decodes every chunk.
+///
 /// Threads: by default each call compresses or decompresses on the calling thread
 /// only, which is numcodecs' `use_threads = False` path (`blosc_compress_ctx` with one
 /// thread) and gives numcodecs' bytes exactly. [`Blosc::set_nthreads`] lets C-Blosc
@@ -534,35 +588,37 @@ impl Default for BloscConfig {
 /// from the main thread; that global state does not exist here.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Blosc {
-    cname: Cname,
-    clevel: i32,
-    shuffle: Shuffle,
-    blocksize: usize,
+    cname: String,
+    clevel: i64,
+    shuffle: i64,
+    blocksize: i64,
     typesize: Option<usize>,
     nthreads: usize,
 }
 
 impl Blosc {
-    /// A codec with the given compressor, level (0 to 9), shuffle and block size (0,
-    /// [`AUTOBLOCKS`], for automatic; at most 2^31 - 1).
+    /// A codec with the given compressor, level, shuffle and block size (0,
+    /// [`AUTOBLOCKS`], for automatic), as numcodecs' `Blosc(cname, clevel, shuffle,
+    /// blocksize)`, which checks nothing: values that cannot encode ([`Cname::Snappy`],
+    /// a level outside 0 to 9, a block size above 2^31 - 1) are refused by
+    /// [`Blosc::compress`] and `encode`, with [`Error::InvalidConfig`]. Decoding needs
+    /// none of them.
     ///
     /// ```
     /// use zarrcodecs_blosc::{Blosc, Cname, Shuffle};
-    /// let codec = Blosc::new(Cname::Zstd, 5, Shuffle::Bit, 0)?;
-    /// assert_eq!(codec, Blosc::new("zstd".parse()?, 5, Shuffle::try_from(2)?, 0)?);
+    /// let codec = Blosc::new(Cname::Zstd, 5, Shuffle::Bit, 0);
+    /// assert_eq!(codec, Blosc::new("zstd".parse()?, 5, Shuffle::try_from(2)?, 0));
     /// # Ok::<(), zarrcodecs_core::Error>(())
     /// ```
-    ///
-    /// # Errors
-    /// [`Error::InvalidConfig`] for a compressor this build lacks ([`Cname::Snappy`]),
-    /// a level or block size out of range.
-    pub fn new(cname: Cname, clevel: i32, shuffle: Shuffle, blocksize: usize) -> Result<Self> {
-        check_cname(cname)?;
-        check_clevel(clevel)?;
-        if blocksize > i32::MAX as usize {
-            return Err(Error::invalid_config(CODEC_ID, format_args!("blocksize {blocksize} is above 2^31 - 1")));
+    pub fn new(cname: Cname, clevel: i32, shuffle: Shuffle, blocksize: usize) -> Self {
+        Blosc {
+            cname: cname.as_str().to_string(),
+            clevel: i64::from(clevel),
+            shuffle: i64::from(shuffle.as_i32()),
+            blocksize: i64::try_from(blocksize).unwrap_or(i64::MAX),
+            typesize: None,
+            nthreads: 1,
         }
-        Ok(Blosc { cname, clevel, shuffle, blocksize, typesize: None, nthreads: 1 })
     }
 
     /// Shuffles with this item size instead of the input's (numcodecs' newer
@@ -590,23 +646,36 @@ impl Blosc {
         self.nthreads
     }
 
-    /// The compressor.
-    pub fn cname(&self) -> Cname {
-        self.cname
+    /// The compressor, typed.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a name C-Blosc does not know (the codec keeps it:
+    /// see [`Blosc::cname_str`]).
+    pub fn cname(&self) -> Result<Cname> {
+        self.cname.parse()
     }
 
-    /// The compression level.
-    pub fn clevel(&self) -> i32 {
+    /// The compressor's name as configured, e.g. `"lz4"` (any string numcodecs
+    /// accepted).
+    pub fn cname_str(&self) -> &str {
+        &self.cname
+    }
+
+    /// The compression level, as configured.
+    pub fn clevel(&self) -> i64 {
         self.clevel
     }
 
-    /// The shuffle setting, as configured ([`AUTOSHUFFLE`] included).
-    pub fn shuffle(&self) -> Shuffle {
-        self.shuffle
+    /// The shuffle setting, typed ([`AUTOSHUFFLE`] included).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a configured value outside -1 to 2.
+    pub fn shuffle(&self) -> Result<Shuffle> {
+        shuffle_of(self.shuffle)
     }
 
-    /// The block size (0: automatic).
-    pub fn blocksize(&self) -> usize {
+    /// The block size, as configured (0: automatic).
+    pub fn blocksize(&self) -> i64 {
         self.blocksize
     }
 
@@ -619,12 +688,14 @@ impl Blosc {
     /// configured typesize), into one chunk.
     ///
     /// # Errors
-    /// As [`compress`].
+    /// As [`compress`]; also [`Error::InvalidConfig`] for a compressor name C-Blosc
+    /// does not know, a shuffle outside -1 to 2, or a level, shuffle or block size
+    /// outside a C `int` (the checks numcodecs makes when it encodes).
     pub fn compress(&self, src: &[u8], typesize: usize) -> Result<AlignedBuf> {
         compress_with(
             src,
             &Params {
-                cname: self.cname,
+                cname: &self.cname,
                 clevel: self.clevel,
                 shuffle: self.shuffle,
                 blocksize: self.blocksize,
@@ -636,7 +707,7 @@ impl Blosc {
 
     /// Decompresses a chunk into a new buffer with the codec's threads, refusing a
     /// chunk that claims more than `options.decoded_size_limit()` bytes before
-    /// allocating.
+    /// allocating. The codec's compressor, level, shuffle and block size play no part.
     ///
     /// # Errors
     /// As [`decompress`], with `options`' limit for [`Error::DecodedSizeLimit`].
@@ -649,9 +720,9 @@ impl Default for Blosc {
     /// numcodecs' default: lz4, level 5, byte shuffle, automatic block size.
     fn default() -> Self {
         Blosc {
-            cname: Cname::default(),
+            cname: default_cname(),
             clevel: default_clevel(),
-            shuffle: Shuffle::default(),
+            shuffle: default_shuffle(),
             blocksize: 0,
             typesize: None,
             nthreads: 1,
@@ -663,31 +734,32 @@ impl StaticCodec for Blosc {
     const CODEC_ID: &'static str = CODEC_ID;
     type Config = BloscConfig;
 
+    /// Builds the codec from any configuration numcodecs 0.15.2's `Blosc.__init__`
+    /// takes (it checks nothing; unknown keys are refused, as its keyword arguments
+    /// are). Only the newer `typesize` key is checked here (`null` or at least 1).
     fn from_config(config: BloscConfig) -> Result<Self> {
-        let blocksize = usize::try_from(config.blocksize).map_err(|_| {
-            Error::invalid_config(CODEC_ID, format_args!("blocksize must be >= 0, got {}", config.blocksize))
-        })?;
         let typesize = match config.typesize {
             None => None,
             Some(t) => Some(usize::try_from(t).ok().filter(|&t| t >= 1).ok_or_else(|| {
                 Error::invalid_config(CODEC_ID, format_args!("typesize must be at least 1, got {t}"))
             })?),
         };
-        // The checks in numcodecs' order of arguments, as before the typed constructor
-        // (the first bad value is the one reported).
-        let cname = config.cname()?;
-        check_cname(cname)?;
-        check_clevel(config.clevel)?;
-        let shuffle = config.shuffle()?;
-        Blosc::new(cname, config.clevel, shuffle, blocksize)?.with_typesize(typesize)
+        Ok(Blosc {
+            cname: config.cname,
+            clevel: config.clevel,
+            shuffle: config.shuffle,
+            blocksize: config.blocksize,
+            typesize,
+            nthreads: 1,
+        })
     }
 
     fn config(&self) -> BloscConfig {
         BloscConfig {
-            cname: self.cname.as_str().to_string(),
+            cname: self.cname.clone(),
             clevel: self.clevel,
-            shuffle: self.shuffle.as_i32(),
-            blocksize: i64::try_from(self.blocksize).unwrap_or(i64::MAX),
+            shuffle: self.shuffle,
+            blocksize: self.blocksize,
             typesize: self.typesize.map(|t| i64::try_from(t).unwrap_or(i64::MAX)),
         }
     }
