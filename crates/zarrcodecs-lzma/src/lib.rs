@@ -3,7 +3,7 @@
 mod stream;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use zarrcodecs_core::{
     ArrayViewMut, Codec, Data, DataRef, DecodeOptions, DecodeSink, Error, NdArray, Result, StaticCodec,
 };
@@ -142,26 +142,39 @@ const FILTERS_MAX: usize = 4;
 
 /// The configuration of [`Lzma`]: numcodecs'
 /// `{"format": 1, "check": -1, "preset": null, "filters": null}`.
+///
+/// numcodecs 0.15.2's `LZMA.__init__` stores its four arguments unchecked, so any
+/// integer `format`, `check` and `preset` and any `filters` value build a codec here
+/// too and are written back as given; encoding refuses what Python's `lzma.compress`
+/// refuses, decoding what `lzma.decompress` refuses of `format` and `filters` (the
+/// only settings numcodecs' decode passes on).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LzmaConfig {
     /// The container: [`FORMAT_XZ`] (default), [`FORMAT_ALONE`], [`FORMAT_RAW`], or
     /// [`FORMAT_AUTO`] (decoding only).
     #[serde(default = "default_format")]
-    pub format: i32,
+    pub format: i64,
     /// The integrity check of `.xz`: -1 (the default, CRC64), [`CHECK_NONE`],
     /// [`CHECK_CRC32`], [`CHECK_CRC64`] or [`CHECK_SHA256`]; the other formats take -1
-    /// or [`CHECK_NONE`] only.
+    /// or [`CHECK_NONE`] only. Encoding only.
     #[serde(default = "default_check")]
-    pub check: i32,
+    pub check: i64,
     /// The compression preset, 0 to 9, optionally ORed with [`PRESET_EXTREME`];
-    /// `None` is 6. Not together with `filters`.
+    /// `None` is 6. Not together with `filters`. Encoding only.
     #[serde(default)]
-    pub preset: Option<u32>,
-    /// A filter chain as Python's `lzma` module takes it: a list of objects with an
-    /// `"id"` and that filter's options. Required for [`FORMAT_RAW`].
+    pub preset: Option<i64>,
+    /// A filter chain as Python's `lzma` module takes it: a list of 1 to 4 objects with
+    /// an `"id"` and that filter's options. Required for [`FORMAT_RAW`] (to encode and
+    /// to decode); kept as given (any JSON value builds).
     #[serde(default)]
-    pub filters: Option<Vec<Map<String, Value>>>,
+    pub filters: Option<Value>,
+}
+
+/// A setting Python's `lzma` module reads as a C `int` (it raises `OverflowError`
+/// outside).
+fn c_int(key: &str, value: i64) -> Result<i32> {
+    i32::try_from(value).map_err(|_| bad(format_args!("{key} {value} does not fit a C int")))
 }
 
 impl LzmaConfig {
@@ -170,7 +183,7 @@ impl LzmaConfig {
     /// # Errors
     /// [`Error::InvalidConfig`] for a number Python's `lzma` does not know.
     pub fn format(&self) -> Result<Format> {
-        Format::try_from(self.format)
+        Format::try_from(c_int("format", self.format)?)
     }
 
     /// The typed `check`.
@@ -178,33 +191,30 @@ impl LzmaConfig {
     /// # Errors
     /// [`Error::InvalidConfig`] for a number Python's `lzma` does not know.
     pub fn check(&self) -> Result<Check> {
-        Check::try_from(self.check)
+        Check::try_from(c_int("check", self.check)?)
     }
 }
 
-fn default_format() -> i32 {
-    FORMAT_XZ
+fn default_format() -> i64 {
+    FORMAT_XZ.into()
 }
 
-fn default_check() -> i32 {
+fn default_check() -> i64 {
     -1
 }
 
 impl Default for LzmaConfig {
     /// numcodecs' defaults: `.xz`, CRC64, preset 6.
     fn default() -> Self {
-        LzmaConfig { format: FORMAT_XZ, check: -1, preset: None, filters: None }
+        LzmaConfig { format: default_format(), check: -1, preset: None, filters: None }
     }
 }
 
 /// numcodecs' `LZMA` (id `lzma`): Python's `lzma.compress` / `lzma.decompress` with
 /// the configured format, check, preset and filters.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Lzma {
     config: LzmaConfig,
-    format: Format,
-    check: Check,
-    filters: Option<Vec<Filter>>,
 }
 
 const ID: &str = "lzma";
@@ -223,7 +233,8 @@ fn uint32(key: &str, value: &Value) -> Result<u32> {
 }
 
 /// Reads one filter specifier as CPython's `_lzma` module does.
-fn parse_filter(spec: &Map<String, Value>) -> Result<Filter> {
+fn parse_filter(spec: &Value) -> Result<Filter> {
+    let spec = spec.as_object().ok_or_else(|| bad(format_args!("a filter specifier must be an object, got {spec}")))?;
     let id = spec.get("id").ok_or_else(|| bad("a filter specifier must have an \"id\" entry"))?;
     let id = id.as_u64().ok_or_else(|| bad(format_args!("invalid filter id: {id}")))?;
     let allowed: &[&str] = match id {
@@ -260,6 +271,18 @@ fn parse_filter(spec: &Map<String, Value>) -> Result<Filter> {
     })
 }
 
+/// Reads a filter chain as CPython's `_lzma` module does (a list of 1 to
+/// [`FILTERS_MAX`] specifiers liblzma accepts).
+fn parse_chain(specs: &Value) -> Result<Vec<Filter>> {
+    let specs = specs.as_array().ok_or_else(|| bad(format_args!("filters must be a list, got {specs}")))?;
+    if specs.is_empty() || specs.len() > FILTERS_MAX {
+        return Err(bad(format_args!("a filter chain has 1 to {FILTERS_MAX} filters, got {}", specs.len())));
+    }
+    let filters = specs.iter().map(parse_filter).collect::<Result<Vec<_>>>()?;
+    Chain::new(&filters).map_err(bad)?;
+    Ok(filters)
+}
+
 fn check_preset(preset: u32) -> Result<()> {
     let level = preset & 0x1f;
     let flags = preset & !0x1f;
@@ -270,60 +293,34 @@ fn check_preset(preset: u32) -> Result<()> {
     }
 }
 
+/// What an encode needs, checked as Python's `lzma.compress` checks it.
+struct EncodePlan {
+    format: Format,
+    check: u32,
+    preset: u32,
+    filters: Option<Vec<Filter>>,
+}
+
 impl Lzma {
-    /// A codec with this configuration.
+    /// A codec with this configuration. As numcodecs' `LZMA(format, check, preset,
+    /// filters)`, which stores them unchecked, nothing is checked here: encoding and
+    /// decoding refuse what Python's `lzma.compress` and `lzma.decompress` refuse.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for what Python's `lzma` module (or liblzma) refuses:
-    /// an unknown format or check, a check other than none with `.lzma` or raw, a
-    /// preset out of range, a preset together with filters, raw without filters, an
-    /// unknown filter id or option, options liblzma rejects, a chain `.xz` cannot
-    /// hold (LZMA1) or, for `.lzma`, anything but a single LZMA1 filter.
+    /// None today (kept for configurations a later version may refuse when built).
     pub fn new(config: LzmaConfig) -> Result<Self> {
-        let format = config.format()?;
-        let check = config.check()?;
-        match (format, check) {
-            (Format::Xz | Format::Auto, _) | (Format::Alone | Format::Raw, Check::Default | Check::None) => {}
-            (Format::Alone | Format::Raw, _) => return Err(bad("integrity checks are only supported by FORMAT_XZ")),
-        }
-        if let Some(preset) = config.preset {
-            if config.filters.is_some() {
-                return Err(bad("cannot specify both preset and filter chain"));
-            }
-            check_preset(preset)?;
-        }
-        let chain = match &config.filters {
-            None if format == Format::Raw => return Err(bad("must specify filters for FORMAT_RAW")),
-            None => None,
-            Some(specs) => {
-                if specs.is_empty() || specs.len() > FILTERS_MAX {
-                    return Err(bad(format_args!(
-                        "a filter chain has 1 to {FILTERS_MAX} filters, got {}",
-                        specs.len()
-                    )));
-                }
-                let filters = specs.iter().map(parse_filter).collect::<Result<Vec<_>>>()?;
-                let lzma1 = filters.iter().any(|f| matches!(f, Filter::Lzma(FILTER_LZMA1, _)));
-                if format == Format::Xz && lzma1 {
-                    return Err(bad("FORMAT_XZ cannot hold an LZMA1 filter"));
-                }
-                if format == Format::Alone && !(filters.len() == 1 && lzma1) {
-                    return Err(bad("invalid filter chain for FORMAT_ALONE - must be a single LZMA1 filter"));
-                }
-                Chain::new(&filters).map_err(bad)?;
-                Some(filters)
-            }
-        };
-        Ok(Lzma { config, format, check, filters: chain })
+        Ok(Lzma { config })
     }
 
     /// An `.xz` codec with this preset (0 to 9, optionally ORed with
     /// [`PRESET_EXTREME`]) and the default check (CRC64).
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for a preset out of range.
+    /// [`Error::InvalidConfig`] for a preset out of range (which numcodecs would only
+    /// refuse when encoding).
     pub fn xz(preset: u32) -> Result<Self> {
-        Self::new(LzmaConfig { preset: Some(preset), ..LzmaConfig::default() })
+        check_preset(preset)?;
+        Self::new(LzmaConfig { preset: Some(preset.into()), ..LzmaConfig::default() })
     }
 
     /// The configuration.
@@ -332,51 +329,105 @@ impl Lzma {
     }
 
     /// The container.
-    pub fn format(&self) -> Format {
-        self.format
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a `format` Python's `lzma` does not know.
+    pub fn format(&self) -> Result<Format> {
+        self.config.format()
     }
 
     /// The integrity check.
-    pub fn check(&self) -> Check {
-        self.check
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a `check` Python's `lzma` does not know.
+    pub fn check(&self) -> Result<Check> {
+        self.config.check()
     }
 
-    /// The filter chain in liblzma's form (validated when the codec was built).
-    fn chain(&self) -> Result<Option<Chain>> {
-        self.filters.as_deref().map(|f| Chain::new(f).map_err(bad)).transpose()
-    }
-
-    fn encoder<'a>(&self, chain: &'a Option<Chain>) -> Result<Encoder<'a>> {
-        let preset = self.config.preset.unwrap_or(PRESET_DEFAULT);
-        let check = match self.check {
-            Check::Default => CHECK_CRC64,
-            c => i32::from(c),
-        };
-        let check = u32::try_from(check).map_err(bad)?;
-        Ok(match (self.format, chain) {
-            (Format::Xz, None) => Encoder::XzPreset { preset, check },
-            (Format::Xz, Some(chain)) => Encoder::XzChain { chain, check },
-            (Format::Alone, None) => Encoder::AlonePreset(preset),
-            (Format::Alone, Some(chain)) => Encoder::AloneChain(chain),
-            (Format::Raw, Some(chain)) => Encoder::Raw(chain),
-            _ => return Err(bad("FORMAT_AUTO only decodes: choose FORMAT_XZ, FORMAT_ALONE or FORMAT_RAW to encode")),
-        })
-    }
-
-    fn decoder<'a>(&self, chain: &'a Option<Chain>) -> Decoder<'a> {
-        match (self.format, chain) {
-            (Format::Xz, _) => Decoder::Xz,
-            (Format::Alone, _) => Decoder::Alone,
-            (Format::Raw, Some(chain)) => Decoder::Raw(chain),
-            _ => Decoder::Auto,
+    /// Python's `LZMACompressor(format, check, preset, filters)` checks, in its order.
+    fn encode_plan(&self) -> Result<EncodePlan> {
+        let c = &self.config;
+        let format = c_int("format", c.format)?;
+        let check = c_int("check", c.check)?;
+        if format != FORMAT_XZ && check != -1 && check != CHECK_NONE {
+            return Err(bad("integrity checks are only supported by FORMAT_XZ"));
         }
+        if c.preset.is_some() && c.filters.is_some() {
+            return Err(bad("cannot specify both preset and filter chain"));
+        }
+        let preset = match c.preset {
+            None => PRESET_DEFAULT,
+            Some(p) => u32::try_from(p).map_err(|_| bad(format_args!("preset must be 0 to 2^32-1, got {p}")))?,
+        };
+        let format = match Format::try_from(format) {
+            Ok(Format::Auto) => {
+                return Err(bad("FORMAT_AUTO only decodes: choose FORMAT_XZ, FORMAT_ALONE or FORMAT_RAW to encode"))
+            }
+            Ok(f) => f,
+            Err(e) => return Err(e),
+        };
+        let check = match format {
+            Format::Xz if check == -1 => CHECK_CRC64,
+            _ => check,
+        };
+        let check = match Check::try_from(check) {
+            Ok(Check::Default) => CHECK_NONE,
+            Ok(c) => i32::from(c),
+            Err(_) => return Err(bad(format_args!("unsupported integrity check: {check}"))),
+        };
+        let filters = match &c.filters {
+            None if format == Format::Raw => return Err(bad("must specify filters for FORMAT_RAW")),
+            None => {
+                check_preset(preset)?;
+                None
+            }
+            Some(specs) => {
+                let filters = parse_chain(specs)?;
+                let lzma1 = filters.iter().any(|f| matches!(f, Filter::Lzma(FILTER_LZMA1, _)));
+                if format == Format::Xz && lzma1 {
+                    return Err(bad("FORMAT_XZ cannot hold an LZMA1 filter"));
+                }
+                if format == Format::Alone && !(filters.len() == 1 && lzma1) {
+                    return Err(bad("invalid filter chain for FORMAT_ALONE - must be a single LZMA1 filter"));
+                }
+                Some(filters)
+            }
+        };
+        Ok(EncodePlan { format, check: u32::try_from(check).map_err(bad)?, preset, filters })
+    }
+
+    /// Python's `LZMADecompressor(format, filters=filters)` checks: the format, and the
+    /// chain for raw (the only format that uses it; a chain given with another format,
+    /// which Python refuses, is ignored: the container describes its own filters).
+    fn decode_plan(&self) -> Result<(Format, Option<Chain>)> {
+        let format = self.config.format()?;
+        let chain = match (format, &self.config.filters) {
+            (Format::Raw, None) => return Err(bad("must specify filters for FORMAT_RAW")),
+            (Format::Raw, Some(specs)) => Some(Chain::new(&parse_chain(specs)?).map_err(bad)?),
+            _ => None,
+        };
+        Ok((format, chain))
     }
 }
 
-impl Default for Lzma {
-    /// numcodecs' default: `.xz`, CRC64, preset 6.
-    fn default() -> Self {
-        Lzma { config: LzmaConfig::default(), format: Format::Xz, check: Check::Default, filters: None }
+fn encoder<'a>(plan: &EncodePlan, chain: Option<&'a Chain>) -> Result<Encoder<'a>> {
+    let (preset, check) = (plan.preset, plan.check);
+    Ok(match (plan.format, chain) {
+        (Format::Xz, None) => Encoder::XzPreset { preset, check },
+        (Format::Xz, Some(chain)) => Encoder::XzChain { chain, check },
+        (Format::Alone, None) => Encoder::AlonePreset(preset),
+        (Format::Alone, Some(chain)) => Encoder::AloneChain(chain),
+        (Format::Raw, Some(chain)) => Encoder::Raw(chain),
+        _ => return Err(bad("FORMAT_RAW needs filters; FORMAT_AUTO only decodes")),
+    })
+}
+
+fn decoder(format: Format, chain: Option<&Chain>) -> Decoder<'_> {
+    match (format, chain) {
+        (Format::Xz, _) => Decoder::Xz,
+        (Format::Alone, _) => Decoder::Alone,
+        (Format::Raw, Some(chain)) => Decoder::Raw(chain),
+        _ => Decoder::Auto,
     }
 }
 
@@ -384,6 +435,8 @@ impl StaticCodec for Lzma {
     const CODEC_ID: &'static str = ID;
     type Config = LzmaConfig;
 
+    /// Any configuration numcodecs 0.15.2's `LZMA.__init__` takes builds (unknown keys
+    /// are refused, as its keyword arguments are).
     fn from_config(config: LzmaConfig) -> Result<Self> {
         Self::new(config)
     }
@@ -448,8 +501,8 @@ impl Lzma {
     /// The first size of `decode`'s output buffer: the size the input claims, else four
     /// times its length, never more than `limit` (the decoded-size limit) or
     /// [`MAX_RATIO`] times its length.
-    fn first_guess(&self, input: &[u8], limit: usize) -> usize {
-        let claimed = match self.format {
+    fn first_guess(format: Format, input: &[u8], limit: usize) -> usize {
+        let claimed = match format {
             Format::Raw => None,
             _ => claimed_size(input).and_then(|s| usize::try_from(s).ok()),
         };
@@ -461,17 +514,18 @@ impl Lzma {
 impl Codec for Lzma {
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_bytes(Self::CODEC_ID)?;
-        let chain = self.chain()?;
-        let out = stream::encode(ID, &self.encoder(&chain)?, input)?;
+        let plan = self.encode_plan()?;
+        let chain = plan.filters.as_deref().map(|f| Chain::new(f).map_err(bad)).transpose()?;
+        let out = stream::encode(ID, &encoder(&plan, chain.as_ref())?, input)?;
         Ok(NdArray::from_buf(out).into())
     }
 
     fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
         let limit = options.decoded_size_limit();
-        let mut sink = DecodeSink::growing(self.first_guess(input, limit), limit)?;
-        let chain = self.chain()?;
-        let written = stream::decode(ID, self.decoder(&chain), input, &mut sink, limit)?;
+        let (format, chain) = self.decode_plan()?;
+        let mut sink = DecodeSink::growing(Self::first_guess(format, input, limit), limit)?;
+        let written = stream::decode(ID, decoder(format, chain.as_ref()), input, &mut sink, limit)?;
         let buf = sink.finish(ID, written)?.unwrap_or_default();
         Ok(NdArray::from_buf(buf).into())
     }
@@ -485,13 +539,13 @@ impl Codec for Lzma {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
         let out = out.as_bytes_mut();
         let expected = out.len();
-        let chain = self.chain()?;
+        let (format, chain) = self.decode_plan()?;
         // The caller's buffer bounds the output (more is an OutputSizeMismatch), but
         // `stream::decode` also uses the limit for the decoder's memory (the dictionary,
         // unrelated to the output's size) and for the scratch decode of a later stream
         // that overflows the buffer (which may decode to more than the buffer holds).
         let limit = options.decoded_size_limit();
-        let written = stream::decode(ID, self.decoder(&chain), input, &mut DecodeSink::fixed(out), limit)?;
+        let written = stream::decode(ID, decoder(format, chain.as_ref()), input, &mut DecodeSink::fixed(out), limit)?;
         if written != expected {
             return Err(Error::OutputSizeMismatch { codec: ID.into(), expected, actual: written });
         }

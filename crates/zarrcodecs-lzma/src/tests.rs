@@ -44,9 +44,13 @@ fn configs() {
     testing::assert_config_round_trip(&raw);
     assert_eq!(raw.get_config().unwrap()["filters"], delta_lzma2());
     testing::assert_config_round_trip(&lzma(json!({"id": "lzma", "format": 0})));
-    let bad = [
+    // numcodecs 0.15.2 builds all of these (its __init__ stores them unchecked) and
+    // refuses them when it encodes (Python's lzma.compress): so do we, and get_config
+    // writes them back as given.
+    let encode_refused = [
         json!({"id": "lzma", "format": 4}),
         json!({"id": "lzma", "format": -1}),
+        json!({"id": "lzma", "format": 1u64 << 40}),
         json!({"id": "lzma", "check": 2}),
         json!({"id": "lzma", "check": 15}),
         json!({"id": "lzma", "check": -2}),
@@ -55,6 +59,7 @@ fn configs() {
         json!({"id": "lzma", "preset": 10}),
         json!({"id": "lzma", "preset": -1}),
         json!({"id": "lzma", "preset": 0x4000_0001u32}),
+        json!({"id": "lzma", "preset": 1u64 << 32}),
         json!({"id": "lzma", "preset": 1, "filters": [{"id": 33}]}),
         json!({"id": "lzma", "format": 3}),
         json!({"id": "lzma", "filters": []}),
@@ -71,17 +76,47 @@ fn configs() {
         json!({"id": "lzma", "filters": [{"id": FILTER_LZMA1}]}),
         json!({"id": "lzma", "format": 2, "filters": [{"id": 33}]}),
         json!({"id": "lzma", "format": 2, "filters": [{"id": 3}, {"id": FILTER_LZMA1}]}),
-        json!({"id": "lzma", "format": "1"}),
-        json!({"id": "lzma", "format": 1.0}),
-        json!({"id": "lzma", "check": true}),
-        json!({"id": "lzma", "preset": "6"}),
         json!({"id": "lzma", "filters": {"id": 33}}),
         json!({"id": "lzma", "filters": [33]}),
         json!({"id": "lzma", "filters": [{"id": "33"}]}),
         json!({"id": "lzma", "filters": [{"id": 33, "preset": 1.5}]}),
         json!({"id": "lzma", "filters": [{"id": 33, "dict_size": 4_294_967_296u64}]}),
         json!({"id": "lzma", "filters": [{"id": 33, "lc": true}]}),
+        json!({"id": "lzma", "format": 0}),
+    ];
+    let data = b"lzma lzma lzma".repeat(20);
+    let xz = Lzma::default().encode_bytes(&data).unwrap();
+    for c in encode_refused {
+        let codec = Lzma::from_json(&c).unwrap_or_else(|e| panic!("{c}: {e}"));
+        let written = codec.get_config().unwrap();
+        for (k, v) in c.as_object().unwrap() {
+            assert_eq!(&written[k], v, "{c}: {k} written back");
+        }
+        testing::assert_config_round_trip(&codec);
+        let r = codec.encode_bytes(&data);
+        assert!(matches!(r, Err(Error::InvalidConfig { .. })), "{c}: {r:?}");
+        // Decode uses only format (and filters for raw), as numcodecs' decode.
+        let format = c["format"].as_i64().unwrap_or(1);
+        if (0..=1).contains(&format) {
+            assert_eq!(codec.decode_bytes(xz.as_bytes()).unwrap().as_bytes(), &data[..], "{c}");
+        } else if format == 2 || (format == 3 && c["filters"] == delta_lzma2()) {
+            let r = codec.decode_bytes(xz.as_bytes());
+            assert!(matches!(r, Err(Error::Corrupt { .. })), "{c}: an .xz stream is neither .lzma nor raw: {r:?}");
+        } else {
+            let r = codec.decode_bytes(xz.as_bytes());
+            assert!(matches!(r, Err(Error::InvalidConfig { .. })), "{c}: {r:?}");
+        }
+    }
+    // What numcodecs' __init__ refuses (unknown keyword arguments), and JSON types that
+    // are not integers where integers are expected (numcodecs stores those too; Python's
+    // lzma then raises TypeError).
+    let bad = [
+        json!({"id": "lzma", "format": "1"}),
+        json!({"id": "lzma", "format": 1.0}),
+        json!({"id": "lzma", "check": true}),
+        json!({"id": "lzma", "preset": "6"}),
         json!({"id": "lzma", "level": 1}),
+        json!({"id": "lzma", "memlimit": 1}),
         json!({"id": "zlib"}),
         json!([1]),
     ];
@@ -190,7 +225,7 @@ fn lying_sizes_are_errors_without_huge_allocations() {
     let alone = lzma(json!({"id": "lzma", "format": 2}));
     let mut e = alone.encode_bytes(&data).unwrap().as_bytes().to_vec();
     e[5..13].copy_from_slice(&(1u64 << 40).to_le_bytes());
-    assert!(alone.first_guess(&e, DEFAULT_DECODED_SIZE_LIMIT) <= e.len() * MAX_RATIO);
+    assert!(Lzma::first_guess(Format::Alone, &e, DEFAULT_DECODED_SIZE_LIMIT) <= e.len() * MAX_RATIO);
     assert!(matches!(alone.decode_bytes(&e), Err(Error::Corrupt { .. })));
     // An .xz stream whose index (with valid CRCs) claims 2^50 bytes.
     let xz = Lzma::default();
@@ -198,7 +233,7 @@ fn lying_sizes_are_errors_without_huge_allocations() {
     assert_eq!(claimed_size(&e), Some(data.len() as u64));
     let lie = lying_xz_index(&e, 1 << 50);
     assert_eq!(claimed_size(&lie), Some(1 << 50));
-    assert!(xz.first_guess(&lie, DEFAULT_DECODED_SIZE_LIMIT) <= lie.len() * MAX_RATIO);
+    assert!(Lzma::first_guess(Format::Xz, &lie, DEFAULT_DECODED_SIZE_LIMIT) <= lie.len() * MAX_RATIO);
     assert!(matches!(xz.decode_bytes(&lie), Err(Error::Corrupt { .. })));
     let mut out = vec![0u8; data.len()];
     assert!(xz.decode_bytes_into(&lie, &mut out).is_err());
@@ -221,7 +256,7 @@ fn lying_sizes_are_errors_without_huge_allocations() {
     gib.extend_from_slice(&[0xff; 8]);
     gib.extend_from_slice(&[0; 32]);
     assert!(matches!(nine.decode_with(DataRef::from(&gib[..]), &small), Err(Error::DecodedSizeLimit { .. })));
-    assert!(xz.first_guess(&e, 100) <= 100);
+    assert!(Lzma::first_guess(Format::Xz, &e, 100) <= 100);
     let limited = DecodeOptions::default().with_decoded_size_limit(1 << 20);
     assert_eq!(xz.decode_with(DataRef::from(&e[..]), &limited).unwrap().as_bytes(), Some(&data[..]));
 }
@@ -301,8 +336,10 @@ fn format_and_check_are_typed() {
     }
     assert!(matches!(Format::try_from(4), Err(Error::InvalidConfig { .. })));
     assert!(matches!(Check::try_from(2), Err(Error::InvalidConfig { .. })));
-    let alone = Lzma::new(LzmaConfig { format: FORMAT_ALONE, ..LzmaConfig::default() }).unwrap();
-    assert_eq!((alone.format(), alone.check()), (Format::Alone, Check::Default));
+    let alone = Lzma::new(LzmaConfig { format: FORMAT_ALONE.into(), ..LzmaConfig::default() }).unwrap();
+    assert_eq!((alone.format().unwrap(), alone.check().unwrap()), (Format::Alone, Check::Default));
     assert_eq!(alone.lzma_config().format().unwrap(), Format::Alone);
-    assert_eq!(Lzma::default().format(), Format::Xz);
+    assert_eq!(Lzma::default().format().unwrap(), Format::Xz);
+    let odd = lzma(json!({"id": "lzma", "format": 7, "check": 1i64 << 40}));
+    assert!(odd.format().is_err() && odd.check().is_err());
 }

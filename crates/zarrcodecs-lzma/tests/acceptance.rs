@@ -1,0 +1,58 @@
+//! What numcodecs 0.15.2 builds, we build (and `get_config` writes back the same);
+//! what its encode (Python's `lzma.compress`) refuses, ours refuses; what its decode
+//! (`lzma.decompress` with `format` and `filters` only) decodes, ours decodes
+//! (tests/data/acceptance-0.15.2.json, written by tests/data/acceptance.py).
+
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use zarrcodecs_core::testing::hex;
+use zarrcodecs_core::{CodecExt, DynCodec, StaticCodec};
+use zarrcodecs_lzma::Lzma;
+
+#[test]
+fn numcodecs_0_15_2_acceptance() {
+    let data: serde_json::Value = serde_json::from_str(include_str!("data/acceptance-0.15.2.json")).unwrap();
+    let input = hex(data["input"].as_str().unwrap());
+    let cases = data["cases"].as_array().unwrap();
+    let (mut built, mut refused_encode, mut decoded, mut refused_decode) = (0, 0, 0, 0);
+    for case in cases {
+        let config = &case["config"];
+        let codec = match (Lzma::from_json(config), case.get("build")) {
+            (Err(e), Some(python)) => {
+                println!("{config}: refused when built ({e}); numcodecs: {python}");
+                continue;
+            }
+            (Ok(codec), None) => codec,
+            (ours, python) => panic!("{config}: built {ours:?}, numcodecs {python:?}"),
+        };
+        built += 1;
+        assert_eq!(codec.get_config().unwrap(), case["get_config"], "{config}: get_config");
+        match (codec.encode_bytes(&input), &case["encode"]) {
+            (Ok(ours), python) if python.get("ok").is_some() => {
+                assert_eq!(ours.as_bytes(), &hex(python["ok"].as_str().unwrap())[..], "{config}: bytes");
+            }
+            (Err(e), python) if python.get("error").is_some() => {
+                refused_encode += 1;
+                println!("{config}: encode refused: {e}; numcodecs: {}", python["error"]);
+            }
+            (ours, python) => panic!("{config}: encode {ours:?}, numcodecs {python}"),
+        }
+        let chunk = hex(data["chunks"][case["chunk_format"].to_string()].as_str().unwrap());
+        let ours = codec.decode_bytes(&chunk);
+        if let Some(same) = case["decode"]["ok"].as_bool() {
+            // Decode never needs more of the configuration than numcodecs' decode, and
+            // gives what it gives (the input, or for a raw chain other than the
+            // chunk's, something else).
+            decoded += 1;
+            assert_eq!(ours.unwrap().as_bytes() == &input[..], same, "{config}: decode");
+        } else {
+            // numcodecs refuses; we may decode more (filters given with a container
+            // format are ignored, as the container names its filters), never less.
+            if ours.is_err() {
+                refused_decode += 1;
+            }
+            println!("{config}: numcodecs decode {}; ours {:?}", case["decode"]["error"], ours.map(|d| d.len()));
+        }
+    }
+    assert_eq!((cases.len(), built, refused_encode, decoded, refused_decode), (50, 48, 36, 24, 6));
+}
