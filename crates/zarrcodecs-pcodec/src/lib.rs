@@ -8,6 +8,7 @@ use pco::errors::{ErrorKind, PcoError};
 use pco::standalone::{FileDecompressor, MaybeChunkDecompressor, NumberTypeOrTermination};
 use pco::{ChunkConfig, DeltaSpec, ModeSpec, PagingSpec};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use zarrcodecs_core::{
     AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error,
     NdArray, Result, StaticCodec,
@@ -23,7 +24,10 @@ pub const MAX_DELTA_ENCODING_ORDER: u32 = 7;
 pub const DEFAULT_EQUAL_PAGES_UP_TO: u64 = 262_144;
 
 /// numcodecs' `mode_spec`: whether pco looks for a mode (multiples, quantisation).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Any other JSON value is kept as [`PcodecModeSpec::Other`]: numcodecs 0.15.2 stores
+/// it and only its encode refuses it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PcodecModeSpec {
     /// `"auto"`: pco detects a good mode (default).
@@ -31,10 +35,18 @@ pub enum PcodecModeSpec {
     Auto,
     /// `"classic"`: the numbers as they are.
     Classic,
+    /// Any other value (e.g. `"try_float_mult"`): builds and decodes, refused when
+    /// encoding, as in numcodecs 0.15.2.
+    #[serde(untagged)]
+    Other(Value),
 }
 
 /// numcodecs' `delta_spec`: how pco chooses a delta encoding.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Any other JSON value is kept as [`PcodecDeltaSpec::Other`]: numcodecs 0.15.2 stores
+/// it and only its encode refuses it. That includes `"no_op"`, which newer numcodecs
+/// releases write for what 0.15.2 calls `"none"`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PcodecDeltaSpec {
     /// `"auto"`: pco detects a good delta encoding (default); with a
@@ -47,28 +59,41 @@ pub enum PcodecDeltaSpec {
     TryConsecutive,
     /// `"try_lookback"`: lookback deltas.
     TryLookback,
+    /// Any other value (e.g. newer numcodecs' `"no_op"`): builds and decodes, refused
+    /// when encoding, as in numcodecs 0.15.2.
+    #[serde(untagged)]
+    Other(Value),
 }
 
 /// numcodecs' `paging_spec`: only `"equal_pages_up_to"` exists.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// Any other JSON value is kept as [`PcodecPagingSpec::Other`]: numcodecs 0.15.2 stores
+/// it and only its encode refuses it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PcodecPagingSpec {
     /// `"equal_pages_up_to"`: equal pages of at most `equal_pages_up_to` numbers.
     #[default]
     EqualPagesUpTo,
+    /// Any other value: builds and decodes, refused when encoding, as in numcodecs
+    /// 0.15.2.
+    #[serde(untagged)]
+    Other(Value),
 }
 
 /// The configuration of [`Pcodec`], numcodecs' `PCodec.get_config()` without `"id"`:
 /// `{"level": 8, "mode_spec": "auto", "delta_spec": "auto", "paging_spec":
 /// "equal_pages_up_to", "delta_encoding_order": null, "equal_pages_up_to": 262144}`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// numcodecs 0.15.2's `PCodec.__init__` stores its arguments unchecked and its decode
+/// uses none of them, so any value of a known key builds a codec here too (and is
+/// written back as given); encoding refuses what numcodecs' encode refuses. The
+/// integer settings are `i64`, so that every integer a configuration holds reaches
+/// the encoder, which says what is wrong with it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PcodecConfig {
-    /// Compression level, 0 to 12 (default 8).
-    ///
-    /// An `i64`, as the other integer settings numcodecs takes as a Python int: every
-    /// level a configuration holds reaches [`Pcodec::new`], which says what is wrong
-    /// with it (serde would only say "invalid value" for `-1`).
+    /// Compression level, 0 to 12 to encode (default 8).
     #[serde(default = "default_level")]
     pub level: i64,
     /// The mode spec (default `"auto"`).
@@ -77,24 +102,27 @@ pub struct PcodecConfig {
     /// The delta spec (default `"auto"`).
     #[serde(default)]
     pub delta_spec: PcodecDeltaSpec,
-    /// The paging spec (only `"equal_pages_up_to"`).
+    /// The paging spec (only `"equal_pages_up_to"` encodes).
     #[serde(default)]
     pub paging_spec: PcodecPagingSpec,
-    /// An explicit delta encoding order, 0 to 7, or `null`. Needed by
+    /// An explicit delta encoding order, 0 to 7 to encode, or `null`. Needed by
     /// `"try_consecutive"`; allowed with `"auto"` (older numcodecs configurations).
     #[serde(default)]
-    pub delta_encoding_order: Option<u32>,
-    /// Pages (standalone chunks) hold at most this many numbers (at least 1).
+    pub delta_encoding_order: Option<i64>,
+    /// Pages (standalone chunks) hold at most this many numbers (at least 1 to encode).
     #[serde(default = "default_equal_pages_up_to")]
-    pub equal_pages_up_to: u64,
+    pub equal_pages_up_to: i64,
 }
 
 fn default_level() -> i64 {
     8
 }
 
-fn default_equal_pages_up_to() -> u64 {
-    DEFAULT_EQUAL_PAGES_UP_TO
+fn default_equal_pages_up_to() -> i64 {
+    // 262144 fits.
+    #[allow(clippy::cast_possible_wrap)]
+    let n = DEFAULT_EQUAL_PAGES_UP_TO as i64;
+    n
 }
 
 impl Default for PcodecConfig {
@@ -105,49 +133,92 @@ impl Default for PcodecConfig {
             delta_spec: PcodecDeltaSpec::Auto,
             paging_spec: PcodecPagingSpec::EqualPagesUpTo,
             delta_encoding_order: None,
-            equal_pages_up_to: DEFAULT_EQUAL_PAGES_UP_TO,
+            equal_pages_up_to: default_equal_pages_up_to(),
         }
     }
 }
 
 /// numcodecs' `PCodec` (id `pcodec`): pco's standalone format, one page per
 /// standalone chunk, written by pco 0.4.8 as Python `pcodec` 0.3.6 does.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Pcodec {
     config: PcodecConfig,
-    delta: DeltaSpec,
 }
 
-impl Default for Pcodec {
-    fn default() -> Self {
-        Pcodec { config: PcodecConfig::default(), delta: DeltaSpec::Auto }
-    }
+/// An error for a setting numcodecs 0.15.2 stores but cannot encode with.
+fn cannot_encode(reason: impl std::fmt::Display) -> Error {
+    Error::invalid_config(ID, format_args!("cannot encode: {reason}"))
 }
 
 impl Pcodec {
     /// The codec with these options (numcodecs' `PCodec(**config)`); [`Pcodec::default`]
-    /// has numcodecs' defaults.
+    /// has numcodecs' defaults. As numcodecs, nothing is checked here: encoding refuses
+    /// the settings numcodecs' encode refuses.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for a level above 12, `equal_pages_up_to` 0 or a delta
-    /// encoding order that is out of range or does not fit the delta spec.
+    /// None today (kept for configurations a later version may refuse when built).
     pub fn new(config: PcodecConfig) -> Result<Self> {
         Self::from_config(config)
     }
 
+    /// The delta spec pco gets: numcodecs 0.15.2's `_get_chunk_config`.
+    fn delta_spec(&self) -> Result<DeltaSpec> {
+        let c = &self.config;
+        let order = |order: i64| {
+            usize::try_from(order).ok().filter(|&o| o <= MAX_DELTA_ENCODING_ORDER as usize).ok_or_else(|| {
+                cannot_encode(format_args!("delta_encoding_order must be 0 to {MAX_DELTA_ENCODING_ORDER}, got {order}"))
+            })
+        };
+        match (&c.delta_spec, c.delta_encoding_order) {
+            (PcodecDeltaSpec::Auto | PcodecDeltaSpec::TryConsecutive, Some(o)) => {
+                Ok(DeltaSpec::TryConsecutive(order(o)?))
+            }
+            (_, Some(_)) => Err(cannot_encode("delta_encoding_order can only be set for delta_spec='try_consecutive'")),
+            (PcodecDeltaSpec::Auto, None) => Ok(DeltaSpec::Auto),
+            (PcodecDeltaSpec::None, None) => Ok(DeltaSpec::None),
+            (PcodecDeltaSpec::TryConsecutive, None) => {
+                Err(cannot_encode("delta_spec 'try_consecutive' needs a delta_encoding_order"))
+            }
+            (PcodecDeltaSpec::TryLookback, None) => Ok(DeltaSpec::TryLookback),
+            (PcodecDeltaSpec::Other(v), None) => {
+                let hint =
+                    if v == "no_op" { " (newer numcodecs' name for what numcodecs 0.15.2 calls \"none\")" } else { "" };
+                Err(cannot_encode(format_args!(
+                    "delta_spec {v} is not supported by numcodecs 0.15.2 (\"auto\", \"none\", \"try_consecutive\" or \
+                     \"try_lookback\"){hint}"
+                )))
+            }
+        }
+    }
+
+    /// pco's chunk configuration, with numcodecs' checks in numcodecs' order.
     fn chunk_config(&self) -> Result<ChunkConfig> {
         let c = &self.config;
-        let pages = usize::try_from(c.equal_pages_up_to)
-            .map_err(|_| Error::invalid_config(ID, "equal_pages_up_to does not fit this machine's usize"))?;
+        let mode = match &c.mode_spec {
+            PcodecModeSpec::Auto => ModeSpec::Auto,
+            PcodecModeSpec::Classic => ModeSpec::Classic,
+            PcodecModeSpec::Other(v) => {
+                return Err(cannot_encode(format_args!("mode_spec {v} is not supported (\"auto\" or \"classic\")")))
+            }
+        };
+        let delta = self.delta_spec()?;
+        if let PcodecPagingSpec::Other(v) = &c.paging_spec {
+            return Err(cannot_encode(format_args!("paging_spec {v} is not supported (only \"equal_pages_up_to\")")));
+        }
+        let pages = usize::try_from(c.equal_pages_up_to).ok().filter(|&n| n >= 1).ok_or_else(|| {
+            cannot_encode(format_args!(
+                "equal_pages_up_to must be at least 1, got {} (pco divides by it: 0 makes numcodecs' pcodec panic)",
+                c.equal_pages_up_to
+            ))
+        })?;
+        let level = usize::try_from(c.level)
+            .ok()
+            .filter(|&l| l as u64 <= MAX_LEVEL as u64)
+            .ok_or_else(|| cannot_encode(format_args!("level must be 0 to {MAX_LEVEL}, got {}", c.level)))?;
         Ok(ChunkConfig::default()
-            .with_compression_level(
-                usize::try_from(c.level).map_err(|_| Error::invalid_config(ID, "level must be 0 to 12"))?,
-            )
-            .with_mode_spec(match c.mode_spec {
-                PcodecModeSpec::Auto => ModeSpec::Auto,
-                PcodecModeSpec::Classic => ModeSpec::Classic,
-            })
-            .with_delta_spec(self.delta)
+            .with_compression_level(level)
+            .with_mode_spec(mode)
+            .with_delta_spec(delta)
             .with_paging_spec(PagingSpec::EqualPagesUpTo(pages)))
     }
 }
@@ -156,44 +227,14 @@ impl StaticCodec for Pcodec {
     const CODEC_ID: &'static str = ID;
     type Config = PcodecConfig;
 
+    /// Any configuration numcodecs 0.15.2's `PCodec.__init__` takes builds (unknown keys
+    /// are refused, as its keyword arguments are).
     fn from_config(config: PcodecConfig) -> Result<Self> {
-        if !(0..=MAX_LEVEL).contains(&config.level) {
-            return Err(Error::invalid_config(ID, format_args!("level must be 0 to 12, got {}", config.level)));
-        }
-        if config.equal_pages_up_to == 0 {
-            return Err(Error::invalid_config(ID, "equal_pages_up_to must be at least 1"));
-        }
-        if let Some(order) = config.delta_encoding_order {
-            if order > MAX_DELTA_ENCODING_ORDER {
-                return Err(Error::invalid_config(
-                    ID,
-                    format_args!("delta_encoding_order must be 0 to 7, got {order}"),
-                ));
-            }
-        }
-        // numcodecs' _get_chunk_config.
-        let delta = match (config.delta_spec, config.delta_encoding_order) {
-            (PcodecDeltaSpec::Auto, Some(order)) | (PcodecDeltaSpec::TryConsecutive, Some(order)) => {
-                DeltaSpec::TryConsecutive(order as usize)
-            }
-            (PcodecDeltaSpec::Auto, None) => DeltaSpec::Auto,
-            (PcodecDeltaSpec::TryConsecutive, None) => {
-                return Err(Error::invalid_config(ID, "delta_spec 'try_consecutive' needs a delta_encoding_order"))
-            }
-            (PcodecDeltaSpec::None | PcodecDeltaSpec::TryLookback, Some(_)) => {
-                return Err(Error::invalid_config(
-                    ID,
-                    "delta_encoding_order can only be set for delta_spec='try_consecutive' (or 'auto')",
-                ))
-            }
-            (PcodecDeltaSpec::None, None) => DeltaSpec::None,
-            (PcodecDeltaSpec::TryLookback, None) => DeltaSpec::TryLookback,
-        };
-        Ok(Pcodec { config, delta })
+        Ok(Pcodec { config })
     }
 
     fn config(&self) -> PcodecConfig {
-        self.config
+        self.config.clone()
     }
 }
 
@@ -364,14 +405,15 @@ fn open(src: &[u8]) -> Result<(FileDecompressor, &[u8], Option<u8>)> {
 impl Codec for Pcodec {
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_array(ID)?;
+        // numcodecs builds pco's configuration first, then looks at the data.
+        let config = self.chunk_config()?;
         let dtype = input.dtype();
         let byte = number_type_byte(dtype).ok_or_else(|| Error::UnsupportedDType {
             codec: ID.into(),
             dtype,
             reason: "pcodec takes native-order (little-endian) u2, u4, u8, i2, i4, i8, f2, f4 and f8 arrays".into(),
         })?;
-        let config = self.chunk_config()?;
-        if self.delta == DeltaSpec::TryLookback {
+        if config.delta_spec == DeltaSpec::TryLookback {
             // pco 0.4.8 writes a chunk it cannot read back for a one-number page with
             // lookback deltas ("unable to decompress chunk with no bins"); numcodecs
             // writes it anyway. Refuse rather than write data that cannot be decoded.
