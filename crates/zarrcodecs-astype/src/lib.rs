@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    ArrayView, ArrayViewMut, Codec, DType, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec,
+    ArrayView, ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error, NdArray, Result,
+    StaticCodec,
 };
 use zarrcodecs_kernels::cast::{self, NumType};
 
@@ -27,20 +28,56 @@ pub struct AsType {
     decode_dtype: DType,
 }
 
-fn numeric(dtype: DType, key: &str) -> Result<NumType> {
-    NumType::of(dtype).ok_or_else(|| {
+/// The numeric type of a dtype, `None` for bool (`|b1`).
+fn numeric(dtype: DType, key: &str) -> Result<Option<NumType>> {
+    if dtype.kind() == DTypeKind::Bool {
+        return Ok(None);
+    }
+    NumType::of(dtype).map(Some).ok_or_else(|| {
         Error::invalid_config(
             AsType::CODEC_ID,
-            format_args!("{key} {dtype} is not supported: only integer (i1..i8, u1..u8) and float (f2, f4, f8) dtypes"),
+            format_args!(
+                "{key} {dtype} is not supported: only bool (b1), integer (i1..i8, u1..u8) and float (f2, f4, f8) \
+                 dtypes"
+            ),
         )
     })
+}
+
+/// numpy's `astype` of the elements `src` of `from` into `dst` of `to`, bool included:
+/// a bool is read as `True` when its byte is not zero and written as 0 or 1; a number
+/// is `True` when it is not zero (NaN included, `-0.0` not); bool to bool copies the
+/// bytes unchanged, as numpy does.
+fn cast_any(src: &[u8], from: DType, dst: &mut [u8], to: DType) -> Result<()> {
+    let id = AsType::CODEC_ID;
+    match (numeric(from, "from")?, numeric(to, "to")?) {
+        (Some(_), Some(_)) => cast::cast_bytes(id, src, from, dst, to),
+        (None, None) => {
+            dst.copy_from_slice(src);
+            Ok(())
+        }
+        (None, Some(_)) => {
+            let ones: Vec<u8> = src.iter().map(|&b| u8::from(b != 0)).collect();
+            cast::cast_bytes(id, &ones, DType::U1, dst, to)
+        }
+        (Some(t), None) => {
+            let size = t.itemsize();
+            // The byte holding a float's sign bit, which alone does not make it true.
+            let sign = t.is_float().then(|| if from.byte_order() == ByteOrder::Big { 0 } else { size - 1 });
+            for (x, o) in src.chunks_exact(size).zip(dst.iter_mut()) {
+                let truth = x.iter().enumerate().any(|(i, &b)| if Some(i) == sign { b & 0x7f != 0 } else { b != 0 });
+                *o = u8::from(truth);
+            }
+            Ok(())
+        }
+    }
 }
 
 impl AsType {
     /// The codec casting between `encode_dtype` and `decode_dtype`.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] if either is not an integer or float dtype.
+    /// [`Error::InvalidConfig`] if either is not a bool, integer or float dtype.
     pub fn new(encode_dtype: DType, decode_dtype: DType) -> Result<Self> {
         Self::from_config(AsTypeConfig { encode_dtype, decode_dtype })
     }
@@ -59,7 +96,12 @@ impl AsType {
     fn convert(&self, data: DataRef<'_>, from: DType, to: DType) -> Result<NdArray> {
         let arr = data.require_array(Self::CODEC_ID)?;
         let shape = cast::view_shape(Self::CODEC_ID, arr.shape(), arr.dtype().itemsize(), from)?;
-        cast::cast_new(Self::CODEC_ID, arr.as_bytes(), from, to, shape)
+        if from.kind() != DTypeKind::Bool && to.kind() != DTypeKind::Bool {
+            return cast::cast_new(Self::CODEC_ID, arr.as_bytes(), from, to, shape);
+        }
+        let mut out = NdArray::zeros(to, shape)?;
+        cast_any(arr.as_bytes(), from, out.as_bytes_mut(), to)?;
+        Ok(out)
     }
 
     fn decoded_len(&self, arr: &ArrayView<'_>) -> Result<usize> {
@@ -101,7 +143,7 @@ impl Codec for AsType {
         let arr = encoded.require_array(Self::CODEC_ID)?;
         let nbytes = self.decoded_len(arr)?;
         cast::check_out(Self::CODEC_ID, out.dtype(), out.as_bytes().len(), self.decode_dtype, nbytes)?;
-        cast::cast_bytes(Self::CODEC_ID, arr.as_bytes(), self.encode_dtype, out.as_bytes_mut(), self.decode_dtype)
+        cast_any(arr.as_bytes(), self.encode_dtype, out.as_bytes_mut(), self.decode_dtype)
     }
 }
 
@@ -127,12 +169,13 @@ mod tests {
         // numpy's names and normalisations print as dtype.str.
         let c = AsType::from_json(&json!({"encode_dtype": "uint8", "decode_dtype": "<u1"})).unwrap();
         assert_eq!(c.get_config().unwrap(), json!({"id": "astype", "encode_dtype": "|u1", "decode_dtype": "|u1"}));
+        let b = AsType::from_json(&json!({"id": "astype", "encode_dtype": "<f8", "decode_dtype": "|b1"})).unwrap();
+        testing::assert_config_round_trip(&b);
         testing::assert_configs_rejected::<AsType>(&[
             json!({"id": "astype", "encode_dtype": "<i4"}),
             json!({"id": "astype", "decode_dtype": "<i4"}),
             json!({"id": "astype", "encode_dtype": "<i4", "decode_dtype": "<f8", "x": 1}),
             json!({"id": "astype", "encode_dtype": "<c8", "decode_dtype": "<f8"}),
-            json!({"id": "astype", "encode_dtype": "<f8", "decode_dtype": "|b1"}),
             json!({"id": "astype", "encode_dtype": "|S4", "decode_dtype": "<f8"}),
             json!({"id": "astype", "encode_dtype": "|O", "decode_dtype": "<f8"}),
             json!({"id": "astype", "encode_dtype": "<f3", "decode_dtype": "<f8"}),

@@ -2,7 +2,9 @@
 #![forbid(unsafe_code)]
 
 use serde::{Deserialize, Serialize};
-use zarrcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec};
+use zarrcodecs_core::{
+    ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec,
+};
 use zarrcodecs_kernels::cast::{self, Arith, Block, Element, NumType, Scalar, BLOCK};
 use zarrcodecs_kernels::dispatch;
 
@@ -25,17 +27,44 @@ pub struct DeltaConfig {
 pub struct Delta {
     dtype: DType,
     astype: DType,
-    t: NumType,
-    a: NumType,
+    /// The numeric type of `dtype`; `None` for bool (`|b1`).
+    t: Option<NumType>,
+    /// The numeric type of `astype`; `None` for bool (`|b1`).
+    a: Option<NumType>,
 }
 
-fn numeric(dtype: DType, key: &str) -> Result<NumType> {
-    NumType::of(dtype).ok_or_else(|| {
+/// The numeric type of a dtype, `None` for bool.
+fn numeric(dtype: DType, key: &str) -> Result<Option<NumType>> {
+    if dtype.kind() == DTypeKind::Bool {
+        return Ok(None);
+    }
+    NumType::of(dtype).map(Some).ok_or_else(|| {
         Error::invalid_config(
             Delta::CODEC_ID,
-            format_args!("{key} {dtype} is not supported: only integer (i1..i8, u1..u8) and float (f2, f4, f8) dtypes"),
+            format_args!(
+                "{key} {dtype} is not supported: only bool (b1), integer (i1..i8, u1..u8) and float (f2, f4, f8) \
+                 dtypes"
+            ),
         )
     })
+}
+
+/// numpy's truth value of one element (`bytes`) of a bool, integer or float dtype
+/// whose type is `ty` (`None`: bool), in the dtype's byte order: not zero (for floats,
+/// any bit but the sign: `-0.0` is false, NaN true).
+fn truth(bytes: &[u8], ty: Option<NumType>, order: ByteOrder) -> bool {
+    match ty {
+        Some(t) if t.is_float() => {
+            let sign = if order == ByteOrder::Big { 0 } else { bytes.len() - 1 };
+            bytes.iter().enumerate().any(|(i, &b)| if i == sign { b & 0x7f != 0 } else { b != 0 })
+        }
+        _ => bytes.iter().any(|&b| b != 0),
+    }
+}
+
+/// The 0/1 bytes of `|b1` elements (numpy reads any non-zero byte as `True`).
+fn bools(src: &[u8]) -> impl Iterator<Item = u8> + '_ {
+    src.iter().map(|&b| u8::from(b != 0))
 }
 
 /// Loads the previous element (`bytes`, one element) into `prev`'s native bytes.
@@ -155,7 +184,7 @@ impl Delta {
     /// The codec for data of `dtype`, encoded as `astype` (`None`: `dtype`).
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] if a dtype is not an integer or float dtype.
+    /// [`Error::InvalidConfig`] if a dtype is not a bool, integer or float dtype.
     pub fn new(dtype: DType, astype: Option<DType>) -> Result<Self> {
         Self::from_config(DeltaConfig { dtype, astype })
     }
@@ -181,9 +210,11 @@ impl Delta {
     /// Python's int(), which raises when it does not fit; otherwise it is a cast of one
     /// element on its own. `first` holds the first element's bytes.
     fn check_first(&self, first: &[u8]) -> Result<()> {
+        // numpy assigns any scalar to a bool array, and a bool to any array.
+        let (Some(t), Some(a)) = (self.t, self.a) else { return Ok(()) };
         let swap = self.dtype.byte_order().is_swapped();
-        let first = dispatch!(self.t, T => first_scalar::<T>(first, swap));
-        if !first.fits_assignment(self.a) {
+        let first = dispatch!(t, T => first_scalar::<T>(first, swap));
+        if !first.fits_assignment(a) {
             return Err(Error::unsupported_input(
                 Self::CODEC_ID,
                 format_args!(
@@ -197,7 +228,12 @@ impl Delta {
     }
 
     fn encode_into(&self, src: &[u8], dst: &mut [u8]) -> Result<()> {
-        let (tsz, asz) = (self.t.itemsize(), self.a.itemsize());
+        let (t, a) = match (self.t, self.a) {
+            (Some(t), Some(a)) => (t, a),
+            (None, _) => return self.encode_bools(src, dst),
+            (Some(t), None) => return self.encode_to_bools(t, src, dst),
+        };
+        let (tsz, asz) = (t.itemsize(), a.itemsize());
         if src.len() < tsz {
             return Ok(());
         }
@@ -205,7 +241,7 @@ impl Delta {
         self.check_first(&src[..tsz])?;
         if self.dtype == self.astype && !swap {
             // No cast: differences straight from the input into the output.
-            dispatch!(self.t, T => {
+            dispatch!(t, T => {
                 if let (Ok(x), Ok(d)) =
                     (bytemuck::try_cast_slice::<u8, T>(src), bytemuck::try_cast_slice_mut::<u8, T>(dst))
                 {
@@ -216,10 +252,10 @@ impl Delta {
         }
         cast::cast_bytes(Self::CODEC_ID, &src[..tsz], self.dtype, &mut dst[..asz], self.astype)?;
         let mut prev = 0u64;
-        dispatch!(self.t, T => load_one::<T>(&src[..tsz], swap, &mut prev));
+        dispatch!(t, T => load_one::<T>(&src[..tsz], swap, &mut prev));
         // enc[1:] = np.diff(arr): n - 1 differences in dtype, cast to astype as one array.
         let (src, dst) = (&src[tsz..], &mut dst[asz..]);
-        dispatch!(self.t, T => {
+        dispatch!(t, T => {
             let mut p = bytemuck::cast_slice::<u64, T>(std::slice::from_ref(&prev))[0];
             cast::map_blocks::<T, T>(Self::CODEC_ID, src, self.dtype, dst, self.astype, |x, d| diff_block(x, d, &mut p))?;
         });
@@ -227,14 +263,23 @@ impl Delta {
     }
 
     fn decode_to(&self, src: &[u8], dst: &mut [u8]) -> Result<()> {
-        let (asz, tsz) = (self.a.itemsize(), self.t.itemsize());
+        let (t, a) = match (self.t, self.a) {
+            (Some(t), Some(a)) => (t, a),
+            (None, None) => {
+                Self::decode_bools(src, dst);
+                return Ok(());
+            }
+            (None, Some(a)) => return self.decode_to_bools(a, src, dst),
+            (Some(t), None) => return self.decode_from_bools(t, src, dst),
+        };
+        let (asz, tsz) = (a.itemsize(), t.itemsize());
         // np.cumsum(enc, out=dec) adds in the promoted type of (dtype, astype), then
         // casts to dtype.
-        let w = self.t.promote(self.a);
+        let w = t.promote(a);
         let (wd, wsz) = (w.native_dtype(), w.itemsize());
         if self.dtype == self.astype && !self.dtype.byte_order().is_swapped() {
             // No cast: the running sum straight from the input into the output.
-            dispatch!(self.t, T => {
+            dispatch!(t, T => {
                 if let (Ok(x), Ok(d)) =
                     (bytemuck::try_cast_slice::<u8, T>(src), bytemuck::try_cast_slice_mut::<u8, T>(dst))
                 {
@@ -257,6 +302,78 @@ impl Delta {
     }
 }
 
+/// numpy's bool cases. `np.diff` of bools is `np.not_equal` (XOR of their truth
+/// values); `np.cumsum(enc, out=dec)` adds in the promoted type of `dtype` and
+/// `astype`, which for two bools is numpy's bool `add`, a logical OR (the first element
+/// is copied unchanged, as numpy's accumulate does), and otherwise the numeric type,
+/// whose sums are then cast to bool (non-zero is `True`).
+impl Delta {
+    /// The same codec between numeric types `dtype` and `astype`.
+    fn numeric_pair(dtype: DType, t: NumType, astype: DType, a: NumType) -> Delta {
+        Delta { dtype, astype, t: Some(t), a: Some(a) }
+    }
+
+    /// Encodes bools (`dtype` `|b1`): the first truth value, then XORs of neighbours,
+    /// as 0/1 cast to `astype`.
+    fn encode_bools(&self, src: &[u8], dst: &mut [u8]) -> Result<()> {
+        let mut prev = 0u8;
+        let diffs: Vec<u8> = bools(src)
+            .enumerate()
+            .map(|(i, b)| {
+                let d = if i == 0 { b } else { b ^ prev };
+                prev = b;
+                d
+            })
+            .collect();
+        if self.a.is_none() {
+            dst.copy_from_slice(&diffs);
+            return Ok(());
+        }
+        cast::cast_bytes(Self::CODEC_ID, &diffs, DType::U1, dst, self.astype)
+    }
+
+    /// Encodes numbers of type `t` as bools: the truth values of the first element and
+    /// of the differences computed in `dtype`.
+    fn encode_to_bools(&self, t: NumType, src: &[u8], dst: &mut [u8]) -> Result<()> {
+        let tsz = t.itemsize();
+        let mut diffs = vec![0u8; src.len() / tsz * tsz];
+        Self::numeric_pair(self.dtype, t, self.dtype, t).encode_into(src, &mut diffs)?;
+        for (d, o) in diffs.chunks_exact(tsz).zip(dst.iter_mut()) {
+            *o = u8::from(truth(d, Some(t), self.dtype.byte_order()));
+        }
+        Ok(())
+    }
+
+    /// Decodes bools to bools: the running OR, the first element copied unchanged.
+    fn decode_bools(src: &[u8], dst: &mut [u8]) {
+        let mut acc = 0u8;
+        for (i, (&e, o)) in src.iter().zip(dst.iter_mut()).enumerate() {
+            acc = if i == 0 { e } else { u8::from(acc != 0 || e != 0) };
+            *o = acc;
+        }
+    }
+
+    /// Decodes numbers of type `a` to bools: the running sums in `a`, cast to bool.
+    fn decode_to_bools(&self, a: NumType, src: &[u8], dst: &mut [u8]) -> Result<()> {
+        let (wd, asz) = (a.native_dtype(), a.itemsize());
+        let mut sums = vec![0u8; src.len() / asz * asz];
+        Self::numeric_pair(wd, a, self.astype, a).decode_to(src, &mut sums)?;
+        for (s, o) in sums.chunks_exact(asz).zip(dst.iter_mut()) {
+            *o = u8::from(truth(s, Some(a), wd.byte_order()));
+        }
+        Ok(())
+    }
+
+    /// Decodes bools to numbers of type `t`: the 0/1 values cast to `t`, summed in `t`.
+    fn decode_from_bools(&self, t: NumType, src: &[u8], dst: &mut [u8]) -> Result<()> {
+        let wd = t.native_dtype();
+        let ones: Vec<u8> = bools(src).collect();
+        let mut values = vec![0u8; src.len() * t.itemsize()];
+        cast::cast_bytes(Self::CODEC_ID, &ones, DType::U1, &mut values, wd)?;
+        Self::numeric_pair(self.dtype, t, wd, t).decode_to(&values, dst)
+    }
+}
+
 impl StaticCodec for Delta {
     const CODEC_ID: &'static str = "delta";
     type Config = DeltaConfig;
@@ -276,10 +393,10 @@ impl StaticCodec for Delta {
 impl Codec for Delta {
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let (n, src) = self.count(&data, self.dtype)?;
-        if self.dtype == self.astype && !self.dtype.byte_order().is_swapped() && n > 0 {
+        if let (Some(t), true) = (self.t, self.dtype == self.astype && !self.dtype.byte_order().is_swapped() && n > 0) {
             // No cast: the differences straight from the input into a new array.
-            self.check_first(&src[..self.t.itemsize()])?;
-            dispatch!(self.t, T => {
+            self.check_first(&src[..t.itemsize()])?;
+            dispatch!(t, T => {
                 if let Ok(x) = bytemuck::try_cast_slice::<u8, T>(src) {
                     return Ok(diff_new(x, self.dtype)?.into());
                 }
@@ -292,9 +409,9 @@ impl Codec for Delta {
 
     fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
         let (n, src) = self.count(&encoded, self.astype)?;
-        if self.dtype == self.astype && !self.dtype.byte_order().is_swapped() {
+        if let (Some(t), true) = (self.t, self.dtype == self.astype && !self.dtype.byte_order().is_swapped()) {
             // No cast: the running sum straight from the input into a new array.
-            dispatch!(self.t, T => {
+            dispatch!(t, T => {
                 if let Ok(x) = bytemuck::try_cast_slice::<u8, T>(src) {
                     return Ok(cumsum_new(x, self.dtype)?.into());
                 }
@@ -312,7 +429,7 @@ impl Codec for Delta {
         _options: &DecodeOptions,
     ) -> Result<()> {
         let (n, src) = self.count(&encoded, self.astype)?;
-        let nbytes = n.checked_mul(self.t.itemsize()).ok_or(Error::Allocation { size: usize::MAX })?;
+        let nbytes = n.checked_mul(self.dtype.itemsize()).ok_or(Error::Allocation { size: usize::MAX })?;
         cast::check_out(Self::CODEC_ID, out.dtype(), out.as_bytes().len(), self.dtype, nbytes)?;
         self.decode_to(src, out.as_bytes_mut())
     }
@@ -341,12 +458,17 @@ mod tests {
         assert_eq!(c.get_config().unwrap(), json!({"id": "delta", "dtype": "<f8", "astype": "<f8"}));
         let c = Delta::from_json(&json!({"id": "delta", "dtype": ">i2", "astype": "|i1"})).unwrap();
         testing::assert_config_round_trip(&c);
+        // Bool, as numcodecs' fixture/delta/bool.
+        let c = Delta::from_json(&json!({"id": "delta", "dtype": "|b1"})).unwrap();
+        assert_eq!(c.get_config().unwrap(), json!({"id": "delta", "dtype": "|b1", "astype": "|b1"}));
+        testing::assert_config_round_trip(
+            &Delta::from_json(&json!({"id": "delta", "dtype": ">f8", "astype": "|b1"})).unwrap(),
+        );
         testing::assert_configs_rejected::<Delta>(&[
             json!({"id": "delta"}),
             json!({"id": "delta", "astype": "<i4"}),
             json!({"id": "delta", "dtype": "|O"}),
             json!({"id": "delta", "dtype": "<f8", "astype": "|O"}),
-            json!({"id": "delta", "dtype": "|b1"}),
             json!({"id": "delta", "dtype": "<c16"}),
             json!({"id": "delta", "dtype": "<M8[ns]"}),
             json!({"id": "delta", "dtype": "<i4", "offset": 1}),
@@ -395,6 +517,16 @@ mod tests {
         let r =
             c.decode_into(DataRef::from(&[0u8; 8][..]), &mut ArrayViewMut::new(&mut out, dt("<i8"), vec![1]).unwrap());
         assert!(matches!(r, Err(Error::UnsupportedDType { .. })));
+        // Bools: XOR to encode; running OR (the first byte copied) to decode, which is
+        // not the input again, as in numcodecs.
+        let b = Delta::new(dt("|b1"), None).unwrap();
+        let e = b.encode_bytes(&[0, 2, 1, 3, 0, 1]).unwrap();
+        assert_eq!((e.dtype(), e.as_bytes()), (dt("|b1"), &[0u8, 1, 0, 0, 1, 1][..]));
+        assert_eq!(b.decode_bytes(&[2, 0, 0, 3, 0]).unwrap().as_bytes(), &[2, 1, 1, 1, 1]);
+        let mut out = [9u8; 3];
+        b.decode_into(DataRef::from(&[0u8, 0, 5][..]), &mut ArrayViewMut::new(&mut out, dt("|b1"), vec![3]).unwrap())
+            .unwrap();
+        assert_eq!(out, [0, 0, 1]);
         // numcodecs raises IndexError on an empty array; we return an empty one.
         assert_eq!(c.encode_bytes(&[]).unwrap().len(), 0);
         assert_eq!(c.decode_bytes(&[]).unwrap().len(), 0);

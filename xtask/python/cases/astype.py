@@ -58,4 +58,8 @@ def configs():
     out.append(({"id": "astype", "encode_dtype": "<f4", "decode_dtype": "<f8"}, None, True,
                 ["f8_walk_50k", "u1_random_1000", "f8_walk_3MiB"]))
     out.append(({"id": "astype", "encode_dtype": "<i2", "decode_dtype": "<i4"}, None, False, ["i4_ramp_100k"]))
+    # Bool: non-zero (NaN included, -0.0 not) is True; bools cast to 0 or 1.
+    for s in ("f8", "f2", "i4", "u1"):
+        out.append(({"id": "astype", "encode_dtype": "|b1", "decode_dtype": "<" + s}, None, False, [f"astype_{s}"]))
+    out.append(({"id": "astype", "encode_dtype": "|b1", "decode_dtype": ">f8"}, None, False, ["astype_f8_be"]))
     return out

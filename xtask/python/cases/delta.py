@@ -36,9 +36,18 @@ def specials(t):
     return a.astype(t)
 
 
+def bools():
+    """Seeded bools with runs, and raw bytes other than 0 and 1 (numpy's True too)."""
+    rng = np.random.default_rng(11)
+    raw = np.repeat(rng.integers(0, 2, 300), rng.integers(1, 5, 300)).astype("u1")
+    raw[::17] = 2
+    raw[::29] = 255
+    return raw.view("|b1")
+
+
 def arrays():
     return [(f"delta_{t}", specials("<" + t)) for t in TYPES] + [
-        ("delta_f8_be", specials(">f8")), ("delta_i4_be", specials(">i4"))]
+        ("delta_f8_be", specials(">f8")), ("delta_i4_be", specials(">i4")), ("delta_b1", bools())]
 
 
 def configs():
@@ -52,4 +61,10 @@ def configs():
     out.append(({"id": "delta", "dtype": "<i4", "astype": "<i2"}, None, False, ["i4_ramp_100k"]))
     out.append(({"id": "delta", "dtype": "<i4", "astype": "<i8"}, None, False, ["u1_random_1000"]))
     out.append(({"id": "delta", "dtype": "<u2", "astype": "|u1"}, None, False, ["u2_3d"]))
+    # Bools (numcodecs' fixture corpus has |b1 to |b1): XOR to encode, a running OR (or
+    # a numeric running sum cast to bool) to decode.
+    for a in ("|b1", "|u1", "<i2", "<f8", ">f4"):
+        out.append(({"id": "delta", "dtype": "|b1", "astype": a}, None, False, ["delta_b1"]))
+    for d, name in (("<f8", "delta_f8"), ("<i4", "delta_i4"), ("|u1", "delta_u1"), (">f8", "delta_f8_be")):
+        out.append(({"id": "delta", "dtype": d, "astype": "|b1"}, None, False, [name]))
     return out

@@ -31,6 +31,18 @@ def main():
     big = np.random.default_rng(7).normal(scale=1e10, size=4099)
     big[::17] = np.nan
     cases.append(case({"id": "astype", "encode_dtype": "<u4", "decode_dtype": ">f8"}, big.astype(">f8")))
+    # Bool: non-zero (NaN included, -0.0 not) is True; a bool casts to 0 or 1; bool to
+    # bool keeps the bytes (raw bytes other than 0 and 1 are bools too).
+    raw = np.frombuffer(bytes([0, 2, 1, 3, 0, 0, 255, 1, 1, 0, 4, 0, 0, 1, 128]), "u1")
+    cases.append(case({"id": "astype", "encode_dtype": "|b1", "decode_dtype": "|b1"}, raw.view(bool)))
+    for t in TYPES:
+        cases.append(case({"id": "astype", "encode_dtype": "|b1", "decode_dtype": "<" + t}, specials("<" + t),
+                          [raw.view(bool)]))
+        cases.append(case({"id": "astype", "encode_dtype": "<" + t, "decode_dtype": "|b1"}, raw.view(bool),
+                          [specials("<" + t)]))
+    for t in (">f8", ">i2", ">f2"):
+        cases.append(case({"id": "astype", "encode_dtype": "|b1", "decode_dtype": t}, specials(t), [raw.view(bool)]))
+        cases.append(case({"id": "astype", "encode_dtype": t, "decode_dtype": "|b1"}, raw.view(bool), [specials(t)]))
     dump("astype", cases)
 
 

@@ -33,6 +33,22 @@ def main():
     cases.append(case({"id": "delta", "dtype": "<f4", "astype": "<f2"}, big, [rng.normal(size=4099).astype("<f4")]))
     cases.append(case({"id": "delta", "dtype": "<f8", "astype": "<f4"}, big.astype("<f8"), [big]))
     cases.append(case({"id": "delta", "dtype": "<u2", "astype": "|u1"}, rng.integers(0, 2**16, 4099, dtype="<u2")))
+    # Bool (numcodecs' fixture/delta/bool is {"dtype": "|b1", "astype": "|b1"} on a
+    # (10, 11) array of False): np.diff of bools is XOR, np.cumsum(enc, out=dec) adds in
+    # the promoted type (bool + bool is OR; the first element is copied unchanged) and
+    # casts the sums to bool. Raw bytes other than 0 and 1 are bools too.
+    raw = np.frombuffer(bytes([0, 2, 1, 3, 0, 0, 255, 1, 1, 0, 4, 0, 0, 1, 128]), "u1")
+    flags = rng.integers(0, 2, 4099).astype(bool)
+    cases.append(case({"id": "delta", "dtype": "|b1", "astype": "|b1"}, np.zeros((10, 11), bool)))
+    cases.append(case({"id": "delta", "dtype": "|b1"}, flags, [raw.view(bool), raw[::-1].copy().view(bool)]))
+    for t in TYPES:
+        cases.append(case({"id": "delta", "dtype": "|b1", "astype": "<" + t}, raw.view(bool), [specials("<" + t)]))
+        cases.append(case({"id": "delta", "dtype": "<" + t, "astype": "|b1"}, specials("<" + t),
+                          [raw.view(bool), flags]))
+    for d, a in [(">f8", "|b1"), ("|b1", ">i2"), (">u4", "|b1"), ("|b1", ">f2")]:
+        src = raw.view(bool) if d == "|b1" else specials(d)
+        cases.append(case({"id": "delta", "dtype": d, "astype": a}, src,
+                          [raw.view(bool) if a == "|b1" else specials(a)]))
     dump("delta", cases)
 
 
