@@ -54,13 +54,34 @@ impl PartialEq for Categorize {
 }
 
 impl Categorize {
+    /// numcodecs assigns each label's code (1 to the number of labels) into an `astype`
+    /// array on every encode: an integer `astype` too small for the last code raises
+    /// `OverflowError` then (decoding works).
+    fn check_codes_fit(&self) -> Result<()> {
+        let (labels, astype, id) = (&self.labels, self.astype, Self::CODEC_ID);
+        let count = u64::try_from(labels.len()).unwrap_or(u64::MAX);
+        if let Some(max) = self.code_type.max_code() {
+            if count > max {
+                return Err(Error::invalid_config(
+                    id,
+                    format_args!(
+                        "cannot encode: {} labels need codes up to {count}, more than {astype} holds ({max})",
+                        labels.len()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// A codec for these labels, decoded dtype and encoded dtype.
     ///
     /// # Errors
     /// [`Error::InvalidConfig`] if `dtype` is neither `U` (of at least one character)
-    /// nor `|O`, if `astype` is not an integer or `f4`/`f8` dtype, or if an integer
-    /// `astype` cannot hold the code of the last label (numcodecs raises
-    /// `OverflowError` on every encode then).
+    /// nor `|O`, or if `astype` is not an integer or `f4`/`f8` dtype. An integer
+    /// `astype` too small for the code of the last label builds a codec that decodes
+    /// and refuses to encode, as numcodecs' (it raises `OverflowError` on every
+    /// encode).
     pub fn new(labels: Vec<String>, dtype: DType, astype: DType) -> Result<Self> {
         let id = Self::CODEC_ID;
         match dtype.kind() {
@@ -77,15 +98,6 @@ impl Categorize {
             }
         }
         let code_type = CodeType::new(astype)?;
-        let count = u64::try_from(labels.len()).unwrap_or(u64::MAX);
-        if let Some(max) = code_type.max_code() {
-            if count > max {
-                return Err(Error::invalid_config(
-                    id,
-                    format_args!("{} labels need codes up to {count}, more than {astype} holds ({max})", labels.len()),
-                ));
-            }
-        }
         let (stored, encode_lookup) = if dtype.kind() == DTypeKind::Unicode {
             let width = dtype.itemsize() / 4;
             let stored = labels.iter().map(|l| ucs4(l, width, dtype.byte_order(), true)).collect();
@@ -276,6 +288,7 @@ impl Codec for Categorize {
     /// Python's `==`), a `U` array's items without their trailing NULs, and anything
     /// else encodes to 0.
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
+        self.check_codes_fit()?;
         match data {
             DataRef::Array(a) => self.encode_numeric(&a),
             DataRef::Object(o) => self.encode_objects(o),
@@ -372,8 +385,14 @@ mod tests {
         // The largest label counts the integer astypes hold.
         for (astype, max) in [("|u1", 255), ("|i1", 127), ("<i2", 32_767)] {
             assert!(Categorize::new(labels(max), "<U4".parse().unwrap(), astype.parse().unwrap()).is_ok());
-            let r = Categorize::new(labels(max + 1), "<U4".parse().unwrap(), astype.parse().unwrap());
+            // One more: numcodecs builds it, fails on every encode, decodes.
+            let c = Categorize::new(labels(max + 1), "<U4".parse().unwrap(), astype.parse().unwrap()).unwrap();
+            let input = NdArray::from_bytes(&[0u8; 16], "<U4".parse().unwrap(), vec![1]).unwrap();
+            let r = c.encode(DataRef::from(&input));
             assert!(matches!(r, Err(Error::InvalidConfig { .. })), "{astype}: {r:?}");
+            let dtype: DType = astype.parse().unwrap();
+            let d = c.decode(DataRef::from(&vec![0u8; dtype.itemsize()][..])).unwrap();
+            assert_eq!(d.as_bytes().unwrap(), &[0u8; 16]);
         }
         assert!(Categorize::new(labels(70_000), DType::OBJECT, "<f4".parse().unwrap()).is_ok());
         testing::assert_configs_rejected::<Categorize>(&[

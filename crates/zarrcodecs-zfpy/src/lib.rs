@@ -102,13 +102,12 @@ impl Default for ZfpyConfig {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Zfpy {
     config: ZfpyConfig,
-    mode: zfp::Mode,
 }
 
 impl Default for Zfpy {
     /// numcodecs' default: mode 4 with tolerance -1, which is zfp's reversible mode.
     fn default() -> Self {
-        Zfpy { config: ZfpyConfig::default(), mode: zfp::Mode::Reversible }
+        Zfpy { config: ZfpyConfig::default() }
     }
 }
 
@@ -118,8 +117,9 @@ impl Zfpy {
     /// is written as a JSON float, as Python writes a float argument.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for a parameter that is not finite, a rate of
-    /// [`MAX_RATE`] or more, or a precision that does not fit a C `int`.
+    /// [`Error::InvalidConfig`] for a parameter that is not finite (JSON cannot hold
+    /// it). A rate of [`MAX_RATE`] or more, or a precision that does not fit a C `int`,
+    /// builds a codec that refuses to encode, as numcodecs' does.
     pub fn new(mode: ZfpyMode) -> Result<Self> {
         let float = |x: f64, name: &str| {
             Number::from_f64(x)
@@ -145,44 +145,23 @@ impl StaticCodec for Zfpy {
     const CODEC_ID: &'static str = ID;
     type Config = ZfpyConfig;
 
+    /// Any configuration numcodecs 0.15.2's `ZFPY.__init__` takes builds: it checks
+    /// nothing, and its decode uses nothing (zfp's header describes the stream).
+    /// Encoding refuses what numcodecs cannot encode with: a mode other than 2, 3 or 4,
+    /// a precision beyond a C `int`, and a rate of [`MAX_RATE`] or more.
     fn from_config(mut config: ZfpyConfig) -> Result<Self> {
-        let tolerance = number(&config.tolerance, "tolerance")?;
-        let rate = number(&config.rate, "rate")?;
-        if i32::try_from(config.precision).is_err() {
-            return Err(Error::invalid_config(ID, "precision must fit a C int"));
-        }
-        // zfpy's _set_compression_mode, with the one parameter numcodecs passes.
-        let mode = match config.mode {
-            MODE_FIXED_ACCURACY if tolerance >= 0.0 => zfp::Mode::Accuracy(tolerance),
-            MODE_FIXED_RATE if rate >= 0.0 => {
-                if rate >= MAX_RATE {
-                    return Err(Error::invalid_config(ID, format_args!("rate must be below 2^24, got {rate}")));
-                }
-                zfp::Mode::Rate(rate)
-            }
-            MODE_FIXED_PRECISION if config.precision >= 0 => {
-                zfp::Mode::Precision(u32::try_from(config.precision).unwrap_or(u32::MAX))
-            }
-            MODE_FIXED_ACCURACY | MODE_FIXED_RATE | MODE_FIXED_PRECISION => zfp::Mode::Reversible,
-            other => {
-                return Err(Error::invalid_config(
-                    ID,
-                    format_args!(
-                        "mode must be 2 (fixed rate), 3 (fixed precision) or 4 (fixed accuracy), got {other}: numcodecs cannot encode with other modes"
-                    ),
-                ))
-            }
-        };
         config.compression_kwargs = None;
-        Ok(Zfpy { config, mode })
+        Ok(Zfpy { config })
     }
 
     fn config(&self) -> ZfpyConfig {
         let mut config = self.config.clone();
+        // numcodecs sets compression_kwargs for the three modes it encodes with only.
         let (key, value) = match config.mode {
             MODE_FIXED_RATE => ("rate", Value::Number(config.rate.clone())),
             MODE_FIXED_PRECISION => ("precision", Value::from(config.precision)),
-            _ => ("tolerance", Value::Number(config.tolerance.clone())),
+            MODE_FIXED_ACCURACY => ("tolerance", Value::Number(config.tolerance.clone())),
+            _ => return config,
         };
         config.compression_kwargs = Some(Map::from_iter([(key.to_string(), value)]));
         config
@@ -234,7 +213,64 @@ fn checked_header(src: &[u8], limit: usize) -> Result<zfp::Header> {
 }
 
 impl Zfpy {
+    /// The zfp mode an encode uses: zfpy's `_set_compression_mode` with the one
+    /// parameter numcodecs passes (a negative one means reversible).
+    ///
+    /// Errors:
+    /// [`Error::InvalidConfig`] for what numcodecs cannot encode with: a mode other
+    /// than 2, 3 or 4 (numcodecs raises `AttributeError`), a precision beyond a C
+    /// `int` (`OverflowError`); and a rate of [`MAX_RATE`] or more, which zfp cannot
+    /// represent.
+    pub(crate) fn zfp_mode(&self) -> Result<zfp::Mode> {
+        let config = &self.config;
+        Ok(match config.mode {
+            MODE_FIXED_ACCURACY => {
+                let tolerance = number(&config.tolerance, "tolerance")?;
+                if tolerance >= 0.0 {
+                    zfp::Mode::Accuracy(tolerance)
+                } else {
+                    zfp::Mode::Reversible
+                }
+            }
+            MODE_FIXED_RATE => {
+                let rate = number(&config.rate, "rate")?;
+                if rate < 0.0 {
+                    zfp::Mode::Reversible
+                } else if rate >= MAX_RATE {
+                    return Err(Error::invalid_config(
+                        ID,
+                        format_args!("cannot encode with rate {rate}: zfp takes rates below 2^24"),
+                    ));
+                } else {
+                    zfp::Mode::Rate(rate)
+                }
+            }
+            MODE_FIXED_PRECISION => {
+                if i32::try_from(config.precision).is_err() {
+                    return Err(Error::invalid_config(
+                        ID,
+                        format_args!("cannot encode with precision {}: it must fit a C int", config.precision),
+                    ));
+                }
+                match u32::try_from(config.precision) {
+                    Ok(p) => zfp::Mode::Precision(p),
+                    Err(_) => zfp::Mode::Reversible,
+                }
+            }
+            other => {
+                return Err(Error::invalid_config(
+                    ID,
+                    format_args!(
+                        "cannot encode with mode {other}: numcodecs encodes with 2 (fixed rate), 3 (fixed precision) \
+                         or 4 (fixed accuracy) only"
+                    ),
+                ))
+            }
+        })
+    }
+
     fn encode_view(&self, input: &ArrayView<'_>) -> Result<AlignedBuf> {
+        let mode = self.zfp_mode()?;
         let dtype = input.dtype();
         let ztype = zfp_type(dtype).ok_or_else(|| Error::UnsupportedDType {
             codec: ID.into(),
@@ -254,10 +290,10 @@ impl Zfpy {
         }
         let bytes = input.as_bytes();
         if bytes.as_ptr().align_offset(ztype.size()) == 0 {
-            zfp::compress(bytes, ztype, shape, self.mode)
+            zfp::compress(bytes, ztype, shape, mode)
         } else {
             let aligned = AlignedBuf::from_slice(bytes)?;
-            zfp::compress(aligned.as_slice(), ztype, shape, self.mode)
+            zfp::compress(aligned.as_slice(), ztype, shape, mode)
         }
     }
 }

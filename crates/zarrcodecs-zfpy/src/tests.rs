@@ -42,28 +42,48 @@ fn configs() {
         assert_eq!(c.get_config().unwrap(), printed);
         testing::assert_config_round_trip(&c);
     }
-    assert_eq!(codec(json!({"id": "zfpy", "mode": 4, "tolerance": 0})).mode, zfp::Mode::Accuracy(0.0));
-    assert_eq!(codec(json!({"id": "zfpy", "mode": 2, "rate": 4.5})).mode, zfp::Mode::Rate(4.5));
-    assert_eq!(codec(json!({"id": "zfpy", "mode": 3, "precision": 0})).mode, zfp::Mode::Precision(0));
+    assert_eq!(codec(json!({"id": "zfpy", "mode": 4, "tolerance": 0})).zfp_mode().unwrap(), zfp::Mode::Accuracy(0.0));
+    assert_eq!(codec(json!({"id": "zfpy", "mode": 2, "rate": 4.5})).zfp_mode().unwrap(), zfp::Mode::Rate(4.5));
+    assert_eq!(codec(json!({"id": "zfpy", "mode": 3, "precision": 0})).zfp_mode().unwrap(), zfp::Mode::Precision(0));
     for reversible in [
         json!({"id": "zfpy", "mode": 2}),
         json!({"id": "zfpy", "mode": 3, "tolerance": 1}),
         json!({"id": "zfpy", "mode": 4, "rate": 8, "precision": 5}),
     ] {
-        assert_eq!(codec(reversible).mode, zfp::Mode::Reversible);
+        assert_eq!(codec(reversible).zfp_mode().unwrap(), zfp::Mode::Reversible);
     }
-    let bad = [
+    // numcodecs builds these and cannot encode with them: so do we. They decode, and
+    // get_config writes them back as numcodecs' does (no compression_kwargs for the
+    // modes it does not encode with).
+    let data = NdArray::from_bytes(&[0u8; 32], "<f8".parse().unwrap(), vec![4]).unwrap();
+    let stream = Zfpy::default().encode(DataRef::from(&data)).unwrap();
+    for config in [
         json!({"id": "zfpy", "mode": 5}),
         json!({"id": "zfpy", "mode": 1}),
         json!({"id": "zfpy", "mode": 0}),
+        json!({"id": "zfpy", "mode": 2, "rate": 16_777_216}),
+        json!({"id": "zfpy", "mode": 2, "rate": 1e300}),
+        json!({"id": "zfpy", "mode": 3, "precision": 2_147_483_648_i64}),
+    ] {
+        let c = codec(config.clone());
+        let written = c.get_config().unwrap();
+        assert_eq!(written["mode"], config["mode"]);
+        if config["mode"].as_i64().unwrap() < 2 || config["mode"].as_i64().unwrap() > 4 {
+            assert_eq!(
+                written,
+                json!({"id": "zfpy", "mode": config["mode"], "tolerance": -1, "rate": -1, "precision": -1})
+            );
+        }
+        let r = c.encode(DataRef::from(&data));
+        assert!(matches!(r, Err(Error::InvalidConfig { .. })), "{config}: {r:?}");
+        assert_eq!(c.decode(stream.view()).unwrap().as_bytes().unwrap(), data.as_bytes());
+    }
+    let bad = [
         json!({"id": "zfpy", "mode": "4"}),
         json!({"id": "zfpy", "mode": 4.0}),
         json!({"id": "zfpy", "tolerance": "0.1"}),
         json!({"id": "zfpy", "tolerance": null}),
-        json!({"id": "zfpy", "mode": 2, "rate": 16_777_216}),
-        json!({"id": "zfpy", "mode": 2, "rate": 1e300}),
         json!({"id": "zfpy", "precision": 1.5}),
-        json!({"id": "zfpy", "precision": 2_147_483_648_i64}),
         json!({"id": "zfpy", "compression_kwargs": 3}),
         json!({"id": "zfpy", "level": 3}),
         json!({"id": "zlib", "level": 3}),
@@ -348,10 +368,10 @@ fn a_header_with_fewer_bits_than_the_exponent_is_corrupt() {
 
 #[test]
 fn typed_constructor() {
-    assert_eq!(Zfpy::new(ZfpyMode::FixedAccuracy(-1.0)).unwrap().mode, zfp::Mode::Reversible);
-    assert_eq!(Zfpy::new(ZfpyMode::FixedAccuracy(0.01)).unwrap().mode, zfp::Mode::Accuracy(0.01));
-    assert_eq!(Zfpy::new(ZfpyMode::FixedRate(4.5)).unwrap().mode, zfp::Mode::Rate(4.5));
-    assert_eq!(Zfpy::new(ZfpyMode::FixedPrecision(10)).unwrap().mode, zfp::Mode::Precision(10));
+    assert_eq!(Zfpy::new(ZfpyMode::FixedAccuracy(-1.0)).unwrap().zfp_mode().unwrap(), zfp::Mode::Reversible);
+    assert_eq!(Zfpy::new(ZfpyMode::FixedAccuracy(0.01)).unwrap().zfp_mode().unwrap(), zfp::Mode::Accuracy(0.01));
+    assert_eq!(Zfpy::new(ZfpyMode::FixedRate(4.5)).unwrap().zfp_mode().unwrap(), zfp::Mode::Rate(4.5));
+    assert_eq!(Zfpy::new(ZfpyMode::FixedPrecision(10)).unwrap().zfp_mode().unwrap(), zfp::Mode::Precision(10));
     // Python's ZFPY(mode=2, rate=8.0).get_config(): the float stays a float.
     assert_eq!(
         Zfpy::new(ZfpyMode::FixedRate(8.0)).unwrap().get_config().unwrap(),
@@ -362,12 +382,11 @@ fn typed_constructor() {
         codec(json!({"id": "zfpy", "mode": 3, "precision": 10}))
     );
     assert_eq!(ZfpyMode::FixedAccuracy(0.0).code(), MODE_FIXED_ACCURACY);
-    for bad in [
-        ZfpyMode::FixedAccuracy(f64::NAN),
-        ZfpyMode::FixedRate(f64::INFINITY),
-        ZfpyMode::FixedRate(MAX_RATE),
-        ZfpyMode::FixedPrecision(1 << 31),
-    ] {
+    for bad in [ZfpyMode::FixedAccuracy(f64::NAN), ZfpyMode::FixedRate(f64::INFINITY)] {
         assert!(matches!(Zfpy::new(bad), Err(Error::InvalidConfig { .. })), "{bad:?}");
+    }
+    for cannot_encode in [ZfpyMode::FixedRate(MAX_RATE), ZfpyMode::FixedPrecision(1 << 31)] {
+        let c = Zfpy::new(cannot_encode).unwrap();
+        assert!(matches!(c.zfp_mode(), Err(Error::InvalidConfig { .. })), "{cannot_encode:?}");
     }
 }

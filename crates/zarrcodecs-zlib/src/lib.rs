@@ -22,11 +22,13 @@ fn default_level() -> i32 {
     1
 }
 
+/// The level check Python's `zlib` makes when it compresses (numcodecs stores any
+/// level and fails there).
 fn check_level(codec: &str, level: i32) -> Result<i32> {
     if (-1..=9).contains(&level) {
         Ok(level)
     } else {
-        Err(Error::invalid_config(codec, format_args!("level must be -1 or 0 to 9, got {level}")))
+        Err(Error::invalid_config(codec, format_args!("cannot encode: level must be -1 or 0 to 9, got {level}")))
     }
 }
 
@@ -39,12 +41,14 @@ macro_rules! level_codec {
         }
 
         impl $name {
-            /// A codec with the given level (-1, or 0 to 9).
+            /// A codec with the given level (-1, or 0 to 9 to encode). As numcodecs,
+            /// which stores any level, other levels build a codec that decodes (the
+            /// stream does not depend on the level) and refuses to encode.
             ///
             /// # Errors
-            /// [`Error::InvalidConfig`] for any other level.
+            /// None today (kept for configurations a later version may refuse).
             pub fn new(level: i32) -> Result<Self> {
-                Ok($name { level: check_level($id, level)? })
+                Ok($name { level })
             }
 
             /// The compression level.
@@ -110,7 +114,7 @@ fn inflate_into(codec: &'static str, wrapper: Wrapper, input: &[u8], out: &mut [
 impl Codec for Zlib {
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_bytes(Self::CODEC_ID)?;
-        let mut stream = Stream::deflate(Self::CODEC_ID, self.level, Wrapper::Zlib)?;
+        let mut stream = Stream::deflate(Self::CODEC_ID, check_level(Self::CODEC_ID, self.level)?, Wrapper::Zlib)?;
         let mut out = AlignedBuf::zeroed(stream.deflate_bound(input.len()))?;
         let len = stream.deflate_all(input, true, &mut out, 0)?;
         out.truncate(len);
@@ -147,7 +151,7 @@ fn gzip_header(level: i32) -> [u8; 10] {
 impl Codec for GZip {
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_bytes(Self::CODEC_ID)?;
-        let mut stream = Stream::deflate(Self::CODEC_ID, self.level, Wrapper::Raw)?;
+        let mut stream = Stream::deflate(Self::CODEC_ID, check_level(Self::CODEC_ID, self.level)?, Wrapper::Raw)?;
         let bound = stream.deflate_bound(input.len()).saturating_add(18);
         let mut out = AlignedBuf::zeroed(bound)?;
         out.as_mut_slice()[..10].copy_from_slice(&gzip_header(self.level));
@@ -212,9 +216,25 @@ mod tests {
         testing::assert_config_round_trip(&GZip::default());
         assert_eq!(Zlib::from_json(&json!({"id": "zlib"})).unwrap().level(), 1);
         assert_eq!(GZip::default().get_config().unwrap(), json!({"id": "gzip", "level": 1}));
+        // numcodecs builds these and fails when it encodes: so do we; they decode.
+        let data = b"zlib zlib zlib".repeat(10);
+        for level in [10, -2, 100, i32::MIN] {
+            for codec in [
+                Box::new(Zlib::from_json(&json!({"id": "zlib", "level": level})).unwrap()) as Box<dyn Codec>,
+                Box::new(GZip::from_json(&json!({"id": "gzip", "level": level})).unwrap()),
+            ] {
+                assert_eq!(codec.get_config().unwrap()["level"], level);
+                let r = codec.encode(DataRef::from(&data[..]));
+                assert!(matches!(r, Err(Error::InvalidConfig { .. })), "{level}: {r:?}");
+            }
+            let zlib = Zlib::new(level).unwrap();
+            let encoded = Zlib::default().encode_bytes(&data).unwrap();
+            assert_eq!(zlib.decode_bytes(encoded.as_bytes()).unwrap().as_bytes(), &data[..]);
+            let gzip = GZip::new(level).unwrap();
+            let encoded = GZip::default().encode_bytes(&data).unwrap();
+            assert_eq!(gzip.decode_bytes(encoded.as_bytes()).unwrap().as_bytes(), &data[..]);
+        }
         let bad = [
-            json!({"id": "zlib", "level": 10}),
-            json!({"id": "zlib", "level": -2}),
             json!({"id": "zlib", "level": "1"}),
             json!({"id": "zlib", "level": 1.5}),
             json!({"id": "zlib", "level": 1, "wbits": 15}),

@@ -28,7 +28,8 @@ pub fn max_level() -> i32 {
     zstd_safe::max_c_level()
 }
 
-/// The lowest (fastest) compression level zstd has (-131072). Lower levels are refused.
+/// The lowest (fastest) compression level zstd has (-131072). Lower levels are accepted
+/// and compress as this one, as in numcodecs (zstd clamps them).
 pub fn min_level() -> i32 {
     zstd_safe::min_c_level()
 }
@@ -48,7 +49,7 @@ pub fn zstd_version() -> &'static str {
 pub struct ZstdConfig {
     /// Compression level: `0` is zstd's default (3), `1` to `22` trade speed for ratio
     /// (higher values compress as 22), negative levels down to [`min_level`] are faster
-    /// still.
+    /// still (lower values compress as [`min_level`]).
     #[serde(default)]
     pub level: i32,
     /// Whether each frame ends with a checksum of its content, checked when decoding.
@@ -80,14 +81,10 @@ impl Zstd {
     /// but are kept in the configuration, as numcodecs does.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] if `level` is below [`min_level`].
+    /// None today: every level builds, as in numcodecs, where zstd clamps the level to
+    /// [`min_level`]..=[`max_level`] when it compresses (kept a `Result` for
+    /// configurations a later version may refuse).
     pub fn new(level: i32) -> Result<Self> {
-        if level < min_level() {
-            return Err(Error::invalid_config(
-                CODEC_ID,
-                format_args!("level {level} is below zstd's lowest level {}", min_level()),
-            ));
-        }
         Ok(Zstd { level, checksum: false, cctxs: Pool::new(), dctxs: Pool::new() })
     }
 
@@ -121,7 +118,8 @@ impl Zstd {
         }
         // Truncated to what zstd wrote: no zero-fill needed.
         let mut buf = AlignedBuf::for_overwrite(bound)?;
-        let level = self.level.min(max_level());
+        // zstd clamps the level to its range, in numcodecs too.
+        let level = self.level.clamp(min_level(), max_level());
         let checksum = self.checksum;
         let written = self.with_cctx(|cctx| {
             // The context was reset to defaults; every parameter is set on every use.
