@@ -68,7 +68,7 @@ fn bad_configs_are_typed_errors() {
     assert!(matches!(get_codec(&json!({"level": 1})), Err(Error::MalformedConfig { .. })));
     assert!(matches!(get_codec(&json!({"id": 5})), Err(Error::MalformedConfig { .. })));
     assert!(matches!(get_codec(&json!("zlib")), Err(Error::MalformedConfig { .. })));
-    assert!(matches!(get_codec(&json!({"id": "zlib", "level": 11})), Err(Error::InvalidConfig { .. })));
+    assert!(matches!(get_codec(&json!({"id": "zlib", "level": "11"})), Err(Error::InvalidConfig { .. })));
     assert!(matches!(get_codec(&json!({"id": "zlib", "lvl": 1})), Err(Error::InvalidConfig { .. })));
     assert!(matches!(get_codec(&json!({"id": "zstd", "level": "3"})), Err(Error::InvalidConfig { .. })));
 }
@@ -84,7 +84,7 @@ fn config_errors_name_the_codec_and_keep_their_source() {
     assert!(std::error::Error::source(&err).is_some());
     assert!(err.display_chain().contains("unknown field `lvl`"), "{}", err.display_chain());
     // No error names a placeholder instead of a codec.
-    for bad in [json!({"level": 1}), json!([1]), json!({"id": "zlib", "level": 11})] {
+    for bad in [json!({"level": 1}), json!([1]), json!({"id": "zlib", "level": "11"})] {
         let text = get_codec(&bad).unwrap_err().to_string();
         assert!(!text.contains("\"?\"") && !text.contains("\"\""), "{text}");
     }
