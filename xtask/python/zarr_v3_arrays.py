@@ -20,9 +20,10 @@ import numcodecs
 import numcodecs.zarr3 as nz
 import numpy as np
 import zarr
-from zarr.codecs import BytesCodec, Crc32cCodec, GzipCodec, TransposeCodec, ZstdCodec
+from zarr.codecs import BloscCodec, BytesCodec, Crc32cCodec, GzipCodec, TransposeCodec, ZstdCodec
 
 warnings.simplefilter("ignore")  # numcodecs.zarr3's "not part of the zarr spec" warnings
+numcodecs.blosc.use_threads = False  # deterministic blocks (see interop.py)
 
 SEED = 20261206
 
@@ -53,6 +54,10 @@ def arrays():
          dict(chunks=(30,), compressors=[nz.LZMA(preset=1)]), None, True),
         ("bool_packbits", rng.integers(0, 2, (50, 20)).astype("|b1"),
          dict(chunks=(16, 7), filters=[nz.PackBits()], compressors=None), None, True),
+        ("native_blosc_lz4_shuffle", walk, dict(chunks=(10, 16), compressors=[BloscCodec(
+            cname="lz4", clevel=5, shuffle="shuffle")]), None, True),
+        ("native_blosc_zstd_bitshuffle_u2", rng.integers(0, 60000, (9, 10, 11)).astype("<u2"),
+         dict(chunks=(4, 4, 4), compressors=[BloscCodec(cname="zstd", clevel=3, shuffle="bitshuffle")]), None, True),
         ("checksums_f4", rng.normal(size=(25, 25)).astype("<f4"),
          dict(chunks=(10, 10), compressors=[nz.CRC32(), nz.Adler32(), nz.Fletcher32(), nz.JenkinsLookup3()],
               fill_value=-1.5), (slice(10, 25), slice(0, 25)), True),

@@ -1,6 +1,7 @@
 //! Zarr v3 array metadata (`zarr.json`) whose codecs numcodecs covers: `bytes` (or a
 //! numcodecs array-to-bytes codec such as `numcodecs.pcodec`), `numcodecs.*` codecs, and
-//! the v3 codecs that zarr-python runs through numcodecs (`gzip`, `zstd`, `crc32c`),
+//! the v3 codecs that zarr-python runs through numcodecs (`blosc`, `gzip`, `zstd`,
+//! `crc32c`),
 //! plus `transpose` to Fortran order.
 //!
 //! zarr-python 3 writes `{"name": "numcodecs.<id>", "configuration": {..}}` for every
@@ -300,18 +301,33 @@ fn chain(codecs: &[Value], ndim: usize) -> Result<Chain> {
                 out.order = transpose_order(config.get("order"), ndim)?;
             }
             "gzip" | "zstd" | "crc32c" => out.configs.push(numcodecs(name, config)),
+            "blosc" => out.configs.push(numcodecs("blosc", blosc_config(config)?)),
             "sharding_indexed" => return Err(bad("sharded arrays (sharding_indexed) are not supported")),
             _ => match name.strip_prefix("numcodecs.") {
                 Some(id) if !id.is_empty() => out.configs.push(numcodecs(id, config)),
-                _ => {
-                    return Err(bad(format_args!(
-                        "codec {name:?} is not supported: only bytes, transpose, gzip, zstd, crc32c and numcodecs.*"
-                    )))
-                }
+                _ => return Err(bad(format_args!(
+                    "codec {name:?} is not supported: only bytes, transpose, blosc, gzip, zstd, crc32c and numcodecs.*"
+                ))),
             },
         }
     }
     Ok(out)
+}
+
+/// zarr v3's `blosc` configuration as numcodecs' (zarr-python 3 runs numcodecs' Blosc
+/// with it): `shuffle` is named (`noshuffle`, `shuffle`, `bitshuffle`) rather than
+/// numbered, and `typesize` is the item size to shuffle with.
+fn blosc_config(mut config: Map<String, Value>) -> Result<Map<String, Value>> {
+    if let Some(shuffle) = config.get("shuffle") {
+        let n = match shuffle.as_str() {
+            Some("noshuffle") => 0,
+            Some("shuffle") => 1,
+            Some("bitshuffle") => 2,
+            _ => return Err(bad(format_args!("blosc shuffle {shuffle} is not noshuffle, shuffle or bitshuffle"))),
+        };
+        config.insert("shuffle".into(), Value::from(n));
+    }
+    Ok(config)
 }
 
 /// `C` for the identity permutation, `F` for the reversal (which stores a chunk's

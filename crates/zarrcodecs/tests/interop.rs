@@ -545,7 +545,7 @@ fn report(runs: &[AnchorRun]) -> String {
          `ZarrPipeline::from_zarray` (`crates/zarrcodecs/tests/zarr_v2.rs`) and `numcodecs decode --zarray`, \
          and re-encodes them to zarr's bytes.\n\nZarr v3: `crates/zarrcodecs/tests/zarr_v3.rs` decodes every chunk of arrays \
          written by zarr-python 3 with numcodecs codecs (`xtask/python/zarr_v3_arrays.py`: `numcodecs.*` \
-         filters, compressors, checksums and `numcodecs.pcodec` as serializer; the v3 `zstd` with checksum, \
+         filters, compressors, checksums and `numcodecs.pcodec` as serializer; the v3 `blosc`, `zstd` with checksum, \
          `gzip`, `crc32c` and `transpose` codecs; big-endian `bytes`; bool and datetime data types; missing \
          chunks) through `ZarrPipeline::from_zarr_json`, and re-encodes them to zarr's bytes (gzip's MTIME \
          aside; pcodec 1.x chunks only decode both ways).\n\n## numcodecs' fixture corpus\n\nnumcodecs keeps in its \
