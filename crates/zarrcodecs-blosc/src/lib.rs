@@ -381,6 +381,17 @@ pub fn compress(
     )
 }
 
+/// The compressor library a chunk names in its header, if this C-Blosc lacks it (snappy:
+/// neither this build nor numcodecs' wheels include it). Such a chunk fails as corrupt
+/// input would; this says why.
+fn missing_complib(src: &[u8]) -> Option<&'static str> {
+    let h = header::Header::parse(src).ok().filter(|h| !h.memcpyed())?;
+    let lib = h.complib()?;
+    let built = ffi::list_compressors();
+    let name = if lib == "LZ4" { "lz4" } else { lib };
+    (!built.split(',').any(|c| c.eq_ignore_ascii_case(name))).then_some(lib)
+}
+
 fn decompress_checked(src: &[u8], dest: &mut [u8], nthreads: usize) -> Result<()> {
     if dest.is_empty() {
         // C-Blosc returns 0 for an empty chunk, which numcodecs takes for an error;
@@ -391,6 +402,15 @@ fn decompress_checked(src: &[u8], dest: &mut [u8], nthreads: usize) -> Result<()
     let rc = ffi::decompress_ctx(src, dest, nthreads);
     if usize::try_from(rc).ok() == Some(dest.len()) {
         Ok(())
+    } else if let Some(lib) = missing_complib(src) {
+        Err(Error::Library {
+            codec: CODEC_ID.into(),
+            reason: format!(
+                "the chunk was compressed with {lib}, which this C-Blosc does not include (nor do numcodecs' \
+                 wheels, which cannot decode it either; available: {})",
+                ffi::list_compressors()
+            ),
+        })
     } else {
         Err(Error::corrupt(CODEC_ID, format_args!("C-Blosc could not decompress the chunk (error {rc})")))
     }

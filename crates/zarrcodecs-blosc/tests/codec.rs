@@ -399,3 +399,28 @@ fn typed_parameters() {
         json!({"id": "blosc", "cname": "zlib", "clevel": 1, "shuffle": 2, "blocksize": 0})
     );
 }
+
+#[test]
+fn a_chunk_of_a_compressor_this_build_lacks_says_which() {
+    // Header: version 2, versionlz 1, flags = snappy (code 2 in bits 5 to 7) with byte
+    // shuffle, typesize 1, nbytes 32, blocksize 32, cbytes 16 + 20; then one block offset
+    // and bytes that are no snappy stream (numcodecs' corpus has real ones, and
+    // benches/tests/numcodecs_fixture.rs decodes them).
+    let mut c = vec![2u8, 1, (2 << 5) | 1, 1];
+    for v in [32u32, 32, 36] {
+        c.extend(v.to_le_bytes());
+    }
+    c.extend(20u32.to_le_bytes());
+    c.extend([0xAB; 16]);
+    let codec = Blosc::default();
+    let err = codec.decode(DataRef::from(&c[..])).unwrap_err();
+    assert!(matches!(err, Error::Library { .. }), "{err:?}");
+    assert!(err.to_string().contains("compressed with Snappy, which this C-Blosc does not include"), "{err}");
+    // A stored (memcpyed) chunk names snappy too, but needs no compressor: it decodes.
+    let mut stored = vec![2u8, 1, (2 << 5) | 2, 1];
+    for v in [4u32, 4, 20] {
+        stored.extend(v.to_le_bytes());
+    }
+    stored.extend([1, 2, 3, 4]);
+    assert_eq!(codec.decode(DataRef::from(&stored[..])).unwrap().as_bytes(), Some(&[1u8, 2, 3, 4][..]));
+}
