@@ -118,7 +118,9 @@ pub(crate) struct Numeric<'a> {
 /// The data of an array to pickle.
 #[derive(Clone, Copy)]
 pub(crate) enum ArrayData<'a> {
-    Objects(&'a [Object], &'a [usize]),
+    /// Items in C order, the shape, and numpy's Fortran flag (the items stay in C
+    /// order: numpy pickles an F-ordered object array's items in logical order).
+    Objects(&'a [Object], &'a [usize], bool),
     Numeric(Numeric<'a>),
 }
 
@@ -185,7 +187,7 @@ pub(crate) fn dumps(data: ArrayData<'_>, proto: u8) -> Result<Pickled<'_>> {
         // Protocols 3 to 5 leave a numeric array's data out of `out` (see `Pickled`).
         ArrayData::Numeric(_) if proto >= 3 => 512,
         ArrayData::Numeric(n) => n.bytes.len().saturating_add(512),
-        ArrayData::Objects(items, _) => items.len().saturating_mul(16).saturating_add(512),
+        ArrayData::Objects(items, _, _) => items.len().saturating_mul(16).saturating_add(512),
     };
     let mut p = Pickler {
         out: Vec::with_capacity(estimate.min(1 << 30)),
@@ -728,7 +730,7 @@ impl<'a> Pickler<'a> {
                 return Ok(());
             }
         }
-        // _reconstruct(ndarray, (0,), b'b'), then __setstate__((1, shape, dtype, False, data)).
+        // _reconstruct(ndarray, (0,), b'b'), then __setstate__((1, shape, dtype, is_fortran, data)).
         self.save_global(Global::Reconstruct);
         self.tuple_begin(3);
         self.save_global(Global::Ndarray);
@@ -742,10 +744,10 @@ impl<'a> Pickler<'a> {
         self.tuple_begin(5);
         self.save_int(1);
         match data {
-            ArrayData::Objects(items, shape) => {
+            ArrayData::Objects(items, shape, fortran) => {
                 self.save_shape(shape)?;
                 self.save_dtype(DType::OBJECT)?;
-                self.save_bool(false);
+                self.save_bool(fortran);
                 self.save_list(items, 0)?;
             }
             ArrayData::Numeric(n) => {
@@ -945,7 +947,7 @@ mod tests {
         arrays.push(NdArray::from_bytes(big.as_bytes(), "|u1".parse().unwrap(), vec![big.len()]).unwrap());
         for proto in 0..=5u8 {
             let mut pickles =
-                vec![dumps(ArrayData::Objects(&items, &[items.len()]), proto).unwrap().into_buf().unwrap()];
+                vec![dumps(ArrayData::Objects(&items, &[items.len()], false), proto).unwrap().into_buf().unwrap()];
             for a in &arrays {
                 let data = Numeric { bytes: a.as_bytes(), dtype: a.dtype(), shape: a.shape() };
                 pickles.push(dumps(ArrayData::Numeric(data), proto).unwrap().into_buf().unwrap());

@@ -415,9 +415,8 @@ impl ZarrPipeline {
     /// [`Error::UnsupportedDType`] if the array is not an object array (see
     /// [`ZarrPipeline::encode_chunk`]); [`Error::ShapeMismatch`] if `chunk` does not
     /// have the chunk shape; [`Error::UnsupportedInput`] if the chain does not encode
-    /// to bytes, and for the pickle codec in an F-order array whose chunks have more
-    /// than one axis longer than 1 (zarr 2.18 pickles those with numpy's Fortran
-    /// flag, which the pickle codec does not write); the codecs' errors.
+    /// to bytes; the codecs' errors. (An F-order chunk through `pickle` is pickled with
+    /// numpy's Fortran flag set, as zarr 2.18 writes it.)
     pub fn encode_object_chunk(&self, chunk: &ObjectArray) -> Result<NdArray> {
         self.require_object_array("encode_object_chunk", "encode_chunk")?;
         let meta = &self.array;
@@ -436,13 +435,7 @@ impl ZarrPipeline {
         let input = match (meta.order, self.object_layout()) {
             (Order::C, _) | (Order::F, ObjectLayout::Nested) => chunk,
             _ if both_orders => chunk,
-            (Order::F, ObjectLayout::Pickle) => {
-                return Err(Error::unsupported_input(
-                    self.pipeline.first_id(),
-                    "zarr 2.18 pickles a chunk of an F-order array with numpy's Fortran flag set, which the \
-                     pickle codec does not write yet",
-                ))
-            }
+            (Order::F, ObjectLayout::Pickle) => return self.encode_fortran_pickle(chunk),
             (Order::F, ObjectLayout::Flat) => {
                 // The transpose, whose C order is the chunk's F order.
                 let items = c_items_to_fortran(chunk.items(), &meta.chunks);
@@ -454,6 +447,30 @@ impl ZarrPipeline {
         encoded.into_array().ok_or_else(|| {
             Error::unsupported_input(self.pipeline.last_id(), "the chain encodes chunks to objects, not bytes")
         })
+    }
+}
+
+impl ZarrPipeline {
+    /// An F-order chunk through a pickle object codec: zarr 2.18 pickles it with
+    /// numpy's Fortran flag set (items in logical order), then the other codecs.
+    fn encode_fortran_pickle(&self, chunk: &ObjectArray) -> Result<NdArray> {
+        let codecs = self.pipeline.codecs();
+        #[cfg(feature = "pickle")]
+        if let Some(pickle) = codecs.first().and_then(|c| c.downcast_ref::<crate::pickle::Pickle>()) {
+            let mut current = Data::Array(pickle.encode_fortran_order(chunk)?);
+            for codec in &codecs[1..] {
+                current = codec.encode(current.view())?;
+            }
+            return current.into_array().ok_or_else(|| {
+                Error::unsupported_input(self.pipeline.last_id(), "the chain encodes chunks to objects, not bytes")
+            });
+        }
+        let _ = (codecs, chunk);
+        Err(Error::unsupported_input(
+            self.pipeline.first_id(),
+            "zarr 2.18 pickles a chunk of an F-order array with numpy's Fortran flag set, which only this crate's \
+             pickle codec (feature `pickle`) writes",
+        ))
     }
 }
 
