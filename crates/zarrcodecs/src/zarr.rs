@@ -245,7 +245,20 @@ impl ZarrArray {
             Some(v) => return Err(bad(format_args!("dimension_separator is {v}, not \".\" or \"/\""))),
         };
         let (fill_value, object_fill_value) = match obj.get("fill_value") {
-            fill if dtype.is_object() => (None, Some(object_fill(fill.unwrap_or(&Value::Null))?)),
+            fill if dtype.is_object() => {
+                let fill = fill.unwrap_or(&Value::Null);
+                let vlen_bytes =
+                    filters.first().and_then(|f| f.get("id")).and_then(Value::as_str) == Some("vlen-bytes");
+                let item = match fill {
+                    // zarr-python 3 writes a bytes fill value of a vlen-bytes array as
+                    // base64 (and reads it so); zarr 2.18 could write no bytes fill at all.
+                    Value::String(s) if vlen_bytes => {
+                        base64_decode(s).map_or_else(|| Object::from(s.as_str()), Object::from)
+                    }
+                    other => object_fill(other)?,
+                };
+                (None, Some(item))
+            }
             None | Some(Value::Null) => (None, None),
             Some(v) => (Some(fill_bytes(dtype, v)?), None),
         };
@@ -685,6 +698,14 @@ mod tests {
         let mut d = doc(json!("|O"), Value::Null);
         d.as_object_mut().unwrap().remove("fill_value");
         assert_eq!(ZarrArray::from_json(&d).unwrap().object_fill_value, Some(Object::None));
+        // vlen-bytes: a string is base64 bytes, as zarr-python 3 writes and reads it.
+        let mut d = doc(json!("|O"), json!("eno="));
+        d["filters"] = json!([{"id": "vlen-bytes"}]);
+        assert_eq!(ZarrArray::from_json(&d).unwrap().object_fill_value, Some(Object::from(&b"zz"[..])));
+        d["fill_value"] = json!("");
+        assert_eq!(ZarrArray::from_json(&d).unwrap().object_fill_value, Some(Object::from(&b""[..])));
+        d["fill_value"] = json!("not base64!");
+        assert_eq!(ZarrArray::from_json(&d).unwrap().object_fill_value, Some(Object::from("not base64!")));
         for v in [json!([1]), json!({"a": 1})] {
             assert!(ZarrArray::from_json(&doc(json!("|O"), v)).is_err());
         }
