@@ -543,7 +543,12 @@ fn report(runs: &[AnchorRun]) -> String {
          vlen-array, json2, msgpack2, pickle and categorize as zarr's `object_codec`, with and without a \
          compressor, C and F order, missing chunks with fill values null, 0 and \"\") through \
          `ZarrPipeline::from_zarray` (`crates/zarrcodecs/tests/zarr_v2.rs`) and `numcodecs decode --zarray`, \
-         and re-encodes them to zarr's bytes.\n\nZarr v3: `crates/zarrcodecs/tests/zarr_v3.rs` decodes every chunk of arrays \
+         and re-encodes them to zarr's bytes. The same checks run on `zarr_format=2` arrays \
+         written by zarr-python 3.4.2 (`xtask/python/zarr3_v2_arrays.py`: every compressor, checksums, C and \
+         F order, structured dtypes, `S`/`U` fill values, and the `|O` arrays zarr 3 writes for v2, vlen-utf8 \
+         and vlen-bytes; its json2, msgpack2 and pickle chunks hold numpy StringDType data that neither zarr 2 \
+         nor numcodecs reads, and it cannot write vlen-array or categorize). zarr 3 reads a vlen-bytes array's \
+         string fill value as base64 bytes, and so do we.\n\nZarr v3: `crates/zarrcodecs/tests/zarr_v3.rs` decodes every chunk of arrays \
          written by zarr-python 3 with numcodecs codecs (`xtask/python/zarr_v3_arrays.py`: `numcodecs.*` \
          filters, compressors, checksums and `numcodecs.pcodec` as serializer; the v3 `blosc`, `zstd` with checksum, \
          `gzip`, `crc32c` and `transpose` codecs; big-endian `bytes`; bool and datetime data types; missing \
