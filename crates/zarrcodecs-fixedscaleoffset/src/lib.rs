@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Number;
-use zarrcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec};
+use zarrcodecs_core::{
+    ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec,
+};
 use zarrcodecs_kernels::cast::{self, f16, Arith, CastFrom, FloatArith, NumType, Output};
 use zarrcodecs_kernels::dispatch;
 
@@ -81,19 +83,29 @@ pub struct FixedScaleOffset {
     config: FixedScaleOffsetConfig,
     dtype: DType,
     astype: DType,
-    t: NumType,
-    a: NumType,
+    /// The numeric types of `dtype` and `astype`; `None` for bool and complex (and
+    /// the kinds not computed).
+    t: Option<NumType>,
+    a: Option<NumType>,
+    /// Whether both dtypes are bool, integer, float or complex (else encode and
+    /// decode fail, as numcodecs' do or with the reason this crate does not compute).
+    computed: bool,
     offset: PyNum,
     scale: PyNum,
 }
 
-fn numeric(dtype: DType, key: &str) -> Result<NumType> {
-    NumType::of(dtype).ok_or_else(|| {
-        Error::invalid_config(
-            FixedScaleOffset::CODEC_ID,
-            format_args!("{key} {dtype} is not supported: only integer (i1..i8, u1..u8) and float (f2, f4, f8) dtypes"),
-        )
-    })
+/// The float type of one part of a complex dtype.
+fn component(dtype: DType) -> Option<NumType> {
+    match (dtype.kind(), dtype.itemsize()) {
+        (DTypeKind::Complex, 8) => Some(NumType::F4),
+        (DTypeKind::Complex, 16) => Some(NumType::F8),
+        _ => None,
+    }
+}
+
+/// Whether this crate computes over `dtype`: bool, integer, float or complex.
+fn computed(dtype: DType) -> bool {
+    dtype.kind() == DTypeKind::Bool || NumType::of(dtype).is_some() || component(dtype).is_some()
 }
 
 impl FixedScaleOffset {
@@ -101,7 +113,9 @@ impl FixedScaleOffset {
     /// `int`s); `astype` `None` means `dtype`.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] if a dtype is not an integer or float dtype.
+    /// [`Error::InvalidConfig`] if a dtype is the object dtype (`|O`), as numcodecs.
+    /// Other dtypes than bool, integer, float and complex build, and fail at encode
+    /// and decode.
     pub fn new(offset: Number, scale: Number, dtype: DType, astype: Option<DType>) -> Result<Self> {
         Self::from_config(FixedScaleOffsetConfig { scale, offset, dtype, astype })
     }
@@ -115,6 +129,9 @@ impl FixedScaleOffset {
     /// Encodes `src` (of `dtype`) into `out`: `np.around((x - offset) * scale)` computed
     /// element by element in numpy's promoted type, cast to `astype` as one array.
     fn encode_to(&self, src: &[u8], out: Output<'_>) -> Result<Option<NdArray>> {
+        let (Some(t), Some(a)) = (self.t, self.a) else {
+            return self.encode_other(src, out);
+        };
         let (off, sc, dt, at) = (self.offset, self.scale, self.dtype, self.astype);
         // `$f` maps one element of `$S` to `$W`; the results are cast to astype.
         macro_rules! run {
@@ -128,10 +145,10 @@ impl FixedScaleOffset {
                 // pass (an instance per astype: the common case).
                 let (o, s) = (off.weak_float::<$F>(), sc.weak_float::<$F>());
                 let f = move |v: $F, hw| v.np_sub(o).np_mul(s).np_rint_hw(hw);
-                dispatch!(self.a, D => cast::map_to::<$F, $F, D>(src, dt, at, out, f))
+                dispatch!(a, D => cast::map_to::<$F, $F, D>(src, dt, at, out, f))
             }};
         }
-        match self.t {
+        match t {
             NumType::F2 => float_case!(f16),
             NumType::F4 => float_case!(f32),
             NumType::F8 => float_case!(f64),
@@ -186,6 +203,9 @@ impl FixedScaleOffset {
     /// Decodes `src` (of `astype`) into `out`: `x / scale + offset` element by element,
     /// cast to `dtype` as one array.
     fn decode_to(&self, src: &[u8], out: Output<'_>) -> Result<Option<NdArray>> {
+        let (Some(_), Some(a)) = (self.t, self.a) else {
+            return self.decode_other(src, out);
+        };
         let (off, sc, dt, at) = (self.offset, self.scale, self.dtype, self.astype);
         macro_rules! run {
             ($S:ty, $W:ty, $f:expr) => {
@@ -199,7 +219,7 @@ impl FixedScaleOffset {
                 run!($F, $F, move |v: $F, _| v.np_div(s).np_add(o))
             }};
         }
-        match self.a {
+        match a {
             NumType::F2 => float_case!(f16),
             NumType::F4 => float_case!(f32),
             NumType::F8 => float_case!(f64),
@@ -212,16 +232,265 @@ impl FixedScaleOffset {
     }
 }
 
+/// One float part of a complex value (`f32` of `c8`, `f64` of `c16`).
+trait Part: FloatArith + PartialEq {
+    /// `self + b` as x86's `addss`/`addsd` with `self` the first operand (Rust's `+`
+    /// lets the compiler swap them): a NaN operand comes back quieted, `self` when
+    /// both are NaN.
+    fn add_first(self, b: Self) -> Self;
+    /// `|self|`.
+    fn abs_value(self) -> Self;
+}
+
+macro_rules! part {
+    ($($t:ty => $quiet:expr),*) => {$(
+        impl Part for $t {
+            fn add_first(self, b: $t) -> $t {
+                match (self.is_nan(), b.is_nan()) {
+                    (true, _) => <$t>::from_bits(self.to_bits() | $quiet),
+                    (false, true) => <$t>::from_bits(b.to_bits() | $quiet),
+                    _ => self + b,
+                }
+            }
+            fn abs_value(self) -> $t {
+                self.abs()
+            }
+        }
+    )*};
+}
+part!(f32 => 0x0040_0000, f64 => 0x0008_0000_0000_0000);
+
+/// The real and imaginary parts of complex elements (parts of `F`, `swap`: not in
+/// native byte order).
+fn load_parts<F: Part>(src: &[u8], swap: bool) -> Result<(Vec<F>, Vec<F>)> {
+    let sz = std::mem::size_of::<F>();
+    let (mut re, mut im) = (Vec::with_capacity(src.len() / 2), Vec::with_capacity(src.len() / 2));
+    for c in src.chunks_exact(2 * sz) {
+        re.extend_from_slice(&c[..sz]);
+        im.extend_from_slice(&c[sz..]);
+    }
+    Ok((cast::native::<F>(&re, swap)?.into_owned(), cast::native::<F>(&im, swap)?.into_owned()))
+}
+
+/// Native bytes of values.
+fn bytes_of<F: Part>(values: &[F]) -> Vec<u8> {
+    let mut out = vec![0u8; std::mem::size_of_val(values)];
+    cast::store(values, &mut out, false);
+    out
+}
+
+/// numpy's truth value of one native element of `w`: not zero (for floats, any bit
+/// but the sign: `-0.0` is false, NaN true).
+fn truth(bytes: &[u8], w: NumType) -> bool {
+    let sign = if ByteOrder::NATIVE == ByteOrder::Big { 0 } else { bytes.len() - 1 };
+    bytes.iter().enumerate().any(|(i, &b)| if w.is_float() && i == sign { b & 0x7f != 0 } else { b != 0 })
+}
+
+/// The bool, integer, float or complex `dtype` array of results given as real parts
+/// `re` and imaginary parts `im` (`None`: zero), native values of `w`, cast as numpy
+/// casts: a complex to a real type keeps the real part, to bool tests either part.
+fn store_parts(w: NumType, re: &[u8], im: Option<&[u8]>, dtype: DType, dst: &mut [u8]) -> Result<()> {
+    let wd = w.native_dtype();
+    let zeros;
+    let im = if let Some(im) = im {
+        im
+    } else {
+        zeros = vec![0u8; re.len()];
+        &zeros
+    };
+    if let Some(f) = component(dtype) {
+        let (pd, sz) = (f.native_dtype().with_byte_order(dtype.byte_order()), f.itemsize());
+        let (mut r, mut i) = (vec![0u8; re.len() / w.itemsize() * sz], vec![0u8; re.len() / w.itemsize() * sz]);
+        cast::cast_bytes(ID, re, wd, &mut r, pd)?;
+        cast::cast_bytes(ID, im, wd, &mut i, pd)?;
+        for ((o, r), i) in dst.chunks_exact_mut(2 * sz).zip(r.chunks_exact(sz)).zip(i.chunks_exact(sz)) {
+            o[..sz].copy_from_slice(r);
+            o[sz..].copy_from_slice(i);
+        }
+    } else if dtype.kind() == DTypeKind::Bool {
+        let sz = w.itemsize();
+        for ((o, r), i) in dst.iter_mut().zip(re.chunks_exact(sz)).zip(im.chunks_exact(sz)) {
+            *o = u8::from(truth(r, w) || truth(i, w));
+        }
+    } else {
+        cast::cast_bytes(ID, re, wd, dst, dtype)?;
+    }
+    Ok(())
+}
+
+/// The result `bytes` (of `dtype`) as `out` wants it.
+fn finish(out: Output<'_>, bytes: &[u8], dtype: DType) -> Result<Option<NdArray>> {
+    match out {
+        Output::New(shape) => NdArray::from_bytes(bytes, dtype, shape).map(Some),
+        Output::Into(dst) => {
+            if dst.len() != bytes.len() {
+                return Err(Error::OutputSizeMismatch { codec: ID.into(), expected: dst.len(), actual: bytes.len() });
+            }
+            dst.copy_from_slice(bytes);
+            Ok(None)
+        }
+    }
+}
+
+/// The 0/1 values of `|b1` bytes as native `u8`.
+fn bools(src: &[u8]) -> Vec<u8> {
+    src.iter().map(|&b| u8::from(b != 0)).collect()
+}
+
+/// Bool and complex data, as numpy computes them.
+impl FixedScaleOffset {
+    /// The same codec over the numeric dtypes `dtype` and `astype`.
+    fn numeric_with(&self, dtype: DType, astype: DType) -> FixedScaleOffset {
+        let (t, a) = (NumType::of(dtype), NumType::of(astype));
+        FixedScaleOffset { dtype, astype, t, a, computed: true, ..self.clone() }
+    }
+
+    /// The error for dtypes this crate builds but does not compute; says whether
+    /// numcodecs fails at the same step.
+    fn check_computed(&self, decode: bool) -> Result<()> {
+        if self.computed {
+            return Ok(());
+        }
+        let k = if decode { self.astype.kind() } else { self.dtype.kind() };
+        let numcodecs_fails =
+            matches!(k, DTypeKind::Datetime { .. } | DTypeKind::Bytes | DTypeKind::Unicode | DTypeKind::Void)
+                || (!decode && matches!(k, DTypeKind::Timedelta { .. }));
+        let (step, what) = if decode { ("decode", "astype") } else { ("encode", "dtype") };
+        let why = if numcodecs_fails {
+            format!(
+                "numcodecs fails here too: numpy's arithmetic has no loop for {what} {}",
+                if decode { self.astype } else { self.dtype }
+            )
+        } else {
+            "numcodecs computes some such data with numpy's casts; this crate only bool, integer, float and complex dtypes"
+                .to_owned()
+        };
+        Err(Error::unsupported_input(
+            ID,
+            format_args!("cannot {step} dtype {} with astype {}: {why}", self.dtype, self.astype),
+        ))
+    }
+
+    /// Encodes bool data (as numpy: `x - offset` of bools is in int64, or float64
+    /// with a float), complex data (complex arithmetic, `np.around` per part) and
+    /// anything to a bool or complex `astype`.
+    fn encode_other(&self, src: &[u8], out: Output<'_>) -> Result<Option<NdArray>> {
+        self.check_computed(false)?;
+        let n = src.len() / self.dtype.itemsize();
+        let (w, re, im) = if let Some(f) = component(self.dtype) {
+            let swap = self.dtype.byte_order().is_swapped();
+            let (re, im) = match f {
+                NumType::F4 => self.complex_encode::<f32>(src, swap)?,
+                _ => self.complex_encode::<f64>(src, swap)?,
+            };
+            (f, re, Some(im))
+        } else {
+            let (data, ddt) = if self.dtype.kind() == DTypeKind::Bool {
+                (bools(src).into_iter().flat_map(|b| i64::from(b).to_ne_bytes()).collect(), NumType::I8.native_dtype())
+            } else {
+                (src.to_vec(), self.dtype)
+            };
+            let t = NumType::of(ddt).ok_or_else(|| Error::unsupported_input(ID, "not a numeric dtype"))?;
+            // The type numpy computes in: the data's for floats, and for integers with
+            // an integer offset and scale; float64 otherwise.
+            let ints = matches!((self.offset, self.scale), (PyNum::Int(_), PyNum::Int(_)));
+            let w = if t.is_float() || ints { t } else { NumType::F8 };
+            let mut buf = vec![0u8; n * w.itemsize()];
+            self.numeric_with(ddt, w.native_dtype()).encode_to(&data, Output::Into(&mut buf))?;
+            (w, buf, None)
+        };
+        let mut dst = vec![0u8; n * self.astype.itemsize()];
+        store_parts(w, &re, im.as_deref(), self.astype, &mut dst)?;
+        finish(out, &dst, self.astype)
+    }
+
+    /// Decodes from a bool `astype` (bools divided are float64), a complex `astype`
+    /// (complex division, as numpy's), or anything to a bool or complex `dtype`.
+    fn decode_other(&self, src: &[u8], out: Output<'_>) -> Result<Option<NdArray>> {
+        self.check_computed(true)?;
+        let n = src.len() / self.astype.itemsize();
+        let (w, re, im) = if let Some(f) = component(self.astype) {
+            let swap = self.astype.byte_order().is_swapped();
+            let (re, im) = match f {
+                NumType::F4 => self.complex_decode::<f32>(src, swap)?,
+                _ => self.complex_decode::<f64>(src, swap)?,
+            };
+            (f, re, Some(im))
+        } else {
+            let (data, adt) = if self.astype.kind() == DTypeKind::Bool {
+                (bools(src), DType::U1)
+            } else {
+                (src.to_vec(), self.astype)
+            };
+            let a = NumType::of(adt).ok_or_else(|| Error::unsupported_input(ID, "not a numeric dtype"))?;
+            let w = if a.is_float() { a } else { NumType::F8 };
+            let mut buf = vec![0u8; n * w.itemsize()];
+            self.numeric_with(w.native_dtype(), adt).decode_to(&data, Output::Into(&mut buf))?;
+            (w, buf, None)
+        };
+        let mut dst = vec![0u8; n * self.dtype.itemsize()];
+        store_parts(w, &re, im.as_deref(), self.dtype, &mut dst)?;
+        finish(out, &dst, self.dtype)
+    }
+
+    /// `np.around((x - offset) * scale)` of complex data with parts of `F`: offset and
+    /// scale become complex numbers with imaginary part `+0.0` (NEP 50 weak scalars),
+    /// numpy's complex product is `(ar*br - ai*bi, ar*bi + ai*br)`, each part rounded.
+    fn complex_encode<F: Part>(&self, src: &[u8], swap: bool) -> Result<(Vec<u8>, Vec<u8>)> {
+        let (xr, xi) = load_parts::<F>(src, swap)?;
+        let (o, s, zero) = (self.offset.weak_float::<F>(), self.scale.weak_float::<F>(), F::cast_from(0.0));
+        let (mut re, mut im) = (Vec::with_capacity(xr.len()), Vec::with_capacity(xr.len()));
+        for (&ar, &ai) in xr.iter().zip(&xi) {
+            let (dr, di) = (ar.np_sub(o), ai.np_sub(zero));
+            re.push(dr.np_mul(s).np_sub(di.np_mul(zero)).np_rint());
+            im.push(dr.np_mul(zero).add_first(di.np_mul(s)).np_rint());
+        }
+        Ok((bytes_of(&re), bytes_of(&im)))
+    }
+
+    /// `x / scale + offset` of complex data with parts of `F`: numpy's complex
+    /// division (Smith's method: `rat = bi/br`, `scl = 1/(br + bi*rat)`, then
+    /// `((ar + ai*rat)*scl, (ai - ar*rat)*scl)`; a zero divisor divides each part by
+    /// `+0.0`), then the complex offset added per part.
+    fn complex_decode<F: Part>(&self, src: &[u8], swap: bool) -> Result<(Vec<u8>, Vec<u8>)> {
+        let (xr, xi) = load_parts::<F>(src, swap)?;
+        let (o, s, zero, one) =
+            (self.offset.weak_float::<F>(), self.scale.weak_float::<F>(), F::cast_from(0.0), F::cast_from(1.0));
+        let (mut re, mut im) = (Vec::with_capacity(xr.len()), Vec::with_capacity(xr.len()));
+        for (&ar, &ai) in xr.iter().zip(&xi) {
+            let (qr, qi) = if s.abs_value() == zero {
+                let d = s.abs_value();
+                (ar.np_div(d), ai.np_div(d))
+            } else {
+                let rat = zero.np_div(s);
+                let scl = one.np_div(s.add_first(zero.np_mul(rat)));
+                (ar.add_first(ai.np_mul(rat)).np_mul(scl), ai.np_sub(ar.np_mul(rat)).np_mul(scl))
+            };
+            re.push(qr.add_first(o));
+            im.push(qi.add_first(zero));
+        }
+        Ok((bytes_of(&re), bytes_of(&im)))
+    }
+}
+
 impl StaticCodec for FixedScaleOffset {
     const CODEC_ID: &'static str = "fixedscaleoffset";
     type Config = FixedScaleOffsetConfig;
 
     fn from_config(config: FixedScaleOffsetConfig) -> Result<Self> {
-        let astype = config.astype.unwrap_or(config.dtype);
-        let t = numeric(config.dtype, "dtype")?;
-        let a = numeric(astype, "astype")?;
+        let (dtype, astype) = (config.dtype, config.astype.unwrap_or(config.dtype));
+        for (key, d) in [("dtype", dtype), ("astype", astype)] {
+            if d.is_object() {
+                return Err(Error::invalid_config(
+                    Self::CODEC_ID,
+                    format_args!("{key} {d}: object arrays are not supported (numcodecs raises ValueError)"),
+                ));
+            }
+        }
+        let (t, a) = (NumType::of(dtype), NumType::of(astype));
         let (offset, scale) = (PyNum::of(&config.offset), PyNum::of(&config.scale));
-        Ok(FixedScaleOffset { dtype: config.dtype, astype, t, a, offset, scale, config })
+        let computed = computed(dtype) && computed(astype);
+        Ok(FixedScaleOffset { dtype, astype, t, a, computed, offset, scale, config })
     }
 
     fn config(&self) -> FixedScaleOffsetConfig {
@@ -249,7 +518,7 @@ impl Codec for FixedScaleOffset {
         _options: &DecodeOptions,
     ) -> Result<()> {
         let (n, src) = self.count(&encoded, self.astype)?;
-        let nbytes = n.checked_mul(self.t.itemsize()).ok_or(Error::Allocation { size: usize::MAX })?;
+        let nbytes = n.checked_mul(self.dtype.itemsize()).ok_or(Error::Allocation { size: usize::MAX })?;
         cast::check_out(Self::CODEC_ID, out.dtype(), out.as_bytes().len(), self.dtype, nbytes)?;
         self.decode_to(src, Output::Into(out.as_bytes_mut()))?;
         Ok(())
@@ -290,6 +559,14 @@ mod tests {
         .unwrap();
         assert_eq!(c.get_config().unwrap()["offset"].to_string(), "1000.0");
         testing::assert_config_round_trip(&c);
+        // numcodecs builds every dtype but the object one.
+        for (d, a) in [("|b1", "<i4"), ("<c8", "<c16"), ("<M8[ns]", "<i8"), ("|S4", "|S4"), ("<f8", "<m8[s]")] {
+            let c = FixedScaleOffset::from_json(
+                &json!({"id": "fixedscaleoffset", "offset": 1, "scale": 2, "dtype": d, "astype": a}),
+            )
+            .unwrap();
+            testing::assert_config_round_trip(&c);
+        }
         testing::assert_configs_rejected::<FixedScaleOffset>(&[
             json!({"id": "fixedscaleoffset", "offset": 1, "dtype": "<f8"}),
             json!({"id": "fixedscaleoffset", "scale": 1, "dtype": "<f8"}),
@@ -298,8 +575,6 @@ mod tests {
             json!({"id": "fixedscaleoffset", "offset": true, "scale": 1, "dtype": "<f8"}),
             json!({"id": "fixedscaleoffset", "offset": 1, "scale": 1, "dtype": "|O"}),
             json!({"id": "fixedscaleoffset", "offset": 1, "scale": 1, "dtype": "<f8", "astype": "|O"}),
-            json!({"id": "fixedscaleoffset", "offset": 1, "scale": 1, "dtype": "|b1"}),
-            json!({"id": "fixedscaleoffset", "offset": 1, "scale": 1, "dtype": "<c8"}),
             json!({"id": "fixedscaleoffset", "offset": 1, "scale": 1, "dtype": "<f8", "x": 0}),
             json!({"id": "delta", "offset": 1, "scale": 1, "dtype": "<f8"}),
         ]);
@@ -357,5 +632,40 @@ mod tests {
         let r = c.decode_into(DataRef::from(&[0u8; 4][..]), &mut ArrayViewMut::from_bytes(&mut out));
         assert!(matches!(r, Err(Error::OutputSizeMismatch { .. })));
         assert_eq!(c.encode_bytes(&[]).unwrap().len(), 0);
+        // Built, and failing at the step numcodecs fails at.
+        let c = FixedScaleOffset::new(1.into(), 2.into(), dt("<M8[ns]"), Some(dt("<i8"))).unwrap();
+        let r = c.encode_bytes(&[0; 8]);
+        assert!(
+            matches!(&r, Err(Error::UnsupportedInput { reason, .. }) if reason.contains("fails here too")),
+            "{r:?}"
+        );
+        let c = FixedScaleOffset::new(1.into(), 2.into(), dt("<f8"), Some(dt("|S8"))).unwrap();
+        let r = c.decode_bytes(&[0; 8]);
+        assert!(
+            matches!(&r, Err(Error::UnsupportedInput { reason, .. }) if reason.contains("fails here too")),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn bool_and_complex() {
+        // Bools minus a Python int are int64: [0, 1, 1] - 1 = [-1, 0, 0], times 3.
+        let c = FixedScaleOffset::new(1.into(), 3.into(), dt("|b1"), Some(dt("|i1"))).unwrap();
+        let e = c.encode_bytes(&[0, 1, 7]).unwrap();
+        assert_eq!(e.as_slice::<i8>().unwrap(), &[-3, 0, 0]);
+        // Decoded: -3 / 3 + 1 = 0.0 (False), 0 / 3 + 1 = 1.0 (True).
+        assert_eq!(c.decode_bytes(e.as_bytes()).unwrap().as_bytes(), &[0, 1, 1]);
+        let mut out = [9u8; 3];
+        c.decode_into(DataRef::from(&e), &mut ArrayViewMut::new(&mut out, dt("|b1"), vec![3]).unwrap()).unwrap();
+        assert_eq!(out, [0, 1, 1]);
+        // Complex: (x - 1) * 2 per part, rounded; to f4 the real part.
+        let z = FixedScaleOffset::new(1.into(), 2.into(), dt("<c8"), Some(dt("<f4"))).unwrap();
+        let x: Vec<u8> = [1.2f32, 5., 3.0, -0.7].iter().flat_map(|v| v.to_le_bytes()).collect();
+        assert_eq!(z.encode_bytes(&x).unwrap().as_slice::<f32>().unwrap(), &[0., 4.]);
+        let z = FixedScaleOffset::new(1.into(), 2.into(), dt("<c8"), None).unwrap();
+        let e = z.encode_bytes(&x).unwrap();
+        let parts = |b: &[u8]| b.chunks(4).map(|c| f32::from_le_bytes(c.try_into().unwrap())).collect::<Vec<_>>();
+        assert_eq!(parts(e.as_bytes()), [0., 10., 4., -1.]);
+        assert_eq!(parts(z.decode_bytes(e.as_bytes()).unwrap().as_bytes()), [1., 5., 3., -0.5]);
     }
 }

@@ -1,5 +1,6 @@
 """zarrcodecs-delta: differences in dtype, cast to astype (numpy's casting), cumulative
-sums in the promoted type of dtype and astype. Arrays of special values of every dtype
+sums in the promoted type of dtype and astype; complex per part, timedelta64 with NaT
+absorbing. Arrays of special values of every dtype
 (starting with 0, since numcodecs' `enc[0] = arr[0]` raises when the first element does
 not fit a signed astype) with several astypes, both byte orders, a |u1 buffer."""
 import numpy as np
@@ -45,9 +46,18 @@ def bools():
     return raw.view("|b1")
 
 
+def complexes(t):
+    """Complex values of numpy type t: the special values of its float parts, the
+    imaginary parts in reverse order (0 first, so the first element fits any astype)."""
+    re = specials(t[0] + ("f4" if t.endswith("c8") else "f8"))
+    return (re.astype(complex) + 1j * re[::-1].astype(complex)).astype(t)
+
+
 def arrays():
     return [(f"delta_{t}", specials("<" + t)) for t in TYPES] + [
-        ("delta_f8_be", specials(">f8")), ("delta_i4_be", specials(">i4")), ("delta_b1", bools())]
+        ("delta_f8_be", specials(">f8")), ("delta_i4_be", specials(">i4")), ("delta_b1", bools()),
+        ("delta_c8", complexes("<c8")), ("delta_c16", complexes("<c16")), ("delta_c16_be", complexes(">c16")),
+        ("delta_m8", specials("<i8").view("<m8[ns]")), ("delta_m8_be", specials(">i8").view(">m8[s]"))]
 
 
 def configs():
@@ -67,4 +77,12 @@ def configs():
         out.append(({"id": "delta", "dtype": "|b1", "astype": a}, None, False, ["delta_b1"]))
     for d, name in (("<f8", "delta_f8"), ("<i4", "delta_i4"), ("|u1", "delta_u1"), (">f8", "delta_f8_be")):
         out.append(({"id": "delta", "dtype": d, "astype": "|b1"}, None, False, [name]))
+    # Complex: per part, casts to a real type keep the real part (to bool: either part
+    # non-zero); timedelta64 of one unit: int64 arithmetic in which NaT absorbs.
+    for d, a, name in (("<c8", "<c8", "delta_c8"), ("<c8", "<c16", "delta_c8"), ("<c16", "<c8", "delta_c16"),
+                       ("<c16", "<c16", "delta_c16"), ("<c16", "<f8", "delta_c16"), ("<c16", "<i4", "delta_c16"),
+                       ("<c8", "|b1", "delta_c8"), (">c16", "<c8", "delta_c16_be"), ("<f8", "<c16", "delta_f8"),
+                       ("<i4", "<c8", "delta_i4"), ("|b1", "<c8", "delta_b1"), ("<f2", ">c16", "delta_f2"),
+                       ("<m8[ns]", "<m8[ns]", "delta_m8"), (">m8[s]", "<m8[s]", "delta_m8_be")):
+        out.append(({"id": "delta", "dtype": d, "astype": a}, None, False, [name]))
     return out

@@ -1,7 +1,7 @@
 """zarrcodecs-fixedscaleoffset: (x - offset) * scale rounded half to even, with numpy 2's
 promotion of Python int and float offsets and scales (NEP 50), then numpy's cast to
 astype; decode x / scale + offset. Special values of every dtype, int and float
-parameters, both byte orders."""
+parameters, both byte orders; bool and complex data."""
 import numpy as np
 
 TYPES = ["i1", "u1", "i2", "u2", "i4", "u4", "i8", "u8", "f2", "f4", "f8"]
@@ -36,10 +36,27 @@ def specials(t):
     return a.astype(t)
 
 
+def complexes(t):
+    """Complex values of numpy type t: the special values of its float parts, the
+    imaginary parts in reverse order."""
+    re = specials(t[0] + ("f4" if t.endswith("c8") else "f8"))
+    return (re.astype(complex) + 1j * re[::-1].astype(complex)).astype(t)
+
+
+def bools():
+    """Seeded bools, with raw bytes other than 0 and 1 (numpy's True too)."""
+    raw = np.random.default_rng(12).integers(0, 2, 1001).astype("u1")
+    raw[::13] = 2
+    raw[::31] = 255
+    return raw.view("|b1")
+
+
 def arrays():
     return [(f"fixedscaleoffset_{t}", specials("<" + t)) for t in TYPES] + [
         ("fixedscaleoffset_f8_be", specials(">f8")), ("fixedscaleoffset_u2_be", specials(">u2")),
-        ("fixedscaleoffset_linspace", np.linspace(1000, 1001, 10, dtype="<f8"))]
+        ("fixedscaleoffset_linspace", np.linspace(1000, 1001, 10, dtype="<f8")),
+        ("fixedscaleoffset_b1", bools()), ("fixedscaleoffset_c8", complexes("<c8")),
+        ("fixedscaleoffset_c16", complexes("<c16")), ("fixedscaleoffset_c16_be", complexes(">c16"))]
 
 
 def configs():
@@ -60,4 +77,16 @@ def configs():
                 True, ["f8_walk_50k", "f8_2d_fortran", "f8_walk_3MiB"]))
     out.append(({"id": "fixedscaleoffset", "scale": 1, "offset": 0, "dtype": "<i4"}, None, False,
                 ["i4_ramp_100k"]))
+    # Bool data (bools minus an int are int64, minus a float float64) and complex data
+    # (numpy's complex product and quotient, np.around per part).
+    for offset, scale, a in [(1, 3, "|i1"), (0.5, 2, "<f8"), (3, 2.5, "|b1"), (-2, 7, "<c8"), (0, 1, "|b1")]:
+        out.append(({"id": "fixedscaleoffset", "scale": scale, "offset": offset, "dtype": "|b1", "astype": a}, None,
+                    False, ["fixedscaleoffset_b1"]))
+    for d, offset, scale, a, name in [("<c8", 3, 2.5, "<c8", "c8"), ("<c8", 0.5, 0.1, "<c16", "c8"),
+                                      ("<c16", 1000, 10, "<c16", "c16"), ("<c16", -2.5, 4, "<i4", "c16"),
+                                      ("<c16", 3, 2.5, "<f4", "c16"), ("<c16", 3, 2.5, "|b1", "c16"),
+                                      (">c16", 1, 0, "<c8", "c16_be"), ("<f8", 3, 2.5, "<c16", "f8"),
+                                      ("<i4", 7, 3, "<c8", "i4"), ("<f8", 0.5, 0.1, "|b1", "f8")]:
+        out.append(({"id": "fixedscaleoffset", "scale": scale, "offset": offset, "dtype": d, "astype": a}, None,
+                    False, [f"fixedscaleoffset_{name}"]))
     return out

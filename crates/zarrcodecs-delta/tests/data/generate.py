@@ -49,7 +49,53 @@ def main():
         src = raw.view(bool) if d == "|b1" else specials(d)
         cases.append(case({"id": "delta", "dtype": d, "astype": a}, src,
                           [raw.view(bool) if a == "|b1" else specials(a)]))
+    # Complex: numpy's complex subtraction and addition are per part; casts to a real
+    # type keep the real part, to bool test either part; enc[0] = arr[0] to an integer
+    # type goes through the real part as a Python float (NaN and overflow raise).
+    reals = ["i1", "u1", "i4", "i8", "u8", "f2", "f4", "f8", "b1"]
+    for d in ["c8", "c16"]:
+        for a in ["c8", "c16"] + reals:
+            cases.append(case({"id": "delta", "dtype": "<" + d, "astype": dt(a)}, cspecials("<" + d),
+                              [any_specials(dt(a))]))
+    for d in reals:
+        for a in ["c8", "c16"]:
+            cases.append(case({"id": "delta", "dtype": dt(d), "astype": "<" + a}, any_specials(dt(d)),
+                              [cspecials("<" + a)]))
+    for d, a in [(">c16", "<c8"), ("<c8", ">c16"), (">c8", ">f4"), (">f8", ">c8"), (">c16", ">c16"),
+                 ("<c8", ">i2"), (">u2", "<c16")]:
+        cases.append(case({"id": "delta", "dtype": d, "astype": a}, any_specials(d), [any_specials(a)]))
+    finite = cspecials("<c16")
+    finite = finite[np.isfinite(finite) & (np.abs(finite.real) < 1e9)]
+    for a in ["<i4", "<i8", "|u1"]:
+        cases.append(case({"id": "delta", "dtype": "<c16", "astype": a}, finite))
+    for first in [complex(np.nan, 1), complex(1e10, 0), complex(-3.7, 1e300)]:
+        for a in ["<i4", "<i8"]:
+            cases.append(case({"id": "delta", "dtype": "<c16", "astype": a}, np.array([first, 1, 2j], "<c16")))
+    # timedelta64 of one unit: int64 arithmetic with NaT (the smallest int64) absorbing.
+    for d, a in [("<m8[ns]", "<m8[ns]"), (">m8[s]", ">m8[s]"), ("<m8[10ms]", "<m8[10ms]"), ("<m8[s]", ">m8[s]"),
+                 (">m8[D]", "<m8[D]")]:
+        cases.append(case({"id": "delta", "dtype": d, "astype": a}, specials(d[0] + "i8").view(d),
+                          [specials(a[0] + "i8").view(a)]))
     dump("delta", cases)
+
+
+def dt(t):
+    return "|b1" if t == "b1" else "<" + t
+
+
+def cspecials(t):
+    """Complex values of numpy type t: the special values of its float parts, paired."""
+    f = t[0] + ("f4" if t.endswith("c8") else "f8")
+    re = specials(f)
+    return (re.astype(complex) + 1j * re[::-1].astype(complex)).astype(t)
+
+
+def any_specials(t):
+    if t.endswith("b1"):
+        return np.frombuffer(bytes([0, 2, 1, 3, 0, 0, 255, 1, 1, 0, 4, 0, 0, 1, 128]), "u1").view(bool)
+    if "c" in t:
+        return cspecials(t)
+    return specials(t)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,51 @@ def main():
                       np.arange(-20, 20, dtype="<i2").view("u1")))
     big = np.cumsum(rng.normal(size=4099)).astype("<f8")
     cases.append(case({"id": "fixedscaleoffset", "offset": 10.5, "scale": 100, "dtype": "<f8", "astype": "<i4"}, big))
+    # Bool data: numpy computes bools minus a Python int in int64, with a float in
+    # float64; any result to bool is "not zero" (NaN is True, -0.0 False). Bools
+    # decoded: true division gives float64.
+    raw = np.frombuffer(bytes([0, 2, 1, 3, 0, 0, 255, 1, 1, 0, 4, 0, 0, 1, 128]), "u1").view(bool)
+    for offset, scale in [(3, 2.5), (0, 1), (1, 2), (0.5, 3), (-7, 3), (2**40, 2**20), (1.0, 1), (0.5, 0.0)]:
+        for a in ["|b1", "|i1", "|u1", "<i4", "<f8", "<f2", "<c8", ">c16"]:
+            cases.append(case({"id": "fixedscaleoffset", "offset": offset, "scale": scale, "dtype": "|b1",
+                               "astype": a}, raw, [any_specials(a)]))
+    for d in TYPES:
+        for offset, scale in [(3, 2.5), (0, 1)]:
+            cases.append(case({"id": "fixedscaleoffset", "offset": offset, "scale": scale, "dtype": "<" + d,
+                               "astype": "|b1"}, specials("<" + d), [raw]))
+    # Complex: offset and scale become complex with imaginary part 0; numpy's complex
+    # product and quotient (Smith's method), np.around per part; casts to a real type
+    # keep the real part, to bool test either part.
+    for d in ["<c8", "<c16"]:
+        for a in ["<c8", "<c16", "<f8", "<f4", "<f2", "<i4", "|u1", "<i8", "|b1"]:
+            cases.append(case({"id": "fixedscaleoffset", "offset": 3, "scale": 2.5, "dtype": d, "astype": a},
+                              cspecials(d), [any_specials(a)]))
+        for offset, scale in [(1000, 10), (0.5, 0.1), (0, 1), (-2.5, 4), (1, 0), (0.5, 0.0), (1e10, -1e-3), (-7, -3)]:
+            cases.append(case({"id": "fixedscaleoffset", "offset": offset, "scale": scale, "dtype": d, "astype": d},
+                              cspecials(d), [cspecials(d)]))
+    for d in TYPES:
+        for a in ["<c8", "<c16"]:
+            cases.append(case({"id": "fixedscaleoffset", "offset": 3, "scale": 2.5, "dtype": "<" + d, "astype": a},
+                              specials("<" + d), [cspecials(a)]))
+    for d, a in [(">c16", "<c8"), ("<c8", ">c16"), (">c8", ">f4"), (">f8", ">c8"), (">c16", ">c16")]:
+        cases.append(case({"id": "fixedscaleoffset", "offset": -1.5, "scale": 3, "dtype": d, "astype": a},
+                          any_specials(d), [any_specials(a)]))
     dump("fixedscaleoffset", cases)
+
+
+def cspecials(t):
+    """Complex values of numpy type t: the special values of its float parts, paired."""
+    f = t[0] + ("f4" if t.endswith("c8") else "f8")
+    re = specials(f)
+    return (re.astype(complex) + 1j * re[::-1].astype(complex)).astype(t)
+
+
+def any_specials(t):
+    if t.endswith("b1"):
+        return np.frombuffer(bytes([0, 2, 1, 3, 0, 0, 255, 1, 1, 0, 4, 0, 0, 1, 128]), "u1").view(bool)
+    if "c" in t:
+        return cspecials(t)
+    return specials(t)
 
 
 if __name__ == "__main__":
