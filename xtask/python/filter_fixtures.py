@@ -89,4 +89,4 @@ def case(config, arr, decode_inputs=()):
 
 def dump(name, cases):
     json.dump({"generated_by": f"numcodecs {numcodecs.__version__} (numpy {np.__version__}): "
-               f"crates/numcodecs-{name}/tests/data/generate.py", "cases": cases}, sys.stdout, indent=0)
+               f"crates/zarrcodecs-{name}/tests/data/generate.py", "cases": cases}, sys.stdout, indent=0)
