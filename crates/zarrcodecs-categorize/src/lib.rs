@@ -39,6 +39,9 @@ pub struct Categorize {
     labels: Vec<String>,
     dtype: DType,
     astype: DType,
+    /// The dtype decoding gives: `dtype`, except native `U1` for `U0` of either byte
+    /// order (numpy's `full_like` makes a `U0` array a native `U1`).
+    out_dtype: DType,
     code_type: CodeType,
     /// For a `U` dtype: each label as the dtype stores it (UCS-4 in its byte order,
     /// NUL padded, truncated to its width, as numpy assigns it), for decoding.
@@ -59,6 +62,9 @@ impl Categorize {
     /// `OverflowError` then (decoding works).
     fn check_codes_fit(&self) -> Result<()> {
         let (labels, astype, id) = (&self.labels, self.astype, Self::CODEC_ID);
+        if let Some(why) = self.code_type.encode_refusal(labels.len()) {
+            return Err(Error::invalid_config(id, format_args!("cannot encode as {astype}: {why}")));
+        }
         let count = u64::try_from(labels.len()).unwrap_or(u64::MAX);
         if let Some(max) = self.code_type.max_code() {
             if count > max {
@@ -77,19 +83,18 @@ impl Categorize {
     /// A codec for these labels, decoded dtype and encoded dtype.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] if `dtype` is neither `U` (of at least one character)
-    /// nor `|O`, or if `astype` is not an integer or `f4`/`f8` dtype. An integer
-    /// `astype` too small for the code of the last label builds a codec that decodes
-    /// and refuses to encode, as numcodecs' (it raises `OverflowError` on every
-    /// encode).
+    /// [`Error::InvalidConfig`] if `dtype` is neither `U` nor `|O`, or if `astype` is
+    /// not a bool, integer, float (`f2`, `f4`, `f8`), complex, `m8` or `M8` dtype. An
+    /// integer `astype` too small for the code of the last label builds a codec that
+    /// decodes and refuses to encode, as numcodecs' (it raises `OverflowError` on
+    /// every encode); so does a generic `M8` with any label. A `U0` dtype builds, as
+    /// in numcodecs, but cannot encode (numpy cannot view data as `U0`) and decodes
+    /// to `U1`.
     pub fn new(labels: Vec<String>, dtype: DType, astype: DType) -> Result<Self> {
         let id = Self::CODEC_ID;
         match dtype.kind() {
             DTypeKind::Object => {}
-            DTypeKind::Unicode if dtype.itemsize() > 0 => {}
-            DTypeKind::Unicode => {
-                return Err(Error::invalid_config(id, "a unicode dtype of 0 characters (U0) cannot hold labels"))
-            }
+            DTypeKind::Unicode => {}
             _ => {
                 return Err(Error::invalid_config(
                     id,
@@ -98,9 +103,15 @@ impl Categorize {
             }
         }
         let code_type = CodeType::new(astype)?;
+        let out_dtype = if dtype.kind() == DTypeKind::Unicode && dtype.itemsize() == 0 {
+            DType::new(DTypeKind::Unicode, ByteOrder::NATIVE, 4)?
+        } else {
+            dtype
+        };
         let (stored, encode_lookup) = if dtype.kind() == DTypeKind::Unicode {
             let width = dtype.itemsize() / 4;
-            let stored = labels.iter().map(|l| ucs4(l, width, dtype.byte_order(), true)).collect();
+            let out_width = out_dtype.itemsize() / 4;
+            let stored = labels.iter().map(|l| ucs4(l, out_width, out_dtype.byte_order(), true)).collect();
             let lookup = Lookup::new(labels.iter().enumerate().filter_map(|(i, l)| {
                 // numpy compares U strings as if padded with NULs: trailing NULs of a
                 // label do not count, and a longer label never equals a stored value.
@@ -112,7 +123,7 @@ impl Categorize {
         } else {
             (Vec::new(), None)
         };
-        Ok(Categorize { labels, dtype, astype, code_type, stored, encode_lookup })
+        Ok(Categorize { labels, dtype, astype, out_dtype, code_type, stored, encode_lookup })
     }
 
     /// The labels.
@@ -193,8 +204,8 @@ impl Categorize {
 
     /// Writes the decoded `U` items for `enc` into `out` (`n` items of the dtype).
     fn decode_unicode_into(&self, enc: &ArrayView<'_>, n: usize, out: &mut [u8]) {
-        let size = self.dtype.itemsize();
-        for (dst, code) in out.chunks_exact_mut(size).zip(self.code_type.read(enc.as_bytes(), n)) {
+        let size = self.out_dtype.itemsize();
+        for (dst, code) in out.chunks_exact_mut(size).zip(self.code_type.read(enc.as_bytes(), n, self.labels.len())) {
             match self.label_index(code) {
                 Some(i) => dst.copy_from_slice(&self.stored[i]),
                 None => dst.fill(0),
@@ -307,24 +318,24 @@ impl Codec for Categorize {
         let enc = encoded.require_array(Self::CODEC_ID)?;
         let n = view_len(enc, self.astype)?;
         if self.dtype.is_object() {
-            let size = self.code_type.read(enc.as_bytes(), n).fold(0usize, |acc, code| {
+            let size = self.code_type.read(enc.as_bytes(), n, self.labels.len()).fold(0usize, |acc, code| {
                 acc.saturating_add(self.label_index(code).map_or(0, |i| self.labels[i].len()))
             });
             check_limit(size, limit)?;
             let items = self
                 .code_type
-                .read(enc.as_bytes(), n)
+                .read(enc.as_bytes(), n, self.labels.len())
                 .map(|code| {
                     Object::Str(self.label_index(code).map_or_else(PyStr::default, |i| PyStr::new(&self.labels[i])))
                 })
                 .collect();
             return Ok(ObjectArray::from_items(items).into());
         }
-        let size = n.saturating_mul(self.dtype.itemsize());
+        let size = n.saturating_mul(self.out_dtype.itemsize());
         check_limit(size, limit)?;
         let mut out = AlignedBuf::zeroed(size)?;
         self.decode_unicode_into(enc, n, out.as_mut_slice());
-        Ok(NdArray::new(out, self.dtype, vec![n])?.into())
+        Ok(NdArray::new(out, self.out_dtype, vec![n])?.into())
     }
 
     /// Decodes a `U` dtype straight into `out` (any dtype: numcodecs views the strings
@@ -347,7 +358,7 @@ impl Codec for Categorize {
         // No decoded-size limit here: nothing is allocated, and the caller's buffer,
         // whose size the decoded size must equal, bounds what is written.
         let dst = out.as_bytes_mut();
-        let size = n.saturating_mul(self.dtype.itemsize());
+        let size = n.saturating_mul(self.out_dtype.itemsize());
         if dst.len() != size {
             return Err(Error::OutputSizeMismatch { codec: Self::CODEC_ID.into(), expected: dst.len(), actual: size });
         }
@@ -395,16 +406,27 @@ mod tests {
             assert_eq!(d.as_bytes().unwrap(), &[0u8; 16]);
         }
         assert!(Categorize::new(labels(70_000), DType::OBJECT, "<f4".parse().unwrap()).is_ok());
+        for astype in ["|b1", "<f2", ">c8", "<c16", "<m8", ">m8[s]", "<M8[ns]", "<M8", ">M8[10s]"] {
+            let c = codec(json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": astype}));
+            testing::assert_config_round_trip(&c);
+        }
+        // U0 builds, as in numcodecs.
+        let c = codec(json!({"id": "categorize", "labels": ["a"], "dtype": "U0"}));
+        assert_eq!(
+            c.get_config().unwrap(),
+            json!({"id": "categorize", "labels": ["a"], "dtype": "<U0", "astype": "|u1"})
+        );
         testing::assert_configs_rejected::<Categorize>(&[
             json!({"id": "categorize", "labels": ["a"], "dtype": "|S3"}),
             json!({"id": "categorize", "labels": ["a"], "dtype": "<i4"}),
-            json!({"id": "categorize", "labels": ["a"], "dtype": "<U0"}),
-            json!({"id": "categorize", "labels": ["a"], "dtype": "U"}),
             json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "|O"}),
-            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "<c8"}),
-            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "|b1"}),
-            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "<f2"}),
-            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "<M8[ns]"}),
+            // numcodecs builds these (string codes; void raises on encode): not supported.
+            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "|S2"}),
+            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "<U2"}),
+            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "|V2"}),
+            // numpy mixes byte orders for these (see CodeType::new).
+            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": ">m8"}),
+            json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": ">M8"}),
             json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "astype": "nonsense"}),
             json!({"id": "categorize", "labels": [1, 2], "dtype": "<U2"}),
             json!({"id": "categorize", "labels": "ab", "dtype": "<U2"}),
@@ -412,6 +434,51 @@ mod tests {
             json!({"id": "categorize", "labels": ["a"]}),
             json!({"id": "categorize", "labels": ["a"], "dtype": "<U2", "extra": 1}),
         ]);
+    }
+
+    #[test]
+    fn u0_decodes_to_u1_and_cannot_encode() {
+        let c = codec(json!({"id": "categorize", "labels": ["a", "bc"], "dtype": ">U0"}));
+        let d = c.decode(DataRef::from(&[0u8, 1, 2, 3][..])).unwrap().into_array().unwrap();
+        // Native (numpy's full_like drops the byte order of a U0).
+        assert_eq!(d.dtype(), "=U1".parse().unwrap());
+        assert_eq!(d.as_bytes(), u_array(&["", "a", "b", ""], 1).as_bytes());
+        let mut out = [0u8; 16];
+        c.decode_into(DataRef::from(&[0u8, 1, 2, 3][..]), &mut ArrayViewMut::from_bytes(&mut out)).unwrap();
+        assert_eq!(out, d.as_bytes());
+        let r = c.encode(DataRef::from(&u_array(&["a"], 1)));
+        assert!(matches!(r, Err(Error::UnsupportedDType { .. })), "{r:?}");
+    }
+
+    #[test]
+    fn half_codes_overflow_to_infinity() {
+        // numcodecs 0.15.2 / numpy 2.4 with 70010 labels "0".."70009" and astype <f2:
+        // codes round to even above 2048 and become inf from 65520 on; decoding gives
+        // the last label whose code rounds to the value.
+        let labels: Vec<String> = (0..70_010).map(|i| i.to_string()).collect();
+        let c = Categorize::new(labels, "<U6".parse().unwrap(), "<f2".parse().unwrap()).unwrap();
+        let probe = ["2048", "2049", "2050", "2051", "65504", "65519", "65520", "70000", "x"];
+        let e = c.encode(DataRef::from(&u_array(&probe, 6))).unwrap().into_array().unwrap();
+        let hex: String = e.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, "0068016802680268ff7b007c007c007c0000");
+        let codes: Vec<u8> = [2048.0f32, 2050.0, 2052.0, 65504.0, f32::INFINITY, 0.5, -1.0, f32::NAN]
+            .iter()
+            .flat_map(|&v| {
+                match v {
+                    v if v.is_nan() => 0x7e00u16,
+                    v if v.is_infinite() => 0x7c00,
+                    0.5 => 0x3800,
+                    -1.0 => 0xbc00,
+                    // 2048, 2050, 2052 and 65504 are halves.
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    v => crate::codes::half_of_for_tests(v as u64),
+                }
+                .to_le_bytes()
+            })
+            .collect();
+        let arr = NdArray::from_bytes(&codes, "<f2".parse().unwrap(), vec![8]).unwrap();
+        let d = c.decode(DataRef::from(&arr)).unwrap().into_array().unwrap();
+        assert_eq!(d, u_array(&["2048", "2049", "2052", "65518", "70009", "", "", ""], 6));
     }
 
     fn u_array(items: &[&str], width: usize) -> NdArray {

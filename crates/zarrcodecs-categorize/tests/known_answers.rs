@@ -66,8 +66,9 @@ fn numcodecs_0_15_2_known_answers() {
     for case in file["cases"].as_array().unwrap() {
         let what = format!("{} <- {}", case["config"], case["input"]["dtype"]);
         let built = Categorize::from_json(&case["config"]);
-        if case["error"] == "OverflowError" {
-            // numcodecs builds the codec and raises on every encode: so do we.
+        if case["error"] == "OverflowError" || (case["error"] == "ValueError" && case["config"]["astype"] == "<M8") {
+            // numcodecs builds the codec and raises on every encode (codes that do not
+            // fit astype, or a datetime64 without a unit): so do we.
             let codec = built.unwrap();
             assert_eq!(codec.get_config().unwrap(), case["get_config"], "{what}");
             let r = codec.encode(data(&case["input"]).view());
@@ -91,7 +92,7 @@ fn numcodecs_0_15_2_known_answers() {
         check_decode_into(&codec, &theirs, &want, &what);
         encoded += 1;
     }
-    assert_eq!((encoded, refused), (25, 2));
+    assert_eq!((encoded, refused), (51, 5));
     for d in file["decodes"].as_array().unwrap() {
         let codec = Categorize::from_json(&d["config"]).unwrap();
         let enc = data(&d["encoded"]);

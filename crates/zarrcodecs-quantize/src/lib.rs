@@ -5,17 +5,68 @@ use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec};
 use zarrcodecs_kernels::cast::{self, f16, CastFrom, Element, FloatArith, NumType};
 
+/// numcodecs' `digits`: a Python int or float, written back as it was given (`2`
+/// stays `2`, `2.0` stays `2.0`). numcodecs only uses it in `10.0 ** -digits`, so a
+/// float such as `2.5` works (it keeps between 2 and 3 decimal digits).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Digits {
+    /// An integer number of digits.
+    Int(i64),
+    /// A float number of digits (finite in JSON).
+    Float(f64),
+}
+
+impl Digits {
+    /// The value as Python's `float(digits)` gives it.
+    #[allow(clippy::cast_precision_loss)]
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Digits::Int(d) => d as f64,
+            Digits::Float(d) => d,
+        }
+    }
+}
+
+impl From<i64> for Digits {
+    fn from(d: i64) -> Self {
+        Digits::Int(d)
+    }
+}
+
+impl From<i32> for Digits {
+    fn from(d: i32) -> Self {
+        Digits::Int(d.into())
+    }
+}
+
+impl From<f64> for Digits {
+    fn from(d: f64) -> Self {
+        Digits::Float(d)
+    }
+}
+
+impl std::fmt::Display for Digits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Digits::Int(d) => write!(f, "{d}"),
+            Digits::Float(d) => write!(f, "{d:?}"),
+        }
+    }
+}
+
 /// The configuration of [`Quantize`]: numcodecs' `{"digits": ..., "dtype": ..., "astype": ...}`.
 /// `astype` may be missing or `null` (then it is `dtype`); it is always written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuantizeConfig {
-    /// Decimal digits of precision to keep.
-    pub digits: i64,
+    /// Decimal digits of precision to keep: an integer or a float.
+    pub digits: Digits,
     /// The dtype of the decoded data.
+    #[serde(deserialize_with = "dtype_field")]
     pub dtype: DType,
     /// The dtype of the encoded data (`None`: `dtype`).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_dtype_field")]
     pub astype: Option<DType>,
 }
 
@@ -24,13 +75,41 @@ pub struct QuantizeConfig {
 /// decoding only casts back to `dtype`. Lossy; the shape is kept.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Quantize {
-    digits: i64,
+    digits: Digits,
     dtype: DType,
     astype: DType,
     t: NumType,
     a: NumType,
     /// The scale, or why numcodecs' Python arithmetic raises for these digits.
     scale: std::result::Result<f64, &'static str>,
+}
+
+/// Whether `text` names numpy's long double (`f16`/`float128` on x86_64 Linux,
+/// `f12`/`float96` on 32-bit x86), which numcodecs accepts.
+fn is_long_double(text: &str) -> bool {
+    let t = text.trim_start_matches(['<', '>', '=', '|']);
+    matches!(t, "f16" | "f12" | "g" | "float128" | "float96" | "longdouble" | "longfloat")
+}
+
+/// A dtype, with a clear refusal of numpy's long double.
+fn dtype_field<'de, D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<DType, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    if is_long_double(&text) {
+        return Err(serde::de::Error::custom(format_args!(
+            "{text} is numpy's long double (on x86_64 80-bit extended precision in 16 bytes): numcodecs accepts it, \
+             but Rust has no such float type, so it is not supported (use f2, f4 or f8)"
+        )));
+    }
+    text.parse().map_err(serde::de::Error::custom)
+}
+
+/// [`dtype_field`] for a dtype that may be `null`.
+fn optional_dtype_field<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> std::result::Result<Option<DType>, D::Error> {
+    #[derive(Deserialize)]
+    struct Field(#[serde(deserialize_with = "dtype_field")] DType);
+    Ok(Option::<Field>::deserialize(deserializer)?.map(|f| f.0))
 }
 
 fn float(dtype: DType, key: &str) -> Result<NumType> {
@@ -46,9 +125,9 @@ fn float(dtype: DType, key: &str) -> Result<NumType> {
 /// numcodecs' scale, with Python's float semantics (C `pow`, `log10`, `log2`; overflow
 /// raises `OverflowError`, `log10(0)` raises `ValueError`).
 #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
-fn scale_for(digits: i64) -> std::result::Result<f64, &'static str> {
+fn scale_for(digits: f64) -> std::result::Result<f64, &'static str> {
     // precision = 10.0 ** -digits
-    let precision = 10f64.powf(-(digits as f64));
+    let precision = 10f64.powf(-digits);
     if precision.is_infinite() {
         return Err("10.0 ** -digits overflows (numcodecs raises OverflowError)");
     }
@@ -57,6 +136,12 @@ fn scale_for(digits: i64) -> std::result::Result<f64, &'static str> {
         return Err("log10(10.0 ** -digits) is a math domain error (numcodecs raises ValueError)");
     }
     let exp = precision.log10();
+    if exp.is_nan() {
+        return Err("math.floor/ceil of NaN (numcodecs raises ValueError)");
+    }
+    if exp.is_infinite() {
+        return Err("math.ceil of infinity (numcodecs raises OverflowError)");
+    }
     let exp = if exp < 0.0 { exp.floor() } else { exp.ceil() };
     // bits = math.ceil(math.log2(10.0 ** -exp))
     let p = 10f64.powf(-exp);
@@ -125,13 +210,18 @@ where
 }
 
 impl Quantize {
-    /// The codec keeping `digits` decimal digits of `dtype` data, encoded as `astype`
-    /// (`None`: `dtype`).
+    /// The codec keeping `digits` decimal digits (an integer or a float) of `dtype`
+    /// data, encoded as `astype` (`None`: `dtype`).
     ///
     /// # Errors
     /// [`Error::InvalidConfig`] if a dtype is not a float dtype.
-    pub fn new(digits: i64, dtype: DType, astype: Option<DType>) -> Result<Self> {
-        Self::from_config(QuantizeConfig { digits, dtype, astype })
+    pub fn new(digits: impl Into<Digits>, dtype: DType, astype: Option<DType>) -> Result<Self> {
+        Self::from_config(QuantizeConfig { digits: digits.into(), dtype, astype })
+    }
+
+    /// The digits, as configured.
+    pub fn digits(&self) -> Digits {
+        self.digits
     }
 
     /// The scale numcodecs multiplies by (`None` if numcodecs raises for these digits).
@@ -148,7 +238,14 @@ impl StaticCodec for Quantize {
         let astype = config.astype.unwrap_or(config.dtype);
         let t = float(config.dtype, "dtype")?;
         let a = float(astype, "astype")?;
-        Ok(Quantize { digits: config.digits, dtype: config.dtype, astype, t, a, scale: scale_for(config.digits) })
+        Ok(Quantize {
+            digits: config.digits,
+            dtype: config.dtype,
+            astype,
+            t,
+            a,
+            scale: scale_for(config.digits.as_f64()),
+        })
     }
 
     fn config(&self) -> QuantizeConfig {
@@ -213,10 +310,30 @@ mod tests {
         testing::assert_config_round_trip(&c);
         let c = Quantize::from_json(&json!({"id": "quantize", "digits": -3, "dtype": ">f4", "astype": "<f2"})).unwrap();
         testing::assert_config_round_trip(&c);
+        // Float digits are kept as floats, as numcodecs writes them.
+        for (d, s) in [(json!(2.5), 1024.0), (json!(2.0), 128.0), (json!(-1.5), 2f64.powi(-6)), (json!(1e-9), 16.0)] {
+            let c = Quantize::from_json(&json!({"id": "quantize", "digits": d, "dtype": "<f8"})).unwrap();
+            assert_eq!(c.get_config().unwrap()["digits"], d);
+            assert_eq!(c.scale(), Some(s), "{d}");
+            testing::assert_config_round_trip(&c);
+        }
+        let e = Quantize::from_json(&json!({"id": "quantize", "digits": 2, "dtype": "<f8", "astype": ">f16"}));
+        let Err(Error::InvalidConfig { source: Some(source), .. }) = e else { panic!("{e:?}") };
+        assert!(source.to_string().contains("long double"), "{source}");
+        let c = Quantize::from_json(&json!({"id": "quantize", "digits": 2, "dtype": "<f4", "astype": null})).unwrap();
+        assert_eq!(c.config().astype, Some(dt("<f4")));
+        // NaN and infinite digits (no JSON form): numcodecs raises on encode.
+        for d in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 307.5] {
+            let c = Quantize::new(d, dt("<f8"), None).unwrap();
+            assert!(matches!(c.encode_bytes(&[0; 8]), Err(Error::InvalidConfig { .. })), "{d}");
+        }
         testing::assert_configs_rejected::<Quantize>(&[
             json!({"id": "quantize", "dtype": "<f8"}),
             json!({"id": "quantize", "digits": 2}),
-            json!({"id": "quantize", "digits": 2.5, "dtype": "<f8"}),
+            json!({"id": "quantize", "digits": true, "dtype": "<f8"}),
+            json!({"id": "quantize", "digits": 2, "dtype": "<f16"}),
+            json!({"id": "quantize", "digits": 2, "dtype": "longdouble"}),
+            json!({"id": "quantize", "digits": 2, "dtype": "<f8", "astype": "<f16"}),
             json!({"id": "quantize", "digits": "2", "dtype": "<f8"}),
             json!({"id": "quantize", "digits": 2, "dtype": "<i4"}),
             json!({"id": "quantize", "digits": 2, "dtype": "<f8", "astype": "<i8"}),
@@ -233,11 +350,13 @@ mod tests {
         for (d, s) in
             [(1, 16.0), (2, 128.0), (3, 1024.0), (0, 1.0), (-1, 0.125), (-3, 2f64.powi(-9)), (307, 2f64.powi(1020))]
         {
-            assert_eq!(scale_for(d), Ok(s), "{d}");
+            assert_eq!(scale_for(f64::from(d)), Ok(s), "{d}");
         }
         // numcodecs raises OverflowError / ValueError for these: encode refuses, decode works.
         for d in [308, 400, -400, i64::MAX, i64::MIN] {
-            assert!(scale_for(d).is_err(), "{d}");
+            #[allow(clippy::cast_precision_loss)]
+            let f = d as f64;
+            assert!(scale_for(f).is_err(), "{d}");
             let c = Quantize::new(d, dt("<f8"), None).unwrap();
             assert!(matches!(c.encode_bytes(&[0; 8]), Err(Error::InvalidConfig { .. })));
             assert_eq!(c.decode_bytes(&[0; 8]).unwrap().as_bytes(), &[0; 8]);

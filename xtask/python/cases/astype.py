@@ -40,9 +40,27 @@ def specials(t):
     return a.astype(t)
 
 
+def complex_specials(t):
+    """Complex values: the component type's specials as real parts, reversed as imaginary parts."""
+    re = specials(t[0] + {"c8": "f4", "c16": "f8"}[t[1:]])
+    out = np.zeros(len(re), dtype=t)
+    out.real = re
+    out.imag = re[::-1]
+    return out
+
+
+def time_counts(t):
+    """datetime64/timedelta64 counts: 0, +-1, NaT, the int64 limits, then seeded random values."""
+    rng = np.random.default_rng(5)
+    v = np.array([0, 1, -1, -2**63, 2**63 - 1, 86400, -86401], "i8")
+    return np.concatenate([v, rng.integers(-2**62, 2**62, 20, dtype="i8")]).astype(t[0] + "i8").view(t)
+
+
 def arrays():
     return [(f"astype_{t}", specials("<" + t)) for t in TYPES] + [
-        ("astype_f8_be", specials(">f8")), ("astype_i2_be", specials(">i2")), ("astype_f2_be", specials(">f2"))]
+        ("astype_f8_be", specials(">f8")), ("astype_i2_be", specials(">i2")), ("astype_f2_be", specials(">f2")),
+        ("astype_c8", complex_specials("<c8")), ("astype_c16_be", complex_specials(">c16")),
+        ("astype_M8s", time_counts("<M8[s]")), ("astype_m8ns_be", time_counts(">m8[ns]"))]
 
 
 def configs():
@@ -62,4 +80,15 @@ def configs():
     for s in ("f8", "f2", "i4", "u1"):
         out.append(({"id": "astype", "encode_dtype": "|b1", "decode_dtype": "<" + s}, None, False, [f"astype_{s}"]))
     out.append(({"id": "astype", "encode_dtype": "|b1", "decode_dtype": ">f8"}, None, False, ["astype_f8_be"]))
+    # Complex: the real part is cast (numpy's ComplexWarning); from reals the imaginary part is 0.
+    for d in ("<f8", "<i4", "<u4", "|b1", ">c8", "<f2"):
+        out.append(({"id": "astype", "encode_dtype": d, "decode_dtype": "<c8"}, None, False, ["astype_c8"]))
+    out.append(({"id": "astype", "encode_dtype": "<u8", "decode_dtype": ">c16"}, None, False, ["astype_c16_be"]))
+    out.append(({"id": "astype", "encode_dtype": "<c16", "decode_dtype": "<f4"}, None, False, ["astype_f4"]))
+    # datetime64/timedelta64: counts cast as int64; between units, rescaled.
+    for d in ("<i8", "<f8", "<i4", "<M8[ms]", "<m8[s]", "<c16"):
+        out.append(({"id": "astype", "encode_dtype": d, "decode_dtype": "<M8[s]"}, None, False, ["astype_M8s"]))
+    out.append(({"id": "astype", "encode_dtype": "<m8[7us]", "decode_dtype": ">m8[ns]"}, None, False,
+                ["astype_m8ns_be"]))
+    out.append(({"id": "astype", "encode_dtype": "<M8[s]", "decode_dtype": "<f8"}, None, False, ["astype_f8"]))
     return out

@@ -41,4 +41,10 @@ def configs():
                 ["categorize_many_u4"]))
     out.append(({"id": "categorize", "labels": MANY, "dtype": "|O", "astype": "<u2"}, None, False,
                 ["categorize_many_obj"]))
+    # Bool, half, complex and timedelta/datetime astypes.
+    for astype in ("|b1", "<f2", ">f2", "<c8", ">c16", "<m8[s]", ">M8[ms]"):
+        out.append(({"id": "categorize", "labels": LABELS, "dtype": "<U5", "astype": astype}, None, False,
+                    ["categorize_u5", "categorize_u5_empty"]))
+    out.append(({"id": "categorize", "labels": MANY, "dtype": "|O", "astype": "<f2"}, None, False,
+                ["categorize_many_obj"]))
     return out

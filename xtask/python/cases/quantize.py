@@ -57,4 +57,9 @@ def configs():
     out.append(({"id": "quantize", "digits": 4, "dtype": "<f8"}, None, True,
                 ["f8_walk_50k", "f8_walk_3MiB"]))
     out.append(({"id": "quantize", "digits": 2, "dtype": "<f4"}, None, False, ["f4_sparse_30k"]))
+    # Float digits: numcodecs only computes 10.0 ** -digits with them (2.5 -> scale 1024).
+    for d in ("f2", "f4", "f8"):
+        for digits in (2.5, 2.0, -1.5, 0.3):
+            out.append(({"id": "quantize", "digits": digits, "dtype": "<" + d}, None, False, [f"quantize_{d}"]))
+    out.append(({"id": "quantize", "digits": 3.7, "dtype": "<f8", "astype": "<f4"}, None, True, ["f8_walk_50k"]))
     return out

@@ -72,6 +72,22 @@ def main():
     add({"id": "categorize", "labels": ["1"], "dtype": "|O"}, np.arange(3, dtype="<i4"))
     add({"id": "categorize", "labels": [], "dtype": "<U3"}, u5.astype("<U3"))
     add({"id": "categorize", "labels": LABELS, "dtype": "<U5"}, u5)  # astype defaults to |u1
+    # Bool, half, complex and timedelta/datetime astypes (numcodecs builds them all).
+    for astype in ("|b1", "<f2", ">f2", "<c8", ">c8", "<c16", ">c16", "<m8[s]", "<m8", ">m8[us]", "<M8[ms]", ">M8[10s]"):
+        add({"id": "categorize", "labels": LABELS, "dtype": "<U5", "astype": astype}, u5)
+        add({"id": "categorize", "labels": LABELS, "dtype": "|O", "astype": astype}, obj)
+    add({"id": "categorize", "labels": LABELS, "dtype": "<U5", "astype": "<M8"}, u5)  # needs a unit: ValueError
+    add({"id": "categorize", "labels": [], "dtype": "<U5", "astype": "<M8"}, u5)  # no label: no conversion
+    # 3000 labels as f2 codes: f2 rounds codes above 2048 (to even); decoding
+    # gives the last label whose code rounds to the value. (Overflow to inf above
+    # 65519 labels is checked by a unit test: those configs are too long to store.)
+    huge = [f"{i}" for i in range(3000)]
+    probe = np.array(["2047", "2048", "2049", "2050", "2051", "2052", "2998", "2999", "x"], dtype="<U6")
+    for astype in ("<f2",):
+        add({"id": "categorize", "labels": huge, "dtype": "<U6", "astype": astype}, probe)
+    # U0: numcodecs builds it; every encode fails (numpy cannot view data as U0).
+    add({"id": "categorize", "labels": ["a", "bc"], "dtype": "<U0"}, u5)
+    add({"id": "categorize", "labels": ["a", "bc"], "dtype": "<U0"}, u5[:0])
 
     # Decoding codes numcodecs never writes: out of range, negative, fractional, NaN.
     decodes = []
@@ -84,6 +100,30 @@ def main():
         ({"id": "categorize", "labels": LABELS, "dtype": "<U5", "astype": "<u2"}, np.array([1, 2, 3], dtype="|u1")),  # view refused
         ({"id": "categorize", "labels": LABELS, "dtype": "<U5", "astype": "<u2"}, np.array([1, 0, 7, 0], dtype="|u1")),
         ({"id": "categorize", "labels": LABELS, "dtype": ">U7", "astype": ">u2"}, np.array([1, 5, 7, 0], dtype=">u2")),
+        # Any non-zero byte is True, which equals code 1.
+        ({"id": "categorize", "labels": LABELS, "dtype": "<U5", "astype": "|b1"},
+         np.frombuffer(bytes([0, 1, 2, 255, 128]), "u1").view(bool)),
+        ({"id": "categorize", "labels": LABELS, "dtype": "<U5", "astype": "<f2"},
+         np.array([1.0, 1.5, np.nan, -1.0, 7.0, np.inf, -0.0, 2.001953125, 9.0, 10.0], dtype="<f2")),
+        ({"id": "categorize", "labels": [str(i) for i in range(3000)], "dtype": "<U6", "astype": ">f2"},
+         np.array([1, 2048, 2050, 2052, 2998, 3000, 3002, 65504, np.inf, -np.inf, 0.5], dtype=">f2")),
+        ({"id": "categorize", "labels": [str(i) for i in range(3000)], "dtype": "|O", "astype": "<f2"},
+         np.array([2048, 2050, 2052, 2998, 3000, 3002, 3004, np.inf], dtype="<f2")),
+        # Complex codes equal an integer only with an imaginary part of 0.
+        ({"id": "categorize", "labels": LABELS, "dtype": "<U5", "astype": "<c8"},
+         np.array([1 + 0j, 1 + 1j, 2 - 0j, 2 + 1e-30j, -0.0 + 0j, 3.5 + 0j, complex(np.nan, 0), 9], dtype="<c8")),
+        ({"id": "categorize", "labels": LABELS, "dtype": "<U5", "astype": ">c16"},
+         np.array([1 + 0j, 1 + 1j, 2 - 0j, 9, 10, -1, complex(0, np.nan)], dtype=">c16")),
+        # A timedelta equals its count; a datetime never equals an integer.
+        ({"id": "categorize", "labels": LABELS, "dtype": "<U5", "astype": "<m8[us]"},
+         np.array([1, 2, 0, -1, 9, 10, -2**63], dtype="<i8").view("<m8[us]")),
+        ({"id": "categorize", "labels": LABELS, "dtype": "<U5", "astype": ">M8[D]"},
+         np.array([1, 2, 0, -2**63], dtype=">i8").view(">M8[D]")),
+        ({"id": "categorize", "labels": LABELS, "dtype": "<U5", "astype": "<M8"},
+         np.array([1, 2, 0, -2**63], dtype="<i8").view("<M8")),
+        # U0 decodes to U1 (numpy's full_like), labels cut to one character.
+        ({"id": "categorize", "labels": ["a", "bc", ""], "dtype": "<U0"}, np.array([0, 1, 2, 3, 4], dtype="|u1")),
+        ({"id": "categorize", "labels": ["a", "bc", ""], "dtype": ">U0"}, np.array([0, 1, 2, 3, 4], dtype="|u1")),
     ):
         codec = numcodecs.get_codec(dict(config))
         d = {"config": config, "encoded": arr(enc)}

@@ -31,6 +31,13 @@ def main():
     cases.append(case({"id": "quantize", "digits": 2, "dtype": "<f8"}, rng.normal(size=(4, 3)).view("u1")))
     cases.append(case({"id": "quantize", "digits": 3, "dtype": "<f8", "astype": "<f2"},
                       np.cumsum(rng.normal(size=4099)).astype("<f8")))
+    # Float digits (numcodecs only computes 10.0 ** -digits with them; written back as
+    # floats): fractional, whole, tiny, and ones for which Python raises.
+    for d in ("f2", "f4", "f8"):
+        for digits in (2.5, 2.0, -1.5, 0.3, 1e-9, -0.7, 15.5, 306.9, 307.5, -307.5, -308.5, 1e300, -1e300):
+            cases.append(case({"id": "quantize", "digits": digits, "dtype": "<" + d}, short("<" + d)))
+    cases.append(case({"id": "quantize", "digits": 2.5, "dtype": ">f8", "astype": "<f4"}, specials(">f8"),
+                      [short("<f4")]))
     dump("quantize", cases)
 
 
