@@ -305,9 +305,11 @@ fn chain(codecs: &[Value], ndim: usize) -> Result<Chain> {
             "sharding_indexed" => return Err(bad("sharded arrays (sharding_indexed) are not supported")),
             _ => match name.strip_prefix("numcodecs.") {
                 Some(id) if !id.is_empty() => out.configs.push(numcodecs(id, config)),
-                _ => return Err(bad(format_args!(
+                _ => {
+                    return Err(bad(format_args!(
                     "codec {name:?} is not supported: only bytes, transpose, blosc, gzip, zstd, crc32c and numcodecs.*"
-                ))),
+                )))
+                }
             },
         }
     }
