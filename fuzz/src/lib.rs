@@ -12,8 +12,8 @@
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-use zarrcodecs::{get_codec, npy, Codec, CodecExt, Data, DataRef, DecodeOptions, NdArray, Pipeline, ZarrPipeline};
 use serde_json::Value;
+use zarrcodecs::{get_codec, npy, Codec, CodecExt, Data, DataRef, DecodeOptions, NdArray, Pipeline, ZarrPipeline};
 
 /// The decoded-size limit every fuzzed decode gets: 64 MiB. libFuzzer's malloc limit is
 /// set well above it and far below what a lying header asks for.
@@ -43,10 +43,7 @@ fn codecs(target: &str) -> &'static [Box<dyn Codec>] {
             .iter()
             .filter(|(name, _)| name.as_str() != "pipeline")
             .map(|(name, configs)| {
-                let codecs = configs
-                    .iter()
-                    .map(|c| get_codec(c).unwrap_or_else(|e| panic!("{c}: {e}")))
-                    .collect();
+                let codecs = configs.iter().map(|c| get_codec(c).unwrap_or_else(|e| panic!("{c}: {e}"))).collect();
                 (name.clone(), codecs)
             })
             .collect()
@@ -89,6 +86,7 @@ fn check_decode_into(codec: &dyn Codec, encoded: &[u8], decoded: &NdArray) {
 pub fn config(data: &[u8]) {
     let Ok(value) = serde_json::from_slice::<Value>(data) else { return };
     let _ = ZarrPipeline::from_zarray(&value);
+    let _ = ZarrPipeline::from_zarr_json(&value);
     let _ = Pipeline::from_json(&value);
     let Ok(codec) = get_codec(&value) else { return };
     let samples: [(&str, &[u8]); 4] = [
@@ -114,18 +112,37 @@ pub fn npy_file(data: &[u8]) {
     assert_eq!(again.fortran_order, file.fortran_order);
 }
 
-/// A zarr v2 chunk: `data[0]` picks a `.zarray` of the pipeline target, the rest is the
-/// chunk; `decode_chunk` and `decode_chunk_into` must agree.
+/// The pipeline of a `.zarray` (zarr v2) or `zarr.json` (zarr v3) document.
+///
+/// # Errors
+/// As [`ZarrPipeline::from_zarray`] and [`ZarrPipeline::from_zarr_json`].
+pub fn zarr_pipeline(doc: &Value) -> zarrcodecs::Result<ZarrPipeline> {
+    if doc["zarr_format"] == 3 {
+        ZarrPipeline::from_zarr_json(doc)
+    } else {
+        ZarrPipeline::from_zarray(doc)
+    }
+}
+
+/// A zarr chunk: `data[0]` picks a `.zarray` or `zarr.json` of the pipeline target, the
+/// rest is the chunk; `decode_chunk` and `decode_chunk_into` must agree, and an object
+/// array's chunk that decodes must have the chunk shape.
 pub fn pipeline(data: &[u8]) {
     static PIPELINES: OnceLock<Vec<ZarrPipeline>> = OnceLock::new();
     let pipelines = PIPELINES.get_or_init(|| {
         table()["pipeline"]
             .iter()
-            .map(|z| ZarrPipeline::from_zarray(z).unwrap_or_else(|e| panic!("{z}: {e}")).with_decode_options(options()))
+            .map(|z| zarr_pipeline(z).unwrap_or_else(|e| panic!("{z}: {e}")).with_decode_options(options()))
             .collect()
     });
     let Some((&pick, chunk)) = data.split_first() else { return };
     let p = &pipelines[usize::from(pick) % pipelines.len()];
+    if p.array().is_object() {
+        if let Ok(objects) = p.decode_object_chunk(Some(chunk)) {
+            assert_eq!(objects.shape(), p.array().chunks.as_slice(), "an object chunk has the chunk shape");
+        }
+        return;
+    }
     let Ok(decoded) = p.decode_chunk(Some(chunk)) else { return };
     let mut out = vec![0u8; decoded.as_bytes().len()];
     p.decode_chunk_into(Some(chunk), &mut out).expect("decode_chunk_into agrees with decode_chunk");

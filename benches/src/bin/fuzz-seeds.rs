@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use serde_json::Value;
-use zarrcodecs::{get_codec, npy, Data, ZarrPipeline};
+use zarrcodecs::{get_codec, npy, Data, Object, ObjectArray, ZarrPipeline};
 use zarrcodecs_benches::{DataKind, EVERY_KIND};
 
 /// Each seed's data size: small, so that libFuzzer mutates it quickly.
@@ -45,7 +45,21 @@ fn seed(dir: &Path) -> Result<usize, String> {
             let pick = u8::try_from(i).map_err(|_| format!("{target}: more than 256 entries"))?;
             n += write(dir, "config", &format!("{target}-{i}"), entry.to_string().as_bytes())?;
             if target == "pipeline" {
-                let pipeline = ZarrPipeline::from_zarray(entry).map_err(err)?;
+                let pipeline = if entry["zarr_format"] == 3 {
+                    ZarrPipeline::from_zarr_json(entry)
+                } else {
+                    ZarrPipeline::from_zarray(entry)
+                }
+                .map_err(err)?;
+                if pipeline.array().is_object() {
+                    // A chunk of strings (or the fill value's items, for codecs of any item).
+                    let fill = pipeline.decode_object_chunk(None).map_err(err)?;
+                    let items = (0..fill.items().len()).map(|j| Object::from(format!("item {j}"))).collect();
+                    let chunk = ObjectArray::new(items, fill.shape().to_vec()).map_err(err)?;
+                    let chunk = pipeline.encode_object_chunk(&chunk).map_err(err)?;
+                    n += write(dir, target, &format!("seed-{i}"), &[&[pick][..], chunk.as_bytes()].concat())?;
+                    continue;
+                }
                 let fill = pipeline.decode_chunk(None).map_err(err)?;
                 let bytes: Vec<u8> =
                     (0..fill.as_bytes().len()).map(|j| u8::try_from(j * 7 % 251).unwrap_or(0)).collect();
