@@ -4,6 +4,7 @@
 mod sums;
 
 pub use sums::{adler32, adler32_update, crc32, crc32c, crc32c_update, fletcher32, jenkins_lookup3};
+use sums::{Fletcher32State, Lookup3State};
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
@@ -88,6 +89,8 @@ enum Running {
     Crc32(crc32fast::Hasher),
     Crc32c(u32),
     Adler32(u32),
+    Fletcher32(Fletcher32State),
+    Lookup3(Lookup3State),
 }
 
 impl Running {
@@ -96,6 +99,8 @@ impl Running {
             Running::Crc32(h) => h.update(data),
             Running::Crc32c(c) => *c = crc32c_update(*c, data),
             Running::Adler32(a) => *a = adler32_update(*a, data),
+            Running::Fletcher32(f) => f.update(data),
+            Running::Lookup3(l) => l.update(data),
         }
     }
 
@@ -103,6 +108,8 @@ impl Running {
         match self {
             Running::Crc32(h) => h.finalize(),
             Running::Crc32c(c) | Running::Adler32(c) => c,
+            Running::Fletcher32(f) => f.finish(),
+            Running::Lookup3(l) => l.finish(),
         }
     }
 }
@@ -114,6 +121,17 @@ fn copy_and_sum(src: &[u8], dst: &mut [u8], sum: &mut Running) {
         d.copy_from_slice(s);
         sum.update(s);
     }
+}
+
+/// A copy of `payload`, made block by block while `sum` checksums it, once the
+/// checksum is found equal to `stored`.
+fn decode_copy_and_sum(codec: &str, payload: &[u8], stored: u32, mut sum: Running) -> Result<Data> {
+    // copy_and_sum writes every byte: no zero-fill needed.
+    let mut buf = AlignedBuf::for_overwrite(payload.len())?;
+    copy_and_sum(payload, buf.as_mut_slice(), &mut sum);
+    // On a mismatch the copy is dropped, never returned.
+    verify(codec, stored, sum.finish())?;
+    Ok(NdArray::from_buf(buf).into())
 }
 
 /// `payload` with the checksum that `fill` computes placed at `location`. `fill`
@@ -217,13 +235,7 @@ macro_rules! location_codec {
             fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
                 let input = encoded.require_bytes(Self::CODEC_ID)?;
                 let (payload, stored) = split(Self::CODEC_ID, self.location(), input)?;
-                // copy_and_sum writes every byte: no zero-fill needed.
-                let mut buf = AlignedBuf::for_overwrite(payload.len())?;
-                let mut sum = $running;
-                copy_and_sum(payload, buf.as_mut_slice(), &mut sum);
-                // On a mismatch the copy is dropped, never returned.
-                verify(Self::CODEC_ID, stored, sum.finish())?;
-                Ok(NdArray::from_buf(buf).into())
+                decode_copy_and_sum(Self::CODEC_ID, payload, stored, $running)
             }
 
             fn decode_into_with(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>, _options: &DecodeOptions) -> Result<()> {
@@ -302,16 +314,16 @@ impl Codec for Fletcher32 {
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_bytes(Self::CODEC_ID)?;
         assemble(input, Location::End, |src, dst| {
-            dst.copy_from_slice(src);
-            fletcher32(src)
+            let mut sum = Running::Fletcher32(Fletcher32State::default());
+            copy_and_sum(src, dst, &mut sum);
+            sum.finish()
         })
     }
 
     fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
         let (payload, stored) = split(Self::CODEC_ID, Location::End, input)?;
-        verify(Self::CODEC_ID, stored, fletcher32(payload))?;
-        Ok(NdArray::from_buf(AlignedBuf::from_slice(payload)?).into())
+        decode_copy_and_sum(Self::CODEC_ID, payload, stored, Running::Fletcher32(Fletcher32State::default()))
     }
 
     fn decode_into_with(
@@ -353,23 +365,20 @@ impl JenkinsLookup3 {
         self.prefix.as_deref()
     }
 
-    /// The checksum of `data` under this codec's seed and prefix.
-    ///
-    /// # Errors
-    /// [`Error::Allocation`] if the prefix and the data cannot be joined in memory.
-    pub fn checksum(&self, data: &[u8]) -> Result<u32> {
-        match self.prefix.as_deref() {
-            None | Some([]) => Ok(jenkins_lookup3(data, self.initval)),
-            Some(prefix) => {
-                let mut joined = Vec::new();
-                joined
-                    .try_reserve_exact(prefix.len().saturating_add(data.len()))
-                    .map_err(|_| Error::Allocation { size: prefix.len().saturating_add(data.len()) })?;
-                joined.extend_from_slice(prefix);
-                joined.extend_from_slice(data);
-                Ok(jenkins_lookup3(&joined, self.initval))
-            }
-        }
+    /// The checksum of `data` under this codec's seed and prefix (the hash of the
+    /// prefix followed by `data`).
+    pub fn checksum(&self, data: &[u8]) -> u32 {
+        let mut state = self.start(data.len());
+        state.update(data);
+        state.finish()
+    }
+
+    /// The hash state for `len` bytes of data, the prefix already hashed.
+    fn start(&self, len: usize) -> Running {
+        let prefix = self.prefix.as_deref().unwrap_or_default();
+        let mut state = Lookup3State::new(prefix.len().saturating_add(len), self.initval);
+        state.update(prefix);
+        Running::Lookup3(state)
     }
 }
 
@@ -389,18 +398,17 @@ impl StaticCodec for JenkinsLookup3 {
 impl Codec for JenkinsLookup3 {
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_bytes(Self::CODEC_ID)?;
-        let value = self.checksum(input)?;
         assemble(input, Location::End, |src, dst| {
-            dst.copy_from_slice(src);
-            value
+            let mut sum = self.start(src.len());
+            copy_and_sum(src, dst, &mut sum);
+            sum.finish()
         })
     }
 
     fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
         let (payload, stored) = split(Self::CODEC_ID, Location::End, input)?;
-        verify(Self::CODEC_ID, stored, self.checksum(payload)?)?;
-        Ok(NdArray::from_buf(AlignedBuf::from_slice(payload)?).into())
+        decode_copy_and_sum(Self::CODEC_ID, payload, stored, self.start(payload.len()))
     }
 
     fn decode_into_with(
@@ -418,7 +426,7 @@ impl Codec for JenkinsLookup3 {
                 actual: payload.len(),
             });
         }
-        verify(Self::CODEC_ID, stored, self.checksum(payload)?)?;
+        verify(Self::CODEC_ID, stored, self.checksum(payload))?;
         out.as_bytes_mut().copy_from_slice(payload);
         Ok(())
     }
