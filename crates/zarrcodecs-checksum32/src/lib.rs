@@ -134,12 +134,14 @@ fn decode_copy_and_sum(codec: &str, payload: &[u8], stored: u32, mut sum: Runnin
     Ok(NdArray::from_buf(buf).into())
 }
 
-/// `payload` with the checksum that `fill` computes placed at `location`. `fill`
-/// copies the payload into the slice it is given and returns its checksum.
+/// `payload` with the checksum that `fill` computes placed at `location`. `fill` must
+/// copy the payload into the whole slice it is given and return its checksum.
 fn assemble(payload: &[u8], location: Location, fill: impl FnOnce(&[u8], &mut [u8]) -> u32) -> Result<Data> {
     let n = payload.len();
     let total = n.checked_add(CHECKSUM_SIZE).ok_or(Error::Allocation { size: usize::MAX })?;
-    let mut buf = AlignedBuf::zeroed(total)?;
+    // `fill` writes every byte of the payload's part and the checksum the other four:
+    // no zero-fill needed.
+    let mut buf = AlignedBuf::for_overwrite(total)?;
     let (sum_bytes, data) = match location {
         Location::Start => buf.as_mut_slice().split_at_mut(CHECKSUM_SIZE),
         Location::End => {
