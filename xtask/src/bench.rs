@@ -1,5 +1,6 @@
 //! `cargo xtask bench`: the criterion suite, the same cases through Python numcodecs,
-//! and the report (`docs/benchmarks.md`, `docs/benchmarks.svg`, optional JSON).
+//! and the report (`docs/benchmarks.md`, `docs/benchmarks.svg` and `docs/benchmarks.json`,
+//! written together; `--json PATH` writes the JSON to another place too).
 //!
 //! 1. `bench-export` (a binary of zarrcodecs-benches) writes the inputs as `.npy` and a
 //!    manifest of every case, its label, data, encoded size and bench ids, under
@@ -44,7 +45,8 @@ pub(crate) struct Options {
     /// Rust only: do not time the cases through Python numcodecs.
     #[arg(long = "no-python", action = clap::ArgAction::SetFalse)]
     python: bool,
-    /// Also write the figures as JSON to this path.
+    /// Also write the figures as JSON to this path (the report's directory always gets
+    /// benchmarks.json).
     #[arg(long, value_name = "PATH")]
     json: Option<PathBuf>,
     /// A note for the report's header (e.g. what changed since the last run).
@@ -133,11 +135,13 @@ pub(crate) fn bench(opts: &Options) -> Result {
     let rows = report.rows();
     // A filtered run writes its report under target/, never over the full one in docs/.
     let out_dir = if opts.filters.is_empty() { root().join("docs") } else { dir.clone() };
+    // The report's three files are written together, so they never disagree.
+    let json_text = serde_json::to_string_pretty(&json_rows(&rows)).map_err(|e| e.to_string())? + "\n";
     write(&out_dir.join("benchmarks.md"), &report.markdown(&rows))?;
     write(&out_dir.join("benchmarks.svg"), &chart::svg(&chart::bars(&rows))?)?;
+    write(&out_dir.join("benchmarks.json"), &json_text)?;
     if let Some(path) = &opts.json {
-        let text = serde_json::to_string_pretty(&json_rows(&rows)).map_err(|e| e.to_string())?;
-        write(path, &(text + "\n"))?;
+        write(path, &json_text)?;
     }
     eprintln!(
         "xtask: bench done in {:.0} s (Rust {rust_secs:.0} s, Python {python_secs:.0} s): {}",
