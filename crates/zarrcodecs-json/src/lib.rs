@@ -3,7 +3,7 @@
 
 mod fast;
 mod parse;
-mod pykey;
+
 mod write;
 
 use serde::{Deserialize, Serialize};

@@ -7,7 +7,9 @@ use std::io::Write as _;
 
 use zarrcodecs_core::{BigInt, Error, Object, Result, MAX_DECIMAL_DIGITS};
 
-use crate::{pykey, JSON_ID};
+use zarrcodecs_kernels::pykey;
+
+use crate::JSON_ID;
 
 /// How lists and dicts are laid out: Python's `indent` (already a string), item and
 /// key separators, and the encoder's options.
@@ -144,8 +146,8 @@ impl Layout<'_> {
     /// are, `int`, `float`, `bool` and `None` keys as their JSON text, others skipped
     /// (`skipkeys`) or refused.
     fn dict(&self, out: &mut Vec<u8>, pairs: &[(Object, Object)], level: usize) -> Result<()> {
-        pykey::check_keys(pairs)?;
-        let order = if self.sort_keys { pykey::sorted_order(pairs)? } else { (0..pairs.len()).collect() };
+        pykey::check_keys(JSON_ID, pairs)?;
+        let order = if self.sort_keys { pykey::sorted_order(JSON_ID, pairs)? } else { (0..pairs.len()).collect() };
         out.push(b'{');
         self.newline(out, level + 1);
         let mut first = true;

@@ -3,4 +3,5 @@
 
 pub mod cast;
 pub mod cpu;
+pub mod pykey;
 pub mod pynum;

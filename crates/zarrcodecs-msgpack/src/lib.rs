@@ -3,7 +3,7 @@
 
 mod fast;
 mod pack;
-mod pykey;
+
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{

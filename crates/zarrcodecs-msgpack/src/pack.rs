@@ -12,7 +12,9 @@ use std::collections::HashMap;
 
 use zarrcodecs_core::{Error, Object, PyStr, Result};
 
-use crate::{pykey, MAX_DEPTH, MSGPACK_ID};
+use zarrcodecs_kernels::pykey;
+
+use crate::{MAX_DEPTH, MSGPACK_ID};
 
 /// A decoded msgpack value.
 #[derive(Debug, Clone, PartialEq)]
@@ -199,7 +201,7 @@ impl Packer {
                 if depth > MAX_DEPTH {
                     return Err(Error::unsupported_input(MSGPACK_ID, "dicts nested too deeply"));
                 }
-                pykey::check_keys(pairs)?;
+                pykey::check_keys(MSGPACK_ID, pairs)?;
                 self.map_header(pairs.len())?;
                 for (k, v) in pairs {
                     self.object(k, depth + 1)?;

@@ -1,6 +1,8 @@
-//! Python's view of dict keys: which [`Object`]s are hashable, which are equal (so
-//! that a [`Object::Dict`] holding one key twice, which no Python dict can, is
-//! refused), and how `sorted(d.items())` orders them for `sort_keys`.
+//! Python's view of dict keys, shared by the object codecs that write dicts (json,
+//! msgpack): which [`Object`]s are hashable, which are equal (so that an
+//! [`Object::Dict`] holding one key twice, which no Python dict can, is refused: `1`,
+//! `1.0` and `True` are one key), and how `sorted(d.items())` orders them (json's
+//! `sort_keys`). Errors name the calling codec.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -8,10 +10,9 @@ use std::collections::HashSet;
 
 use zarrcodecs_core::{BigInt, Error, Object, Result};
 
-use crate::JSON_ID;
 
 /// Python's type name of an item, for messages.
-pub(crate) fn type_name(o: &Object) -> &'static str {
+pub fn type_name(o: &Object) -> &'static str {
     match o {
         Object::None => "NoneType",
         Object::Bool(_) => "bool",
@@ -154,14 +155,14 @@ enum Canon<'a> {
     Bytes(&'a [u8]),
 }
 
-fn unhashable(o: &Object) -> Error {
+fn unhashable(codec: &str, o: &Object) -> Error {
     Error::unsupported_input(
-        JSON_ID,
+        codec,
         format_args!("a dict key of type {} (unhashable type: '{}')", type_name(o), type_name(o)),
     )
 }
 
-fn canon(o: &Object) -> Result<Option<Canon<'_>>> {
+fn canon<'a>(codec: &str, o: &'a Object) -> Result<Option<Canon<'a>>> {
     Ok(Some(match o {
         Object::None => Canon::None,
         Object::Str(s) => Canon::Str(s),
@@ -171,18 +172,31 @@ fn canon(o: &Object) -> Result<Option<Canon<'_>>> {
         Object::Float(f) => Canon::Float(f.to_bits()),
         Object::Bool(_) | Object::Int(_) | Object::BigInt(_) => match number(o) {
             Some(Number::Int(x)) => Canon::Int(x),
-            _ => return Err(unhashable(o)),
+            _ => return Err(unhashable(codec, o)),
         },
-        Object::List(_) | Object::Dict(_) | Object::Array(_) => return Err(unhashable(o)),
+        Object::List(_) | Object::Dict(_) | Object::Array(_) => return Err(unhashable(codec, o)),
     }))
 }
 
 /// Refuses unhashable keys and keys that Python finds equal (`1`, `1.0` and `True`
 /// are one key): a Python dict cannot hold either.
-pub(crate) fn check_keys(pairs: &[(Object, Object)]) -> Result<()> {
+///
+/// ```
+/// use zarrcodecs_core::Object;
+/// use zarrcodecs_kernels::pykey::check_keys;
+/// let one = |k: Object| (k, Object::None);
+/// assert!(check_keys("json2", &[one(Object::from("a")), one(Object::Int(1))]).is_ok());
+/// assert!(check_keys("json2", &[one(Object::Int(1)), one(Object::Bool(true))]).is_err());
+/// assert!(check_keys("json2", &[one(Object::List(vec![]))]).is_err());
+/// ```
+///
+/// # Errors
+/// [`Error::UnsupportedInput`] naming `codec`, for an unhashable key (a list, dict or
+/// array) or a key equal to an earlier one.
+pub fn check_keys(codec: &str, pairs: &[(Object, Object)]) -> Result<()> {
     let twice = |k: &Object| {
         Error::unsupported_input(
-            JSON_ID,
+            codec,
             format_args!("the dict holds the key {k:?} twice (as Python compares keys); a Python dict cannot"),
         )
     };
@@ -190,7 +204,7 @@ pub(crate) fn check_keys(pairs: &[(Object, Object)]) -> Result<()> {
         // Small dicts (the common case): no hash set.
         let mut seen: Vec<Canon<'_>> = Vec::with_capacity(pairs.len());
         for (k, _) in pairs {
-            if let Some(c) = canon(k)? {
+            if let Some(c) = canon(codec, k)? {
                 if seen.contains(&c) {
                     return Err(twice(k));
                 }
@@ -201,7 +215,7 @@ pub(crate) fn check_keys(pairs: &[(Object, Object)]) -> Result<()> {
     }
     let mut seen = HashSet::with_capacity(pairs.len());
     for (k, _) in pairs {
-        if let Some(c) = canon(k)? {
+        if let Some(c) = canon(codec, k)? {
             if !seen.insert(c) {
                 return Err(twice(k));
             }
@@ -249,7 +263,7 @@ fn lt(a: &Object, b: &Object) -> bool {
 /// As Python's `TypeError`: keys of types that do not compare with `<`. Also refused:
 /// NaN keys among 64 or more, whose (inconsistent) order would take CPython's whole
 /// merge sort to reproduce.
-pub(crate) fn sorted_order(pairs: &[(Object, Object)]) -> Result<Vec<usize>> {
+pub fn sorted_order(codec: &str, pairs: &[(Object, Object)]) -> Result<Vec<usize>> {
     let mut order: Vec<usize> = (0..pairs.len()).collect();
     if pairs.len() < 2 {
         return Ok(order);
@@ -259,7 +273,7 @@ pub(crate) fn sorted_order(pairs: &[(Object, Object)]) -> Result<Vec<usize>> {
     if let Some((k, _)) = pairs.iter().find(|(k, _)| c == Class::Other || class(k) != c) {
         let (x, y) = if c == Class::Other { (first, &pairs[1].0) } else { (k, first) };
         return Err(Error::unsupported_input(
-            JSON_ID,
+            codec,
             format_args!("sort_keys: '<' not supported between instances of '{}' and '{}'", type_name(x), type_name(y)),
         ));
     }
@@ -280,7 +294,7 @@ pub(crate) fn sorted_order(pairs: &[(Object, Object)]) -> Result<Vec<usize>> {
     }
     if pairs.len() >= 64 {
         return Err(Error::unsupported_input(
-            JSON_ID,
+            codec,
             "sort_keys with NaN keys among 64 or more keys: Python's order of them is not reproduced",
         ));
     }
@@ -346,11 +360,11 @@ mod tests {
             assert_eq!(lt(&a, &b), want, "{a:?} < {b:?}");
         }
         // 2**64 == 2.0**64, 1 == 1.0 == True, -0.0 == 0.
-        assert!(check_keys(&[(two64, Object::None), (Object::Float(1.8446744073709552e19), Object::None)]).is_err());
-        assert!(check_keys(&[(Object::Bool(true), Object::None), (Object::Float(1.0), Object::None)]).is_err());
-        assert!(check_keys(&[(Object::Int(0), Object::None), (Object::Float(-0.0), Object::None)]).is_err());
-        assert!(check_keys(&[(Object::Float(f64::NAN), Object::None), (Object::Float(f64::NAN), Object::None)]).is_ok());
-        assert!(check_keys(&[(Object::from("a"), Object::None), (Object::from(&b"a"[..]), Object::None)]).is_ok());
-        assert!(check_keys(&[(Object::List(vec![]), Object::None)]).is_err());
+        assert!(check_keys("json2", &[(two64, Object::None), (Object::Float(1.8446744073709552e19), Object::None)]).is_err());
+        assert!(check_keys("json2", &[(Object::Bool(true), Object::None), (Object::Float(1.0), Object::None)]).is_err());
+        assert!(check_keys("json2", &[(Object::Int(0), Object::None), (Object::Float(-0.0), Object::None)]).is_err());
+        assert!(check_keys("json2", &[(Object::Float(f64::NAN), Object::None), (Object::Float(f64::NAN), Object::None)]).is_ok());
+        assert!(check_keys("json2", &[(Object::from("a"), Object::None), (Object::from(&b"a"[..]), Object::None)]).is_ok());
+        assert!(check_keys("json2", &[(Object::List(vec![]), Object::None)]).is_err());
     }
 }
