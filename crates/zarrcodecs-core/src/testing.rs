@@ -244,6 +244,42 @@ pub fn assert_rejects_truncation(codec: &dyn Codec, encoded: &[u8]) {
     }
 }
 
+/// One case of a codec's acceptance fixture (`tests/data/acceptance-*.json`, written
+/// from numcodecs): builds the codec from `case["config"]` exactly when numcodecs built
+/// it (`case["build"]` holds numcodecs' error where it refused), checks that
+/// `get_config` writes `case["get_config"]`, and encodes `data` as numcodecs did
+/// (`case["encode"]`: `{"ok": "<hex>"}`, the bytes, or `{"error": ..}`, then ours must
+/// be an error too). Returns the codec and whether its encode was refused, or `None`
+/// where numcodecs refused to build it as well.
+///
+/// # Panics
+/// Where we and numcodecs disagree.
+pub fn acceptance_case<C: StaticCodec>(case: &serde_json::Value, data: DataRef<'_>) -> Option<(C, bool)> {
+    let config = &case["config"];
+    let codec = match (C::from_json(config), case.get("build")) {
+        (Err(e), Some(python)) => {
+            println!("{config}: refused when built ({e}); numcodecs: {python}");
+            return None;
+        }
+        (Ok(codec), None) => codec,
+        (ours, python) => panic!("{config}: built {ours:?}, numcodecs {python:?}"),
+    };
+    assert_eq!(codec.get_config().unwrap(), case["get_config"], "{config}: get_config");
+    let refused = match (codec.encode(data), &case["encode"]) {
+        (Ok(ours), python) if python.get("ok").is_some() => {
+            assert_eq!(ours.as_bytes().unwrap(), &hex(python["ok"].as_str().unwrap())[..], "{config}: bytes");
+            false
+        }
+        (Err(e), python) if python.get("error").is_some() => {
+            assert!(!e.to_string().is_empty());
+            println!("{config}: encode refused: {e}; numcodecs: {}", python["error"]);
+            true
+        }
+        (ours, python) => panic!("{config}: encode {ours:?}, numcodecs {python}"),
+    };
+    Some((codec, refused))
+}
+
 /// Encodes then decodes `data` and returns the result, for codecs whose output is
 /// compared by the caller.
 pub fn round_trip(codec: &dyn Codec, data: DataRef<'_>) -> Data {

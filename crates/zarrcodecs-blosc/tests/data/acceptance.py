@@ -7,11 +7,16 @@ plus the ones its `Blosc.__init__` stores without checking and only `encode` ref
 
 Run with the interop venv: python acceptance.py > acceptance-0.15.2.json"""
 import json
+import os
+import sys
 
 import numpy as np
 
 import numcodecs
 import numcodecs.blosc
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../../xtask/python"))
+from acceptance_cases import build, outcome  # noqa: E402
 
 numcodecs.blosc.use_threads = False
 
@@ -57,12 +62,6 @@ CONFIGS = [
 ]
 
 
-def outcome(f):
-    try:
-        return {"ok": f()}
-    except Exception as e:  # noqa: BLE001 - the error is the answer
-        return {"error": f"{type(e).__name__}: {e}"}
-
 
 def main():
     data = np.arange(600, dtype="<u4") // 3
@@ -70,14 +69,10 @@ def main():
     cases = []
     for cfg in CONFIGS:
         config = {"id": "blosc", **cfg}
-        case = {"config": config}
-        try:
-            codec = numcodecs.get_codec(dict(config))
-        except Exception as e:  # noqa: BLE001
-            case["build"] = f"{type(e).__name__}: {e}"
+        case, codec = build(config)
+        if codec is None:
             cases.append(case)
             continue
-        case["get_config"] = codec.get_config()
         case["encode"] = outcome(lambda: bytes(codec.encode(data)).hex())
         case["decode"] = outcome(lambda: bytes(codec.decode(chunk)).hex() == data.tobytes().hex())
         cases.append(case)

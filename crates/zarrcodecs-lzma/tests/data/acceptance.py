@@ -9,12 +9,16 @@ plus the ones `lzma.compress` or `lzma.decompress` refuse.
 
 Run with the interop venv: python acceptance.py > acceptance-0.15.2.json"""
 import json
+import os
 import lzma
 import sys
 
 import numpy as np
 
 import numcodecs
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../../xtask/python"))
+from acceptance_cases import build, outcome  # noqa: E402
 
 L1 = lzma.FILTER_LZMA1
 CONFIGS = [
@@ -49,12 +53,6 @@ CONFIGS = [
 ]
 
 
-def outcome(f):
-    try:
-        return {"ok": f()}
-    except Exception as e:  # noqa: BLE001 - the error is the answer
-        return {"error": f"{type(e).__name__}: {e}"}
-
 
 def main():
     data = (np.arange(500, dtype="<u4") // 3).tobytes()
@@ -65,14 +63,10 @@ def main():
     cases = []
     for cfg in CONFIGS:
         config = {"id": "lzma", **cfg}
-        case = {"config": config}
-        try:
-            codec = numcodecs.get_codec(dict(config))
-        except Exception as e:  # noqa: BLE001
-            case["build"] = f"{type(e).__name__}: {e}"
+        case, codec = build(config)
+        if codec is None:
             cases.append(case)
             continue
-        case["get_config"] = codec.get_config()
         case["encode"] = outcome(lambda: bytes(codec.encode(data)).hex())
         chunk = chunks.get(cfg.get("format", 1), chunks[1])
         case["chunk_format"] = cfg.get("format", 1) if cfg.get("format", 1) in chunks else 1

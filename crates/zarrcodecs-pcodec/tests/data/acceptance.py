@@ -12,6 +12,7 @@ Run with the interop venv:
 python acceptance.py /work/.mirror/zarr-developers+numcodecs/repo > acceptance-0.15.2.json"""
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -19,16 +20,13 @@ import numpy as np
 
 import numcodecs
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../../xtask/python"))
+from acceptance_cases import build, outcome  # noqa: E402
+
 
 def git_show(repo, path):
     return subprocess.run(["git", "-C", repo, "show", f"HEAD:{path}"], check=True, capture_output=True).stdout
 
-
-def outcome(f):
-    try:
-        return {"ok": f()}
-    except BaseException as e:  # noqa: BLE001 - the error is the answer (pco panics too)
-        return {"error": f"{type(e).__name__}: {e}"}
 
 
 def main():
@@ -57,14 +55,10 @@ def main():
     cases = []
     for cfg in [{k: v for k, v in c.items() if k != "id"} for c in fixture] + configs:
         config = {"id": "pcodec", **cfg}
-        case = {"config": config}
-        try:
-            codec = numcodecs.get_codec(dict(config))
-        except Exception as e:  # noqa: BLE001
-            case["build"] = f"{type(e).__name__}: {e}"
+        case, codec = build(config)
+        if codec is None:
             cases.append(case)
             continue
-        case["get_config"] = codec.get_config()
         case["encode"] = outcome(lambda: bytes(codec.encode(data)).hex())
         case["decode"] = outcome(lambda: np.asarray(codec.decode(chunk)).tobytes() == data.tobytes())
         cases.append(case)
