@@ -26,28 +26,13 @@
 ))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::cast_possible_truncation, missing_docs)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 use zarrcodecs::{npy, Order, ZarrPipeline};
 
 const BIN: &str = env!("CARGO_BIN_EXE_numcodecs");
-
-/// The Python named by `var`, or `None` (the test skips) unless
-/// `NUMCODECS_REQUIRE_PYTHON` is set.
-fn python(var: &str) -> Option<PathBuf> {
-    match std::env::var_os(var) {
-        Some(p) => Some(PathBuf::from(p)),
-        None if std::env::var_os("NUMCODECS_REQUIRE_PYTHON").is_some() => {
-            panic!("NUMCODECS_REQUIRE_PYTHON is set but {var} is not: run `cargo xtask test`")
-        }
-        None => {
-            eprintln!("zarr: {var} not set, skipping (run `cargo xtask test` for the full suite)");
-            None
-        }
-    }
-}
 
 fn cli(args: &[&str]) -> Vec<u8> {
     let out = Command::new(BIN).args(args).output().expect("run numcodecs");
@@ -120,7 +105,7 @@ fn zarr_python_3_v2_arrays_decode_chunk_by_chunk() {
 /// target's temporary directory and checks every chunk of every array it wrote.
 #[allow(clippy::too_many_lines)]
 fn check_writer(var: &str, script: &str, dir: &str) {
-    let Some(python) = python(var) else { return };
+    let Some(python) = zarrcodecs_core::testing::python_from_env(var) else { return };
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(dir);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../xtask/python").join(script);
     let out = Command::new(&python).arg(&script).arg(&root).output().expect("run python");

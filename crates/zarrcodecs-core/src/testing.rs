@@ -244,6 +244,26 @@ pub fn assert_rejects_truncation(codec: &dyn Codec, encoded: &[u8]) {
     }
 }
 
+/// The Python interpreter named by the environment variable `var` (`cargo xtask test`
+/// sets `NUMCODECS_PYTHON` and `NUMCODECS_PYTHON_NEWEST` to its venvs), or `None`, and
+/// the test that asked says it skips, unless `NUMCODECS_REQUIRE_PYTHON` is set (as CI
+/// sets it): then a missing variable panics.
+///
+/// # Panics
+/// If `var` is unset while `NUMCODECS_REQUIRE_PYTHON` is set.
+pub fn python_from_env(var: &str) -> Option<std::path::PathBuf> {
+    match std::env::var_os(var) {
+        Some(p) => Some(p.into()),
+        None if std::env::var_os("NUMCODECS_REQUIRE_PYTHON").is_some() => {
+            panic!("NUMCODECS_REQUIRE_PYTHON is set but {var} is not: run `cargo xtask test`")
+        }
+        None => {
+            eprintln!("{var} is not set: skipping this test (run `cargo xtask test` for the full suite)");
+            None
+        }
+    }
+}
+
 /// One case of a codec's acceptance fixture (`tests/data/acceptance-*.json`, written
 /// from numcodecs): builds the codec from `case["config"]` exactly when numcodecs built
 /// it (`case["build"]` holds numcodecs' error where it refused), checks that

@@ -31,25 +31,11 @@
 ))]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::cast_possible_truncation, missing_docs)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 use zarrcodecs::{npy, Error, ObjectArray, Order, ZarrPipeline};
-
-/// The Python named by `var`, if set.
-fn python(var: &str) -> Option<PathBuf> {
-    match std::env::var_os(var) {
-        Some(p) => Some(PathBuf::from(p)),
-        None if std::env::var_os("NUMCODECS_REQUIRE_PYTHON").is_some() => {
-            panic!("NUMCODECS_REQUIRE_PYTHON is set but {var} is not: run `cargo xtask test`")
-        }
-        None => {
-            eprintln!("zarr_v2: {var} not set, skipping (run `cargo xtask test` for the full suite)");
-            None
-        }
-    }
-}
 
 fn read_objects(path: &Path) -> ObjectArray {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -74,7 +60,7 @@ fn zarr_3_v2_arrays_through_the_library() {
 /// wrote; `object_codecs` must all appear as the object codec of some array.
 #[allow(clippy::too_many_lines)]
 fn check_writer(var: &str, script: &str, dir: &str, object_codecs: &[&str]) {
-    let Some(python) = python(var) else { return };
+    let Some(python) = zarrcodecs_core::testing::python_from_env(var) else { return };
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(dir);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../xtask/python").join(script);
     let out = Command::new(&python).arg(&script).arg(&root).output().expect("run python");

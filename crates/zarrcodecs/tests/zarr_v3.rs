@@ -10,7 +10,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -18,22 +18,9 @@ use zarrcodecs::zarr::{c_to_fortran, fortran_to_c};
 use zarrcodecs::zarr3::ZarrV3Array;
 use zarrcodecs::{npy, Order, ZarrPipeline};
 
-fn python() -> Option<PathBuf> {
-    match std::env::var_os("NUMCODECS_PYTHON_NEWEST") {
-        Some(p) => Some(PathBuf::from(p)),
-        None if std::env::var_os("NUMCODECS_REQUIRE_PYTHON").is_some() => {
-            panic!("NUMCODECS_REQUIRE_PYTHON is set but NUMCODECS_PYTHON_NEWEST is not: run `cargo xtask test`")
-        }
-        None => {
-            eprintln!("zarr_v3: NUMCODECS_PYTHON_NEWEST not set, skipping (run `cargo xtask test` for the full suite)");
-            None
-        }
-    }
-}
-
 #[test]
 fn zarr_python_3_arrays_decode_chunk_by_chunk() {
-    let Some(python) = python() else { return };
+    let Some(python) = zarrcodecs_core::testing::python_from_env("NUMCODECS_PYTHON_NEWEST") else { return };
     let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join("zarr-v3");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../xtask/python/zarr_v3_arrays.py");
     let out = Command::new(&python).arg(&script).arg(&root).output().expect("run python");
