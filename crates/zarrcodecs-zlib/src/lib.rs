@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod inflate;
 mod stream;
 
 use serde::{Deserialize, Serialize};
@@ -96,18 +97,19 @@ level_codec!(
     GZIP_REGISTRATION
 );
 
-/// Inflates `input` into a new buffer, sized from `hint` and grown up to `limit`.
-fn inflate_new(codec: &'static str, wrapper: Wrapper, input: &[u8], hint: usize, limit: usize) -> Result<Data> {
+/// Inflates `input` (a gzip stream if `gzip`, else a zlib stream) into a new buffer,
+/// sized from `hint` and grown up to `limit`.
+fn inflate_new(codec: &'static str, gzip: bool, input: &[u8], hint: usize, limit: usize) -> Result<Data> {
     let mut sink = DecodeSink::growing(hint, limit)?;
-    let written = Stream::inflate(codec, wrapper)?.inflate_all(input, &mut sink, wrapper == Wrapper::Gzip)?;
+    let written = inflate::inflate_all(codec, gzip, input, &mut sink)?;
     let buf = sink.finish(codec, written)?.unwrap_or_default();
     Ok(NdArray::from_buf(buf).into())
 }
 
-/// Inflates `input` into exactly `out`.
-fn inflate_into(codec: &'static str, wrapper: Wrapper, input: &[u8], out: &mut [u8]) -> Result<()> {
+/// Inflates `input` (a gzip stream if `gzip`, else a zlib stream) into exactly `out`.
+fn inflate_into(codec: &'static str, gzip: bool, input: &[u8], out: &mut [u8]) -> Result<()> {
     let mut sink = DecodeSink::fixed(out);
-    let written = Stream::inflate(codec, wrapper)?.inflate_all(input, &mut sink, wrapper == Wrapper::Gzip)?;
+    let written = inflate::inflate_all(codec, gzip, input, &mut sink)?;
     sink.finish(codec, written).map(drop)
 }
 
@@ -124,7 +126,7 @@ impl Codec for Zlib {
     fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
         let hint = input.len().saturating_mul(4).max(4096);
-        inflate_new(Self::CODEC_ID, Wrapper::Zlib, input, hint, options.decoded_size_limit())
+        inflate_new(Self::CODEC_ID, false, input, hint, options.decoded_size_limit())
     }
 
     fn decode_into_with(
@@ -133,7 +135,7 @@ impl Codec for Zlib {
         out: &mut ArrayViewMut<'_>,
         _options: &DecodeOptions,
     ) -> Result<()> {
-        inflate_into(Self::CODEC_ID, Wrapper::Zlib, encoded.require_bytes(Self::CODEC_ID)?, out.as_bytes_mut())
+        inflate_into(Self::CODEC_ID, false, encoded.require_bytes(Self::CODEC_ID)?, out.as_bytes_mut())
     }
 }
 
@@ -180,7 +182,7 @@ impl Codec for GZip {
         // more than that.
         let hint = if hint == 0 { input.len().saturating_mul(4).max(4096) } else { hint };
         let hint = hint.min(input.len().saturating_mul(1032));
-        inflate_new(Self::CODEC_ID, Wrapper::Gzip, input, hint, options.decoded_size_limit())
+        inflate_new(Self::CODEC_ID, true, input, hint, options.decoded_size_limit())
     }
 
     fn decode_into_with(
@@ -189,7 +191,7 @@ impl Codec for GZip {
         out: &mut ArrayViewMut<'_>,
         _options: &DecodeOptions,
     ) -> Result<()> {
-        inflate_into(Self::CODEC_ID, Wrapper::Gzip, encoded.require_bytes(Self::CODEC_ID)?, out.as_bytes_mut())
+        inflate_into(Self::CODEC_ID, true, encoded.require_bytes(Self::CODEC_ID)?, out.as_bytes_mut())
     }
 }
 
@@ -304,6 +306,139 @@ mod tests {
             ));
             assert!(codec.decode_with(DataRef::from(&codec.encode_bytes(&data[..1000]).unwrap()), &limited).is_ok());
         }
+    }
+
+    /// Decodes with C zlib (libz-sys), the decoder before zlib-rs: the reference.
+    fn c_zlib_decode(gzip: bool, input: &[u8], limit: usize) -> Result<Vec<u8>> {
+        let codec = if gzip { GZip::CODEC_ID } else { Zlib::CODEC_ID };
+        let wrapper = if gzip { Wrapper::Gzip } else { Wrapper::Zlib };
+        let mut sink = DecodeSink::growing(64, limit)?;
+        let written = Stream::inflate(codec, wrapper)?.inflate_all(input, &mut sink, gzip)?;
+        Ok(sink.finish(codec, written)?.map(|b| b.as_slice().to_vec()).unwrap_or_default())
+    }
+
+    /// The same through the codec (zlib-rs), in both `decode` and `decode_into`.
+    fn codec_decode(gzip: bool, input: &[u8], limit: usize) -> Result<Vec<u8>> {
+        let codec: &dyn Codec = if gzip { &GZip { level: 1 } } else { &Zlib { level: 1 } };
+        let options = DecodeOptions::default().with_decoded_size_limit(limit);
+        let decoded =
+            codec.decode_with(DataRef::from(input), &options).map(|d| d.as_bytes().unwrap_or_default().to_vec());
+        if let Ok(bytes) = &decoded {
+            // decode_into: the exact size works, one byte less or more does not.
+            let mut out = vec![0u8; bytes.len()];
+            codec.decode_bytes_into(input, &mut out).unwrap();
+            assert_eq!(&out, bytes);
+            let mut short = vec![0u8; bytes.len().saturating_sub(1)];
+            assert!(bytes.is_empty() || codec.decode_bytes_into(input, &mut short).is_err());
+            let mut long = vec![0u8; bytes.len() + 1];
+            assert!(codec.decode_bytes_into(input, &mut long).is_err());
+        }
+        decoded
+    }
+
+    /// A tiny deterministic generator for the mutations below.
+    struct XorShift(u64);
+
+    impl XorShift {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+    }
+
+    #[test]
+    fn zlib_rs_decodes_and_refuses_exactly_as_c_zlib() {
+        // Streams C zlib wrote (stored, fixed and dynamic Huffman blocks), then mutated:
+        // every outcome (bytes, or the error and its message) must be C zlib's.
+        let text = b"zarr chunks of text, zarr chunks of floats; ".repeat(40);
+        let ramp: Vec<u8> = (0..3000u32).flat_map(|i| (i % 97).to_le_bytes()).collect();
+        let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+        let noise: Vec<u8> = (0..700).map(|_| rng.next(256) as u8).collect();
+        let mut cases = 0;
+        for gzip in [false, true] {
+            for (data, level) in [(&text[..], 0), (&text[..], 1), (&ramp[..], 9), (&noise[..], 6), (&b"a"[..], 1)] {
+                let encoded = if gzip {
+                    GZip::new(level).unwrap().encode_bytes(data)
+                } else {
+                    Zlib::new(level).unwrap().encode_bytes(data)
+                };
+                let encoded = encoded.unwrap().as_bytes().to_vec();
+                let mut inputs = vec![encoded.clone()];
+                inputs.extend((0..encoded.len()).map(|n| encoded[..n].to_vec()));
+                for _ in 0..400 {
+                    let mut m = encoded.clone();
+                    for _ in 0..=rng.next(3) {
+                        let at = rng.next(m.len());
+                        match rng.next(3) {
+                            0 => m[at] ^= 1 << rng.next(8),
+                            1 => m[at] = rng.next(256) as u8,
+                            _ => m.insert(at, rng.next(256) as u8),
+                        }
+                    }
+                    inputs.push(m);
+                }
+                let mut two = encoded.clone();
+                two.extend_from_slice(&[0, 0]);
+                two.extend_from_slice(&encoded);
+                inputs.push(two);
+                for input in &inputs {
+                    for limit in [usize::MAX, data.len(), data.len().saturating_sub(1)] {
+                        let reference = c_zlib_decode(gzip, input, limit);
+                        let ours = codec_decode(gzip, input, limit);
+                        match (&reference, &ours) {
+                            (Ok(a), Ok(b)) => assert_eq!(a, b),
+                            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{input:?}"),
+                            _ => {
+                                panic!("gzip {gzip}, limit {limit}, {input:?}: C zlib {reference:?}, zlib-rs {ours:?}")
+                            }
+                        }
+                        cases += 1;
+                    }
+                }
+            }
+        }
+        assert!(cases > 10_000);
+    }
+
+    #[test]
+    fn gzip_members_with_padding_between_and_header_fields() {
+        let g = GZip::default();
+        let first = g.encode_bytes(b"first;").unwrap().as_bytes().to_vec();
+        // The second member names a file and has a header CRC: the stream restarts for
+        // each member with a gzip wrapper.
+        let plain = g.encode_bytes(b"second").unwrap().as_bytes().to_vec();
+        let mut second = vec![0x1f, 0x8b, 8, 0x08 | 0x02, 0, 0, 0, 0, 0, 3];
+        second.extend_from_slice(b"f.txt\0");
+        let crc = stream::crc32(&second);
+        second.extend_from_slice(&((crc & 0xffff) as u16).to_le_bytes());
+        second.extend_from_slice(&plain[10..]);
+        let mut input = first.clone();
+        input.extend_from_slice(&[0; 5]);
+        input.extend_from_slice(&second);
+        input.extend_from_slice(&[0; 2]);
+        assert_eq!(g.decode_bytes(&input).unwrap().as_bytes(), b"first;second");
+        let mut out = [0u8; 12];
+        g.decode_bytes_into(&input, &mut out).unwrap();
+        assert_eq!(&out, b"first;second");
+        // A wrong header CRC in the second member, a second member cut after its magic,
+        // or the first member alone into too large a buffer: errors.
+        let n = first.len() + 5 + 16;
+        input[n] ^= 1;
+        assert!(matches!(g.decode_bytes(&input), Err(Error::Corrupt { .. })));
+        let mut cut = first.clone();
+        cut.extend_from_slice(&[0x1f, 0x8b]);
+        assert!(matches!(g.decode_bytes(&cut), Err(Error::Corrupt { .. })));
+        assert!(matches!(g.decode_bytes_into(&first, &mut out), Err(Error::OutputSizeMismatch { .. })));
+        // Zlib stops at the end of its stream, whatever follows.
+        let z = Zlib::default();
+        let mut twice = z.encode_bytes(b"one").unwrap().as_bytes().to_vec();
+        twice.extend_from_slice(z.encode_bytes(b"two").unwrap().as_bytes());
+        assert_eq!(z.decode_bytes(&twice).unwrap().as_bytes(), b"one");
+        let mut out = [0u8; 3];
+        z.decode_bytes_into(&twice, &mut out).unwrap();
+        assert_eq!(&out, b"one");
     }
 
     #[test]

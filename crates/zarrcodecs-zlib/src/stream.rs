@@ -1,10 +1,16 @@
 //! A safe wrapper around one zlib `z_stream`: the only module with `unsafe` code.
+//!
+//! The codecs encode with it (C zlib writes the bytes Python's zlib writes) and decode
+//! with zlib-rs (module `inflate`); its inflate side is kept for the tests, which check
+//! that zlib-rs accepts, refuses and decodes exactly as C zlib does.
 
 use std::ffi::CStr;
 use std::os::raw::{c_int, c_uint};
 
 use libz_sys as z;
-use zarrcodecs_core::{AlignedBuf, DecodeSink, Error, Result};
+#[cfg(test)]
+use zarrcodecs_core::DecodeSink;
+use zarrcodecs_core::{AlignedBuf, Error, Result};
 
 /// What the stream is wrapped in.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -14,6 +20,7 @@ pub(crate) enum Wrapper {
     /// Raw deflate (window bits -15), used under our own gzip header.
     Raw,
     /// gzip header and trailer, decoded by zlib itself (window bits 31).
+    #[cfg_attr(not(test), allow(dead_code))]
     Gzip,
 }
 
@@ -47,6 +54,7 @@ unsafe extern "C" fn zfree(_opaque: z::voidpf, address: z::voidpf) {
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Deflate,
+    #[cfg_attr(not(test), allow(dead_code))]
     Inflate,
 }
 
@@ -110,6 +118,7 @@ impl Stream {
     }
 
     /// An inflate stream.
+    #[cfg(test)]
     pub(crate) fn inflate(codec: &'static str, wrapper: Wrapper) -> Result<Self> {
         let mut strm = new_z_stream();
         let size = c_int::try_from(std::mem::size_of::<z::z_stream>()).unwrap_or(c_int::MAX);
@@ -204,6 +213,7 @@ impl Stream {
     }
 
     /// Resets an inflate stream for the next gzip member.
+    #[cfg(test)]
     fn reset_inflate(&mut self) -> Result<()> {
         // SAFETY: the stream is an initialised inflate stream.
         let rc = unsafe { z::inflateReset(self.strm.as_mut()) };
@@ -217,6 +227,7 @@ impl Stream {
     /// Inflates `input` into `out`. With `several_members`, further gzip members after
     /// the first are decoded too (and zero padding skipped); otherwise bytes after the
     /// end of the stream are ignored, as Python's `zlib.decompress` does.
+    #[cfg(test)]
     pub(crate) fn inflate_all(
         &mut self,
         input: &[u8],
