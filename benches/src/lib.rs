@@ -426,6 +426,53 @@ impl Case {
     }
 }
 
+/// The codec configurations of the `codec_loop` bench: decode (a new buffer per chunk)
+/// against `decode_into` (one buffer reused) in a loop that encodes a chunk, then
+/// decodes it, chunk after chunk, as an application does. Criterion's own loop decodes
+/// the same input again and again with nothing in between, which hides what allocating
+/// (and faulting in) a fresh buffer per chunk costs. Each is also a line of [`CASES`].
+pub const LOOP_CASES: &[Case] = &[
+    Case { config: r#"{"id": "lz4", "acceleration": 1}"#, kinds: &[DataKind::F8Walk] },
+    Case { config: r#"{"id": "zstd", "level": 3}"#, kinds: &[DataKind::F8Walk] },
+    Case {
+        config: r#"{"id": "blosc", "cname": "lz4", "clevel": 5, "shuffle": 1, "blocksize": 0}"#,
+        kinds: &[DataKind::F8Walk],
+    },
+    Case { config: r#"{"id": "zlib", "level": 1}"#, kinds: &[DataKind::F8Walk] },
+    Case { config: r#"{"id": "crc32c"}"#, kinds: &[DataKind::F8Walk] },
+];
+
+/// How many chunks the `codec_loop` bench (and bench.py's loop) takes in turn, so that
+/// no two consecutive iterations encode the same buffer (see [`loop_inputs`]).
+pub const LOOP_INPUTS: usize = 4;
+
+/// The bench group of a [`LOOP_CASES`] line: `loop/<case label>`, e.g. `loop/zstd/level=3`.
+///
+/// # Errors
+/// As [`Case::label`].
+pub fn loop_group(case: &Case) -> Result<String> {
+    Ok(format!("loop/{}", case.label()?))
+}
+
+/// The [`LOOP_INPUTS`] chunks of the encode/decode loop: `input` rotated left by
+/// `i * (items / LOOP_INPUTS)` items for each `i` (the first is `input` itself), the
+/// same data in another order, so each compresses about as well. bench.py makes the
+/// same chunks with `np.roll(array, -shift)`.
+///
+/// # Errors
+/// [`zarrcodecs::Error::Allocation`] if the memory cannot be had.
+pub fn loop_inputs(input: &NdArray) -> Result<Vec<NdArray>> {
+    let itemsize = input.dtype().itemsize().max(1);
+    let items = input.as_bytes().len() / itemsize;
+    (0..LOOP_INPUTS)
+        .map(|i| {
+            let mut chunk = input.clone();
+            chunk.as_bytes_mut().rotate_left(i * (items / LOOP_INPUTS) * itemsize);
+            Ok(chunk)
+        })
+        .collect()
+}
+
 /// A chain of codecs measured by the `pipeline` bench.
 #[derive(Clone, Copy, Debug)]
 pub struct PipelineCase {
@@ -589,6 +636,26 @@ mod tests {
         let codes = codec.encode(DataRef::from(&input)).unwrap();
         let unknown = codes.as_bytes().unwrap().iter().filter(|c| **c == 0).count();
         assert!((50..150).contains(&unknown), "{unknown} unknown of 1000");
+    }
+
+    #[test]
+    fn loop_cases_are_cases_and_their_inputs_rotate() {
+        for case in LOOP_CASES {
+            assert!(CASES.iter().any(|c| c.config == case.config), "{}: not in CASES", case.config);
+        }
+        assert_eq!(loop_group(&LOOP_CASES[1]).unwrap(), "loop/zstd/level=3");
+        let input = DataKind::F8Walk.generate(8 * 100).unwrap();
+        let inputs = loop_inputs(&input).unwrap();
+        assert_eq!(inputs.len(), LOOP_INPUTS);
+        assert_eq!(inputs[0], input);
+        let values = input.as_slice::<f64>().unwrap();
+        for (i, chunk) in inputs.iter().enumerate() {
+            assert_eq!((chunk.dtype(), chunk.shape()), (input.dtype(), input.shape()));
+            // np.roll(array, -shift): item j of chunk i is item (j + shift) % n of the input.
+            let shift = i * (100 / LOOP_INPUTS);
+            let got = chunk.as_slice::<f64>().unwrap();
+            assert!((0..100).all(|j| got[j].to_bits() == values[(j + shift) % 100].to_bits()), "chunk {i}");
+        }
     }
 
     #[test]

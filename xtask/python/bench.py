@@ -9,7 +9,11 @@ For each case, data kind and size this times `codec.encode(array)` and
 `codec.decode(encoded)` with time.perf_counter: a repeat runs the call in a loop long
 enough to time (at least 10 ms; 2 ms with --quick), the figure is the median over the
 repeats of the time per call (at least 3 repeats, more while under 0.5 s; 0.1 s with
---quick). Blosc runs single-threaded, like the Rust side. Writes OUT (JSON):
+--quick). The manifest's `loops` run as the Rust `codec_loop` bench does: each
+iteration encodes the next of `loop_inputs` chunks (the input rotated), then times one
+`codec.decode`; the figure is the median over the iterations (at least 11, more while
+the loop has run under 1 s; 5 and 0.2 s with --quick), under the id of the Rust
+`decode` bench. Blosc runs single-threaded, like the Rust side. Writes OUT (JSON):
 {"python": ..., "numcodecs": ..., "results": [{"id": bench id, "ns": median ns}]}.
 """
 
@@ -50,6 +54,27 @@ def per_call_ns(fn, quick):
         spent += elapsed
         samples.append(elapsed / loops)
     return statistics.median(samples) * 1e9
+
+
+def loop_decode_ns(codec, chunks, quick):
+    """Median time of one codec.decode in a loop that encodes a chunk, then decodes it,
+    the chunks taken in turn, in ns."""
+    min_calls = 5 if quick else 11
+    budget = 0.2 if quick else 1.0
+    samples = []
+    start = time.perf_counter()
+    while len(samples) < min_calls or (time.perf_counter() - start < budget and len(samples) < 100_000):
+        encoded = codec.encode(chunks[len(samples) % len(chunks)])
+        t0 = time.perf_counter()
+        codec.decode(encoded)
+        samples.append(time.perf_counter() - t0)
+    return statistics.median(samples) * 1e9
+
+
+def loop_chunks(array, n):
+    """The loop's n chunks: array rotated left by i * (len / n) items (the Rust
+    `loop_inputs`)."""
+    return [np.roll(array, -i * (len(array) // n)) for i in range(n)]
 
 
 def load(path):
@@ -96,6 +121,13 @@ def main():
                 bench_id = f"{case['label']}/{op}/{item['kind']}/{item['size_label']}"
                 if not filters or any(re.search(f, bench_id) for f in filters):
                     jobs.append((case, item, op, bench_id))
+    # The encode/decode loop, under the id of the Rust `decode` bench of its group.
+    for case in manifest.get("loops", []):
+        for item in case["items"]:
+            bench_id = f"{case['label']}/decode/{item['kind']}/{item['size_label']}"
+            if not filters or any(re.search(f, bench_id) for f in filters):
+                jobs.append((case, item, "loop", bench_id))
+    n_chunks = max(1, manifest.get("loop_inputs", 1))
 
     arrays = {}
     results = []
@@ -113,7 +145,12 @@ def main():
             continue
         if case.get("exact", True) and not same_data(array, decoded):
             raise SystemExit(f"{bench_id}: numcodecs does not round-trip")
-        if op == "encode":
+        if op == "loop":
+            chunks = loop_chunks(array, n_chunks)
+            if not all(same_data(c, codec.decode(codec.encode(c))) for c in chunks):
+                raise SystemExit(f"{bench_id}: numcodecs does not round-trip a rotated chunk")
+            ns = loop_decode_ns(codec, chunks, quick)
+        elif op == "encode":
             ns = per_call_ns(lambda: codec.encode(array), quick)
         else:
             ns = per_call_ns(lambda: codec.decode(encoded), quick)

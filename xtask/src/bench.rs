@@ -12,7 +12,9 @@
 //!    `target/criterion/<group>/<function>/<value>/new/` (median per iteration); ids
 //!    with no result are reported (see `criterion.rs`).
 //! 4. `xtask/python/bench.py` times the same cases with numcodecs (median per call).
-//! 5. The report is written; the chart is drawn with plotters (see `chart.rs`).
+//! 5. The report is written (with the encode/decode loop of the `codec_loop` bench in a
+//!    section of its own, and in the JSON as `"kind": "loop"` rows); the chart is drawn
+//!    with plotters (see `chart.rs`).
 
 mod chart;
 mod criterion;
@@ -133,11 +135,12 @@ pub(crate) fn bench(opts: &Options) -> Result {
         secs: (rust_secs, python_secs, started.elapsed().as_secs_f64()),
     };
     let rows = report.rows();
+    let loops = report.loop_rows();
     // A filtered run writes its report under target/, never over the full one in docs/.
     let out_dir = if opts.filters.is_empty() { root().join("docs") } else { dir.clone() };
     // The report's three files are written together, so they never disagree.
-    let json_text = serde_json::to_string_pretty(&json_rows(&rows)).map_err(|e| e.to_string())? + "\n";
-    write(&out_dir.join("benchmarks.md"), &report.markdown(&rows))?;
+    let json_text = serde_json::to_string_pretty(&json_rows(&rows, &loops)).map_err(|e| e.to_string())? + "\n";
+    write(&out_dir.join("benchmarks.md"), &report.markdown(&rows, &loops))?;
     write(&out_dir.join("benchmarks.svg"), &chart::svg(&chart::bars(&rows))?)?;
     write(&out_dir.join("benchmarks.json"), &json_text)?;
     if let Some(path) = &opts.json {
@@ -307,6 +310,30 @@ struct Row {
     ns: [Option<f64>; 4],
 }
 
+/// One case of the encode/decode loop (`codec_loop` bench) at one size.
+struct LoopRow {
+    codec: String,
+    label: String,
+    config: Value,
+    kind: String,
+    size: u64,
+    size_label: String,
+    /// MB/s of decoded data.
+    rust_decode: Option<f64>,
+    rust_decode_into: Option<f64>,
+    python_decode: Option<f64>,
+}
+
+/// The loop target: `decode` takes at most this much longer than `decode_into`.
+const LOOP_MAX_GAP: f64 = 0.10;
+
+impl LoopRow {
+    /// How much longer `decode` takes than `decode_into` (0.1 = 10% longer).
+    fn gap(&self) -> Option<f64> {
+        ratio(self.rust_decode_into, self.rust_decode).map(|r| r - 1.0)
+    }
+}
+
 fn mbps(size: u64, ns: Option<f64>) -> Option<f64> {
     ns.filter(|ns| *ns > 0.0).map(|ns| size as f64 / ns * 1e3)
 }
@@ -363,12 +390,42 @@ impl Report<'_> {
         rows
     }
 
+    /// The encode/decode loop's rows: Rust from criterion, Python under the id of the
+    /// Rust `decode` bench.
+    fn loop_rows(&self) -> Vec<LoopRow> {
+        let mut rows = vec![];
+        for case in &self.manifest.loops {
+            let label = case.label.as_str();
+            for item in &case.items {
+                let (kind, size_label, size) = (item.kind.as_str(), item.size_label.as_str(), item.size);
+                let id = |op: &str| BenchId::new(label, format!("{op}/{kind}"), size_label).full();
+                let (decode, decode_into) = (self.rust.get(&id("decode")), self.rust.get(&id("decode_into")));
+                let python = self.python.ns.get(&id("decode"));
+                if decode.is_none() && decode_into.is_none() && python.is_none() {
+                    continue;
+                }
+                rows.push(LoopRow {
+                    codec: case.codec_id().to_string(),
+                    label: label.strip_prefix("loop/").unwrap_or(label).to_string(),
+                    config: case.config.clone(),
+                    kind: kind.to_string(),
+                    size,
+                    size_label: size_label.to_string(),
+                    rust_decode: mbps(size, decode.copied()),
+                    rust_decode_into: mbps(size, decode_into.copied()),
+                    python_decode: mbps(size, python.copied()),
+                });
+            }
+        }
+        rows
+    }
+
     fn memcpy(&self, size_label: &str) -> Option<f64> {
         let size = self.manifest.sizes.iter().find(|s| s.label == size_label)?.size;
         mbps(size, self.rust.get(&BenchId::new("memcpy", "copy_from_slice", size_label).full()).copied())
     }
 
-    fn markdown(&self, rows: &[Row]) -> String {
+    fn markdown(&self, rows: &[Row], loops: &[LoopRow]) -> String {
         let mut md = String::new();
         let w = &mut md;
         let _ = writeln!(w, "# Benchmarks: numcodecs for Rust against Python numcodecs\n");
@@ -385,7 +442,7 @@ impl Report<'_> {
             if self.opts.quick { " --quick" } else { "" }
         );
         self.machine(w);
-        self.targets(w, rows);
+        self.targets(w, rows, loops);
         let _ = writeln!(w, "## Throughput per codec\n");
         let mut codecs: Vec<&str> = vec![];
         for r in rows {
@@ -418,6 +475,7 @@ impl Report<'_> {
             }
             let _ = writeln!(w);
         }
+        encode_decode_loop(w, loops);
         self.zero_copy(w, rows);
         md
     }
@@ -464,7 +522,7 @@ impl Report<'_> {
         let _ = writeln!(w);
     }
 
-    fn targets(&self, w: &mut String, rows: &[Row]) {
+    fn targets(&self, w: &mut String, rows: &[Row], loops: &[LoopRow]) {
         let _ = writeln!(w, "## Targets\n");
         let _ = writeln!(
             w,
@@ -557,6 +615,7 @@ impl Report<'_> {
                 )
             };
         }
+        loop_target(w, loops);
         let _ = writeln!(w);
     }
 
@@ -627,6 +686,88 @@ impl Report<'_> {
             }
         }
     }
+}
+
+/// The loop target's line in the Targets section: met, or each row that misses it.
+fn loop_target(w: &mut String, loops: &[LoopRow]) {
+    let title = format!("`decode` within {:.0}% of `decode_into` in an encode/decode loop", LOOP_MAX_GAP * 100.0);
+    let checked: Vec<(&LoopRow, f64)> = loops.iter().filter_map(|r| Some((r, r.gap()?))).collect();
+    if checked.is_empty() {
+        let _ = writeln!(w, "- **{title}**: not measured (no `loop/` results in this run).");
+        return;
+    }
+    let mut missed: Vec<&(&LoopRow, f64)> = checked.iter().filter(|(_, gap)| *gap > LOOP_MAX_GAP).collect();
+    let total = checked.len();
+    if missed.is_empty() {
+        let _ = writeln!(w, "- **{title}**: ✅ met ({total} of {total} checks).");
+        return;
+    }
+    missed.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let _ = writeln!(w, "- **{title}**: ❌ missed in {} of {total} checks:", missed.len());
+    for (r, gap) in missed {
+        let _ = writeln!(
+            w,
+            "  - `{}` {} {}: decode takes {:.1}% longer than decode_into ({} against {} MB/s) — what a fresh \
+             output buffer per chunk costs (allocating it, faulting its pages in), or load on this shared \
+             machine during one of the two runs; rerun on a quiet machine, then profile decode's allocation",
+            r.label,
+            r.kind,
+            r.size_label,
+            gap * 100.0,
+            f(r.rust_decode),
+            f(r.rust_decode_into)
+        );
+    }
+}
+
+/// The section "Decode in an encode/decode loop".
+fn encode_decode_loop(w: &mut String, loops: &[LoopRow]) {
+    let _ = writeln!(
+        w,
+        "## Decode in an encode/decode loop
+"
+    );
+    let _ = writeln!(
+        w,
+        "Each iteration encodes the next chunk (untimed), then times one decode, chunk after chunk, as an \
+         application does (the `codec_loop` bench; criterion's own loop in the tables above decodes the same \
+         input again and again, which hides what a fresh output buffer per chunk costs). `decode` returns a \
+         new buffer per chunk; `decode_into` writes into one buffer reused. Gap: how much longer `decode` \
+         takes than `decode_into` (target ≤ {:.0}%). Python: numcodecs' `decode` in the same loop; × is \
+         Rust `decode` over Python `decode`.\n",
+        LOOP_MAX_GAP * 100.0
+    );
+    if loops.is_empty() {
+        let _ = writeln!(w, "Not measured in this run.\n");
+        return;
+    }
+    let _ = writeln!(
+        w,
+        "| codec | data | size | Rust decode MB/s | Rust decode_into MB/s | gap | Python decode MB/s | decode × |"
+    );
+    let _ = writeln!(w, "|---|---|---|--:|--:|--:|--:|--:|");
+    for r in loops {
+        let gap = r
+            .gap()
+            .map_or_else(|| "–".into(), |g| format!("{} {}", percent(g), if g > LOOP_MAX_GAP { "❌" } else { "✅" }));
+        let _ = writeln!(
+            w,
+            "| `{}` | {} | {} | {} | {} | {gap} | {} | {} |",
+            r.label,
+            r.kind,
+            r.size_label,
+            f(r.rust_decode),
+            f(r.rust_decode_into),
+            f(r.python_decode),
+            x(ratio(r.rust_decode, r.python_decode))
+        );
+    }
+    let _ = writeln!(w);
+}
+
+/// A signed percentage: `+12.3%`, `-4.0%`.
+fn percent(v: f64) -> String {
+    format!("{:+.1}%", v * 100.0)
 }
 
 /// One allocations row's counts: `encode 3 (65840 bytes), decode 4 (65680 bytes), decode_into 2 (136 bytes)`.
@@ -720,21 +861,26 @@ fn x(v: Option<f64>) -> String {
     v.map_or_else(|| "–".into(), |v| format!("{v:.2}×"))
 }
 
-/// The rows as the issue's JSON.
-fn json_rows(rows: &[Row]) -> Value {
-    Value::Array(
-        rows.iter()
-            .map(|r| {
-                json!({
-                    "codec": r.codec, "config": r.config, "data": r.kind, "size": r.size,
-                    "compression_ratio": r.size as f64 / r.encoded_len.max(1) as f64,
-                    "rust_encode_mbps": r.rust_encode, "rust_decode_mbps": r.rust_decode,
-                    "rust_decode_into_mbps": r.rust_decode_into,
-                    "python_encode_mbps": r.python_encode, "python_decode_mbps": r.python_decode,
-                })
-            })
-            .collect(),
-    )
+/// The rows as the issue's JSON: the codec rows, then the encode/decode loop's rows,
+/// told apart by `"kind": "loop"` (codec rows have no `kind`).
+fn json_rows(rows: &[Row], loops: &[LoopRow]) -> Value {
+    let codecs = rows.iter().map(|r| {
+        json!({
+            "codec": r.codec, "config": r.config, "data": r.kind, "size": r.size,
+            "compression_ratio": r.size as f64 / r.encoded_len.max(1) as f64,
+            "rust_encode_mbps": r.rust_encode, "rust_decode_mbps": r.rust_decode,
+            "rust_decode_into_mbps": r.rust_decode_into,
+            "python_encode_mbps": r.python_encode, "python_decode_mbps": r.python_decode,
+        })
+    });
+    let loops = loops.iter().map(|r| {
+        json!({
+            "kind": "loop", "codec": r.codec, "config": r.config, "size": r.size,
+            "rust_decode_mbps": r.rust_decode, "rust_decode_into_mbps": r.rust_decode_into,
+            "python_decode_mbps": r.python_decode,
+        })
+    });
+    Value::Array(codecs.chain(loops).collect())
 }
 
 #[cfg(test)]
@@ -790,7 +936,7 @@ mod tests {
     #[test]
     fn json_has_the_issue_keys() {
         let rows = [row("zstd", 64 << 10, 200.0, 100.0)];
-        let v = json_rows(&rows);
+        let v = json_rows(&rows, &[]);
         let r = &v[0];
         for key in [
             "codec",
@@ -805,6 +951,85 @@ mod tests {
         }
         assert_eq!(r["codec"], "zstd");
         assert_eq!(r["compression_ratio"], 2.0);
+        // The codec rows' keys, unchanged by the loop rows.
+        let mut keys: Vec<&str> = r.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "codec",
+                "compression_ratio",
+                "config",
+                "data",
+                "python_decode_mbps",
+                "python_encode_mbps",
+                "rust_decode_into_mbps",
+                "rust_decode_mbps",
+                "rust_encode_mbps",
+                "size"
+            ]
+        );
+    }
+
+    fn loop_row(size: u64, decode: f64, decode_into: f64) -> LoopRow {
+        LoopRow {
+            codec: "lz4".into(),
+            label: "lz4/acceleration=1".into(),
+            config: json!({"id": "lz4", "acceleration": 1}),
+            kind: "f8_walk".into(),
+            size,
+            size_label: if size == 8 << 20 { "8MiB" } else { "64KiB" }.into(),
+            rust_decode: Some(decode),
+            rust_decode_into: Some(decode_into),
+            python_decode: Some(500.0),
+        }
+    }
+
+    #[test]
+    fn loop_rows_in_json_and_markdown() {
+        let loops = [loop_row(64 << 10, 1000.0, 1050.0), loop_row(8 << 20, 800.0, 1000.0)];
+        let v = json_rows(&[row("zstd", 64 << 10, 200.0, 100.0)], &loops);
+        assert_eq!(v.as_array().unwrap().len(), 3);
+        assert!(v[0].get("kind").is_none(), "codec rows have no kind");
+        let l = &v[1];
+        let mut keys: Vec<&str> = l.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            ["codec", "config", "kind", "python_decode_mbps", "rust_decode_into_mbps", "rust_decode_mbps", "size"]
+        );
+        assert_eq!(l["kind"], "loop");
+        assert_eq!(l["codec"], "lz4");
+        assert_eq!(l["config"]["acceleration"], 1);
+        assert_eq!(l["size"], 65536);
+        assert_eq!(l["rust_decode_mbps"], 1000.0);
+        assert_eq!(l["rust_decode_into_mbps"], 1050.0);
+        assert_eq!(l["python_decode_mbps"], 500.0);
+
+        // 8 MiB: decode_into 1000 MB/s, decode 800: decode takes 25% longer, a miss.
+        let gap = loops[1].gap().unwrap();
+        assert!((gap - 0.25).abs() < 1e-9, "{gap}");
+        let mut md = String::new();
+        encode_decode_loop(&mut md, &loops);
+        assert!(md.contains("## Decode in an encode/decode loop"), "{md}");
+        assert!(
+            md.contains("| `lz4/acceleration=1` | f8_walk | 64KiB | 1000 | 1050 | +5.0% ✅ | 500 | 2.00× |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| `lz4/acceleration=1` | f8_walk | 8MiB | 800 | 1000 | +25.0% ❌ | 500 | 1.60× |"),
+            "{md}"
+        );
+        let mut t = String::new();
+        loop_target(&mut t, &loops);
+        assert!(t.contains("❌ missed in 1 of 2 checks") && t.contains("`lz4/acceleration=1` f8_walk 8MiB"), "{t}");
+        assert!(!t.contains("64KiB"), "{t}");
+        let mut t = String::new();
+        loop_target(&mut t, &loops[..1]);
+        assert!(t.contains("✅ met (1 of 1 checks)"), "{t}");
+        let mut t = String::new();
+        loop_target(&mut t, &[]);
+        assert!(t.contains("not measured"), "{t}");
     }
 
     #[test]
@@ -824,6 +1049,8 @@ mod tests {
                 }],
             }],
             pipelines: vec![],
+            loops: vec![],
+            loop_inputs: 4,
             bench_ids: vec![BenchId::new("zstd/level=3", "decode/f8_walk", "64KiB")],
         };
         let v = serde_json::to_value(&manifest).unwrap();
@@ -836,6 +1063,9 @@ mod tests {
         for key in ["kind", "size", "size_label", "file"] {
             assert!(case["items"][0].get(key).is_some(), "{key}");
         }
+        // bench.py: manifest.get("loops"), manifest.get("loop_inputs").
+        assert!(v["loops"].is_array());
+        assert_eq!(v["loop_inputs"], 4);
         let back: Manifest = serde_json::from_value(v).unwrap();
         assert_eq!(back, manifest);
         assert_eq!(back.bench_ids[0].full(), "zstd/level=3/decode/f8_walk/64KiB");

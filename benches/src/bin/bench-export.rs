@@ -3,8 +3,8 @@
 //! bytes the criterion benches measure, for the Python side to load; object arrays as
 //! `.json`) and
 //! `DIR/manifest.json` (`zarrcodecs_benches::manifest::Manifest`): the sizes, every case
-//! with its configuration, label, data and encoded size, the pipelines, and every bench
-//! id the criterion suite will report.
+//! with its configuration, label, data and encoded size, the pipelines, the cases of
+//! the encode/decode loop, and every bench id the criterion suite will report.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use serde_json::Value;
 use zarrcodecs::{Data, ObjectArray};
 use zarrcodecs_benches::manifest::{BenchId, CaseEntry, Item, Manifest, PipelineEntry, Size};
-use zarrcodecs_benches::{DataKind, CASES, EVERY_KIND, LARGE, PIPELINES, SIZES};
+use zarrcodecs_benches::{loop_group, DataKind, CASES, EVERY_KIND, LARGE, LOOP_CASES, LOOP_INPUTS, PIPELINES, SIZES};
 
 fn main() -> ExitCode {
     let Some(dir) = std::env::args_os().nth(1).map(PathBuf::from) else {
@@ -38,7 +38,8 @@ fn export(dir: &std::path::Path) -> Result<(), String> {
     let mut inputs = BTreeSet::new();
     let sizes = SIZES.iter().map(|&(size, label)| Size { size: size as u64, label: label.to_string() }).collect();
     // The ids as the bench targets make them: `benchmark_group(group)`, then
-    // `BenchmarkId::new(function, size label)` (benches/codecs.rs, benches/pipeline.rs).
+    // `BenchmarkId::new(function, size label)` (benches/codecs.rs, benches/pipeline.rs,
+    // benches/codec_loop.rs).
     let mut bench_ids = vec![];
     for &(_, size_label) in SIZES {
         bench_ids.push(BenchId::new("memcpy", "copy_from_slice", size_label));
@@ -72,6 +73,31 @@ fn export(dir: &std::path::Path) -> Result<(), String> {
         }
         cases.push(CaseEntry { config: case.config_json().map_err(err)?, exact: case.exact(), items, label });
     }
+    // benches/codec_loop.rs: `decode` and `decode_into` of each loop case, every size.
+    let mut loops = vec![];
+    for case in LOOP_CASES {
+        let codec = case.codec().map_err(err)?;
+        let label = loop_group(case).map_err(err)?;
+        let mut items = vec![];
+        for &(size, size_label) in SIZES {
+            for &kind in case.kinds {
+                inputs.insert((kind.name(), size));
+                let input = kind.generate_data(size).map_err(err)?;
+                let encoded = codec.encode(input.view()).map_err(err)?;
+                items.push(Item {
+                    kind: kind.name().to_string(),
+                    size: size as u64,
+                    size_label: size_label.to_string(),
+                    encoded_len: encoded.as_bytes().map_or(0, <[u8]>::len) as u64,
+                    file: file_name(kind, size),
+                });
+                for op in ["decode", "decode_into"] {
+                    bench_ids.push(BenchId::new(&label, format!("{op}/{kind}"), size_label));
+                }
+            }
+        }
+        loops.push(CaseEntry { config: case.config_json().map_err(err)?, exact: case.exact(), items, label });
+    }
     let mut pipelines = vec![];
     for p in PIPELINES {
         for &(_, size_label) in SIZES {
@@ -98,7 +124,7 @@ fn export(dir: &std::path::Path) -> Result<(), String> {
             std::fs::write(&path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         }
     }
-    let manifest = Manifest { sizes, cases, pipelines, bench_ids };
+    let manifest = Manifest { sizes, cases, pipelines, loops, loop_inputs: LOOP_INPUTS as u64, bench_ids };
     let path = dir.join("manifest.json");
     let text = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;

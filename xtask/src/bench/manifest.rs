@@ -53,8 +53,8 @@ pub const ALLOCATIONS_ENV: &str = "ZARRCODECS_BENCH_ALLOCATIONS";
 
 /// `manifest.json`: every case the benches measure, and every bench id they report.
 ///
-/// bench.py reads `cases` (each case's `label`, `config`, `exact` and `items`): keep
-/// those names.
+/// bench.py reads `cases` and `loops` (each case's `label`, `config`, `exact` and
+/// `items`) and `loop_inputs`: keep those names.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     /// The chunk sizes every case is measured at.
@@ -63,6 +63,16 @@ pub struct Manifest {
     pub cases: Vec<CaseEntry>,
     /// Every chain of codecs, in the order of `PIPELINES`.
     pub pipelines: Vec<PipelineEntry>,
+    /// The cases of the encode/decode loop (`LOOP_CASES`, the `codec_loop` bench), in
+    /// the same form as [`Manifest::cases`]; each `label` is the bench group,
+    /// `loop/<case label>`, whose functions are `decode/<kind>` and `decode_into/<kind>`.
+    /// bench.py times the same loop and reports it under the `decode` id.
+    #[serde(default)]
+    pub loops: Vec<CaseEntry>,
+    /// How many chunks the loop takes in turn (`LOOP_INPUTS`): the input rotated left
+    /// by `i * (items / loop_inputs)` items for each `i`.
+    #[serde(default)]
+    pub loop_inputs: u64,
     /// Every benchmark the criterion suite reports (with no filter).
     pub bench_ids: Vec<BenchId>,
 }
