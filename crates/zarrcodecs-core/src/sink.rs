@@ -73,7 +73,10 @@ impl<'a> DecodeSink<'a> {
     /// [`Error::Allocation`].
     pub fn growing(first_guess: usize, limit: usize) -> Result<Self> {
         Ok(DecodeSink::Grow {
-            buf: AlignedBuf::zeroed(first_guess.min(limit))?,
+            // The decoder writes the bytes it reports and `finish` truncates to them, so
+            // the rest is never read: no zero-fill of a first guess that may be several
+            // times the output (zlib guesses 4x its input).
+            buf: AlignedBuf::for_overwrite(first_guess.min(limit))?,
             limit,
             min_growth: MIN_GROWTH,
             scratch: [0],
