@@ -10,7 +10,6 @@ use std::collections::HashSet;
 
 use zarrcodecs_core::{BigInt, Error, Object, Result};
 
-
 /// Python's type name of an item, for messages.
 pub fn type_name(o: &Object) -> &'static str {
     match o {
@@ -360,11 +359,18 @@ mod tests {
             assert_eq!(lt(&a, &b), want, "{a:?} < {b:?}");
         }
         // 2**64 == 2.0**64, 1 == 1.0 == True, -0.0 == 0.
-        assert!(check_keys("json2", &[(two64, Object::None), (Object::Float(1.8446744073709552e19), Object::None)]).is_err());
+        assert!(check_keys("json2", &[(two64, Object::None), (Object::Float(1.8446744073709552e19), Object::None)])
+            .is_err());
         assert!(check_keys("json2", &[(Object::Bool(true), Object::None), (Object::Float(1.0), Object::None)]).is_err());
         assert!(check_keys("json2", &[(Object::Int(0), Object::None), (Object::Float(-0.0), Object::None)]).is_err());
-        assert!(check_keys("json2", &[(Object::Float(f64::NAN), Object::None), (Object::Float(f64::NAN), Object::None)]).is_ok());
-        assert!(check_keys("json2", &[(Object::from("a"), Object::None), (Object::from(&b"a"[..]), Object::None)]).is_ok());
+        assert!(check_keys(
+            "json2",
+            &[(Object::Float(f64::NAN), Object::None), (Object::Float(f64::NAN), Object::None)]
+        )
+        .is_ok());
+        assert!(
+            check_keys("json2", &[(Object::from("a"), Object::None), (Object::from(&b"a"[..]), Object::None)]).is_ok()
+        );
         assert!(check_keys("json2", &[(Object::List(vec![]), Object::None)]).is_err());
     }
 }

@@ -4,7 +4,6 @@
 mod fast;
 mod pack;
 
-
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
     AlignedBuf, ArrayView, BigInt, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error, NdArray,
