@@ -616,12 +616,12 @@ fn zarr_v3_chunks_through_the_cli() {
         "fill_value": -1, "attributes": {},
         "codecs": [{"name": "transpose", "configuration": {"order": [1, 0]}},
                    {"name": "numcodecs.delta", "configuration": {"dtype": "<i4"}},
-                   {"name": "bytes", "configuration": {"endian": "big"}},
+                   {"name": "bytes", "configuration": {"endian": "little"}},
                    {"name": "zstd", "configuration": {"level": 1, "checksum": true}}]}"#;
     let zarr_json = dir.write("zarr.json", doc);
     let info = stdout_text(&run(&["info", "--zarr-json", p(&dir.0)], b""));
     for line in
-        ["format: zarr v3\n", "dtype: >i4\n", "order: F\n", "last_chunk_key: c/2/2\n", "fill_value_bytes: ffffffff\n"]
+        ["format: zarr v3\n", "dtype: <i4\n", "order: F\n", "last_chunk_key: c/2/2\n", "fill_value_bytes: ffffffff\n"]
     {
         assert!(info.contains(line), "{line} not in {info}");
     }
@@ -630,7 +630,7 @@ fn zarr_v3_chunks_through_the_cli() {
         "{info}"
     );
     // The CLI and the library agree, and --zarray takes a zarr.json as well.
-    let c = sample(">i4", &[2, 3]);
+    let c = sample("<i4", &[2, 3]);
     let c_npy = dir.write("c.npy", &npy::write(&c, false));
     let stored = ok(&["encode", "--zarr-json", p(&zarr_json), "-i", p(&c_npy)], b"");
     let pipeline = zarrcodecs::ZarrPipeline::from_zarr_json(&serde_json::from_slice(doc).unwrap()).unwrap();
@@ -639,7 +639,7 @@ fn zarr_v3_chunks_through_the_cli() {
     let back = npy::read(&ok(&["decode", "--zarray", p(&zarr_json), "--npy"], &stored)).unwrap();
     assert_eq!(back.array, f_order);
     let missing = npy::read(&ok(&["decode", "--zarr-json", p(&dir.0), "--missing", "--npy"], b"")).unwrap();
-    assert_eq!(missing.array.as_bytes(), (-1i32).to_be_bytes().repeat(6));
+    assert_eq!(missing.array.as_bytes(), (-1i32).to_le_bytes().repeat(6));
     let bad = dir.write(
         "bad.json",
         br#"{"zarr_format": 3, "node_type": "array", "shape": [1], "data_type": "int32",
