@@ -5,7 +5,7 @@
 
 use std::io::Write as _;
 
-use zarrcodecs_core::{BigInt, Error, Object, Result, MAX_DECIMAL_DIGITS};
+use zarrcodecs_core::{BigInt, BigIntError, Error, Object, Result, MAX_DECIMAL_DIGITS};
 
 use zarrcodecs_kernels::pykey;
 
@@ -226,25 +226,13 @@ fn escape(out: &mut Vec<u8>, c: char) {
 }
 
 /// A Python int beyond 64 bits in decimal (`int.__repr__`, which refuses more than
-/// 4300 digits), from its two's-complement bytes.
-#[allow(clippy::cast_possible_truncation)] // limbs and remainders are below 2^32
+/// 4300 digits, as [`BigInt::to_decimal`] does).
 pub(crate) fn big_int(out: &mut Vec<u8>, n: &BigInt) -> Result<()> {
-    const BASE: u64 = 1_000_000_000;
-    let negative = n.is_negative();
-    let mut mag = n.as_le_bytes().to_vec();
-    if negative {
-        // The magnitude: invert and add one.
-        let mut carry = true;
-        for b in &mut mag {
-            let (v, c) = (!*b).overflowing_add(u8::from(carry));
-            *b = v;
-            carry = c;
-        }
-    }
-    while mag.last() == Some(&0) {
-        mag.pop();
-    }
-    let too_many = |digits: usize| {
+    let text = n.to_decimal().map_err(|e| {
+        let digits = match e {
+            BigIntError::TooManyDigits { digits } => digits,
+            BigIntError::Malformed => MAX_DECIMAL_DIGITS + 1,
+        };
         Error::unsupported_input(
             JSON_ID,
             format_args!(
@@ -252,53 +240,8 @@ pub(crate) fn big_int(out: &mut Vec<u8>, n: &BigInt) -> Result<()> {
                  (int/str conversion limit)"
             ),
         )
-    };
-    // k significant bits make at least floor((k - 1) * log10(2)) + 1 digits; refuse
-    // early what cannot fit (the division below is quadratic).
-    let bits = (mag.len() * 8).saturating_sub(8) + mag.last().map_or(0, |&t| 8 - t.leading_zeros() as usize);
-    let min_digits = bits.saturating_sub(1) * 30_102 / 100_000 + 1;
-    if min_digits > MAX_DECIMAL_DIGITS {
-        return Err(too_many(min_digits));
-    }
-    let mut limbs: Vec<u32> = mag
-        .chunks(4)
-        .map(|c| {
-            let mut w = [0u8; 4];
-            w[..c.len()].copy_from_slice(c);
-            u32::from_le_bytes(w)
-        })
-        .collect();
-    let mut groups: Vec<u32> = Vec::with_capacity(limbs.len() * 32 / 29 + 1);
-    while !limbs.is_empty() {
-        let mut rem = 0u64;
-        for limb in limbs.iter_mut().rev() {
-            let t = (rem << 32) | u64::from(*limb);
-            *limb = (t / BASE) as u32;
-            rem = t % BASE;
-        }
-        groups.push(rem as u32);
-        while limbs.last() == Some(&0) {
-            limbs.pop();
-        }
-    }
-    let start = out.len();
-    if negative {
-        out.push(b'-');
-    }
-    match groups.split_last() {
-        None => out.push(b'0'),
-        Some((top, rest)) => {
-            let _ = write!(out, "{top}");
-            for g in rest.iter().rev() {
-                let _ = write!(out, "{g:09}");
-            }
-        }
-    }
-    let digits = out.len() - start - usize::from(negative);
-    if digits > MAX_DECIMAL_DIGITS {
-        out.truncate(start);
-        return Err(too_many(digits));
-    }
+    })?;
+    out.extend_from_slice(text.as_bytes());
     Ok(())
 }
 
