@@ -138,6 +138,14 @@ impl Chain {
         Ok(chain)
     }
 
+    /// What liblzma's encoder needs for this chain, in bytes (checked finite in
+    /// [`Chain::new`]).
+    pub(crate) fn encoder_memusage(&self) -> u64 {
+        // SAFETY: `filters` is a terminated array of live options (see `Chain::new`);
+        // liblzma only reads it.
+        unsafe { lz::lzma_raw_encoder_memusage(self.filters.as_ptr()) }
+    }
+
     /// The single filter's LZMA options, for the `.lzma` (alone) encoder.
     fn first_lzma_options(&self) -> *const lz::lzma_options_lzma {
         self.filters[0].options.cast_const().cast()
@@ -297,6 +305,14 @@ impl Drop for Stream {
 
 /// Compresses `input` as Python's `lzma.compress` does (all input with `LZMA_RUN`,
 /// then `LZMA_FINISH`).
+/// What liblzma's encoder for a preset (0 to 9, optionally extreme) needs, in bytes;
+/// `None` for a preset liblzma does not know.
+pub(crate) fn preset_encoder_memusage(preset: u32) -> Option<u64> {
+    // SAFETY: a pure function of its argument.
+    let usage = unsafe { lz::lzma_easy_encoder_memusage(preset) };
+    (usage != u64::MAX).then_some(usage)
+}
+
 pub(crate) fn encode(codec: &'static str, how: &Encoder<'_>, input: &[u8]) -> Result<AlignedBuf> {
     let mut stream = Stream::encoder(codec, how)?;
     // SAFETY: a pure function of its argument.

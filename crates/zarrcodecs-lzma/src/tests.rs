@@ -343,3 +343,27 @@ fn format_and_check_are_typed() {
     let odd = lzma(json!({"id": "lzma", "format": 7, "check": 1i64 << 40}));
     assert!(odd.format().is_err() && odd.check().is_err());
 }
+
+#[test]
+fn encoder_memory_usage_as_liblzma_estimates() {
+    let by_preset: Vec<u64> = (0..=9).map(|p| Lzma::xz(p).unwrap().encoder_memory_usage().unwrap()).collect();
+    assert!(by_preset.windows(2).all(|w| w[0] <= w[1]), "{by_preset:?}");
+    assert!(by_preset[6] > 64 << 20 && by_preset[6] < 128 << 20, "{by_preset:?}");
+    assert!(by_preset[9] > 512 << 20, "{by_preset:?}");
+    // A filter chain: the LZMA2 dictionary dominates.
+    let small = lzma(json!({"id": "lzma", "format": 1, "filters": [{"id": 33, "dict_size": 1 << 16}]}));
+    let large = lzma(json!({"id": "lzma", "format": 1, "filters": [{"id": 33, "dict_size": 1 << 28}]}));
+    let (small, large) = (small.encoder_memory_usage().unwrap(), large.encoder_memory_usage().unwrap());
+    assert!(small < 8 << 20 && large > 1 << 30, "{small} {large}");
+    // What encoding refuses, this refuses too.
+    for config in [
+        json!({"id": "lzma", "preset": 10}),
+        json!({"id": "lzma", "format": 0}),
+        json!({"id": "lzma", "format": 3}),
+        json!({"id": "lzma", "preset": 1, "filters": [{"id": 33}]}),
+    ] {
+        let codec = lzma(config.clone());
+        assert!(codec.encoder_memory_usage().is_err(), "{config}");
+        assert!(codec.encode(DataRef::from(&b"x"[..])).is_err(), "{config}");
+    }
+}
