@@ -173,6 +173,33 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+
+    /// A region of an array (what to read, or where to put it) does not fit the array
+    /// or the buffer.
+    #[error("invalid region: {reason}")]
+    Region {
+        /// What does not fit.
+        reason: String,
+    },
+
+    /// A chunk of an array could not be read from its store or decoded: which one, and
+    /// why (the [`source`](std::error::Error::source)).
+    #[error("chunk {key:?}")]
+    Chunk {
+        /// The chunk's key in its store (e.g. `"3.0"`).
+        key: String,
+        /// What went wrong with it.
+        source: Box<Error>,
+    },
+
+    /// Reading from storage failed.
+    #[error("cannot read {path}")]
+    Io {
+        /// What was being read (a path).
+        path: String,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
 }
 
 impl Error {
