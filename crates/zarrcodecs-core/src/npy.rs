@@ -94,13 +94,35 @@ pub fn read(bytes: &[u8]) -> Result<Npy> {
 
 /// Writes an array as a `.npy` file (version 1.0, or 2.0 if the header needs it).
 pub fn write(array: &NdArray, fortran_order: bool) -> Vec<u8> {
-    let shape = match array.shape() {
+    let mut out = header(array.dtype(), array.shape(), fortran_order);
+    out.reserve_exact(array.as_bytes().len());
+    out.extend_from_slice(array.as_bytes());
+    out
+}
+
+/// The start of a `.npy` file of this dtype and shape, up to its data: what
+/// [`write`] writes before the array's bytes, for writing a large array's bytes
+/// straight after it (`fortran_order`: whether they are in Fortran order).
+///
+/// ```
+/// use zarrcodecs_core::{npy, DType, NdArray};
+///
+/// let dtype: DType = "<u2".parse()?;
+/// let array = NdArray::zeros(dtype, vec![2, 3])?;
+/// let mut file = npy::header(dtype, &[2, 3], false);
+/// assert_eq!(file.len() % 64, 0);
+/// file.extend_from_slice(array.as_bytes());
+/// assert_eq!(file, npy::write(&array, false));
+/// # Ok::<(), zarrcodecs_core::Error>(())
+/// ```
+pub fn header(dtype: DType, shape: &[usize], fortran_order: bool) -> Vec<u8> {
+    let shape = match shape {
         [n] => format!("({n},)"),
         dims => format!("({})", dims.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
     };
     let mut header = format!(
         "{{'descr': '{}', 'fortran_order': {}, 'shape': {}, }}",
-        array.dtype(),
+        dtype,
         if fortran_order { "True" } else { "False" },
         shape
     );
@@ -110,7 +132,7 @@ pub fn write(array: &NdArray, fortran_order: bool) -> Vec<u8> {
     let total = (preamble + header.len() + 1).div_ceil(64) * 64;
     header.extend(std::iter::repeat_n(' ', total - preamble - header.len() - 1));
     header.push('\n');
-    let mut out = Vec::with_capacity(total + array.as_bytes().len());
+    let mut out = Vec::with_capacity(total);
     out.extend_from_slice(MAGIC);
     if v1 {
         out.extend_from_slice(&[1, 0]);
@@ -120,7 +142,6 @@ pub fn write(array: &NdArray, fortran_order: bool) -> Vec<u8> {
         out.extend_from_slice(&u32::try_from(header.len()).unwrap_or(u32::MAX).to_le_bytes());
     }
     out.extend_from_slice(header.as_bytes());
-    out.extend_from_slice(array.as_bytes());
     out
 }
 
