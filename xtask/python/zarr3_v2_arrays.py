@@ -209,6 +209,20 @@ def encode(chunk, zarray):
     return bytes(numcodecs.compat.ensure_bytes(compressor.encode(chunk) if compressor else chunk))
 
 
+def save_reads(root, name, z, entry):
+    """The whole array and one region as zarr reads them (z[...]), for the Rust
+    whole-array reader: entry gets "whole", "region" ([start, stop] per axis) and
+    "region_expected"."""
+    region = [[s // 3, s - s // 4] for s in z.shape]
+    for key, sel in [("whole", Ellipsis), ("region_expected", tuple(slice(a, b) for a, b in region))]:
+        data = np.ascontiguousarray(z[sel])
+        if data.dtype.names is not None:
+            data = data.view(f"V{data.dtype.itemsize}")
+        entry[key] = os.path.join("expected", name, key + ".npy")
+        np.save(os.path.join(root, entry[key]), data)
+    entry["region"] = region
+
+
 def main(root):
     shutil.rmtree(root, ignore_errors=True)
     os.makedirs(root)
@@ -275,6 +289,8 @@ def main(root):
                          "kind": "object" if object_kind else "bytes",
                          "compressor": compressor and compressor["id"],
                          "filters": [f["id"] for f in zarray["filters"] or []]})
+        if not object_kind:
+            save_reads(root, name, z, manifest[-1])
     with open(os.path.join(root, "manifest.json"), "w") as f:
         json.dump({"zarr": zarr.__version__, "arrays": manifest}, f, indent=1)
     n = sum(len(a["chunks"]) for a in manifest)

@@ -162,6 +162,20 @@ def same_objects(a, b):
     return a.shape == b.shape and object_array(a) == object_array(b)
 
 
+def save_reads(root, name, z, entry):
+    """The whole array and one region as zarr reads them (z[...]), for the Rust
+    whole-array reader: entry gets "whole", "region" ([start, stop] per axis) and
+    "region_expected"."""
+    region = [[s // 3, s - s // 4] for s in z.shape]
+    for key, sel in [("whole", Ellipsis), ("region_expected", tuple(slice(a, b) for a, b in region))]:
+        data = np.ascontiguousarray(z[sel])
+        if data.dtype.names is not None:
+            data = data.view(f"V{data.dtype.itemsize}")
+        entry[key] = os.path.join("expected", name, key + ".npy")
+        np.save(os.path.join(root, entry[key]), data)
+    entry["region"] = region
+
+
 def main(root):
     shutil.rmtree(root, ignore_errors=True)
     os.makedirs(root)
@@ -222,6 +236,8 @@ def main(root):
                          "kind": "object" if z.dtype == object else "bytes",
                          "compressor": kwargs.get("compressor") and kwargs["compressor"].codec_id,
                          "filters": [f.codec_id for f in filters]})
+        if z.dtype != object:
+            save_reads(root, name, z, manifest[-1])
     with open(os.path.join(root, "manifest.json"), "w") as f:
         json.dump({"zarr": zarr.__version__, "arrays": manifest}, f, indent=1)
     n = sum(len(a["chunks"]) for a in manifest)

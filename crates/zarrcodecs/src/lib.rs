@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod pipeline;
+pub mod read;
 pub mod zarr;
 pub mod zarr3;
 

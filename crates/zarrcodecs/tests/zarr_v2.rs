@@ -7,6 +7,8 @@
 //! and `VariableLengthBytes`; with and without a compressor, C and F order, several fill
 //! values) go through `decode_object_chunk` / `encode_object_chunk`; structured dtypes and
 //! `S` / `U` fill values through `decode_chunk` / `encode_chunk`.
+//! Numeric arrays are also read whole and in a region by `read::ArrayReader`, in C
+//! and F order, against zarr's `z[...]`.
 //! (`crates/zarrcodecs-cli/tests/zarr.rs` runs zarr 2.18's arrays through the CLI.)
 //!
 //! Needs `NUMCODECS_PYTHON` (a Python with zarr 2.18) and `NUMCODECS_PYTHON_NEWEST` (the
@@ -35,7 +37,8 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use zarrcodecs::{npy, Error, ObjectArray, Order, ZarrPipeline};
+use zarrcodecs::read::{ArrayReader, DirectoryStore};
+use zarrcodecs::{npy, zarr, Error, NdArray, ObjectArray, Order, ZarrPipeline};
 
 fn read_objects(path: &Path) -> ObjectArray {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
@@ -91,6 +94,7 @@ fn check_writer(var: &str, script: &str, dir: &str, object_codecs: &[&str]) {
             );
         } else {
             assert!(pipeline.decode_object_chunk(None).is_err(), "{name}");
+            check_reads(&root, array, &pipeline, &dir, &mut failures);
         }
         for chunk in array["chunks"].as_array().unwrap() {
             let key = chunk["key"].as_str().unwrap();
@@ -158,4 +162,44 @@ fn check_writer(var: &str, script: &str, dir: &str, object_codecs: &[&str]) {
     let kinds = ["bytes missing", "bytes stored", "object missing", "object stored"];
     assert!(kinds.iter().all(|k| counts.get(k).is_some_and(|&n| n > 0)), "{counts:?}");
     assert!(failures.is_empty(), "zarr {zarr}: {} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// `ArrayReader` reads the whole array and a region as zarr's `z[...]` does, in C
+/// order and (converted back) in F order.
+fn check_reads(root: &Path, array: &Value, pipeline: &ZarrPipeline, dir: &Path, failures: &mut Vec<String>) {
+    let name = array["name"].as_str().unwrap();
+    let load = |key: &str| npy::read(&std::fs::read(root.join(array[key].as_str().unwrap())).unwrap()).unwrap().array;
+    let same = |got: &NdArray, want: &NdArray| got.shape() == want.shape() && got.as_bytes() == want.as_bytes();
+    let store = DirectoryStore::new(dir);
+    let reader = ArrayReader::new(pipeline, &store);
+    match reader.read() {
+        Ok(got) if same(&got, &load("whole")) => {}
+        Ok(got) => failures.push(format!("{name}: the whole array differs ({:?})", got.shape())),
+        Err(e) => failures.push(format!("{name}: read: {}", e.display_chain())),
+    }
+    let region: Vec<(usize, usize)> = array["region"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r[0].as_u64().unwrap() as usize, r[1].as_u64().unwrap() as usize))
+        .collect();
+    let start: Vec<usize> = region.iter().map(|r| r.0).collect();
+    let shape: Vec<usize> = region.iter().map(|r| r.1 - r.0).collect();
+    let want = load("region_expected");
+    match reader.read_region(&start, &shape) {
+        Ok(got) if same(&got, &want) => {}
+        Ok(_) => failures.push(format!("{name}: region {region:?} differs")),
+        Err(e) => failures.push(format!("{name}: read_region: {}", e.display_chain())),
+    }
+    let fortran = ArrayReader::new(pipeline, &store).with_order(Order::F);
+    let mut out = vec![0u8; want.as_bytes().len()];
+    let got = fortran
+        .read_region_into(&start, &shape, &mut out)
+        .and_then(|()| NdArray::from_bytes(&out, want.dtype(), shape.clone()))
+        .and_then(|f| zarr::fortran_to_c(&f));
+    match got {
+        Ok(got) if same(&got, &want) => {}
+        Ok(_) => failures.push(format!("{name}: region {region:?} in F order differs")),
+        Err(e) => failures.push(format!("{name}: read_region_into F: {}", e.display_chain())),
+    }
 }
