@@ -3,6 +3,7 @@
 
 mod info;
 mod objects;
+mod read;
 
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
@@ -43,6 +44,9 @@ enum Command {
     Decode(DecodeArgs),
     /// Describe an encoded buffer's header (zstd, gzip, zlib or .npy) as `key: value` lines.
     Info(InfoArgs),
+    /// Read a whole zarr array (v2, or v3 with numcodecs codecs), or a region of it, from a
+    /// directory store into a .npy file, decoding its chunks in parallel.
+    Read(read::ReadArgs),
 }
 
 #[derive(Debug, Args)]
@@ -175,6 +179,7 @@ fn run(cli: Cli) -> CliResult<()> {
         }
         Command::Encode(args) => encode(&args),
         Command::Decode(args) => decode(&args),
+        Command::Read(args) => read::read(&args),
         Command::Info(InfoArgs { zarray: Some(path), .. }) => {
             let doc = read_array_doc(&path)?;
             let v3 = if is_v3(&doc) { Some(ZarrV3Array::from_json(&doc)?) } else { None };

@@ -5,7 +5,8 @@
 //! `encode --zarray` must agree with `encode_chunk`. Object arrays (`|O`) go through
 //! the CLI as JSON: `decode --zarray` (and `--missing`) writes zarr's chunk, `encode
 //! --zarray` of the chunk zarr wrote gives zarr's bytes; `info --zarray` names the
-//! object codec, and the fields of structured dtypes.
+//! object codec, and the fields of structured dtypes. `numcodecs read` reads each
+//! numeric array whole, and a region of it in F order, as zarr's `z[...]`.
 //!
 //! Needs `NUMCODECS_PYTHON` (a Python with zarr 2.18; `cargo xtask test` and
 //! `cargo xtask interop` set it); skipped without it unless `NUMCODECS_REQUIRE_PYTHON`.
@@ -30,7 +31,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use zarrcodecs::{npy, Order, ZarrPipeline};
+use zarrcodecs::{npy, zarr, NdArray, Order, ZarrPipeline};
 
 const BIN: &str = env!("CARGO_BIN_EXE_numcodecs");
 
@@ -132,6 +133,7 @@ fn check_writer(var: &str, script: &str, dir: &str) {
         let info = String::from_utf8(cli(&["info", "--zarray", dir.to_str().unwrap()])).unwrap();
         assert!(info.contains(&format!("dtype: {}", meta.dtype)), "{name}: {info}");
         assert_eq!(info.contains("\nfields: "), !meta.fields().is_empty(), "{name}: {info}");
+        check_read(&root, array, &dir, &mut failures);
         let mut buf = vec![0u8; meta.chunk_nbytes()];
         for chunk in array["chunks"].as_array().unwrap() {
             let key = chunk["key"].as_str().unwrap();
@@ -213,4 +215,27 @@ fn check_writer(var: &str, script: &str, dir: &str) {
     println!("{dir}: decoded {stored} stored and {missing} missing chunks through the library and the CLI");
     assert!(missing > 0 && stored > 100, "{stored} stored, {missing} missing");
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// `numcodecs read` of the whole array, and of a region in F order, against zarr's
+/// `z[...]`.
+fn check_read(root: &Path, array: &Value, dir: &Path, failures: &mut Vec<String>) {
+    let name = array["name"].as_str().unwrap();
+    let load = |key: &str| npy::read(&std::fs::read(root.join(array[key].as_str().unwrap())).unwrap()).unwrap();
+    let whole = npy::read(&cli(&["read", dir.to_str().unwrap(), "--progress", "never"])).unwrap();
+    if whole.array != load("whole").array || whole.fortran_order {
+        failures.push(format!("{name}: numcodecs read differs"));
+    }
+    let region: Vec<String> =
+        array["region"].as_array().unwrap().iter().map(|r| format!("{}:{}", r[0], r[1])).collect();
+    let region = region.join(",");
+    let got = npy::read(&cli(&["read", dir.to_str().unwrap(), "--region", &region, "--order", "F", "--threads", "3"]))
+        .unwrap();
+    let want = load("region_expected").array;
+    let c = NdArray::from_bytes(got.array.as_bytes(), got.array.dtype(), got.array.shape().to_vec())
+        .and_then(|f| zarr::fortran_to_c(&f))
+        .unwrap();
+    if !got.fortran_order || c != want {
+        failures.push(format!("{name}: numcodecs read --region {region} --order F differs"));
+    }
 }
