@@ -12,10 +12,13 @@
 //!    `target/criterion/<group>/<function>/<value>/new/` (median per iteration); ids
 //!    with no result are reported (see `criterion.rs`).
 //! 4. `xtask/python/bench.py` times the same cases with numcodecs (median per call).
-//! 5. The report is written (with the encode/decode loop of the `codec_loop` bench in a
+//! 5. Whole-array reads (see `array.rs`): zarr v2 stores written by zarr-python 2.18,
+//!    read by `zarrcodecs::read::ArrayReader` and by zarr-python, alternating.
+//! 6. The report is written (with the encode/decode loop of the `codec_loop` bench in a
 //!    section of its own, and in the JSON as `"kind": "loop"` rows); the chart is drawn
 //!    with plotters (see `chart.rs`).
 
+mod array;
 mod chart;
 mod criterion;
 // Shared with the benches library, which includes the same file as
@@ -61,6 +64,12 @@ pub(crate) struct Options {
     /// target/bench/, never over docs/).
     #[arg(value_name = "FILTER")]
     filters: Vec<String>,
+    /// Size of each whole-array store, in MiB of decoded data [default: 1024; 256 with --quick].
+    #[arg(long, value_name = "MIB")]
+    array_mib: Option<u64>,
+    /// Skip the whole-array reads.
+    #[arg(long = "no-arrays", action = clap::ArgAction::SetFalse)]
+    arrays: bool,
     /// Options handed to criterion as they are, after `--` (e.g. `-- --save-baseline x`).
     #[arg(last = true, value_name = "CRITERION_ARGS")]
     criterion: Vec<String>,
@@ -122,7 +131,25 @@ pub(crate) fn bench(opts: &Options) -> Result {
     };
     let python_secs = python_started.elapsed().as_secs_f64();
 
-    eprintln!("xtask: bench 4/4: the report");
+    let array_result = if !opts.arrays {
+        Err("--no-arrays".to_string())
+    } else if !opts.filters.is_empty() {
+        Err("a filtered run".to_string())
+    } else if let Some(e) = &python_note {
+        Err(format!("zarr-python is not available ({e})"))
+    } else {
+        eprintln!("xtask: bench 4/5: whole-array reads against zarr-python");
+        python_executable().and_then(|py| array::measure(opts, &py, &dir))
+    };
+    let (arrays, arrays_versions): (Vec<array::ArrayRow>, Result<String>) = match array_result {
+        Ok((versions, rows)) => (rows, Ok(versions)),
+        Err(e) => {
+            eprintln!("xtask: no whole-array reads: {e}");
+            (vec![], Err(e))
+        }
+    };
+
+    eprintln!("xtask: bench 5/5: the report");
     let report = Report {
         opts,
         manifest: &manifest,
@@ -133,13 +160,15 @@ pub(crate) fn bench(opts: &Options) -> Result {
         allocations: &allocations,
         load: (load_before, load_average()),
         secs: (rust_secs, python_secs, started.elapsed().as_secs_f64()),
+        arrays: &arrays,
+        arrays_versions: &arrays_versions,
     };
     let rows = report.rows();
     let loops = report.loop_rows();
     // A filtered run writes its report under target/, never over the full one in docs/.
     let out_dir = if opts.filters.is_empty() { root().join("docs") } else { dir.clone() };
     // The report's three files are written together, so they never disagree.
-    let json_text = serde_json::to_string_pretty(&json_rows(&rows, &loops)).map_err(|e| e.to_string())? + "\n";
+    let json_text = serde_json::to_string_pretty(&json_rows(&rows, &loops, &arrays)).map_err(|e| e.to_string())? + "\n";
     write(&out_dir.join("benchmarks.md"), &report.markdown(&rows, &loops))?;
     write(&out_dir.join("benchmarks.svg"), &chart::svg(&chart::bars(&rows))?)?;
     write(&out_dir.join("benchmarks.json"), &json_text)?;
@@ -242,11 +271,16 @@ struct Python {
     ns: HashMap<String, f64>,
 }
 
+/// The Python of the reference anchor: `NUMCODECS_PYTHON`, else the xtask's venv.
+fn python_executable() -> Result<PathBuf> {
+    match std::env::var_os("NUMCODECS_PYTHON") {
+        Some(p) => Ok(PathBuf::from(p)),
+        None => venv(Anchor::Reference),
+    }
+}
+
 fn run_python(opts: &Options, manifest: &Path, dir: &Path) -> Result<Python> {
-    let python = match std::env::var_os("NUMCODECS_PYTHON") {
-        Some(p) => PathBuf::from(p),
-        None => venv(Anchor::Reference)?,
-    };
+    let python = python_executable()?;
     let out = dir.join("python.json");
     let mut cmd = Command::new(&python);
     cmd.arg(root().join("xtask/python/bench.py")).arg(manifest).arg(&out);
@@ -354,6 +388,10 @@ struct Report<'a> {
     allocations: &'a Result<Allocations>,
     load: (String, String),
     secs: (f64, f64, f64),
+    /// The whole-array rows, and the versions of the zarr that wrote the stores (or
+    /// why they were not measured).
+    arrays: &'a [array::ArrayRow],
+    arrays_versions: &'a Result<String>,
 }
 
 impl Report<'_> {
@@ -476,6 +514,7 @@ impl Report<'_> {
             let _ = writeln!(w);
         }
         encode_decode_loop(w, loops);
+        array::section(w, self.arrays, self.arrays_versions.as_ref().err().map(String::as_str));
         self.zero_copy(w, rows);
         md
     }
@@ -616,6 +655,7 @@ impl Report<'_> {
             };
         }
         loop_target(w, loops);
+        array::target(w, self.arrays);
         let _ = writeln!(w);
     }
 
@@ -861,9 +901,10 @@ fn x(v: Option<f64>) -> String {
     v.map_or_else(|| "–".into(), |v| format!("{v:.2}×"))
 }
 
-/// The rows as the issue's JSON: the codec rows, then the encode/decode loop's rows,
-/// told apart by `"kind": "loop"` (codec rows have no `kind`).
-fn json_rows(rows: &[Row], loops: &[LoopRow]) -> Value {
+/// The rows as the issue's JSON: the codec rows, then the encode/decode loop's rows
+/// (`"kind": "loop"`), then the whole-array rows (`"kind": "array"`; codec rows have
+/// no `kind`).
+fn json_rows(rows: &[Row], loops: &[LoopRow], arrays: &[array::ArrayRow]) -> Value {
     let codecs = rows.iter().map(|r| {
         json!({
             "codec": r.codec, "config": r.config, "data": r.kind, "size": r.size,
@@ -880,7 +921,7 @@ fn json_rows(rows: &[Row], loops: &[LoopRow]) -> Value {
             "python_decode_mbps": r.python_decode,
         })
     });
-    Value::Array(codecs.chain(loops).collect())
+    Value::Array(codecs.chain(loops).chain(array::json_rows(arrays)).collect())
 }
 
 #[cfg(test)]
@@ -936,7 +977,7 @@ mod tests {
     #[test]
     fn json_has_the_issue_keys() {
         let rows = [row("zstd", 64 << 10, 200.0, 100.0)];
-        let v = json_rows(&rows, &[]);
+        let v = json_rows(&rows, &[], &[]);
         let r = &v[0];
         for key in [
             "codec",
@@ -988,7 +1029,7 @@ mod tests {
     #[test]
     fn loop_rows_in_json_and_markdown() {
         let loops = [loop_row(64 << 10, 1000.0, 1050.0), loop_row(8 << 20, 800.0, 1000.0)];
-        let v = json_rows(&[row("zstd", 64 << 10, 200.0, 100.0)], &loops);
+        let v = json_rows(&[row("zstd", 64 << 10, 200.0, 100.0)], &loops, &[]);
         assert_eq!(v.as_array().unwrap().len(), 3);
         assert!(v[0].get("kind").is_none(), "codec rows have no kind");
         let l = &v[1];
