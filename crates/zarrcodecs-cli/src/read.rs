@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 use zarrcodecs::read::{ArrayReader, DirectoryStore};
 use zarrcodecs::zarr3::ZarrV3Array;
-use zarrcodecs::{npy, DecodeOptions, Order as ZarrOrder, ZarrPipeline};
+use zarrcodecs::{npy, AlignedBuf, DecodeOptions, Order as ZarrOrder, ZarrPipeline};
 
 use crate::{is_v3, read_array_doc, stdio_path, CliResult, Failure, Order};
 
@@ -124,9 +124,9 @@ pub(crate) fn read(args: &ReadArgs) -> CliResult<()> {
         .dtype
         .nbytes(&shape)
         .ok_or_else(|| Failure(format!("a region of shape {shape:?} of {} does not fit in memory", meta.dtype)))?;
-    let mut out = Vec::new();
-    out.try_reserve_exact(nbytes).map_err(|_| Failure(format!("cannot allocate the {nbytes} bytes of the output")))?;
-    out.resize(nbytes, 0);
+    // AlignedBuf: fresh zeroed pages (no fill pass), with huge pages asked for.
+    let mut out =
+        AlignedBuf::zeroed(nbytes).map_err(|_| Failure(format!("cannot allocate the {nbytes} bytes of the output")))?;
 
     #[allow(clippy::cast_precision_loss)]
     let progress =
@@ -146,16 +146,16 @@ pub(crate) fn read(args: &ReadArgs) -> CliResult<()> {
         reader = reader.with_progress(|done, total| progress.show(done, total));
     }
     let result = match args.threads {
-        None => reader.read_region_into(&start, &shape, &mut out),
+        None => reader.read_region_into(&start, &shape, out.as_mut_slice()),
         Some(n) => rayon::ThreadPoolBuilder::new()
             .num_threads(n)
             .build()
             .map_err(|e| Failure(format!("cannot start {n} threads: {e}")))?
-            .install(|| reader.read_region_into(&start, &shape, &mut out)),
+            .install(|| reader.read_region_into(&start, &shape, out.as_mut_slice())),
     };
     result?;
     let header = npy::header(meta.dtype, &shape, order == ZarrOrder::F);
-    write_parts(args.output.as_deref(), &[&header, &out])
+    write_parts(args.output.as_deref(), &[&header, out.as_slice()])
 }
 
 fn write_parts(path: Option<&std::path::Path>, parts: &[&[u8]]) -> CliResult<()> {
