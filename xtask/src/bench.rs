@@ -70,6 +70,9 @@ pub(crate) struct Options {
     /// Skip the whole-array reads.
     #[arg(long = "no-arrays", action = clap::ArgAction::SetFalse)]
     arrays: bool,
+    /// Do not build and time zarrs (benches/zarrs-read) in the whole-array reads.
+    #[arg(long = "no-zarrs", action = clap::ArgAction::SetFalse)]
+    zarrs: bool,
     /// Options handed to criterion as they are, after `--` (e.g. `-- --save-baseline x`).
     #[arg(last = true, value_name = "CRITERION_ARGS")]
     criterion: Vec<String>,

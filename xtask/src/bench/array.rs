@@ -3,7 +3,9 @@
 //! `array-read` binary of zarrcodecs-benches (`zarrcodecs::read::ArrayReader`, a new
 //! array per read) and by zarr-python's `z[...]`, the two alternating round after
 //! round. A store whose median falls below the target is measured again in the same
-//! run, and both measurements are reported.
+//! run, and both measurements are reported. zarrs reads the same stores too, through
+//! `benches/zarrs-read` (built here on first use; skipped, with the reason, if it cannot
+//! be built).
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -30,6 +32,8 @@ pub(super) struct ArrayRow {
     python: Vec<f64>,
     /// The second measurement, for a store below target in the first.
     rerun: Option<(Vec<f64>, Vec<f64>)>,
+    /// zarrs' MB/s per round, if it was measured.
+    zarrs: Vec<f64>,
 }
 
 fn median(v: &[f64]) -> Option<f64> {
@@ -103,6 +107,19 @@ fn reads_mbps(mut cmd: Command) -> Result<f64> {
     Ok(reads.bytes as f64 / seconds / 1e6)
 }
 
+/// Builds `benches/zarrs-read` (its own Cargo.lock; needs the crates.io registry the
+/// first time), or says why not.
+fn zarrs_reader() -> Result<std::path::PathBuf> {
+    let target = crate::target_dir().join("zarrs-read");
+    let mut build = cargo();
+    build
+        .args(["build", "--release", "--quiet", "--manifest-path"])
+        .arg(root().join("benches/zarrs-read/Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target);
+    run(build)?;
+    Ok(target.join("release").join(format!("zarrs-read{}", std::env::consts::EXE_SUFFIX)))
+}
+
 /// The stores' versions (for the report), and the measured rows.
 pub(super) fn measure(opts: &Options, python: &Path, dir: &Path) -> Result<(String, Vec<ArrayRow>)> {
     let mib = opts.array_mib.unwrap_or(if opts.quick { 256 } else { 1024 });
@@ -114,6 +131,8 @@ pub(super) fn measure(opts: &Options, python: &Path, dir: &Path) -> Result<(Stri
     build.args(["build", "--release", "--quiet", "-p", "zarrcodecs-benches", "--bin", "array-read"]);
     run(build)?;
     let reader = crate::target_dir().join("release").join(format!("array-read{}", std::env::consts::EXE_SUFFIX));
+    let zarrs =
+        if opts.zarrs { zarrs_reader().map_err(|e| eprintln!("xtask: zarrs is not measured: {e}")).ok() } else { None };
     let index: StoreIndex = read_json(&stores_dir.join("stores.json"))?;
     let rounds = if opts.quick { 3 } else { 5 };
     let reads = "3";
@@ -145,6 +164,27 @@ pub(super) fn measure(opts: &Options, python: &Path, dir: &Path) -> Result<(Stri
     for store in index.stores {
         let path = stores_dir.join(&store.path);
         let (rust, python) = measure_store(&path, &store.name)?;
+        let mut zarrs_mbps = vec![];
+        if let Some(zarrs) = &zarrs {
+            for round in 0..rounds {
+                let mut z = Command::new(zarrs);
+                z.arg(&path).arg(reads);
+                match reads_mbps(z) {
+                    Ok(v) => zarrs_mbps.push(v),
+                    Err(e) => {
+                        eprintln!("xtask: zarrs cannot read {}: {e}", store.name);
+                        zarrs_mbps.clear();
+                        break;
+                    }
+                }
+                eprintln!(
+                    "xtask: array {} round {}/{rounds}: zarrs {:.0} MB/s",
+                    store.name,
+                    round + 1,
+                    zarrs_mbps[round]
+                );
+            }
+        }
         let mut row = ArrayRow {
             name: store.name,
             compressor: store.compressor,
@@ -154,6 +194,7 @@ pub(super) fn measure(opts: &Options, python: &Path, dir: &Path) -> Result<(Stri
             rust,
             python,
             rerun: None,
+            zarrs: zarrs_mbps,
         };
         if row.met() == Some(false) {
             eprintln!("xtask: array {} below {TARGET}× zarr-python: measuring it again", row.name);
@@ -205,14 +246,20 @@ pub(super) fn section(w: &mut String, rows: &[ArrayRow], note: Option<&str>) {
          (zarr-python at its fastest on few cores). Each round runs each side once (3 reads, median), the \
          sides alternating; the figure is the median over rounds, the spread the lowest and highest round. \
          MB/s of decoded bytes. A store below {TARGET}× is measured again in the same run; both measurements \
-         are shown. zarrs is not measured (`zarrs_mbps` is null): it is not a dependency of this workspace.\n"
+         are shown. zarrs: [`benches/zarrs-read`](../benches/zarrs-read) (not a workspace member; its \
+         Cargo.lock pins the zarrs measured), `retrieve_array_subset` of the whole array with zarrs' default \
+         concurrency, a new array per read, measured after the other two (3 reads per round, median over \
+         rounds); × zarrs is Rust over zarrs.\n"
     );
     if let Some(note) = note {
         let _ = writeln!(w, "Not measured in this run: {note}.\n");
         return;
     }
-    let _ = writeln!(w, "| store | compressor | chunks | MiB | Rust MB/s (spread) | zarr-python MB/s (spread) | × |");
-    let _ = writeln!(w, "|---|---|---|--:|--:|--:|--:|");
+    let _ = writeln!(
+        w,
+        "| store | compressor | chunks | MiB | Rust MB/s (spread) | zarr-python MB/s (spread) | × | zarrs MB/s (spread) | × zarrs |"
+    );
+    let _ = writeln!(w, "|---|---|---|--:|--:|--:|--:|--:|--:|");
     for r in rows {
         let runs = std::iter::once((&r.rust, &r.python, "")).chain(r.rerun.iter().map(|(a, b)| (a, b, " (rerun)")));
         for (rust, python, which) in runs {
@@ -222,9 +269,14 @@ pub(super) fn section(w: &mut String, rows: &[ArrayRow], note: Option<&str>) {
                 Some(_) => " ❌",
                 None => "",
             };
+            let zarrs = if which.is_empty() && !r.zarrs.is_empty() {
+                format!("{} ({}) | {}", f(median(&r.zarrs)), spread(&r.zarrs), x(ArrayRow::ratio(rust, &r.zarrs)))
+            } else {
+                "– | –".to_string()
+            };
             let _ = writeln!(
                 w,
-                "| `{}`{which} | `{}` | {:?} | {} | {} ({}) | {} ({}) | {}{mark} |",
+                "| `{}`{which} | `{}` | {:?} | {} | {} ({}) | {} ({}) | {}{mark} | {zarrs} |",
                 r.name,
                 r.compressor,
                 r.chunks,
@@ -247,7 +299,7 @@ pub(super) fn json_rows(rows: &[ArrayRow]) -> impl Iterator<Item = Value> + '_ {
         json!({
             "kind": "array", "name": r.name, "compressor": r.compressor, "filters": r.filters,
             "bytes": r.bytes, "chunks": r.chunks, "rust_mbps": median(rust), "zarr_python_mbps": median(python),
-            "zarrs_mbps": null,
+            "zarrs_mbps": median(&r.zarrs),
         })
     })
 }
@@ -266,6 +318,7 @@ mod tests {
             rust: rust.to_vec(),
             python: python.to_vec(),
             rerun: rerun.map(|(a, b)| (a.to_vec(), b.to_vec())),
+            zarrs: vec![],
         }
     }
 
