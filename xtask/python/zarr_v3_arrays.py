@@ -107,7 +107,13 @@ def main(root):
             chunks.append({"index": list(ix), "key": key, "stored": stored, "expected": expected})
         # gzip writes the time into its header (MTIME, bytes 4 to 8), as numcodecs' GZip does.
         ignore = [[4, 8]] if codecs[-1].get("name") in ("gzip", "numcodecs.gzip") else []
-        manifest.append({"name": name, "path": name, "chunks": chunks, "same_bytes": same_bytes, "ignore": ignore})
+        # The whole array as zarr reads it (C order, the stored byte order), for the
+        # whole-array reader.
+        whole = np.ascontiguousarray(z[...])
+        whole_path = os.path.join("expected", name, "whole.npy")
+        np.save(os.path.join(root, whole_path), whole.astype(whole.dtype.newbyteorder(">")) if big else whole)
+        manifest.append({"name": name, "path": name, "chunks": chunks, "same_bytes": same_bytes, "ignore": ignore,
+                         "whole": whole_path})
     with open(os.path.join(root, "manifest.json"), "w") as f:
         json.dump({"zarr": zarr.__version__, "numcodecs": numcodecs.__version__, "arrays": manifest}, f, indent=1)
     n = sum(len(a["chunks"]) for a in manifest)

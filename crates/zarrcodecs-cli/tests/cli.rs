@@ -730,3 +730,70 @@ fn zarray_structured_dtypes_through_the_cli() {
     let stored = ok(&["encode", "--zarray", za], &item.repeat(2));
     assert_eq!(ok(&["decode", "--zarray", za], &stored), item.repeat(2));
 }
+
+/// `numcodecs read` of a zarr v3 array (chunk keys `c/i/j`) and of a v2 one with a
+/// missing chunk, whole and as a region, in C and F order; bad regions are one-line
+/// errors.
+#[cfg(feature = "zstd")]
+#[test]
+fn read_whole_arrays_and_regions() {
+    use zarrcodecs::zarr3::ZarrV3Array;
+    use zarrcodecs::ZarrPipeline;
+
+    let dir = TempDir::new();
+    // 5 x 3 u2, items 0..15, in 2 x 2 chunks.
+    let zarr_json = serde_json::json!({
+        "zarr_format": 3, "node_type": "array", "shape": [5, 3], "data_type": "uint16",
+        "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": [2, 2]}},
+        "chunk_key_encoding": {"name": "default", "configuration": {"separator": "/"}},
+        "fill_value": 0,
+        "codecs": [{"name": "bytes", "configuration": {"endian": "little"}}, {"name": "numcodecs.zstd", "configuration": {"level": 1}}]
+    });
+    let array_dir = dir.path("v3");
+    std::fs::create_dir_all(&array_dir).unwrap();
+    std::fs::write(array_dir.join("zarr.json"), zarr_json.to_string()).unwrap();
+    let meta = ZarrV3Array::from_json(&zarr_json).unwrap();
+    let pipeline = ZarrPipeline::from_zarr_json(&zarr_json).unwrap();
+    for i in 0..3 {
+        for j in 0..2 {
+            let mut chunk = Vec::new();
+            for r in 0..2 {
+                for c in 0..2 {
+                    let (row, col) = (i * 2 + r, j * 2 + c);
+                    let v = if row < 5 && col < 3 { u16::try_from(row * 3 + col).unwrap() } else { 0 };
+                    chunk.extend_from_slice(&v.to_le_bytes());
+                }
+            }
+            let key = array_dir.join(meta.chunk_key(&[i, j]));
+            std::fs::create_dir_all(key.parent().unwrap()).unwrap();
+            std::fs::write(key, pipeline.encode_chunk(&chunk).unwrap().as_bytes()).unwrap();
+        }
+    }
+    let items = |npy_bytes: &[u8]| -> (Vec<usize>, bool, Vec<u16>) {
+        let f = npy::read(npy_bytes).unwrap();
+        let v = f.array.as_bytes().chunks(2).map(|b| u16::from_le_bytes([b[0], b[1]])).collect();
+        (f.array.shape().to_vec(), f.fortran_order, v)
+    };
+    let whole = ok(&["read", p(&array_dir), "--progress", "never"], b"");
+    assert_eq!(items(&whole), (vec![5, 3], false, (0..15).collect()));
+    let region = ok(&["read", p(&array_dir), "--region", "1:4,1:", "--order", "F", "--threads", "2"], b"");
+    assert_eq!(items(&region), (vec![3, 2], true, vec![4, 7, 10, 5, 8, 11]));
+    let row = ok(&["read", p(&array_dir), "--region", "4,:"], b"");
+    assert_eq!(items(&row), (vec![1, 3], false, vec![12, 13, 14]));
+    for bad in ["0:6,:", "1", "a:b,:", "3:2,:"] {
+        let err = fails(&["read", p(&array_dir), "--region", bad], b"");
+        assert!(err.contains("--region"), "{bad}: {err}");
+    }
+    // A chunk file that is not zstd: the error names the chunk.
+    std::fs::write(array_dir.join("c/1/0"), b"garbage").unwrap();
+    let err = fails(&["read", p(&array_dir)], b"");
+    assert!(err.contains("chunk \"c/1/0\""), "{err}");
+    // A missing chunk of a v2 array reads as the fill value.
+    let v2 = dir.path("v2");
+    std::fs::create_dir_all(&v2).unwrap();
+    let zarray = serde_json::json!({"zarr_format": 2, "shape": [4], "chunks": [2], "dtype": "<u2",
+        "compressor": null, "fill_value": 9, "order": "C", "filters": null});
+    std::fs::write(v2.join(".zarray"), zarray.to_string()).unwrap();
+    std::fs::write(v2.join("1"), [1, 0, 2, 0]).unwrap();
+    assert_eq!(items(&ok(&["read", p(&v2)], b"")), (vec![4], false, vec![9, 9, 1, 2]));
+}

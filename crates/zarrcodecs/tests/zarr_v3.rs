@@ -2,7 +2,8 @@
 //! (`xtask/python/zarr_v3_arrays.py`), decoded chunk by chunk through
 //! `ZarrPipeline::from_zarr_json` and compared with what zarr itself reads; every stored
 //! chunk re-encodes to zarr's bytes (gzip's MTIME aside), but where a library version
-//! differs (pcodec 1.x, see interop.rs).
+//! differs (pcodec 1.x, see interop.rs). `read::ArrayReader` reads each array whole, as
+//! zarr's `z[...]`.
 //!
 //! Needs `NUMCODECS_PYTHON_NEWEST` (the venv of the newest anchor, with zarr-python 3;
 //! `cargo xtask test` and `cargo xtask interop` set it); skipped without it unless
@@ -14,6 +15,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
+use zarrcodecs::read::{ArrayReader, DirectoryStore};
 use zarrcodecs::zarr::{c_to_fortran, fortran_to_c};
 use zarrcodecs::zarr3::ZarrV3Array;
 use zarrcodecs::{npy, Order, ZarrPipeline};
@@ -29,7 +31,7 @@ fn zarr_python_3_arrays_decode_chunk_by_chunk() {
 
     let manifest: Value = serde_json::from_slice(&std::fs::read(root.join("manifest.json")).unwrap()).unwrap();
     let mut failures = Vec::new();
-    let (mut stored, mut missing, mut identical) = (0, 0, 0);
+    let (mut stored, mut missing, mut identical, mut wholes) = (0, 0, 0, 0);
     for array in manifest["arrays"].as_array().unwrap() {
         let name = array["name"].as_str().unwrap();
         let dir = root.join(array["path"].as_str().unwrap());
@@ -41,6 +43,15 @@ fn zarr_python_3_arrays_decode_chunk_by_chunk() {
                 continue;
             }
         };
+        // The whole array through the parallel reader, with v3 chunk keys.
+        let store = DirectoryStore::new(&dir);
+        let reader = ArrayReader::new(&pipeline, &store).with_chunk_keys(|index| meta.chunk_key(index));
+        let want = npy::read(&std::fs::read(root.join(array["whole"].as_str().unwrap())).unwrap()).unwrap().array;
+        match reader.read() {
+            Ok(got) if got.as_bytes() == want.as_bytes() && got.shape() == want.shape() => wholes += 1,
+            Ok(got) => failures.push(format!("{name}: the whole array differs ({:?})", got.shape())),
+            Err(e) => failures.push(format!("{name}: read: {}", e.display_chain())),
+        }
         for chunk in array["chunks"].as_array().unwrap() {
             let index: Vec<usize> = serde_json::from_value(chunk["index"].clone()).unwrap();
             let key = chunk["key"].as_str().unwrap();
@@ -108,7 +119,10 @@ fn zarr_python_3_arrays_decode_chunk_by_chunk() {
             }
         }
     }
-    println!("zarr v3: {stored} stored chunks ({identical} re-encoded byte-identical), {missing} missing");
+    println!(
+        "zarr v3: {stored} stored chunks ({identical} re-encoded byte-identical), {missing} missing; {wholes} arrays read whole"
+    );
     assert!(stored > 0 && missing > 0, "the arrays should have stored and missing chunks");
+    assert!(wholes > 0 || !failures.is_empty(), "no array was read whole");
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
