@@ -162,3 +162,109 @@ pub fn pipeline(data: &[u8]) {
     p.decode_chunk_into(Some(chunk), &mut out).expect("decode_chunk_into agrees with decode_chunk");
     assert_eq!(out, decoded.as_bytes());
 }
+
+/// Any bytes as a small zarr v2 array (1 to 3 axes, uncompressed, `|u1`, `<u2` or
+/// `<f8`, C or F chunks), its stored chunks (some missing, some of the wrong size), a
+/// region and an output order: `read::ArrayReader` must place every item where reading
+/// the chunks one by one puts it, or refuse a wrong-sized chunk.
+pub fn read(data: &[u8]) {
+    use zarrcodecs::read::{ArrayReader, ChunkStore};
+
+    struct Store(BTreeMap<String, Vec<u8>>);
+    impl ChunkStore for Store {
+        fn read_chunk(&self, key: &str, buf: &mut Vec<u8>) -> zarrcodecs::Result<bool> {
+            let Some(chunk) = self.0.get(key) else { return Ok(false) };
+            buf.clear();
+            buf.extend_from_slice(chunk);
+            Ok(true)
+        }
+    }
+
+    let mut bytes = data.iter().copied();
+    let mut next = move || bytes.next().unwrap_or(0);
+    let ndim = usize::from(next() % 3) + 1;
+    let shape: Vec<usize> = (0..ndim).map(|_| usize::from(next() % 10)).collect();
+    let chunks: Vec<usize> = (0..ndim).map(|_| usize::from(next() % 5) + 1).collect();
+    let start: Vec<usize> = shape.iter().map(|&s| usize::from(next()) % (s + 1)).collect();
+    let extent: Vec<usize> = shape.iter().zip(&start).map(|(&s, &a)| usize::from(next()) % (s - a + 1)).collect();
+    let flags = next();
+    let (dtype, itemsize) = [("|u1", 1), ("<u2", 2), ("<f8", 8)][usize::from(flags >> 2) % 3];
+    let chunk_fortran = flags & 1 == 1;
+    let out_fortran = flags & 2 == 2;
+    let zarray = serde_json::json!({
+        "zarr_format": 2, "shape": shape, "chunks": chunks, "dtype": dtype, "compressor": null,
+        "fill_value": 7, "order": if chunk_fortran { "F" } else { "C" }, "filters": null,
+    });
+    let pipeline = ZarrPipeline::from_zarray(&zarray).expect("a valid .zarray");
+    let meta = pipeline.array().clone();
+    let chunk_nbytes = meta.chunk_nbytes();
+    let grid = meta.chunk_grid();
+    let mut stored = BTreeMap::new();
+    let mut wrong_size = false;
+    for index in odometer(&grid) {
+        let kind = next() % 8;
+        if kind == 0 {
+            continue; // missing
+        }
+        let len = if kind == 1 { chunk_nbytes.saturating_sub(1) } else { chunk_nbytes };
+        wrong_size |= len != chunk_nbytes;
+        stored.insert(meta.chunk_key(&index), (0..len).map(|_| next()).collect::<Vec<u8>>());
+    }
+    let store = Store(stored);
+    let order = if out_fortran { zarrcodecs::Order::F } else { zarrcodecs::Order::C };
+    let reader = ArrayReader::new(&pipeline, &store).with_order(order);
+    let mut out = vec![0u8; extent.iter().product::<usize>() * itemsize];
+    let result = reader.read_region_into(&start, &extent, &mut out);
+    let touched_wrong = |err: &zarrcodecs::Error| matches!(err, zarrcodecs::Error::Chunk { .. });
+    let Ok(()) = result else {
+        let err = result.unwrap_err();
+        assert!(wrong_size && touched_wrong(&err), "{err}");
+        return;
+    };
+    // The reference: item by item, in the output's order.
+    let fill = meta.fill_value.clone().unwrap_or_else(|| vec![0; itemsize]);
+    let axes: Vec<usize> = if out_fortran { (0..ndim).rev().collect() } else { (0..ndim).collect() };
+    let walk_bounds: Vec<usize> = axes.iter().map(|&d| extent[d]).collect();
+    for (k, walk) in odometer(&walk_bounds).into_iter().enumerate() {
+        let mut item = start.clone();
+        for (w, &d) in walk.iter().zip(&axes) {
+            item[d] += w;
+        }
+        let index: Vec<usize> = item.iter().zip(&chunks).map(|(i, c)| i / c).collect();
+        let within: Vec<usize> = item.iter().zip(&chunks).map(|(i, c)| i % c).collect();
+        let pos = if chunk_fortran {
+            within.iter().zip(&chunks).rev().fold(0, |a, (&i, &c)| a * c + i)
+        } else {
+            within.iter().zip(&chunks).fold(0, |a, (&i, &c)| a * c + i)
+        };
+        let want = match store.0.get(&meta.chunk_key(&index)) {
+            Some(chunk) => &chunk[pos * itemsize..(pos + 1) * itemsize],
+            None => &fill[..],
+        };
+        assert_eq!(&out[k * itemsize..(k + 1) * itemsize], want, "item {item:?}");
+    }
+}
+
+/// Every index of `bounds`, in C order (none if a bound is 0; one, empty, for no axes).
+fn odometer(bounds: &[usize]) -> Vec<Vec<usize>> {
+    if bounds.contains(&0) {
+        return Vec::new();
+    }
+    let mut all = vec![];
+    let mut index = vec![0; bounds.len()];
+    loop {
+        all.push(index.clone());
+        let mut d = bounds.len();
+        loop {
+            if d == 0 {
+                return all;
+            }
+            d -= 1;
+            index[d] += 1;
+            if index[d] < bounds[d] {
+                break;
+            }
+            index[d] = 0;
+        }
+    }
+}
