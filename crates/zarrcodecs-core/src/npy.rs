@@ -101,7 +101,7 @@ pub fn write(array: &NdArray, fortran_order: bool) -> Vec<u8> {
 }
 
 /// The start of a `.npy` file of this dtype and shape, up to its data: what
-/// [`write`] writes before the array's bytes, for writing a large array's bytes
+/// [`write()`] writes before the array's bytes, for writing a large array's bytes
 /// straight after it (`fortran_order`: whether they are in Fortran order).
 ///
 /// ```

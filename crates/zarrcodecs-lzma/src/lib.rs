@@ -347,7 +347,7 @@ impl Lzma {
     /// The memory liblzma's encoder needs for this configuration, in bytes, as liblzma
     /// estimates it (`lzma_easy_encoder_memusage`, `lzma_raw_encoder_memusage`). Large
     /// presets need much: about 94 MiB for the default 6 and 674 MiB for 9, as in Python.
-    /// Decoding needs far less (see [`DecodeOptions`](zarrcodecs_core::DecodeOptions)).
+    /// Decoding needs far less (see [`DecodeOptions`]).
     ///
     /// # Errors
     /// [`Error::InvalidConfig`] for a configuration that encoding refuses.
