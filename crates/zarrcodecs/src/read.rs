@@ -108,8 +108,9 @@ type ProgressFn<'a> = Box<dyn Fn(usize, usize) + Send + Sync + 'a>;
 ///
 /// With the `parallel` feature (on by default) chunks are decoded on rayon's current
 /// thread pool: run a read inside [`rayon::ThreadPool::install`] to choose the number
-/// of threads. Scratch buffers (one chunk's encoded and decoded bytes per thread) are
-/// kept by the reader and reused by later reads; drop the reader to free them.
+/// of threads. Scratch buffers (one chunk's encoded and decoded bytes per chunk being
+/// decoded at once, so one per thread) are kept by the reader and reused by later
+/// reads; drop the reader to free them.
 ///
 /// Object arrays (`|O`) are not read this way: use
 /// [`ZarrPipeline::decode_object_chunk`] per chunk.
@@ -119,7 +120,9 @@ pub struct ArrayReader<'a> {
     keys: Option<KeyFn<'a>>,
     progress: Option<ProgressFn<'a>>,
     order: Order,
-    scratch: Vec<Mutex<Scratch>>,
+    /// Free scratch buffers: a chunk's task takes one (or makes one) and puts it back,
+    /// so there are as many as chunks were ever decoded at once, whatever the pool.
+    scratch: Mutex<Vec<Scratch>>,
 }
 
 impl fmt::Debug for ArrayReader<'_> {
@@ -133,39 +136,18 @@ impl fmt::Debug for ArrayReader<'_> {
     }
 }
 
-/// One thread's buffers: the stored chunk, and a decoded chunk to copy part of.
+/// One task's buffers: the stored chunk, and a decoded chunk to copy part of.
 #[derive(Default)]
 struct Scratch {
     encoded: Vec<u8>,
     decoded: Vec<u8>,
 }
 
-#[cfg(feature = "parallel")]
-fn threads() -> usize {
-    rayon::current_num_threads()
-}
-
-#[cfg(not(feature = "parallel"))]
-fn threads() -> usize {
-    1
-}
-
-#[cfg(feature = "parallel")]
-fn thread_slot() -> usize {
-    rayon::current_thread_index().unwrap_or(0)
-}
-
-#[cfg(not(feature = "parallel"))]
-fn thread_slot() -> usize {
-    0
-}
-
 impl<'a> ArrayReader<'a> {
     /// A reader of the array `pipeline` describes, from `store`, with zarr v2 chunk
     /// keys ([`ZarrArray::chunk_key`](crate::ZarrArray::chunk_key)), writing C order.
     pub fn new(pipeline: &'a ZarrPipeline, store: &'a dyn ChunkStore) -> Self {
-        let scratch = (0..threads().max(1)).map(|_| Mutex::default()).collect();
-        ArrayReader { pipeline, store, keys: None, progress: None, order: Order::C, scratch }
+        ArrayReader { pipeline, store, keys: None, progress: None, order: Order::C, scratch: Mutex::default() }
     }
 
     /// Chunk keys from another function of the chunk index, e.g. a zarr v3 array's
@@ -341,19 +323,24 @@ impl<'a> ArrayReader<'a> {
     }
 
     fn place_chunk(&self, plan: &Plan, key: &str, offset: &[usize], block: &mut BlockMut<'_>) -> Result<()> {
-        let slot = &self.scratch[thread_slot() % self.scratch.len()];
-        // Uncontended unless the pool has more threads than when the reader was made;
-        // then a thread that finds its slot taken uses buffers of its own.
-        let mut own = None;
-        let mut guard = match slot.try_lock() {
-            Ok(guard) => Some(guard),
-            Err(std::sync::TryLockError::Poisoned(p)) => Some(p.into_inner()),
-            Err(std::sync::TryLockError::WouldBlock) => None,
-        };
-        let scratch: &mut Scratch = match guard.as_deref_mut() {
-            Some(s) => s,
-            None => own.insert(Scratch::default()),
-        };
+        let mut scratch =
+            self.scratch.lock().map_or_else(|p| p.into_inner().pop(), |mut free| free.pop()).unwrap_or_default();
+        let result = self.place_with(plan, key, offset, block, &mut scratch);
+        match self.scratch.lock() {
+            Ok(mut free) => free.push(scratch),
+            Err(p) => p.into_inner().push(scratch),
+        }
+        result
+    }
+
+    fn place_with(
+        &self,
+        plan: &Plan,
+        key: &str,
+        offset: &[usize],
+        block: &mut BlockMut<'_>,
+        scratch: &mut Scratch,
+    ) -> Result<()> {
         if !self.store.read_chunk(key, &mut scratch.encoded)? {
             return block.fill(&plan.fill);
         }
