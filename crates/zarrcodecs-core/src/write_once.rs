@@ -51,13 +51,16 @@ pub(crate) fn zeroed_words(nwords: usize, len: usize) -> Result<Vec<u64>> {
 }
 
 /// Allocations from this size on ask for transparent huge pages, as numpy does for its
-/// arrays (the same 4 MiB threshold).
-pub(crate) const HUGE_PAGE_THRESHOLD: usize = 4 << 20;
+/// arrays. numpy's threshold is 4 MiB; ours is above the chunk sizes zarr arrays use,
+/// so that the buffers a decode loop allocates chunk after chunk stay out of it (with
+/// the kernel's THP defrag at `madvise`, a fault there may wait for compaction), and
+/// whole arrays get it.
+pub(crate) const HUGE_PAGE_THRESHOLD: usize = 64 << 20;
 
 /// Asks the kernel to back the whole pages of a new allocation of `bytes` at `ptr` with
 /// transparent huge pages, if it is at least [`HUGE_PAGE_THRESHOLD`]: a fresh array is
 /// then faulted in 2 MiB at a time instead of 4 KiB, which made reading whole arrays
-/// into a new array up to 1.7x faster here (`docs/architecture.md`, "Whole-array
+/// into a new array up to 2x faster here (`docs/architecture.md`, "Whole-array
 /// reads"). Advice only: a kernel without THP, or with it off, ignores it.
 #[cfg(target_os = "linux")]
 fn advise_huge_pages(ptr: *const u8, bytes: usize) {
