@@ -52,6 +52,7 @@ import numpy as np
 import zarr
 import zarr.dtype as zd
 
+from expected_reads import save_reads
 from object_json import object_array
 
 warnings.simplefilter("ignore")  # zarr 3's v2 and "not part of the spec" warnings
@@ -207,20 +208,6 @@ def encode(chunk, zarray):
     for f in filters:
         chunk = f.encode(chunk)
     return bytes(numcodecs.compat.ensure_bytes(compressor.encode(chunk) if compressor else chunk))
-
-
-def save_reads(root, name, z, entry):
-    """The whole array and one region as zarr reads them (z[...]), for the Rust
-    whole-array reader: entry gets "whole", "region" ([start, stop] per axis) and
-    "region_expected"."""
-    region = [[s // 3, s - s // 4] for s in z.shape]
-    for key, sel in [("whole", Ellipsis), ("region_expected", tuple(slice(a, b) for a, b in region))]:
-        data = np.ascontiguousarray(z[sel])
-        if data.dtype.names is not None:
-            data = data.view(f"V{data.dtype.itemsize}")
-        entry[key] = os.path.join("expected", name, key + ".npy")
-        np.save(os.path.join(root, entry[key]), data)
-    entry["region"] = region
 
 
 def main(root):

@@ -27,6 +27,7 @@ import numcodecs.pickles
 import numpy as np
 import zarr
 
+from expected_reads import save_reads
 from object_json import object_array
 
 numcodecs.blosc.use_threads = False
@@ -160,20 +161,6 @@ def write_json(path, doc):
 
 def same_objects(a, b):
     return a.shape == b.shape and object_array(a) == object_array(b)
-
-
-def save_reads(root, name, z, entry):
-    """The whole array and one region as zarr reads them (z[...]), for the Rust
-    whole-array reader: entry gets "whole", "region" ([start, stop] per axis) and
-    "region_expected"."""
-    region = [[s // 3, s - s // 4] for s in z.shape]
-    for key, sel in [("whole", Ellipsis), ("region_expected", tuple(slice(a, b) for a, b in region))]:
-        data = np.ascontiguousarray(z[sel])
-        if data.dtype.names is not None:
-            data = data.view(f"V{data.dtype.itemsize}")
-        entry[key] = os.path.join("expected", name, key + ".npy")
-        np.save(os.path.join(root, entry[key]), data)
-    entry["region"] = region
 
 
 def main(root):
