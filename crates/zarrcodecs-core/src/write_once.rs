@@ -1,6 +1,7 @@
 //! Constructors that write each byte of a new buffer once (no zero-fill first), and
-//! the huge-page advice for large new buffers: the only `unsafe` code in this crate. They are inherent methods of [`AlignedBuf`] and
-//! [`NdArray`] (public API, documented there); the module itself is private.
+//! the huge-page advice for large new buffers: the only `unsafe` code in this crate.
+//! The constructors are inherent methods of [`AlignedBuf`] and [`NdArray`] (public API,
+//! documented there); the module itself is private.
 //!
 //! Zero-filling an output buffer and then overwriting it cost up to a quarter of an
 //! allocating encode (measured with `cargo xtask bench` and `perf`; see
