@@ -221,15 +221,22 @@ fn read_input(path: Option<&Path>) -> CliResult<Vec<u8>> {
 }
 
 fn write_output(path: Option<&Path>, bytes: &[u8]) -> CliResult<()> {
-    fn write_all(w: impl Write, bytes: &[u8]) -> io::Result<()> {
+    write_parts(path, &[bytes])
+}
+
+/// Writes `parts` one after the other to `path` (stdout for none or `-`).
+fn write_parts(path: Option<&Path>, parts: &[&[u8]]) -> CliResult<()> {
+    fn write_all(w: impl Write, parts: &[&[u8]]) -> io::Result<()> {
         let mut w = BufWriter::new(w);
-        w.write_all(bytes)?;
+        for part in parts {
+            w.write_all(part)?;
+        }
         w.flush()
     }
     match stdio_path(path) {
-        None => write_all(io::stdout().lock(), bytes).map_err(|e| format!("cannot write stdout: {e}"))?,
+        None => write_all(io::stdout().lock(), parts).map_err(|e| format!("cannot write stdout: {e}"))?,
         Some(p) => File::create(p)
-            .and_then(|f| write_all(f, bytes))
+            .and_then(|f| write_all(f, parts))
             .map_err(|e| format!("cannot write {}: {e}", p.display()))?,
     }
     Ok(())
@@ -254,11 +261,17 @@ enum Loaded {
     Zarr(Box<ZarrPipeline>),
 }
 
-fn load_pipeline(io: &Io) -> CliResult<Loaded> {
-    let mut options = DecodeOptions::default();
-    if let Some(limit) = io.max_decoded_size {
-        options = options.with_decoded_size_limit(limit);
+/// The decode options of `--max-decoded-size` (the default limit without it).
+fn decode_options(max_decoded_size: Option<usize>) -> DecodeOptions {
+    let options = DecodeOptions::default();
+    match max_decoded_size {
+        Some(limit) => options.with_decoded_size_limit(limit),
+        None => options,
     }
+}
+
+fn load_pipeline(io: &Io) -> CliResult<Loaded> {
+    let options = decode_options(io.max_decoded_size);
     match (&io.zarray, &io.codec) {
         (Some(path), _) => Ok(Loaded::Zarr(Box::new(load_zarray(path)?.with_decode_options(options)))),
         (None, Some(spec)) => Ok(Loaded::Codecs(Pipeline::from_json(&spec_json(spec)?)?.with_decode_options(options))),
@@ -290,8 +303,12 @@ fn is_v3(doc: &Value) -> bool {
 
 /// The pipeline of the zarr array at `path` (see [`read_array_doc`]).
 fn load_zarray(path: &Path) -> CliResult<ZarrPipeline> {
-    let doc = read_array_doc(path)?;
-    Ok(if is_v3(&doc) { ZarrPipeline::from_zarr_json(&doc)? } else { ZarrPipeline::from_zarray(&doc)? })
+    zarr_pipeline(&read_array_doc(path)?)
+}
+
+/// The pipeline of a `.zarray` or (see [`is_v3`]) `zarr.json` document.
+fn zarr_pipeline(doc: &Value) -> CliResult<ZarrPipeline> {
+    Ok(if is_v3(doc) { ZarrPipeline::from_zarr_json(doc)? } else { ZarrPipeline::from_zarray(doc)? })
 }
 
 /// `info --zarray`: the array's metadata and pipeline as `key: value` lines.

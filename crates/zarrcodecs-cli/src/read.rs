@@ -1,7 +1,7 @@
 //! `numcodecs read`: a whole zarr array, or a region of it, from a directory store
 //! into a `.npy` file, its chunks decoded in parallel.
 
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use clap::{Args, ValueEnum};
 use zarrcodecs::read::{ArrayReader, DirectoryStore};
 use zarrcodecs::zarr3::ZarrV3Array;
-use zarrcodecs::{npy, AlignedBuf, DecodeOptions, Order as ZarrOrder, ZarrPipeline};
+use zarrcodecs::{npy, AlignedBuf, Order as ZarrOrder};
 
-use crate::{is_v3, read_array_doc, stdio_path, CliResult, Failure, Order};
+use crate::{decode_options, is_v3, read_array_doc, write_parts, zarr_pipeline, CliResult, Failure, Order};
 
 #[derive(Debug, Args)]
 pub(crate) struct ReadArgs {
@@ -109,12 +109,7 @@ impl Progress {
 pub(crate) fn read(args: &ReadArgs) -> CliResult<()> {
     let doc = read_array_doc(&args.array)?;
     let v3 = if is_v3(&doc) { Some(ZarrV3Array::from_json(&doc)?) } else { None };
-    let mut options = DecodeOptions::default();
-    if let Some(limit) = args.max_decoded_size {
-        options = options.with_decoded_size_limit(limit);
-    }
-    let pipeline = if v3.is_some() { ZarrPipeline::from_zarr_json(&doc)? } else { ZarrPipeline::from_zarray(&doc)? }
-        .with_decode_options(options);
+    let pipeline = zarr_pipeline(&doc)?.with_decode_options(decode_options(args.max_decoded_size));
     let meta = pipeline.array();
     let (start, shape) = match &args.region {
         Some(text) => parse_region(text, &meta.shape)?,
@@ -156,23 +151,6 @@ pub(crate) fn read(args: &ReadArgs) -> CliResult<()> {
     result?;
     let header = npy::header(meta.dtype, &shape, order == ZarrOrder::F);
     write_parts(args.output.as_deref(), &[&header, out.as_slice()])
-}
-
-fn write_parts(path: Option<&std::path::Path>, parts: &[&[u8]]) -> CliResult<()> {
-    fn write_all(w: impl Write, parts: &[&[u8]]) -> io::Result<()> {
-        let mut w = BufWriter::new(w);
-        for part in parts {
-            w.write_all(part)?;
-        }
-        w.flush()
-    }
-    match stdio_path(path) {
-        None => write_all(io::stdout().lock(), parts).map_err(|e| format!("cannot write stdout: {e}"))?,
-        Some(p) => std::fs::File::create(p)
-            .and_then(|f| write_all(f, parts))
-            .map_err(|e| format!("cannot write {}: {e}", p.display()))?,
-    }
-    Ok(())
 }
 
 #[cfg(test)]
