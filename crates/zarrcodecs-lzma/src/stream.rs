@@ -62,6 +62,8 @@ enum Owned {
 pub(crate) struct Chain {
     _owned: Vec<Owned>,
     filters: Vec<lz::lzma_filter>,
+    /// What liblzma's encoder needs for the chain, in bytes (checked when built).
+    encoder_memusage: u64,
 }
 
 /// `lzma_options_lzma` from a preset (`None` if liblzma rejects the preset).
@@ -128,22 +130,18 @@ impl Chain {
             })
             .collect();
         list.push(lz::lzma_filter { id: lz::LZMA_VLI_UNKNOWN, options: std::ptr::null_mut() });
-        let chain = Chain { _owned: owned, filters: list };
-        // SAFETY: `filters` is a terminated array whose options point to live structs of
-        // the types their ids call for; liblzma only reads them.
-        let usage = unsafe { lz::lzma_raw_encoder_memusage(chain.filters.as_ptr()) };
+        // SAFETY: `list` is a terminated array whose options point to live structs of
+        // the types their ids call for (kept alive in `owned`); liblzma only reads them.
+        let usage = unsafe { lz::lzma_raw_encoder_memusage(list.as_ptr()) };
         if usage == u64::MAX {
             return Err("liblzma rejects this filter chain or its options".into());
         }
-        Ok(chain)
+        Ok(Chain { _owned: owned, filters: list, encoder_memusage: usage })
     }
 
-    /// What liblzma's encoder needs for this chain, in bytes (checked finite in
-    /// [`Chain::new`]).
+    /// What liblzma's encoder needs for this chain, in bytes.
     pub(crate) fn encoder_memusage(&self) -> u64 {
-        // SAFETY: `filters` is a terminated array of live options (see `Chain::new`);
-        // liblzma only reads it.
-        unsafe { lz::lzma_raw_encoder_memusage(self.filters.as_ptr()) }
+        self.encoder_memusage
     }
 
     /// The single filter's LZMA options, for the `.lzma` (alone) encoder.
