@@ -197,7 +197,7 @@ impl<'a> ArrayReader<'a> {
         self.require_bytes_array()?;
         self.check_region(start, shape)?;
         let mut array = NdArray::zeros(self.pipeline.array().dtype, shape.to_vec())?;
-        self.read_region_ordered(start, shape, array.as_bytes_mut(), Order::C)?;
+        self.place_region(start, shape, array.as_bytes_mut(), Order::C)?;
         Ok(array)
     }
 
@@ -248,8 +248,13 @@ impl<'a> ArrayReader<'a> {
 
     fn read_region_ordered(&self, start: &[usize], shape: &[usize], out: &mut [u8], order: Order) -> Result<()> {
         self.require_bytes_array()?;
-        let meta = self.pipeline.array();
         self.check_region(start, shape)?;
+        self.place_region(start, shape, out, order)
+    }
+
+    /// [`ArrayReader::read_region_ordered`] once the array and region are checked.
+    fn place_region(&self, start: &[usize], shape: &[usize], out: &mut [u8], order: Order) -> Result<()> {
+        let meta = self.pipeline.array();
         let n = meta.shape.len();
         // Where chunk boundaries cut the region, per axis, in region coordinates.
         let cuts: Vec<Vec<usize>> = (0..n)
