@@ -1,8 +1,10 @@
 //! Encode and decode of every codec configuration in `zarrcodecs_benches::CASES`, on
 //! every data kind it takes, at 64 KiB and 8 MiB; at 8 MiB also `decode_into` a
-//! preallocated buffer, and a memcpy of the same size as the physical limit.
+//! preallocated buffer, and a memcpy of the same size as the physical limit; for
+//! codecs whose decode can borrow its output from its input (the checksums),
+//! `decode_borrowed` at every size.
 //!
-//! Bench ids: `<codec label>/<encode|decode|decode_into>/<data kind>/<size>`, e.g.
+//! Bench ids: `<codec label>/<encode|decode|decode_into|decode_borrowed>/<data kind>/<size>`, e.g.
 //! `zstd/level=3/decode/f8_walk/64KiB`, and `memcpy/copy_from_slice/<size>`.
 //! Throughput is always the decoded (uncompressed) size.
 
@@ -39,6 +41,13 @@ fn codecs(c: &mut Criterion) {
                 group.bench_function(BenchmarkId::new(format!("decode/{kind}"), size_label), |b| {
                     b.iter(|| codec.decode(black_box(&encoded).view()).unwrap());
                 });
+                // Codecs whose decode can return a part of its input (the checksums),
+                // as numcodecs' decode returns a view: that too.
+                if codec.decode_borrowed(encoded.view()).unwrap().is_borrowed() {
+                    group.bench_function(BenchmarkId::new(format!("decode_borrowed/{kind}"), size_label), |b| {
+                        b.iter(|| codec.decode_borrowed(black_box(&encoded).view()).unwrap());
+                    });
+                }
                 if let (true, Data::Array(decoded)) = (size >= LARGE, &decoded) {
                     bench_decode_into(&mut group, codec.as_ref(), kind, decoded, &encoded, size_label);
                 }

@@ -69,6 +69,10 @@ fn export(dir: &std::path::Path) -> Result<(), String> {
                 if size >= LARGE && matches!(codec.decode(encoded.view()).map_err(err)?, Data::Array(_)) {
                     bench_ids.push(BenchId::new(&label, format!("decode_into/{kind}"), size_label));
                 }
+                // And `decode_borrowed` at every size, for codecs whose decode borrows.
+                if codec.decode_borrowed(encoded.view()).map_err(err)?.is_borrowed() {
+                    bench_ids.push(BenchId::new(&label, format!("decode_borrowed/{kind}"), size_label));
+                }
             }
         }
         cases.push(CaseEntry { config: case.config_json().map_err(err)?, exact: case.exact(), items, label });

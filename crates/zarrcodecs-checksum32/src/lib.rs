@@ -8,7 +8,7 @@ use sums::{Fletcher32State, Lookup3State};
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec,
+    AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, Decoded, Error, NdArray, Result, StaticCodec,
 };
 
 /// Size of the checksum every codec of this crate adds, in bytes.
@@ -154,6 +154,19 @@ fn assemble(payload: &[u8], location: Location, fill: impl FnOnce(&[u8], &mut [u
     Ok(NdArray::from_buf(buf).into())
 }
 
+/// The payload of `input`, borrowed, once `checksum` of it is found equal to the
+/// stored checksum.
+fn checked_payload<'a>(
+    codec: &str,
+    location: Location,
+    input: &'a [u8],
+    checksum: impl FnOnce(&[u8]) -> u32,
+) -> Result<Decoded<'a>> {
+    let (payload, stored) = split(codec, location, input)?;
+    verify(codec, stored, checksum(payload))?;
+    Ok(Decoded::Borrowed(DataRef::from(payload)))
+}
+
 /// Verifies the payload of `input` with `checksum`, then copies it into `out`.
 fn checked_decode_into(
     codec: &str,
@@ -243,6 +256,10 @@ macro_rules! location_codec {
             fn decode_into_with(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>, _options: &DecodeOptions) -> Result<()> {
                 let input = encoded.require_bytes(Self::CODEC_ID)?;
                 checked_decode_into(Self::CODEC_ID, self.location(), input, out.as_bytes_mut(), $checksum)
+            }
+
+            fn decode_borrowed_with<'a>(&self, encoded: DataRef<'a>, _options: &DecodeOptions) -> Result<Decoded<'a>> {
+                checked_payload(Self::CODEC_ID, self.location(), encoded.require_bytes(Self::CODEC_ID)?, $checksum)
             }
         }
 
@@ -336,6 +353,10 @@ impl Codec for Fletcher32 {
     ) -> Result<()> {
         let input = encoded.require_bytes(Self::CODEC_ID)?;
         checked_decode_into(Self::CODEC_ID, Location::End, input, out.as_bytes_mut(), fletcher32)
+    }
+
+    fn decode_borrowed_with<'a>(&self, encoded: DataRef<'a>, _options: &DecodeOptions) -> Result<Decoded<'a>> {
+        checked_payload(Self::CODEC_ID, Location::End, encoded.require_bytes(Self::CODEC_ID)?, fletcher32)
     }
 }
 
@@ -431,6 +452,10 @@ impl Codec for JenkinsLookup3 {
         verify(Self::CODEC_ID, stored, self.checksum(payload))?;
         out.as_bytes_mut().copy_from_slice(payload);
         Ok(())
+    }
+
+    fn decode_borrowed_with<'a>(&self, encoded: DataRef<'a>, _options: &DecodeOptions) -> Result<Decoded<'a>> {
+        checked_payload(Self::CODEC_ID, Location::End, encoded.require_bytes(Self::CODEC_ID)?, |p| self.checksum(p))
     }
 }
 

@@ -199,3 +199,36 @@ fn every_flipped_bit_is_detected() {
         }
     }
 }
+
+/// `decode_borrowed` returns the payload as a slice of the input (no copy), equal to
+/// what `decode` returns, and refuses what `decode` refuses.
+#[test]
+fn decode_borrowed_is_the_verified_payload_in_place() {
+    let data = Rng::new(77).bytes(100_003);
+    for codec in all_codecs() {
+        let id = codec.codec_id().to_string();
+        let encoded = codec.encode_bytes(&data).unwrap();
+        let input = encoded.as_bytes();
+        let decoded = codec.decode_borrowed(DataRef::from(input)).unwrap();
+        assert!(decoded.is_borrowed(), "{id}");
+        let bytes = decoded.as_bytes().unwrap();
+        assert_eq!(bytes, &data[..], "{id}");
+        // The payload is where the input holds it: right after or before the checksum.
+        let offset = bytes.as_ptr() as usize - input.as_ptr() as usize;
+        assert!(offset == 0 || offset == 4, "{id}: offset {offset}");
+        assert_eq!(decoded.view().as_array().unwrap().dtype().to_string(), "|u1");
+        assert_eq!(decoded.clone().into_owned().unwrap(), codec.decode(DataRef::from(input)).unwrap(), "{id}");
+
+        let mut bad = input.to_vec();
+        bad[input.len() / 2] ^= 0x04;
+        let r = codec.decode_borrowed(DataRef::from(&bad[..]));
+        assert!(matches!(r, Err(Error::ChecksumMismatch { .. })), "{id}: {r:?}");
+        for n in 0..4 {
+            let r = codec.decode_borrowed(DataRef::from(&input[..n]));
+            assert!(matches!(r, Err(Error::Corrupt { .. })), "{id} on {n} bytes: {r:?}");
+        }
+        let objects = zarrcodecs_core::ObjectArray::from_items(vec![zarrcodecs_core::Object::None]);
+        let r = codec.decode_borrowed(DataRef::from(&objects));
+        assert!(matches!(r, Err(Error::UnsupportedInput { .. })), "{id}: {r:?}");
+    }
+}

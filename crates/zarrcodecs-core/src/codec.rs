@@ -125,6 +125,80 @@ pub trait Codec: DynCodec + Send + Sync + std::fmt::Debug {
     fn decode_into(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>) -> Result<()> {
         self.decode_into_with(encoded, out, &DecodeOptions::default())
     }
+
+    /// Decodes `encoded` with `options`, borrowing the result from `encoded` where the
+    /// decoded data is a part of it, as numcodecs' `decode` returns a view of its input
+    /// there. The checksum codecs borrow (their decoded data is the input without its
+    /// checksum, verified), and so do filters whose decode returns the input unchanged;
+    /// every other codec returns [`Decoded::Owned`], what [`Codec::decode_with`] returns.
+    ///
+    /// The pipelines of the `zarrcodecs` crate decode through this, so a checksum in a
+    /// chain costs its checksum and no copy.
+    ///
+    /// The default implementation calls [`Codec::decode_with`]; codecs that can borrow
+    /// override it.
+    ///
+    /// # Errors
+    /// As [`Codec::decode_with`].
+    fn decode_borrowed_with<'a>(&self, encoded: DataRef<'a>, options: &DecodeOptions) -> Result<Decoded<'a>> {
+        self.decode_with(encoded, options).map(Decoded::Owned)
+    }
+
+    /// As [`Codec::decode_borrowed_with`], with the default [`DecodeOptions`]. (The
+    /// `zarrcodecs-checksum32` crate's README has an example.)
+    ///
+    /// # Errors
+    /// As [`Codec::decode_with`].
+    fn decode_borrowed<'a>(&self, encoded: DataRef<'a>) -> Result<Decoded<'a>> {
+        self.decode_borrowed_with(encoded, &DecodeOptions::default())
+    }
+}
+
+/// What [`Codec::decode_borrowed_with`] returns: the decoded data, either a part of the
+/// encoded input (not copied) or a new buffer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Decoded<'a> {
+    /// A part of the encoded input, e.g. a checksum codec's payload after the
+    /// checksum matched.
+    Borrowed(DataRef<'a>),
+    /// Data in a new buffer.
+    Owned(Data),
+}
+
+impl Decoded<'_> {
+    /// Borrows the decoded data.
+    pub fn view(&self) -> DataRef<'_> {
+        match self {
+            Decoded::Borrowed(d) => d.clone(),
+            Decoded::Owned(d) => d.view(),
+        }
+    }
+
+    /// The raw bytes of numeric data (`None` for object arrays).
+    pub fn as_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Decoded::Borrowed(d) => d.as_bytes(),
+            Decoded::Owned(d) => d.as_bytes(),
+        }
+    }
+
+    /// Whether the data is borrowed from the encoded input.
+    pub fn is_borrowed(&self) -> bool {
+        matches!(self, Decoded::Borrowed(_))
+    }
+
+    /// The decoded data in a buffer of its own: borrowed data is copied (into an
+    /// aligned buffer), owned data is returned as it is.
+    ///
+    /// # Errors
+    /// [`Error::Allocation`] if the copy cannot be allocated.
+    pub fn into_owned(self) -> Result<Data> {
+        match self {
+            Decoded::Owned(d) => Ok(d),
+            Decoded::Borrowed(DataRef::Array(a)) => Ok(a.try_to_owned()?.into()),
+            Decoded::Borrowed(DataRef::Object(o)) => Ok(o.clone().into()),
+        }
+    }
 }
 
 /// The identity and plumbing of a `dyn Codec`: its id, its configuration, cloning and

@@ -19,7 +19,9 @@ mod write_once;
 
 pub use array::{AlignedBuf, ArrayView, ArrayViewMut, Data, DataRef, NdArray, Object, ObjectArray, BUFFER_ALIGN};
 pub use bigint::{BigInt, BigIntError, MAX_DECIMAL_DIGITS};
-pub use codec::{copy_decoded, Codec, CodecExt, DecodeOptions, DynCodec, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT};
+pub use codec::{
+    copy_decoded, Codec, CodecExt, DecodeOptions, Decoded, DynCodec, StaticCodec, DEFAULT_DECODED_SIZE_LIMIT,
+};
 pub use dtype::{ByteOrder, DType, DTypeKind, TimeUnit};
 pub use error::{Error, Result};
 pub use pyobj::{PyBytes, PyStr};

@@ -10,8 +10,8 @@ pub use pipeline::{Pipeline, ZarrPipeline};
 pub use zarr::{Field, Order, ZarrArray};
 pub use zarrcodecs_core::{
     npy, AlignedBuf, ArrayView, ArrayViewMut, BigInt, ByteOrder, Codec, CodecExt, CodecRegistration, DType, DTypeKind,
-    Data, DataRef, DecodeOptions, DynCodec, Error, NdArray, Object, ObjectArray, PyBytes, PyStr, Result, StaticCodec,
-    TimeUnit, DEFAULT_DECODED_SIZE_LIMIT,
+    Data, DataRef, DecodeOptions, Decoded, DynCodec, Error, NdArray, Object, ObjectArray, PyBytes, PyStr, Result,
+    StaticCodec, TimeUnit, DEFAULT_DECODED_SIZE_LIMIT,
 };
 
 /// The core crate: traits and data model, for writing codecs of your own.

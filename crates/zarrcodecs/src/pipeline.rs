@@ -4,7 +4,8 @@ use serde_json::Value;
 
 use crate::zarr::{Order, ZarrArray};
 use crate::{
-    get_codec, ArrayView, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, Error, NdArray, ObjectArray, Result,
+    get_codec, ArrayView, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, Decoded, Error, NdArray, ObjectArray,
+    Result,
 };
 
 /// Codecs applied in order on encode and in reverse order on decode.
@@ -120,23 +121,24 @@ impl Pipeline {
         Ok(current)
     }
 
-    /// Applies every codec's decode in reverse order.
+    /// Applies every codec's decode in reverse order. Stages whose codec can return
+    /// its output borrowed from its input ([`Codec::decode_borrowed_with`]: the
+    /// checksums) do so, so a checksum in the chain is verified and not copied.
     ///
     /// # Errors
     /// The first codec's error.
     pub fn decode(&self, encoded: DataRef<'_>) -> Result<Data> {
-        let Some((last, rest)) = self.codecs.split_last() else {
+        let Some((first, rest)) = self.codecs.split_first() else {
             return to_owned(encoded);
         };
-        let mut current = last.decode_with(encoded, &self.options)?;
-        for codec in rest.iter().rev() {
-            current = codec.decode_with(current.view(), &self.options)?;
-        }
-        Ok(current)
+        // The codec applied last decodes into a buffer of its own (a checksum copies
+        // and checksums in one pass), the others borrow where they can.
+        decode_stages(rest, &self.options, Decoded::Borrowed(encoded), |input| first.decode_with(input, &self.options))
     }
 
     /// Decodes into the caller's buffer: the first codec of the pipeline writes
-    /// straight into `out`.
+    /// straight into `out`, and the stages before it borrow where they can (as in
+    /// [`Pipeline::decode`]).
     ///
     /// # Errors
     /// The first codec's error; [`Error::OutputSizeMismatch`] if `out` has the wrong size.
@@ -146,20 +148,35 @@ impl Pipeline {
                 let bytes = encoded.require_bytes(EMPTY)?;
                 zarrcodecs_core::copy_decoded(EMPTY, bytes, out.as_bytes_mut())
             }
-            Some((first, [])) => first.decode_into_with(encoded, out, &self.options),
-            Some((first, rest)) => {
-                let mut current: Option<Data> = None;
-                for codec in rest.iter().rev() {
-                    let input = match &current {
-                        Some(d) => d.view(),
-                        None => encoded.clone(),
-                    };
-                    current = Some(codec.decode_with(input, &self.options)?);
-                }
-                let input = current.as_ref().map_or(encoded, Data::view);
+            Some((first, rest)) => decode_stages(rest, &self.options, Decoded::Borrowed(encoded), |input| {
                 first.decode_into_with(input, out, &self.options)
-            }
+            }),
         }
+    }
+}
+
+/// Decodes `input` through `codecs` in reverse order, each stage with
+/// [`Codec::decode_borrowed_with`], and hands the last stage's output to `finish`.
+///
+/// A stage's owned input is dropped as soon as its output is owned too, so at most two
+/// decoded buffers are alive at once, as when every stage returns a new buffer; a
+/// borrowed output keeps its input alive (it points into it). The recursion is as deep
+/// as the chain is long (a handful of codecs).
+fn decode_stages<R>(
+    codecs: &[Box<dyn Codec>],
+    options: &DecodeOptions,
+    input: Decoded<'_>,
+    finish: impl FnOnce(DataRef<'_>) -> Result<R>,
+) -> Result<R> {
+    let Some((last, rest)) = codecs.split_last() else {
+        return finish(input.view());
+    };
+    match last.decode_borrowed_with(input.view(), options)? {
+        Decoded::Owned(output) => {
+            drop(input);
+            decode_stages(rest, options, Decoded::Owned(output), finish)
+        }
+        Decoded::Borrowed(output) => decode_stages(rest, options, Decoded::Borrowed(output), finish),
     }
 }
 

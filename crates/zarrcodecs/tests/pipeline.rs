@@ -89,3 +89,46 @@ fn no_codecs_at_all() {
     assert_eq!(p.decode_chunk(Some(&bytes)).unwrap().as_bytes(), &bytes);
     assert_eq!(p.decode_chunk(None).unwrap().as_bytes(), &[0, 1, 0, 1, 0, 1, 0, 1]);
 }
+
+/// Checksums anywhere in a chain: `decode` and `decode_into` (whose stages borrow a
+/// checksum's payload instead of copying it) give what decoding stage by stage gives,
+/// and a corrupted checksum anywhere is caught.
+#[test]
+fn checksums_in_chains_decode_as_stage_by_stage() {
+    let data: Vec<u8> = (0..40_000u32).flat_map(|i| (i / 7).to_le_bytes()).collect();
+    let chains = [
+        json!([{"id": "crc32"}, {"id": "zlib", "level": 1}]),
+        json!([{"id": "zlib", "level": 1}, {"id": "crc32c"}]),
+        json!([{"id": "crc32"}, {"id": "adler32", "location": "end"}, {"id": "crc32c"}]),
+        json!([{"id": "zlib", "level": 1}, {"id": "crc32c"}, {"id": "fletcher32"}, {"id": "jenkins_lookup3"}]),
+        json!([{"id": "fletcher32"}]),
+    ];
+    for spec in chains {
+        let pipeline = Pipeline::from_json(&spec).unwrap();
+        let encoded = pipeline.encode(zarrcodecs::DataRef::from(&data[..])).unwrap();
+        let encoded = encoded.as_bytes().unwrap();
+        // Stage by stage, each decode returning a new buffer.
+        let mut expected = encoded.to_vec();
+        for config in spec.as_array().unwrap().iter().rev() {
+            let codec = zarrcodecs::get_codec(config).unwrap();
+            expected = zarrcodecs::CodecExt::decode_bytes(codec.as_ref(), &expected).unwrap().as_bytes().to_vec();
+        }
+        assert_eq!(expected, data, "{spec}");
+        let decoded = pipeline.decode(zarrcodecs::DataRef::from(encoded)).unwrap();
+        assert_eq!(decoded.as_bytes().unwrap(), &data[..], "{spec}");
+        let mut out = vec![0u8; data.len()];
+        pipeline
+            .decode_into(zarrcodecs::DataRef::from(encoded), &mut zarrcodecs::ArrayViewMut::from_bytes(&mut out))
+            .unwrap();
+        assert_eq!(out, data, "{spec}");
+        // A flipped byte anywhere fails (a checksum or zlib's own check catches it).
+        for at in [0, 3, encoded.len() / 2, encoded.len() - 1] {
+            let mut bad = encoded.to_vec();
+            bad[at] ^= 0x20;
+            assert!(pipeline.decode(zarrcodecs::DataRef::from(&bad[..])).is_err(), "{spec} at {at}");
+            let r = pipeline
+                .decode_into(zarrcodecs::DataRef::from(&bad[..]), &mut zarrcodecs::ArrayViewMut::from_bytes(&mut out));
+            assert!(r.is_err(), "{spec} at {at}");
+        }
+    }
+}
