@@ -5,7 +5,7 @@
 //! than its input and [`LIMIT`] allow. `cargo xtask fuzz` runs libFuzzer with
 //! `-malloc_limit_mb` and `-timeout` set, so an oversized allocation or a hang is a
 //! crash like any other. Beyond "no crash", every input that decodes must decode the
-//! same through `decode_into`, and a buffer of the wrong size must be refused.
+//! same through `decode_into` and `decode_borrowed`, and a buffer of the wrong size must be refused.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -56,13 +56,26 @@ pub fn decode(target: &str, data: &[u8]) {
     let codecs = codecs(target);
     let Some((&pick, encoded)) = data.split_first() else { return };
     let codec = &codecs[usize::from(pick) % codecs.len()];
-    let Ok(decoded) = codec.decode_with(DataRef::from(encoded), &options()) else { return };
+    let decoded = codec.decode_with(DataRef::from(encoded), &options());
+    check_decode_borrowed(codec.as_ref(), encoded, decoded.as_ref().ok());
+    let Ok(decoded) = decoded else { return };
     if let Data::Array(a) = &decoded {
         check_decode_into(codec.as_ref(), encoded, a);
     }
     // Whatever decoded must encode again without a panic (it may be refused: e.g. a
     // filter's output that its encoder's dtype rules reject).
     let _ = codec.encode(decoded.view());
+}
+
+/// `decode_borrowed` succeeds exactly when `decode` does (`decoded`), with the same
+/// data.
+fn check_decode_borrowed(codec: &dyn Codec, encoded: &[u8], decoded: Option<&Data>) {
+    let borrowed = codec.decode_borrowed_with(DataRef::from(encoded), &options());
+    match (borrowed, decoded) {
+        (Ok(b), Some(d)) => assert_eq!(b.view(), d.view(), "{}: decode_borrowed differs from decode", codec.codec_id()),
+        (Err(_), None) => {}
+        (b, d) => panic!("{}: decode_borrowed gives {b:?} where decode gives {d:?}", codec.codec_id()),
+    }
 }
 
 /// `decode_into` agrees with `decode`, and refuses a buffer of the wrong size.
