@@ -3,13 +3,14 @@
 
 use std::os::raw::c_void;
 
-use lzma_sys as lz;
+use liblzma_sys as lz;
 use zarrcodecs_core::{AlignedBuf, DecodeSink, Error, Result};
 
-/// `LZMA_FILTER_DELTA` (lzma-sys does not export it).
-pub(crate) const FILTER_DELTA: u64 = 0x03;
+/// `LZMA_FILTER_DELTA`.
+pub(crate) const FILTER_DELTA: u64 = lz::LZMA_FILTER_DELTA;
 
-/// liblzma's `lzma_options_delta` (not in lzma-sys), as declared in `lzma/delta.h`.
+/// liblzma's `lzma_options_delta` (not in liblzma-sys's hand-written bindings), as
+/// declared in `lzma/delta.h`.
 #[repr(C)]
 struct OptionsDelta {
     /// `LZMA_DELTA_TYPE_BYTE` (0), the only type.
