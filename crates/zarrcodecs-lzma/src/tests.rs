@@ -367,3 +367,55 @@ fn encoder_memory_usage_as_liblzma_estimates() {
         assert!(codec.encode(DataRef::from(&b"x"[..])).is_err(), "{config}");
     }
 }
+
+/// The fast presets' encoders are kept per thread, the default preset's is not.
+#[test]
+fn kept_encoders_are_the_small_ones() {
+    let usage = |p: u32| Lzma::xz(p).unwrap().encoder_memory_usage().unwrap();
+    assert!(usage(0) <= stream::KEPT_ENCODER_BYTES && usage(1) <= stream::KEPT_ENCODER_BYTES);
+    assert!(usage(6) > stream::KEPT_ENCODER_BYTES);
+}
+
+/// An encoder stream kept from earlier calls (of any format, preset, check or chain,
+/// including a call that failed) writes exactly what a new stream writes.
+#[test]
+fn a_kept_encoder_writes_what_a_new_one_writes() {
+    let configs = [
+        json!({"id": "lzma", "preset": 1}),
+        json!({"id": "lzma", "format": 2, "preset": 0}),
+        json!({"id": "lzma", "format": 1, "check": 0, "preset": 1}),
+        json!({"id": "lzma", "format": 3, "filters": delta_lzma2()}),
+        json!({"id": "lzma", "format": 1, "check": 10, "preset": 0}),
+        json!({"id": "lzma", "format": 1, "filters": [{"id": 33, "preset": 1, "dict_size": 1 << 16}]}),
+        json!({"id": "lzma", "preset": 6}),
+        json!({"id": "lzma", "preset": 0}),
+        json!({"id": "lzma", "format": 2, "filters": [{"id": 0x4000_0000_0000_0001_u64, "preset": 1}]}),
+    ];
+    let inputs = [testing::Rng::new(3).bytes(70_000), b"abc".repeat(30_000), vec![], b"x".to_vec()];
+    // Each encode on a thread of its own: a new stream every time.
+    let fresh: Vec<Vec<Vec<u8>>> = configs
+        .iter()
+        .map(|c| {
+            inputs
+                .iter()
+                .map(|input| {
+                    let (c, input) = (c.clone(), input.clone());
+                    std::thread::spawn(move || lzma(c).encode_bytes(&input).unwrap().as_bytes().to_vec())
+                        .join()
+                        .unwrap()
+                })
+                .collect()
+        })
+        .collect();
+    // All on this thread, twice over, with a refused encode in between.
+    for round in 0..2 {
+        for (c, expected) in configs.iter().zip(&fresh) {
+            for (input, expected) in inputs.iter().zip(expected) {
+                assert_eq!(&lzma(c.clone()).encode_bytes(input).unwrap().as_bytes().to_vec(), expected, "{c} {round}");
+            }
+            assert!(lzma(json!({"id": "lzma", "format": 1, "check": 2, "preset": 1}))
+                .encode(DataRef::from(&b"x"[..]))
+                .is_err());
+        }
+    }
+}
