@@ -367,7 +367,15 @@ fn decompress_chunks<T: Number + Pod>(fd: &FileDecompressor, mut src: &[u8], out
                     // Grow geometrically (or to the header's plausible hint) so that
                     // many chunks cost amortised linear time.
                     let target = end.max(buf.len().saturating_mul(2)).max(*hint).min(*limit);
-                    buf.resize(target)?;
+                    if buf.is_empty() {
+                        // pco writes every number of a chunk (checked below) and the
+                        // bytes past the last chunk are truncated away: no zero-fill
+                        // of the first buffer, which was 0.46 ms of an 8 MiB decode,
+                        // and it comes from the thread's buffer cache.
+                        *buf = AlignedBuf::for_overwrite(target)?;
+                    } else {
+                        buf.resize(target)?;
+                    }
                 }
                 end
             }
