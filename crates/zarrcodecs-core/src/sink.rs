@@ -167,6 +167,18 @@ impl<'a> DecodeSink<'a> {
         }
     }
 
+    /// The bytes written at `range` (after [`wrote`](DecodeSink::wrote) settled them):
+    /// `None` for a discarding sink, which keeps nothing, or a range past what the
+    /// buffer holds. Lets a decoder check what it wrote, e.g. a checksum it computes
+    /// itself.
+    pub fn filled(&self, range: std::ops::Range<usize>) -> Option<&[u8]> {
+        match self {
+            DecodeSink::Fixed { buf, .. } => buf.get(range),
+            DecodeSink::Grow { buf, .. } => buf.as_slice().get(range),
+            DecodeSink::Discard { .. } => None,
+        }
+    }
+
     /// Ends decoding after `written` bytes: the decoded buffer of a growing sink, `None`
     /// for a fixed or discarding one.
     ///
@@ -192,6 +204,22 @@ impl<'a> DecodeSink<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filled_reads_back_what_was_written() {
+        let mut out = [0u8; 4];
+        let mut sink = DecodeSink::fixed(&mut out);
+        sink.space("t", 0).unwrap()[..2].copy_from_slice(b"ab");
+        assert_eq!(sink.filled(0..2), Some(&b"ab"[..]));
+        assert_eq!(sink.filled(2..5), None);
+        let mut sink = DecodeSink::growing(1, 100).unwrap();
+        sink.space("t", 0).unwrap().copy_from_slice(b"x");
+        // The byte past the full buffer is settled into it by `wrote`.
+        sink.space("t", 1).unwrap()[0] = b'y';
+        sink.wrote("t", 2).unwrap();
+        assert_eq!(sink.filled(0..2), Some(&b"xy"[..]));
+        assert_eq!(DecodeSink::discard(10).filled(0..0), None);
+    }
 
     #[test]
     fn fixed_sink_detects_short_and_long_output() {

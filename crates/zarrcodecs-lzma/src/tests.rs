@@ -419,3 +419,52 @@ fn a_kept_encoder_writes_what_a_new_one_writes() {
         }
     }
 }
+
+/// Decodes as `lzma.decompress` with liblzma checking every stream itself (`checked`)
+/// or with CRC64 streams checked by us: the message of the error, or the bytes.
+fn decode_either(input: &[u8], checked: bool) -> std::result::Result<Vec<u8>, String> {
+    stream::FORCE_LIBLZMA_CHECK.set(checked);
+    let r = Lzma::default().decode_bytes(input).map(|a| a.as_bytes().to_vec()).map_err(|e| e.to_string());
+    let mut out = vec![0u8; r.as_ref().map_or(0, Vec::len)];
+    let into = Lzma::default().decode_bytes_into(input, &mut out).map_err(|e| e.to_string());
+    stream::FORCE_LIBLZMA_CHECK.set(false);
+    if let (Ok(d), Ok(())) = (&r, &into) {
+        assert_eq!(d, &out, "decode_into differs");
+    }
+    r
+}
+
+/// CRC64 streams checked with crc-fast (liblzma's CRC64 ignored) decode and fail
+/// exactly as with liblzma checking: a four-block stream written by xz 5.4.1
+/// (`xz -1 --block-size=5000`), and one-bit changes of it, alone and after another
+/// stream; and a stream of ours.
+#[test]
+fn our_crc64_checks_decide_as_liblzma() {
+    let multi = include_bytes!("../tests/data/multi_block_crc64.xz").to_vec();
+    let data = decode_either(&multi, true).unwrap();
+    assert_eq!(data.len(), 20_000);
+    assert_eq!(stream::crc64_checks(&multi, &data), Some(true));
+    let ours = Lzma::xz(1).unwrap().encode_bytes(&data).unwrap().as_bytes().to_vec();
+    assert_eq!(stream::crc64_checks(&ours, &data), Some(true));
+    assert_eq!(decode_either(&ours, false).unwrap(), data);
+    let mut other = data.clone();
+    other[12_345] ^= 1;
+    assert_eq!(stream::crc64_checks(&multi, &other), Some(false));
+    let mut mismatches = 0;
+    // Every bit of every third byte, and of the last 120 (the last block's check, the
+    // index and the footer).
+    let tail = multi.len() - 120;
+    for bit in (0..multi.len() * 8).filter(|b| (b / 8) % 3 == 0 || b / 8 >= tail) {
+        let mut bad = multi.clone();
+        bad[bit / 8] ^= 1 << (bit % 8);
+        let expected = decode_either(&bad, true);
+        mismatches += usize::from(expected.is_err());
+        assert_eq!(decode_either(&bad, false), expected, "bit {bit}");
+        if bit % 7 == 0 {
+            // As a later stream: Python keeps the first and drops a bad second one.
+            let two = [&ours[..], &bad[..]].concat();
+            assert_eq!(decode_either(&two, false), decode_either(&two, true), "bit {bit}, second stream");
+        }
+    }
+    assert!(mismatches > multi.len() * 2, "{mismatches}");
+}
