@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec,
+    AlignedBuf, ArrayViewMut, ByteOrder, Codec, DType, DTypeKind, Data, DataRef, DecodeOptions, Error, NdArray, Result,
+    StaticCodec,
 };
 use zarrcodecs_kernels::cast::{self, Arith, Block, Element, NumType, Scalar, BLOCK};
 use zarrcodecs_kernels::dispatch;
@@ -257,28 +258,19 @@ fn cumsum_direct<T: Arith>(x: &[T], d: &mut [T]) {
     }
 }
 
-/// [`cumsum_direct`] of floats into a new array of `dtype` (whose type is `T`, native):
-/// each sum written once (no zero-fill first). The sums are sequential, so the loop
-/// is as fast here as in the dispatched copy. (For integers the zero-fill and the plain
-/// loop measured faster than this iterator.)
+/// [`cumsum_direct`] into a new array of `dtype` (whose type is `T`, native), in a
+/// buffer from the thread's cache without a zero-fill (every sum is written).
+///
+/// Not `NdArray::from_values` over a `scan` iterator: that loop kept the running sum
+/// on the stack, a store per element beside the output's, and decoding 8 MiB of
+/// float64 took 3.6 ms against 0.86 ms for this loop (`perf annotate`: the time on the
+/// add's load of the next input), once the output came from the buffer cache.
 fn cumsum_new<T: Arith>(x: &[T], dtype: DType) -> Result<NdArray> {
-    if !T::TYPE.is_float() {
-        let mut s = T::default();
-        return NdArray::from_values(
-            dtype,
-            vec![x.len()],
-            x.iter().map(move |&v| {
-                s = s.np_add(v);
-                s
-            }),
-        );
-    }
-    let Some((&x0, rest)) = x.split_first() else { return NdArray::zeros(dtype, vec![0]) };
-    let sums = rest.iter().scan(x0, |s, &v| {
-        *s = s.np_add(v);
-        Some(*s)
-    });
-    NdArray::from_values(dtype, vec![x.len()], std::iter::once(x0).chain(sums))
+    let mut buf = AlignedBuf::for_overwrite(std::mem::size_of_val(x))?;
+    let out = bytemuck::try_cast_slice_mut(buf.as_mut_slice())
+        .map_err(|e| Error::library(Delta::CODEC_ID, format_args!("output not aligned for its dtype: {e}")))?;
+    cumsum_direct(x, out);
+    NdArray::new(buf, dtype, vec![x.len()])
 }
 
 /// The running sum over one block (numpy's sequential `add.accumulate`); `acc` holds
