@@ -6,8 +6,8 @@
 //! Zero-filling an output buffer and then overwriting it cost up to a quarter of an
 //! allocating encode (measured with `cargo xtask bench` and `perf`; see
 //! `docs/architecture.md`, "Kernels"). [`AlignedBuf::from_values`],
-//! [`AlignedBuf::concat`] and [`NdArray::from_values`] write each byte once into fresh
-//! memory. They stay in core because they rely on `AlignedBuf`'s private invariant (the
+//! [`AlignedBuf::concat`] and [`NdArray::from_values`] write each byte once into a new
+//! or cached buffer. They stay in core because they rely on `AlignedBuf`'s private invariant (the
 //! bytes past its length, in the last word, are zero).
 
 #![allow(unsafe_code)]
@@ -174,8 +174,9 @@ impl AlignedBuf {
         let mut pos = 0;
         for part in parts {
             let dst = &mut bytes[pos..pos + part.len()];
-            // SAFETY: `dst` is `part.len()` writable bytes of our own new allocation, so it
-            // cannot overlap `part`; `MaybeUninit<u8>` has the layout of `u8`.
+            // SAFETY: `dst` is `part.len()` writable bytes of a buffer we own (a new
+            // allocation, or a freed one taken from the cache, which nothing references),
+            // so it cannot overlap `part`; `MaybeUninit<u8>` has the layout of `u8`.
             unsafe { std::ptr::copy_nonoverlapping(part.as_ptr(), dst.as_mut_ptr().cast::<u8>(), part.len()) };
             pos += part.len();
         }
