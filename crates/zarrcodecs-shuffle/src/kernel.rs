@@ -3,7 +3,13 @@
 //! each byte plane is written contiguously. Element sizes 2 and 4 are `u16`/`u32` shifts
 //! and truncations, 8 and 16 two or four `u32` lanes: loops the compiler vectorises
 //! with packs and unpacks (SSE2 included). Other sizes go 8 elements by 8 bytes at a
-//! time through 8x8 byte transposes on `u64` words.
+//! time through 8x8 byte transposes on `u64` words. The loops run in a copy compiled
+//! for AVX2 when the CPU has it (`zarrcodecs_kernels::cpu::with_best_cpu`): unshuffling
+//! 8 MiB of 8-byte elements took 1.11 ms built for SSE2, 0.57 ms so (4-byte: 0.93 and
+//! 0.36 ms); shuffling 4-byte elements 0.80 and 0.65 ms; 8-byte shuffles stay at about
+//! 1 ms either way.
+
+use zarrcodecs_kernels::cpu::with_best_cpu;
 
 /// Elements per block: 64 elements of at most 16 bytes stay in L1.
 const BLOCK: usize = 64;
@@ -12,25 +18,31 @@ const BLOCK: usize = 64;
 /// multiple of `n`, `dst.len() == src.len()`).
 pub(crate) fn shuffle(src: &[u8], dst: &mut [u8], n: usize) {
     debug_assert_eq!(src.len(), dst.len());
-    match n {
-        2 => shuffle_word::<u16>(src, dst),
-        4 => shuffle_word::<u32>(src, dst),
-        8 => shuffle_lanes::<2>(src, dst),
-        16 => shuffle_lanes::<4>(src, dst),
-        _ => shuffle_generic(src, dst, n),
-    }
+    with_best_cpu(
+        #[inline(always)]
+        || match n {
+            2 => shuffle_word::<u16>(src, dst),
+            4 => shuffle_word::<u32>(src, dst),
+            8 => shuffle_lanes::<2>(src, dst),
+            16 => shuffle_lanes::<4>(src, dst),
+            _ => shuffle_generic(src, dst, n),
+        },
+    );
 }
 
 /// The inverse of [`shuffle`]: `dst[i * n + b] = src[b * count + i]`.
 pub(crate) fn unshuffle(src: &[u8], dst: &mut [u8], n: usize) {
     debug_assert_eq!(src.len(), dst.len());
-    match n {
-        2 => unshuffle_word::<u16>(src, dst),
-        4 => unshuffle_word::<u32>(src, dst),
-        8 => unshuffle_lanes::<2>(src, dst),
-        16 => unshuffle_lanes::<4>(src, dst),
-        _ => unshuffle_generic(src, dst, n),
-    }
+    with_best_cpu(
+        #[inline(always)]
+        || match n {
+            2 => unshuffle_word::<u16>(src, dst),
+            4 => unshuffle_word::<u32>(src, dst),
+            8 => unshuffle_lanes::<2>(src, dst),
+            16 => unshuffle_lanes::<4>(src, dst),
+            _ => unshuffle_generic(src, dst, n),
+        },
+    );
 }
 
 /// An element of 2 or 4 bytes as an unsigned integer, so that byte `b` of every
@@ -81,6 +93,7 @@ macro_rules! word {
 word!(u16, 2);
 word!(u32, 4);
 
+#[inline(always)]
 fn shuffle_word<W: Word>(src: &[u8], dst: &mut [u8]) {
     let n = W::N;
     let count = src.len() / n;
@@ -104,6 +117,7 @@ fn shuffle_word<W: Word>(src: &[u8], dst: &mut [u8]) {
     }
 }
 
+#[inline(always)]
 fn unshuffle_word<W: Word>(src: &[u8], dst: &mut [u8]) {
     let n = W::N;
     let count = src.len() / n;
@@ -130,6 +144,7 @@ fn unshuffle_word<W: Word>(src: &[u8], dst: &mut [u8]) {
 
 /// Elements of `4 * L` bytes as `L` lanes of `u32`: each lane gives four planes as
 /// [`shuffle_word`] does, so 8- and 16-byte elements vectorise like 4-byte ones.
+#[inline(always)]
 fn shuffle_lanes<const L: usize>(src: &[u8], dst: &mut [u8]) {
     let n = 4 * L;
     let count = src.len() / n;
@@ -157,6 +172,7 @@ fn shuffle_lanes<const L: usize>(src: &[u8], dst: &mut [u8]) {
 }
 
 /// The inverse of [`shuffle_lanes`].
+#[inline(always)]
 fn unshuffle_lanes<const L: usize>(src: &[u8], dst: &mut [u8]) {
     let n = 4 * L;
     let count = src.len() / n;
@@ -215,6 +231,7 @@ fn load8(bytes: &[u8], at: usize) -> u64 {
 /// Any element size: 8 elements at a time, 8 byte planes at a time, as 8x8 byte
 /// transposes of 8-byte loads (a load may run into the next element; those bytes are
 /// not used). The elements whose loads would run past the end are done byte by byte.
+#[inline(always)]
 fn shuffle_generic(src: &[u8], dst: &mut [u8], n: usize) {
     let count = src.len() / n;
     let mut i = 0;
@@ -246,6 +263,7 @@ fn shuffle_generic(src: &[u8], dst: &mut [u8], n: usize) {
 /// last byte spills into the next element's first bytes, which are written afterwards
 /// (tiles go last to first, elements in order, the next group after this one), so every
 /// byte ends up right; the group runs only while its last word fits in `dst`.
+#[inline(always)]
 fn unshuffle_generic(src: &[u8], dst: &mut [u8], n: usize) {
     let count = src.len() / n;
     let mut i = 0;

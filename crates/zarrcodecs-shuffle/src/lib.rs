@@ -79,7 +79,8 @@ impl Shuffle {
     fn transform(&self, data: DataRef<'_>, forward: bool) -> Result<Data> {
         let src = data.require_bytes(Self::CODEC_ID)?;
         self.check_len(src.len())?;
-        let mut out = AlignedBuf::zeroed(src.len())?;
+        // `run` writes every byte: no zero-fill first.
+        let mut out = AlignedBuf::for_overwrite(src.len())?;
         self.run(src, out.as_mut_slice(), forward)?;
         Ok(NdArray::from_buf(out).into())
     }
