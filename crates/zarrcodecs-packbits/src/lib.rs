@@ -188,7 +188,9 @@ impl Codec for PackBits {
     fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
         let enc = encoded.require_bytes(Self::CODEC_ID)?;
         let n = decoded_len(enc)?;
-        let mut out = AlignedBuf::zeroed(n)?;
+        // `decoded_len` checked that the packed bytes cover all `n` booleans, and
+        // `unpack` writes each of them: no zero-fill first.
+        let mut out = AlignedBuf::for_overwrite(n)?;
         unpack(&enc[1..], out.as_mut_slice());
         Ok(NdArray::new(out, bool_dtype(), vec![n])?.into())
     }
