@@ -534,9 +534,9 @@ impl Report<'_> {
             if borrowed {
                 let _ = writeln!(
                     w,
-                    "\n† `decode_borrowed`, which verifies the checksum and returns the payload borrowed from the \
-                     input, as numcodecs' `decode` returns a view of its input; `decode`, which returns a copy, is in \
-                     [Borrowed decodes](#borrowed-decodes)."
+                    "\n† `decode_borrowed`, which returns its output borrowed from the input (a checksum's verified \
+                     payload; bitround's and quantize's input as it is), as numcodecs' `decode` returns a view of its \
+                     input; `decode`, which returns a copy, is in [Borrowed decodes](#borrowed-decodes)."
                 );
             }
             let _ = writeln!(w);
@@ -716,9 +716,10 @@ impl Report<'_> {
         let _ = writeln!(w, "\n### Borrowed decodes\n");
         let _ = writeln!(
             w,
-            "Codecs whose decoded data is a part of their input (the checksums): `decode` returns a copy, \
-             `decode_borrowed` the verified payload in place (what the per-codec tables show, and what \
-             numcodecs' `decode` does), `decode_into` copies into the caller's buffer (8 MiB only).\n"
+            "Codecs whose decoded data is a part of their input (the checksums' payload; bitround's and \
+             quantize's whole input): `decode` returns a copy, `decode_borrowed` the data in place (what the \
+             per-codec tables show, and what numcodecs' `decode` does), `decode_into` copies into the \
+             caller's buffer (8 MiB only).\n"
         );
         let _ = writeln!(
             w,

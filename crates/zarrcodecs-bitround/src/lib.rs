@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
-    AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, DTypeKind, Data, DataRef, DecodeOptions, Error, NdArray,
-    Result, StaticCodec,
+    AlignedBuf, ArrayView, ArrayViewMut, ByteOrder, Codec, DTypeKind, Data, DataRef, DecodeOptions, Decoded, Error,
+    NdArray, Result, StaticCodec,
 };
 
 /// The configuration of [`BitRound`]: numcodecs' `{"keepbits": 10}`.
@@ -167,6 +167,14 @@ impl Codec for BitRound {
         Ok(NdArray::from_bytes(a.as_bytes(), dtype, a.shape().to_vec())?.into())
     }
 
+    /// The input itself, viewed as the decoded dtype (as numcodecs' decode returns its
+    /// input): no copy.
+    fn decode_borrowed_with<'a>(&self, encoded: DataRef<'a>, _options: &DecodeOptions) -> Result<Decoded<'a>> {
+        let a = encoded.require_array(Self::CODEC_ID)?;
+        let dtype = decoded_dtype(a)?;
+        Ok(Decoded::Borrowed(DataRef::Array(ArrayView::new(a.as_bytes(), dtype, a.shape().to_vec())?)))
+    }
+
     /// Copies the bytes into `out` (numcodecs views them as `out`'s dtype, whatever it
     /// is); its size must be the encoded size.
     fn decode_into_with(
@@ -203,6 +211,34 @@ mod tests {
     use zarrcodecs_core::testing;
     use zarrcodecs_core::DynCodec;
     use zarrcodecs_core::{DType, Object, ObjectArray};
+
+    /// `decode_borrowed` is `decode` without the copy: the same array, borrowed, and
+    /// the same refusals.
+    #[test]
+    fn decode_borrowed_is_decode_in_place() {
+        let codec = BitRound::new(10).unwrap();
+        for (dtype, bytes) in [("<f4", 16usize), ("<f8", 24), ("<i4", 8), ("<u2", 6), ("|u1", 5), (">f8", 16)] {
+            let dtype: DType = dtype.parse().unwrap();
+            let raw: Vec<u8> = (0u8..).take(bytes).collect();
+            let input = ArrayView::new(&raw, dtype, vec![bytes / dtype.itemsize()]).unwrap();
+            let owned = codec.decode(DataRef::Array(input.clone()));
+            let borrowed = codec.decode_borrowed(DataRef::Array(input.clone()));
+            match (owned, borrowed) {
+                (Ok(o), Ok(b)) => {
+                    assert!(b.is_borrowed(), "{dtype}");
+                    assert_eq!(b.view(), o.view(), "{dtype}");
+                    assert_eq!(b.as_bytes().unwrap().as_ptr(), raw.as_ptr(), "{dtype}");
+                }
+                (Err(_), Err(_)) => {}
+                (o, b) => panic!("{dtype}: decode {o:?}, decode_borrowed {b:?}"),
+            }
+        }
+        let raw = [1u8, 2];
+        let i1 = ArrayView::new(&raw, "|i1".parse().unwrap(), vec![2]).unwrap();
+        assert!(codec.decode_borrowed(DataRef::Array(i1)).is_err());
+        let objects = ObjectArray::from_items(vec![Object::None]);
+        assert!(codec.decode_borrowed(DataRef::from(&objects)).is_err());
+    }
 
     #[test]
     fn configs() {

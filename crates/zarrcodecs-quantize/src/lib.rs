@@ -2,7 +2,9 @@
 #![forbid(unsafe_code)]
 
 use serde::{Deserialize, Serialize};
-use zarrcodecs_core::{ArrayViewMut, Codec, DType, Data, DataRef, DecodeOptions, Error, NdArray, Result, StaticCodec};
+use zarrcodecs_core::{
+    ArrayView, ArrayViewMut, Codec, DType, Data, DataRef, DecodeOptions, Decoded, Error, NdArray, Result, StaticCodec,
+};
 use zarrcodecs_kernels::cast::{self, f16, CastFrom, Element, FloatArith, NumType};
 
 /// numcodecs' `digits`: a Python int or float, written back as it was given (`2`
@@ -275,6 +277,18 @@ impl Codec for Quantize {
         Ok(cast::cast_new(Self::CODEC_ID, arr.as_bytes(), self.astype, self.dtype, shape)?.into())
     }
 
+    /// With `astype` equal to `dtype` (the usual configuration), the input itself viewed
+    /// as `dtype`, as numcodecs' decode (`astype(dtype, copy=False)`) returns it: no
+    /// copy. Otherwise a new array, as [`Codec::decode_with`].
+    fn decode_borrowed_with<'a>(&self, encoded: DataRef<'a>, options: &DecodeOptions) -> Result<Decoded<'a>> {
+        if self.astype != self.dtype {
+            return self.decode_with(encoded, options).map(Decoded::Owned);
+        }
+        let arr = encoded.require_array(Self::CODEC_ID)?;
+        let shape = cast::view_shape(Self::CODEC_ID, arr.shape(), arr.dtype().itemsize(), self.astype)?;
+        Ok(Decoded::Borrowed(DataRef::Array(ArrayView::new(arr.as_bytes(), self.dtype, shape)?)))
+    }
+
     fn decode_into_with(
         &self,
         encoded: DataRef<'_>,
@@ -301,6 +315,32 @@ mod tests {
 
     fn dt(s: &str) -> DType {
         s.parse().unwrap()
+    }
+
+    /// `decode_borrowed` is `decode` without the copy where `astype` is `dtype`, and
+    /// `decode` itself otherwise.
+    #[test]
+    fn decode_borrowed_is_decode_in_place_when_the_dtypes_agree() {
+        let values: Vec<u8> = [1.25f64, -3.5, 7.0].iter().flat_map(|v| v.to_le_bytes()).collect();
+        for (config, borrows) in [
+            (json!({"id": "quantize", "digits": 2, "dtype": "<f8"}), true),
+            (json!({"id": "quantize", "digits": 2, "dtype": "<f4", "astype": "<f4"}), true),
+            (json!({"id": "quantize", "digits": 2, "dtype": "<f8", "astype": "<f4"}), false),
+            (json!({"id": "quantize", "digits": 2, "dtype": "<f4", "astype": "<f8"}), false),
+        ] {
+            let codec = Quantize::from_json(&config).unwrap();
+            let input = ArrayView::new(&values, dt("|u1"), vec![values.len()]).unwrap();
+            let owned = codec.decode(DataRef::Array(input.clone())).unwrap();
+            let borrowed = codec.decode_borrowed(DataRef::Array(input)).unwrap();
+            assert_eq!(borrowed.is_borrowed(), borrows, "{config}");
+            assert_eq!(borrowed.view(), owned.view(), "{config}");
+            // Bytes that are not whole items are refused both ways.
+            let bad = ArrayView::new(&values[..7], dt("|u1"), vec![7]).unwrap();
+            assert!(
+                codec.decode(DataRef::Array(bad.clone())).is_err()
+                    && codec.decode_borrowed(DataRef::Array(bad)).is_err()
+            );
+        }
     }
 
     #[test]
