@@ -24,6 +24,17 @@ const MAX_DIMS: usize = 64;
 /// Bytes charged per stack slot, list item, memo entry and arena node.
 const SLOT_COST: usize = 32;
 
+/// The input bytes per item that [`Unpickler::reserve_for_items`] makes room for. A
+/// str or bytes item takes 3 bytes of opcodes (an opcode, a length, a MEMOIZE) and its
+/// text, so 12 covers items of 9 bytes and more without growing (the benchmark's
+/// items are 12 to 14 bytes; a room of one per 16 bytes was outgrown, one per 8
+/// reserved more than 32 MiB of arena for an 8 MiB chunk, which glibc always maps
+/// afresh, page faults and all).
+const BYTES_PER_ITEM: usize = 12;
+
+/// The items of a full `MARK ... APPENDS` batch (`pickle.py`'s `_BATCHSIZE`).
+const BATCHSIZE: usize = 1000;
+
 /// The globals the unpickler accepts, as behaviour of its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Global {
@@ -167,6 +178,8 @@ struct Unpickler<'a> {
     /// The lists and dicts being converted, by arena index: meeting one again is a
     /// cycle (a list or dict that contains itself), which an `Object` cannot hold.
     on_path: Vec<bool>,
+    /// An empty vector with room (see [`Scratch::list`]).
+    spare_list: Vec<Value>,
     limit: usize,
     used: usize,
 }
@@ -177,30 +190,120 @@ pub(crate) enum Decoded {
     Numeric(NdArray),
 }
 
+/// The unpickler's working vectors, kept per thread between decodes (cleared) when
+/// they hold at most [`MAX_SCRATCH_BYTES`]: fresh ones were allocated for every decode,
+/// and at 64 KiB of short strings the arena, list and memo (a few hundred KiB, above
+/// glibc's mmap threshold) were mapped and page-faulted anew each time, about a
+/// quarter of the decode.
+#[derive(Default)]
+struct Scratch {
+    stack: Vec<Value>,
+    marks: Vec<usize>,
+    memo: Vec<Option<Value>>,
+    shared: Vec<bool>,
+    arena: Vec<Node>,
+    on_path: Vec<bool>,
+    /// An empty vector with room, for the first large list (an object array's items).
+    list: Vec<Value>,
+}
+
+/// The most bytes of working vectors a thread keeps between decodes: enough for
+/// chunks of about a MiB of short items; larger ones allocate afresh.
+const MAX_SCRATCH_BYTES: usize = 16 << 20;
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+impl Scratch {
+    /// This thread's kept vectors (empty), or new ones.
+    fn take() -> Scratch {
+        SCRATCH
+            .try_with(|s| s.try_borrow_mut().map(|mut s| std::mem::take(&mut *s)).unwrap_or_default())
+            .unwrap_or_default()
+    }
+
+    /// Clears the vectors and keeps them for this thread's next decode, if they are
+    /// small enough.
+    fn give(mut self) {
+        fn bytes<T>(v: &Vec<T>) -> usize {
+            v.capacity().saturating_mul(std::mem::size_of::<T>())
+        }
+        let total = [
+            bytes(&self.stack),
+            bytes(&self.marks),
+            bytes(&self.memo),
+            bytes(&self.shared),
+            bytes(&self.arena),
+            bytes(&self.on_path),
+            bytes(&self.list),
+        ]
+        .iter()
+        .fold(0usize, |a, &b| a.saturating_add(b));
+        if total > MAX_SCRATCH_BYTES {
+            return;
+        }
+        self.stack.clear();
+        self.marks.clear();
+        self.memo.clear();
+        self.shared.clear();
+        self.arena.clear();
+        self.on_path.clear();
+        self.list.clear();
+        let _ = SCRATCH.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                *s = self;
+            }
+        });
+    }
+}
+
 impl<'a> Unpickler<'a> {
     fn new(input: &'a [u8], limit: usize) -> Self {
-        // An object array's items take a few bytes each (an opcode, a length, a memo
-        // put), so the arena and memo get room for some in advance: growing them by
-        // doubling copied and page-faulted most of a large decode.
-        // Only a hint: bounded by the decoded-size limit, and a failed reservation is
-        // left to the charged growth later (which fails with a typed error).
-        let room = (input.len() / 16).min(limit / SLOT_COST.max(1));
-        let mut u = Unpickler {
+        let Scratch { stack, marks, memo, shared, arena, on_path, list } = Scratch::take();
+        Unpickler {
             input,
             pos: 0,
-            stack: Vec::new(),
-            marks: Vec::new(),
-            memo: Vec::new(),
+            stack,
+            marks,
+            memo,
             sparse_memo: HashMap::new(),
             memo_count: 0,
-            shared: Vec::new(),
-            arena: Vec::new(),
-            on_path: Vec::new(),
+            shared,
+            arena,
+            on_path,
+            spare_list: list,
             limit,
             used: 0,
-        };
-        let _ = (u.memo.try_reserve(room), u.shared.try_reserve(room), u.arena.try_reserve(room));
-        u
+        }
+    }
+
+    /// Room in the arena, the memo and the list being filled, for one item per
+    /// [`BYTES_PER_ITEM`] bytes of the input left (within the decoded-size limit), when
+    /// the pickle turns out to hold many objects (at its first full `APPENDS` batch):
+    /// growing these vectors by doubling copied and page-faulted a large part of a
+    /// decode. Only a hint: a failed reservation is left to the charged growth later
+    /// (which fails with a typed error), and memory not touched is not committed.
+    /// Returns the room.
+    fn reserve_for_items(&mut self) -> usize {
+        let room = ((self.input.len() - self.pos) / BYTES_PER_ITEM).min(self.limit / SLOT_COST);
+        let _ = (self.memo.try_reserve(room), self.shared.try_reserve(room), self.arena.try_reserve(room));
+        room
+    }
+}
+
+impl Drop for Unpickler<'_> {
+    fn drop(&mut self) {
+        Scratch {
+            stack: std::mem::take(&mut self.stack),
+            marks: std::mem::take(&mut self.marks),
+            memo: std::mem::take(&mut self.memo),
+            shared: std::mem::take(&mut self.shared),
+            arena: std::mem::take(&mut self.arena),
+            on_path: std::mem::take(&mut self.on_path),
+            list: std::mem::take(&mut self.spare_list),
+        }
+        .give();
     }
 }
 
@@ -231,6 +334,31 @@ pub(crate) fn loads_into(input: &[u8], limit: usize, out: &mut [u8], out_dtype: 
     Ok(())
 }
 
+/// `v.push(x)`, with the growth out of line: pushing a value built just before (an
+/// enum, stored in parts) through `Vec::push`, whose growth path is a call, spilled
+/// it to the stack and loaded it back whole, a store-forwarding stall on every item.
+#[inline(always)]
+fn push_fast<T>(v: &mut Vec<T>, x: T) {
+    push_with(v, || x);
+}
+
+/// `v.push(make())`, with the value made in each branch (see [`push_fast`]), so that
+/// it is written straight into place.
+#[inline(always)]
+fn push_with<T>(v: &mut Vec<T>, make: impl FnOnce() -> T) {
+    if v.len() < v.capacity() {
+        v.push(make());
+    } else {
+        push_grow(v, make());
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn push_grow<T>(v: &mut Vec<T>, x: T) {
+    v.push(x);
+}
+
 /// Reverses the byte order of every number in `data`.
 fn swap_units(data: &mut [u8], dtype: DType) {
     let unit = match dtype.kind() {
@@ -244,29 +372,44 @@ fn swap_units(data: &mut [u8], dtype: DType) {
 }
 
 impl<'a> Unpickler<'a> {
+    // The per-item paths (charge, read, push, new_node, memo_put) are inlined and
+    // their errors built out of line: at 64 KiB of short strings or bytes, calls and
+    // the moves of their large `Result`s were a good part of the decode.
+
+    #[inline(always)]
     fn charge(&mut self, bytes: usize) -> Result<()> {
         self.used = self.used.saturating_add(bytes);
         if self.used > self.limit {
-            return Err(Error::DecodedSizeLimit {
-                codec: CODEC_ID.into(),
-                size: self.used as u64,
-                limit: self.limit as u64,
-            });
+            return Err(self.over_limit());
         }
         Ok(())
     }
 
+    #[cold]
+    #[inline(never)]
+    fn over_limit(&self) -> Error {
+        Error::DecodedSizeLimit { codec: CODEC_ID.into(), size: self.used as u64, limit: self.limit as u64 }
+    }
+
+    #[inline(always)]
     fn read(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self.pos.checked_add(n).filter(|&e| e <= self.input.len()).ok_or_else(|| {
-            corrupt(format_args!(
-                "truncated pickle: {n} bytes wanted at offset {}, {} left",
-                self.pos,
-                self.input.len() - self.pos
-            ))
-        })?;
-        let s = &self.input[self.pos..end];
-        self.pos = end;
-        Ok(s)
+        match self.input.get(self.pos..).and_then(|rest| rest.get(..n)) {
+            Some(s) => {
+                self.pos += n;
+                Ok(s)
+            }
+            None => Err(self.truncated(n)),
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn truncated(&self, n: usize) -> Error {
+        corrupt(format_args!(
+            "truncated pickle: {n} bytes wanted at offset {}, {} left",
+            self.pos,
+            self.input.len() - self.pos
+        ))
     }
 
     fn read_range(&mut self, n: u64) -> Result<(usize, usize)> {
@@ -310,20 +453,29 @@ impl<'a> Unpickler<'a> {
         std::str::from_utf8(line).map_err(|_| corrupt("a text argument is not UTF-8"))
     }
 
+    #[inline(always)]
     fn push(&mut self, v: Value) -> Result<()> {
         self.charge(SLOT_COST)?;
-        self.stack.push(v);
+        push_fast(&mut self.stack, v);
         Ok(())
     }
 
+    #[inline(always)]
     fn new_node(&mut self, n: Node) -> Result<Value> {
-        self.charge(SLOT_COST)?;
-        let idx = u32::try_from(self.arena.len()).map_err(|_| corrupt("too many objects"))?;
-        self.arena.push(n);
-        self.shared.push(false);
-        Ok(Value::Node(idx))
+        self.new_node_with(|| n).map(Value::Node)
     }
 
+    /// A new node, made in place; its index.
+    #[inline(always)]
+    fn new_node_with(&mut self, make: impl FnOnce() -> Node) -> Result<u32> {
+        self.charge(SLOT_COST)?;
+        let Ok(idx) = u32::try_from(self.arena.len()) else { return Err(corrupt("too many objects")) };
+        push_with(&mut self.arena, make);
+        push_fast(&mut self.shared, false);
+        Ok(idx)
+    }
+
+    #[inline(always)]
     fn push_node(&mut self, n: Node) -> Result<()> {
         let v = self.new_node(n)?;
         self.push(v)
@@ -383,7 +535,19 @@ impl<'a> Unpickler<'a> {
         }
     }
 
+    /// PUT, BINPUT, LONG_BINPUT and MEMOIZE: the usual case, the next index, inline.
+    #[inline(always)]
     fn memo_put(&mut self, idx: u64, v: Value) -> Result<()> {
+        if idx == self.memo.len() as u64 && idx <= u64::from(u32::MAX) {
+            self.charge(SLOT_COST)?;
+            push_fast(&mut self.memo, Some(v));
+            self.memo_count += 1;
+            return Ok(());
+        }
+        self.memo_put_any(idx, v)
+    }
+
+    fn memo_put_any(&mut self, idx: u64, v: Value) -> Result<()> {
         let idx = usize::try_from(u32::try_from(idx).map_err(|_| corrupt("memo index out of range"))?)
             .map_err(|_| corrupt("memo index out of range"))?;
         let new = if idx < self.memo.len() {
@@ -452,7 +616,31 @@ impl<'a> Unpickler<'a> {
     fn push_str(&mut self, s: impl Into<PyStr>) -> Result<()> {
         let s = s.into();
         self.charge(s.len())?;
-        self.push_node(Node::Str(s))
+        self.push_item(|| Node::Str(s))
+    }
+
+    /// Pushes a str or bytes node and runs the MEMOIZE that picklers write after one,
+    /// if it comes next, here (as the MEMOIZE opcode would): MEMOIZE reading back the
+    /// value just pushed (stored in parts, loaded whole) stalled on store forwarding,
+    /// a good part of a decode of short items. The node and values are made where
+    /// they are stored, for the same reason (see [`push_fast`]).
+    #[inline(always)]
+    fn push_item(&mut self, make: impl FnOnce() -> Node) -> Result<()> {
+        let node = self.new_node_with(make)?;
+        self.charge(SLOT_COST)?;
+        push_with(&mut self.stack, || Value::Node(node));
+        if self.input.get(self.pos) == Some(&opcodes::byte::MEMOIZE) {
+            self.pos += 1;
+            let idx = self.memo_count as u64;
+            if idx == self.memo.len() as u64 && idx <= u64::from(u32::MAX) {
+                self.charge(SLOT_COST)?;
+                push_with(&mut self.memo, || Some(Value::Node(node)));
+                self.memo_count += 1;
+            } else {
+                self.memo_put_any(idx, Value::Node(node))?;
+            }
+        }
+        Ok(())
     }
 
     fn push_utf8(&mut self, (s, e): (usize, usize)) -> Result<()> {
@@ -728,17 +916,17 @@ impl<'a> Unpickler<'a> {
             Opcode::BINBYTES => {
                 let n = self.read_u32()?;
                 let (s, e) = self.read_range(u64::from(n))?;
-                self.push_node(Node::Bytes(Blob::Input(s, e)))
+                self.push_item(|| Node::Bytes(Blob::Input(s, e)))
             }
             Opcode::SHORT_BINBYTES => {
                 let n = self.read_u8()?;
                 let (s, e) = self.read_range(u64::from(n))?;
-                self.push_node(Node::Bytes(Blob::Input(s, e)))
+                self.push_item(|| Node::Bytes(Blob::Input(s, e)))
             }
             Opcode::BINBYTES8 => {
                 let n = self.read_u64()?;
                 let (s, e) = self.read_range(n)?;
-                self.push_node(Node::Bytes(Blob::Input(s, e)))
+                self.push_item(|| Node::Bytes(Blob::Input(s, e)))
             }
             Opcode::BYTEARRAY8 => {
                 let n = self.read_u64()?;
@@ -777,11 +965,7 @@ impl<'a> Unpickler<'a> {
                 let list = self.top()?;
                 self.list_extend(list, vec![v])
             }
-            Opcode::APPENDS => {
-                let items = self.pop_mark()?;
-                let list = self.top()?;
-                self.list_extend(list, items)
-            }
+            Opcode::APPENDS => self.appends(),
             _ => Err(misrouted(op)),
         }
     }
@@ -936,6 +1120,42 @@ impl<'a> Unpickler<'a> {
             Opcode::NEXT_BUFFER => unsupported("out-of-band buffers (NEXT_BUFFER) are not supported"),
             _ => misrouted(op),
         })
+    }
+
+    /// APPENDS: the items above the topmost mark, moved into the list below it
+    /// without an intermediate vector (as `pop_mark`, `top` and `list_extend` would,
+    /// with their errors). A list that gets a full batch while empty (more batches may
+    /// follow: an object array's items) gets the kept spare vector and room for the
+    /// rest of the input's items, as the arena (see
+    /// [`Unpickler::reserve_for_items`]).
+    fn appends(&mut self) -> Result<()> {
+        let m = self.marks.pop().ok_or_else(|| corrupt("could not find MARK"))?;
+        // The list is below the mark, above the mark before it.
+        if m > self.stack.len() || m <= self.fence() {
+            return Err(corrupt("unpickling stack underflow"));
+        }
+        let list = Self::node_index(self.stack[m - 1]);
+        let n = self.stack.len() - m;
+        self.charge(SLOT_COST.saturating_mul(n))?;
+        if !matches!(list.and_then(|i| self.arena.get(i)), Some(Node::List(_))) {
+            return Err(unsupported("APPEND/APPENDS on something that is not a list"));
+        }
+        let first_batch =
+            n >= BATCHSIZE && matches!(list.and_then(|i| self.arena.get(i)), Some(Node::List(l)) if l.is_empty());
+        let room = if first_batch { self.reserve_for_items() } else { 0 };
+        if let Some(Node::List(l)) = list.and_then(|i| self.arena.get_mut(i)) {
+            if first_batch {
+                if self.spare_list.capacity() > 0 {
+                    *l = std::mem::take(&mut self.spare_list);
+                }
+                let _ = l.try_reserve(room.saturating_add(n));
+            }
+            // Copied as a slice: `Vec::drain` went item by item through an
+            // `Option<Value>` on the stack, stored in parts and loaded whole.
+            l.extend_from_slice(self.stack.get(m..).unwrap_or_default());
+            self.stack.truncate(m);
+        }
+        Ok(())
     }
 
     fn list_extend(&mut self, list: Value, items: Vec<Value>) -> Result<()> {
@@ -1221,7 +1441,7 @@ impl<'a> Unpickler<'a> {
             }
             self.charge(std::mem::size_of::<Object>().saturating_mul(count))?;
             let shared = shared || self.is_shared(data);
-            let items = match (shared, Self::node_index(data).and_then(|i| self.arena.get_mut(i))) {
+            let mut items = match (shared, Self::node_index(data).and_then(|i| self.arena.get_mut(i))) {
                 (false, Some(Node::List(l))) => std::mem::take(l),
                 (true, Some(Node::List(l))) => l.clone(),
                 _ => Vec::new(),
@@ -1229,10 +1449,48 @@ impl<'a> Unpickler<'a> {
             let list = Self::node_index(data).ok_or_else(|| corrupt("an object array's data must be a list"))?;
             self.enter(list)?;
             let mut out = Vec::with_capacity(count);
-            for v in items {
-                out.push(self.object(v, depth + 1, shared)?);
+            for &v in &items {
+                // Numbers, strs and bytes as `object` converts them, inline: its call
+                // and large `Result` were a third of a 64 KiB decode of short items.
+                // `object` for the rest, and for the error of items nested too deep.
+                if depth + 1 > MAX_NESTING {
+                    out.push(self.object(v, depth + 1, shared)?);
+                    continue;
+                }
+                let o = match v {
+                    Value::None => Object::None,
+                    Value::Bool(b) => Object::Bool(b),
+                    Value::Int(i) => Object::Int(i),
+                    Value::Float(f) => Object::Float(f),
+                    Value::Node(i) => {
+                        let i = i as usize;
+                        let own = !shared && !self.shared.get(i).copied().unwrap_or(true);
+                        match self.arena.get_mut(i) {
+                            Some(Node::Str(s)) if own => {
+                                let s = std::mem::take(s);
+                                self.charge(s.len())?;
+                                Object::Str(s)
+                            }
+                            Some(&mut Node::Bytes(Blob::Input(start, end))) => {
+                                let len = end.saturating_sub(start);
+                                self.charge(len)?;
+                                match self.input.get(start..).and_then(|rest| PyBytes::from_prefix(rest, len)) {
+                                    Some(b) => Object::Bytes(b),
+                                    None => return Err(corrupt("a bytes object outside the input")),
+                                }
+                            }
+                            _ => self.object(v, depth + 1, shared)?,
+                        }
+                    }
+                };
+                push_fast(&mut out, o);
             }
             self.leave(list);
+            // The vector is kept for the next decode (see `Scratch`).
+            if items.capacity() > self.spare_list.capacity() {
+                items.clear();
+                self.spare_list = items;
+            }
             // numpy lists object items in C order even for Fortran-ordered arrays.
             return Ok(Object::List(out));
         }
