@@ -1,4 +1,4 @@
-"""The lzma codec (zarrcodecs-lzma, on the xz 5.2.5 lzma-sys bundles): Python's `lzma` module over the system liblzma."""
+"""The lzma codec (zarrcodecs-lzma, on the xz 5.8.4 liblzma-sys bundles): Python's `lzma` module over the system liblzma."""
 
 import lzma
 
