@@ -42,7 +42,7 @@ use manifest::targets::{ALL, COMPRESSORS, FILTERS, MEMORY_BOUND, VLEN};
 use manifest::{Allocations, BenchId, Manifest, ALLOCATIONS_ENV};
 
 /// `cargo xtask bench`'s options.
-#[derive(Debug, clap::Args)]
+#[derive(Clone, Debug, clap::Args)]
 pub(crate) struct Options {
     /// A short, less precise run (criterion's `--quick`).
     #[arg(long)]
@@ -152,8 +152,7 @@ pub(crate) fn bench(opts: &Options) -> Result {
         }
     };
 
-    eprintln!("xtask: bench 5/5: the report");
-    let report = Report {
+    let mut report = Report {
         opts,
         manifest: &manifest,
         rust: &rust,
@@ -161,12 +160,26 @@ pub(crate) fn bench(opts: &Options) -> Result {
         python: &python,
         python_note,
         allocations: &allocations,
-        load: (load_before, load_average()),
-        secs: (rust_secs, python_secs, started.elapsed().as_secs_f64()),
+        load: (load_before, String::new()),
+        secs: (rust_secs, python_secs, 0.0),
         arrays: &arrays,
         arrays_versions: &arrays_versions,
+        reruns: HashMap::new(),
     };
     let rows = report.rows();
+    // Every codec row below 1x numcodecs is measured again, Rust and Python in turn.
+    let below: Vec<(String, String)> = if report.python_note.is_none() { below_parity(&rows) } else { vec![] };
+    if !below.is_empty() {
+        eprintln!(
+            "xtask: bench 5/6: {} checks below 1x numcodecs, measured again in {RERUN_ROUNDS} alternated rounds",
+            below.len()
+        );
+        report.reruns = rerun(opts, &manifest, &manifest_path, &dir, &criterion_dir, &below)?;
+    }
+
+    eprintln!("xtask: bench 6/6: the report");
+    report.load.1 = load_average();
+    report.secs.2 = started.elapsed().as_secs_f64();
     let loops = report.loop_rows();
     // A filtered run writes its report under target/, never over the full one in docs/.
     let out_dir = if opts.filters.is_empty() { root().join("docs") } else { dir.clone() };
@@ -407,6 +420,89 @@ struct Report<'a> {
     /// why they were not measured).
     arrays: &'a [array::ArrayRow],
     arrays_versions: &'a Result<String>,
+    /// The checks measured again after the first pass (see [`rerun`]), by
+    /// [`check_key`]: Rust over Python, one ratio per round.
+    reruns: HashMap<String, Vec<f64>>,
+}
+
+/// Rounds of the rerun of checks below 1x: Rust, then Python, per round.
+const RERUN_ROUNDS: usize = 3;
+
+/// The key of one check: the row's label, the check's op as numcodecs names it
+/// (`encode` or `decode`), data kind and size label.
+fn check_key(row: &Row, op: &str) -> String {
+    let op = if op == "decode_borrowed" { "decode" } else { op };
+    format!("{}/{op}/{}/{}", row.label, row.kind, row.size_label)
+}
+
+/// The checks below 1x numcodecs: (check key, the Rust bench id measured for it).
+fn below_parity(rows: &[Row]) -> Vec<(String, String)> {
+    let mut below = vec![];
+    for r in rows {
+        let decode_op = if r.rust_decode_borrowed.is_some() { "decode_borrowed" } else { "decode" };
+        for (op, rust, python) in
+            [("encode", r.rust_encode, r.python_encode), (decode_op, r.rust_decode_like_python(), r.python_decode)]
+        {
+            if ratio(rust, python).is_some_and(|q| q < 1.0) {
+                let rust_id = format!("{}/{op}/{}/{}", r.label, r.kind, r.size_label);
+                below.push((check_key(r, op), rust_id));
+            }
+        }
+    }
+    below
+}
+
+/// A regex (valid for Rust's `regex` and Python's `re`) that matches exactly these ids.
+fn exact_ids_regex<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    let escape = |id: &str| {
+        id.chars().fold(String::new(), |mut out, c| {
+            if "\\.+*?()|[]{}^$#&-~".contains(c) {
+                out.push('\\');
+            }
+            out.push(c);
+            out
+        })
+    };
+    format!("^({})$", ids.map(escape).collect::<Vec<_>>().join("|"))
+}
+
+/// Measures the `below` checks again, [`RERUN_ROUNDS`] times, each round Rust
+/// (criterion, filtered to their ids) then Python (bench.py, filtered likewise): a
+/// check below target on the first pass, when both sides ran minutes apart, is a miss
+/// only if it stays below when the two alternate. Returns the ratios per check key.
+fn rerun(
+    opts: &Options,
+    manifest: &Manifest,
+    manifest_path: &Path,
+    dir: &Path,
+    criterion_dir: &Path,
+    below: &[(String, String)],
+) -> Result<HashMap<String, Vec<f64>>> {
+    let rust_ids: Vec<&BenchId> =
+        manifest.bench_ids.iter().filter(|id| below.iter().any(|(_, r)| *r == id.full())).collect();
+    let python_ids: Vec<String> = below.iter().map(|(key, _)| key.clone()).collect();
+    let size_of =
+        |key: &str| manifest.sizes.iter().find(|s| key.ends_with(&format!("/{}", s.label))).map_or(0, |s| s.size);
+    let mut ratios: HashMap<String, Vec<f64>> = HashMap::new();
+    let filter = exact_ids_regex(rust_ids.iter().map(|id| id.full()).collect::<Vec<_>>().iter().map(String::as_str));
+    let python_filter = exact_ids_regex(python_ids.iter().map(String::as_str));
+    let sub = Options { filters: vec![filter], ..opts.clone() };
+    let python_sub = Options { filters: vec![python_filter], ..opts.clone() };
+    for round in 1..=RERUN_ROUNDS {
+        eprintln!("xtask: rerun round {round}/{RERUN_ROUNDS}: Rust");
+        criterion::clear(criterion_dir, &rust_ids)?;
+        run_criterion(&sub, &manifest.bench_ids, rust_ids.len(), &target_dir().join("bench/allocations-rerun.json"))?;
+        let (rust, _) = criterion::results(criterion_dir, &rust_ids);
+        eprintln!("xtask: rerun round {round}/{RERUN_ROUNDS}: Python");
+        let python = run_python(&python_sub, manifest_path, dir)?;
+        for (key, rust_id) in below {
+            let size = size_of(key);
+            if let Some(q) = ratio(mbps(size, rust.get(rust_id).copied()), mbps(size, python.ns.get(key).copied())) {
+                ratios.entry(key.clone()).or_default().push(q);
+            }
+        }
+    }
+    Ok(ratios)
 }
 
 impl Report<'_> {
@@ -594,7 +690,10 @@ impl Report<'_> {
         let _ = writeln!(
             w,
             "Read off the figures below (not asserted in tests). A check is one (config, data, size, \
-             encode or decode) row.\n"
+             encode or decode) row. All Rust rows are measured first, then all Python rows, so load on this \
+             shared machine can fall on one side: every check below 1× numcodecs is measured again, Rust then \
+             Python in each of {RERUN_ROUNDS} rounds, and a ≥ 1× target counts it as met only if the median \
+             of those rounds is at or above the target (the tables show the first pass).\n"
         );
         let present = |ids: &[&str]| rows.iter().any(|r| ids.contains(&r.codec.as_str()));
         // (op name, Rust MB/s, Python MB/s, Rust ns, Python ns)
@@ -614,6 +713,7 @@ impl Report<'_> {
         let mut target = |title: &str, ids: &[&str], min: f64, only_small: bool| {
             let mut total = 0;
             let mut missed = vec![];
+            let mut settled = 0;
             for row in rows.iter().filter(|r| ids.contains(&r.codec.as_str())) {
                 if only_small && row.size_label != "64KiB" {
                     continue;
@@ -622,10 +722,23 @@ impl Report<'_> {
                     let Some(q) = ratio(rust, py) else { continue };
                     total += 1;
                     if q < min {
-                        missed.push(Miss { ratio: q, row, op, rust_ns, python_ns });
+                        let rerun = self.reruns.get(&check_key(row, op)).filter(|r| !r.is_empty());
+                        if rerun.is_some_and(|r| median(r) >= min) {
+                            settled += 1;
+                        } else {
+                            missed.push(Miss { ratio: q, row, op, rust_ns, python_ns, rerun: rerun.cloned() });
+                        }
                     }
                 }
             }
+            let settled_note = if settled > 0 {
+                format!(
+                    " ({settled} more checks were below {min}× on the first pass and at or above it in the median \
+                     of {RERUN_ROUNDS} alternated reruns)"
+                )
+            } else {
+                String::new()
+            };
             if total == 0 {
                 let why = if present(ids) {
                     "no Python figures to compare with"
@@ -636,17 +749,27 @@ impl Report<'_> {
                 return;
             }
             if missed.is_empty() {
-                let _ = writeln!(w, "- **{title}**: ✅ met ({total} of {total} checks).");
+                let _ = writeln!(w, "- **{title}**: ✅ met ({total} of {total} checks){settled_note}.");
                 return;
             }
             missed.sort_by(|a, b| a.ratio.total_cmp(&b.ratio));
-            let _ = writeln!(w, "- **{title}**: ❌ missed in {} of {total} checks:", missed.len());
+            let _ = writeln!(w, "- **{title}**: ❌ missed in {} of {total} checks{settled_note}:", missed.len());
             for m in &missed {
                 let r = m.row;
                 let note = why(m, min, COMPRESSORS.contains(&r.codec.as_str()), memcpy(&r.size_label));
+                let rerun = m.rerun.as_ref().map_or_else(String::new, |q| {
+                    let (lo, hi) =
+                        (q.iter().copied().fold(f64::INFINITY, f64::min), q.iter().copied().fold(0.0, f64::max));
+                    format!(
+                        "; measured again, alternated: {} (rounds {}–{})",
+                        x(Some(median(q))),
+                        x(Some(lo)),
+                        x(Some(hi))
+                    )
+                });
                 let _ = writeln!(
                     w,
-                    "  - `{}` {} {} {}: {} — {note}",
+                    "  - `{}` {} {} {}: {}{rerun} — {note}",
                     r.label,
                     m.op,
                     r.kind,
@@ -953,6 +1076,20 @@ struct Miss<'a> {
     op: &'static str,
     rust_ns: Option<f64>,
     python_ns: Option<f64>,
+    /// Rust over Python in each round of the alternated rerun, if the check had one.
+    rerun: Option<Vec<f64>>,
+}
+
+/// The median of `v` (not empty).
+fn median(v: &[f64]) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let n = s.len();
+    if n % 2 == 1 {
+        s[n / 2]
+    } else {
+        (s[n / 2 - 1] + s[n / 2]) / 2.0
+    }
 }
 
 fn f(v: Option<f64>) -> String {
@@ -1013,6 +1150,13 @@ mod tests {
             python_decode: Some(python),
             ns: [ns(rust), ns(rust), ns(python), ns(python)],
         }
+    }
+
+    fn test_options() -> Options {
+        use clap::Parser as _;
+        let cli = crate::Cli::try_parse_from(["xtask", "bench", "--quick"]).unwrap();
+        let crate::Task::Bench(o) = cli.task else { panic!("not bench") };
+        o
     }
 
     #[test]
@@ -1080,6 +1224,69 @@ mod tests {
             ]
         );
         assert!(r["rust_decode_borrowed_mbps"].is_null());
+    }
+
+    /// The checks below 1x, their keys and Rust ids, and the regex that selects them.
+    #[test]
+    fn checks_below_parity_are_rerun_by_exact_id() {
+        let mut slow = row("zstd", 64 << 10, 90.0, 100.0);
+        slow.rust_encode = Some(120.0);
+        let mut borrowed = row("crc32c", 8 << 20, 50.0, 100.0);
+        borrowed.rust_decode_borrowed = Some(80.0);
+        let fast = row("lz4", 64 << 10, 200.0, 100.0);
+        let below = below_parity(&[slow, borrowed, fast]);
+        assert_eq!(
+            below,
+            [
+                ("zstd/level=1/decode/f8_walk/64KiB".to_string(), "zstd/level=1/decode/f8_walk/64KiB".to_string()),
+                ("crc32c/level=1/encode/f8_walk/8MiB".into(), "crc32c/level=1/encode/f8_walk/8MiB".into()),
+                ("crc32c/level=1/decode/f8_walk/8MiB".into(), "crc32c/level=1/decode_borrowed/f8_walk/8MiB".into()),
+            ]
+        );
+        assert_eq!(
+            exact_ids_regex([r#"astype/a="<f8"/decode/x/8MiB"#, "b.c/[1]"].into_iter()),
+            r#"^(astype/a="<f8"/decode/x/8MiB|b\.c/\[1\])$"#
+        );
+        assert!((median(&[3.0, 1.0, 2.0]) - 2.0).abs() < 1e-12);
+        assert!((median(&[1.0, 2.0]) - 1.5).abs() < 1e-12);
+    }
+
+    /// A check below target counts as met when the median of its alternated reruns is
+    /// at or above it, and the report says so; otherwise the rerun is shown beside it.
+    #[test]
+    fn reruns_settle_or_confirm_misses() {
+        let rows = [row("zstd", 64 << 10, 90.0, 100.0), row("lz4", 64 << 10, 80.0, 100.0)];
+        let manifest = Manifest::default();
+        let python = Python::default();
+        let opts = test_options();
+        let allocations: Result<Allocations> = Err("none".into());
+        let arrays_versions: Result<String> = Err("none".into());
+        let rust = HashMap::new();
+        let mut report = Report {
+            opts: &opts,
+            manifest: &manifest,
+            rust: &rust,
+            missing: (0, 0),
+            python: &python,
+            python_note: None,
+            allocations: &allocations,
+            load: (String::new(), String::new()),
+            secs: (0.0, 0.0, 0.0),
+            arrays: &[],
+            arrays_versions: &arrays_versions,
+            reruns: HashMap::new(),
+        };
+        for r in &rows {
+            for op in ["encode", "decode"] {
+                let q = if r.codec == "zstd" { vec![1.02, 0.97, 1.05] } else { vec![0.8, 0.82, 0.79] };
+                report.reruns.insert(check_key(r, op), q);
+            }
+        }
+        let mut md = String::new();
+        report.targets(&mut md, &rows, &[]);
+        let line = md.lines().find(|l| l.contains("Every codec")).unwrap();
+        assert!(line.contains("missed in 2 of 4 checks (2 more checks were below 1×"), "{line}");
+        assert!(md.contains("measured again, alternated: 0.80× (rounds 0.79×–0.82×)"), "{md}");
     }
 
     /// A checksum's decode is checked (and shown) as `decode_borrowed` where measured,
@@ -1225,10 +1432,10 @@ mod tests {
     #[test]
     fn misses_say_why() {
         let r = row("crc32", 8 << 20, 20_000.0, 25_000.0);
-        let m = Miss { ratio: 0.8, row: &r, op: "decode", rust_ns: r.ns[1], python_ns: r.ns[3] };
+        let m = Miss { ratio: 0.8, row: &r, op: "decode", rust_ns: r.ns[1], python_ns: r.ns[3], rerun: None };
         assert!(why(&m, 3.0, false, Some(27_000.0)).contains("memcpy"));
         let r = row("zstd", 64 << 10, 120.0, 100.0);
-        let m = Miss { ratio: 1.2, row: &r, op: "encode", rust_ns: r.ns[0], python_ns: r.ns[2] };
+        let m = Miss { ratio: 1.2, row: &r, op: "encode", rust_ns: r.ns[0], python_ns: r.ns[2], rerun: None };
         assert!(why(&m, 1.5, true, None).contains("call overhead"));
     }
 }
