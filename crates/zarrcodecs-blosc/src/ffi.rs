@@ -9,6 +9,9 @@
 //! against the input length; these wrappers check again what C-Blosc relies on.
 
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::mem::MaybeUninit;
+
+use zarrcodecs_core::AlignedBuf;
 
 use blosc_src as sys;
 
@@ -67,27 +70,44 @@ pub(crate) struct CompressParams<'a> {
     pub(crate) nthreads: c_int,
 }
 
-/// `blosc_compress_ctx` of `src` into `dest`; returns C-Blosc's result (the compressed
-/// size, 0 if it did not fit, negative on error).
-pub(crate) fn compress_ctx(src: &[u8], dest: &mut [u8], p: &CompressParams<'_>) -> c_int {
-    // SAFETY: `src` is readable for `src.len()` bytes and `dest` writable for
-    // `dest.len()` bytes; C-Blosc never writes past `destsize` ("compression is memory
-    // safe") and the two slices cannot overlap (one is borrowed mutably). The compressor
-    // name is a valid NUL-terminated string. The context call uses no global state.
-    unsafe {
-        sys::blosc_compress_ctx(
-            p.clevel,
-            p.shuffle,
-            p.typesize,
-            src.len(),
-            src.as_ptr().cast::<c_void>(),
-            dest.as_mut_ptr().cast::<c_void>(),
-            dest.len(),
-            p.compressor.as_ptr().cast::<c_char>(),
-            p.blocksize,
-            p.nthreads,
-        )
-    }
+/// `blosc_compress_ctx` of `src` into a new buffer of `capacity` bytes that is not
+/// zero-filled first: the chunk C-Blosc wrote, or `Err(rc)` with C-Blosc's result
+/// (0 if it did not fit, negative on error). What the chunk does not use is given back.
+pub(crate) fn compress_ctx_new(
+    src: &[u8],
+    capacity: usize,
+    p: &CompressParams<'_>,
+) -> zarrcodecs_core::Result<std::result::Result<AlignedBuf, c_int>> {
+    let mut status = 0;
+    let write = |dest: &mut [MaybeUninit<u8>]| -> zarrcodecs_core::Result<usize> {
+        // SAFETY: `src` is readable for `src.len()` bytes and `dest` writable for
+        // `dest.len()` bytes (possibly uninitialised: C-Blosc only writes it); C-Blosc
+        // never writes past `destsize` ("compression is memory safe") and the two
+        // cannot overlap (`dest` is our new allocation). The compressor name is a valid
+        // NUL-terminated string. The context call uses no global state.
+        let rc = unsafe {
+            sys::blosc_compress_ctx(
+                p.clevel,
+                p.shuffle,
+                p.typesize,
+                src.len(),
+                src.as_ptr().cast::<c_void>(),
+                dest.as_mut_ptr().cast::<c_void>(),
+                dest.len(),
+                p.compressor.as_ptr().cast::<c_char>(),
+                p.blocksize,
+                p.nthreads,
+            )
+        };
+        status = rc;
+        // A failed call keeps nothing.
+        Ok(usize::try_from(rc).ok().filter(|&n| n <= dest.len()).unwrap_or(0))
+    };
+    // SAFETY: C-Blosc writes its chunk from the start of `dest`, every byte of the
+    // `rc` it returns (header, block starts, then the blocks one after another), so
+    // `write` reports only written bytes (none when the call failed).
+    let buf = unsafe { AlignedBuf::from_uninit_writer(capacity, write) }?;
+    Ok(if status > 0 && buf.len() == usize::try_from(status).unwrap_or(0) { Ok(buf) } else { Err(status) })
 }
 
 /// `blosc_decompress_ctx` of `src` into `dest`. `src` must have passed

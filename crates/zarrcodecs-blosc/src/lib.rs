@@ -327,8 +327,6 @@ fn compress_with(src: &[u8], p: &Params<'_>) -> Result<AlignedBuf> {
     .as_i32();
     let compressor =
         CString::new(p.cname).map_err(|e| Error::invalid_config_from(CODEC_ID, "cname holds a NUL byte", e))?;
-    // Truncated to what C-Blosc wrote: no zero-fill needed.
-    let mut dest = AlignedBuf::for_overwrite(src.len() + MAX_OVERHEAD)?;
     let params = ffi::CompressParams {
         clevel,
         shuffle,
@@ -341,13 +339,10 @@ fn compress_with(src: &[u8], p: &Params<'_>) -> Result<AlignedBuf> {
         blocksize: blocksize as isize as usize,
         nthreads: c_int::try_from(p.nthreads.clamp(1, MAX_THREADS)).unwrap_or(1),
     };
-    let rc = ffi::compress_ctx(src, dest.as_mut_slice(), &params);
-    match usize::try_from(rc) {
-        Ok(n) if n > 0 && n <= dest.len() => {
-            dest.truncate(n);
-            Ok(dest)
-        }
-        _ => Err(Error::library(CODEC_ID, format_args!("blosc_compress_ctx failed with {rc}"))),
+    // Written in place, not zero-filled first.
+    match ffi::compress_ctx_new(src, src.len() + MAX_OVERHEAD, &params)? {
+        Ok(dest) => Ok(dest),
+        Err(rc) => Err(Error::library(CODEC_ID, format_args!("blosc_compress_ctx failed with {rc}"))),
     }
 }
 

@@ -103,14 +103,9 @@ impl Codec for Lz4 {
                 format_args!("LZ4 takes at most {} bytes, got {}", block::MAX_INPUT_SIZE, input.len()),
             ));
         }
-        let bound = block::compress_bound(input.len());
-        // Truncated to what LZ4 wrote: no zero-fill needed.
-        let mut out = AlignedBuf::for_overwrite(HEADER + bound)?;
-        let (header, body) = out.as_mut_slice().split_at_mut(HEADER);
         // The length fits: it is at most MAX_INPUT_SIZE.
-        header.copy_from_slice(&u32::try_from(input.len()).unwrap_or(u32::MAX).to_le_bytes());
-        let len = block::compress(Self::CODEC_ID, input, body, self.acceleration)?;
-        out.truncate(HEADER + len);
+        let header: [u8; HEADER] = u32::try_from(input.len()).unwrap_or(u32::MAX).to_le_bytes();
+        let out = block::compress_new(Self::CODEC_ID, &header, input, self.acceleration)?;
         Ok(NdArray::from_buf(out).into())
     }
 
