@@ -123,16 +123,6 @@ fn copy_and_sum(src: &[u8], dst: &mut [u8], sum: &mut Running) {
     dst.copy_from_slice(src);
 }
 
-/// A copy of `payload`, made once `sum` of it is found equal to `stored`.
-fn decode_copy_and_sum(codec: &str, payload: &[u8], stored: u32, mut sum: Running) -> Result<Data> {
-    sum.update(payload);
-    verify(codec, stored, sum.finish())?;
-    // The copy writes every byte: no zero-fill needed.
-    let mut buf = AlignedBuf::for_overwrite(payload.len())?;
-    buf.as_mut_slice().copy_from_slice(payload);
-    Ok(NdArray::from_buf(buf).into())
-}
-
 /// `payload` with the checksum that `fill` computes placed at `location`. `fill` must
 /// copy the payload into the whole slice it is given and return its checksum.
 fn assemble(payload: &[u8], location: Location, fill: impl FnOnce(&[u8], &mut [u8]) -> u32) -> Result<Data> {
@@ -246,10 +236,9 @@ macro_rules! location_codec {
                 })
             }
 
-            fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
-                let input = encoded.require_bytes(Self::CODEC_ID)?;
-                let (payload, stored) = split(Self::CODEC_ID, self.location(), input)?;
-                decode_copy_and_sum(Self::CODEC_ID, payload, stored, $running)
+            fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
+                // The verified payload, copied once.
+                self.decode_borrowed_with(encoded, options)?.into_owned()
             }
 
             fn decode_into_with(&self, encoded: DataRef<'_>, out: &mut ArrayViewMut<'_>, _options: &DecodeOptions) -> Result<()> {
@@ -338,10 +327,9 @@ impl Codec for Fletcher32 {
         })
     }
 
-    fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
-        let input = encoded.require_bytes(Self::CODEC_ID)?;
-        let (payload, stored) = split(Self::CODEC_ID, Location::End, input)?;
-        decode_copy_and_sum(Self::CODEC_ID, payload, stored, Running::Fletcher32(Fletcher32State::default()))
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
+        // The verified payload, copied once.
+        self.decode_borrowed_with(encoded, options)?.into_owned()
     }
 
     fn decode_into_with(
@@ -427,10 +415,9 @@ impl Codec for JenkinsLookup3 {
         })
     }
 
-    fn decode_with(&self, encoded: DataRef<'_>, _options: &DecodeOptions) -> Result<Data> {
-        let input = encoded.require_bytes(Self::CODEC_ID)?;
-        let (payload, stored) = split(Self::CODEC_ID, Location::End, input)?;
-        decode_copy_and_sum(Self::CODEC_ID, payload, stored, self.start(payload.len()))
+    fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
+        // The verified payload, copied once.
+        self.decode_borrowed_with(encoded, options)?.into_owned()
     }
 
     fn decode_into_with(

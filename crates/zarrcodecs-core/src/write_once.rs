@@ -140,9 +140,9 @@ impl AlignedBuf {
         capacity: usize,
         write: impl FnOnce(&mut [MaybeUninit<u8>]) -> Result<usize>,
     ) -> Result<Self> {
-        let nwords = words_for(capacity);
-        let mut words: Vec<u64> = Vec::new();
-        words.try_reserve_exact(nwords).map_err(|_| Error::Allocation { size: capacity })?;
+        // From the thread's cache when it has a buffer (initialised, which is valid as
+        // `MaybeUninit` too), else fresh and not zero-filled.
+        let (mut words, nwords) = words_with_zero_tail(capacity)?;
         let spare = &mut words.spare_capacity_mut()[..nwords];
         // SAFETY: `spare` is `nwords * 8 >= capacity` bytes of allocated memory; a
         // `MaybeUninit<u8>` slice over it has no alignment or validity requirement and

@@ -215,11 +215,16 @@ fn message(rc: lz::lzma_ret) -> &'static str {
 impl Stream {
     /// A stream initialised by `init`, which gets a zeroed (`LZMA_STREAM_INIT`) stream.
     fn new(codec: &'static str, init: impl FnOnce(*mut lz::lzma_stream) -> lz::lzma_ret) -> Result<Self> {
-        // SAFETY: lzma_stream is a C struct of integers, enums and pointers; all zeros is
-        // LZMA_STREAM_INIT.
-        let mut stream = Stream { strm: Box::new(unsafe { std::mem::zeroed() }) };
+        let mut stream = Stream::zeroed();
         stream.init(codec, init)?;
         Ok(stream)
+    }
+
+    /// A zeroed (`LZMA_STREAM_INIT`) stream, not yet initialised.
+    fn zeroed() -> Self {
+        // SAFETY: lzma_stream is a C struct of integers, enums and pointers; all zeros is
+        // LZMA_STREAM_INIT.
+        Stream { strm: Box::new(unsafe { std::mem::zeroed() }) }
     }
 
     /// Initialises this stream (zeroed, or used before: liblzma then reuses the memory
@@ -237,9 +242,7 @@ impl Stream {
 
     /// A new stream initialised as an encoder.
     fn encoder(codec: &'static str, how: &Encoder<'_>) -> Result<Self> {
-        // SAFETY: lzma_stream is a C struct of integers, enums and pointers; all zeros is
-        // LZMA_STREAM_INIT.
-        let mut stream = Stream { strm: Box::new(unsafe { std::mem::zeroed() }) };
+        let mut stream = Stream::zeroed();
         stream.start_encoder(codec, how)?;
         Ok(stream)
     }
@@ -457,7 +460,7 @@ fn decode_one(
     if own_check {
         let fast = decode_stream(codec, how, input, sink, written, memlimit, lz::LZMA_IGNORE_CHECK);
         if let Ok(One::End { read }) = fast {
-            if sink.filled(start..*written).is_some_and(|out| crc64_checks_match(&input[..read], out)) {
+            if sink.filled(start..*written).and_then(|out| crc64_checks(&input[..read], out)) == Some(true) {
                 return fast;
             }
         }
@@ -482,13 +485,8 @@ fn tests_force_liblzma_check() -> bool {
 
 /// Whether every block check of the single `.xz` stream `stream` (CRC64, already
 /// decoded by liblzma, which has checked its structure, index and sizes) matches the
-/// CRC64 of its part of `out`, the stream's decoded bytes. Anything unexpected is a
-/// `false`, which sends the stream back to liblzma to check.
-fn crc64_checks_match(stream: &[u8], out: &[u8]) -> bool {
-    crc64_checks(stream, out).unwrap_or(false)
-}
-
-/// See [`crc64_checks_match`]; `None` for a layout it cannot follow.
+/// CRC64 of its part of `out`, the stream's decoded bytes; `None` for a layout it
+/// cannot follow, which sends the stream back to liblzma to check, as `false` does.
 pub(crate) fn crc64_checks(stream: &[u8], out: &[u8]) -> Option<bool> {
     // Stream footer: CRC32, backward size ((n + 1) * 4 bytes of index), flags, "YZ".
     let footer = stream.get(stream.len().checked_sub(12)?..)?;
