@@ -1,14 +1,15 @@
 #![doc = include_str!("../README.md")]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 
 mod frame;
 mod pool;
+mod uninit;
 
 use serde::{Deserialize, Serialize};
 use zarrcodecs_core::{
     AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, DecodeSink, Error, NdArray, Result, StaticCodec,
 };
-use zstd_safe::{CCtx, CParameter, DCtx, InBuffer, OutBuffer, ResetDirective};
+use zstd_safe::{CCtx, CParameter, DCtx, InBuffer, OutBuffer, ResetDirective, WriteBuf};
 
 use frame::{declared_size, zstd_error_name};
 pub use frame::{frame_info, FrameInfo};
@@ -116,19 +117,18 @@ impl Zstd {
             // zstd returned an error code: the input is too large for one frame.
             return Err(Error::library(CODEC_ID, format_args!("{} bytes are too many for zstd", src.len())));
         }
-        // Truncated to what zstd wrote: no zero-fill needed.
-        let mut buf = AlignedBuf::for_overwrite(bound)?;
         // zstd clamps the level to its range, in numcodecs too.
         let level = self.level.clamp(min_level(), max_level());
         let checksum = self.checksum;
-        let written = self.with_cctx(|cctx| {
-            // The context was reset to defaults; every parameter is set on every use.
-            cctx.set_parameter(CParameter::CompressionLevel(level)).map_err(library_error)?;
-            cctx.set_parameter(CParameter::ChecksumFlag(checksum)).map_err(library_error)?;
-            cctx.compress2(buf.as_mut_slice(), src).map_err(library_error)
-        })?;
-        buf.truncate(written);
-        Ok(buf)
+        // Into memory that is not zero-filled first, kept to what zstd wrote.
+        uninit::write_new(bound, |out| {
+            self.with_cctx(|cctx| {
+                // The context was reset to defaults; every parameter is set on every use.
+                cctx.set_parameter(CParameter::CompressionLevel(level)).map_err(library_error)?;
+                cctx.set_parameter(CParameter::ChecksumFlag(checksum)).map_err(library_error)?;
+                cctx.compress2(out, src).map_err(library_error)
+            })
+        })
     }
 
     /// Decompresses a zstd stream (one or more frames) into a new buffer of at most
@@ -147,10 +147,8 @@ impl Zstd {
             Some(size) => {
                 let size = check_limit(size, limit)?;
                 // The frames must decode to exactly the declared size (checked by
-                // `decompress_declared`): no zero-fill needed.
-                let mut buf = AlignedBuf::for_overwrite(size)?;
-                self.decompress_declared(src, buf.as_mut_slice())?;
-                Ok(buf)
+                // `decompress_declared`): into memory that is not zero-filled first.
+                uninit::write_new(size, |out| self.decompress_declared(src, out))
             }
             None => self.decompress_growing(src, limit),
         }
@@ -174,7 +172,7 @@ impl Zstd {
                     actual: usize::try_from(size).unwrap_or(usize::MAX),
                 });
             }
-            return self.decompress_declared(src, out);
+            return self.decompress_declared(src, out).map(drop);
         }
         self.with_dctx(|dctx| {
             let mut sink = DecodeSink::fixed(out);
@@ -200,16 +198,17 @@ impl Zstd {
     }
 
     /// One-shot decompression of frames that all declare their sizes, which add up to
-    /// `out.len()`.
-    fn decompress_declared(&self, src: &[u8], out: &mut [u8]) -> Result<()> {
+    /// `out`'s capacity; returns that size.
+    fn decompress_declared<W: WriteBuf + ?Sized>(&self, src: &[u8], out: &mut W) -> Result<usize> {
+        let size = out.capacity();
         let written = self.with_dctx(|dctx| dctx.decompress(out, src).map_err(corrupt_error))?;
-        if written != out.len() {
+        if written != size {
             return Err(Error::corrupt(
                 CODEC_ID,
-                format_args!("the frames declare {} bytes but decode to {written}", out.len()),
+                format_args!("the frames declare {size} bytes but decode to {written}"),
             ));
         }
-        Ok(())
+        Ok(written)
     }
 
     /// Streaming decompression into a growing buffer, for frames that do not declare
