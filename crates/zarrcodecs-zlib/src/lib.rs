@@ -8,7 +8,7 @@ use zarrcodecs_core::{
     AlignedBuf, ArrayViewMut, Codec, Data, DataRef, DecodeOptions, DecodeSink, Error, NdArray, Result, StaticCodec,
 };
 
-use stream::{Stream, Wrapper};
+use stream::Wrapper;
 
 /// The configuration of [`Zlib`] and [`GZip`]: numcodecs' `{"level": 1}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,10 +116,8 @@ fn inflate_into(codec: &'static str, gzip: bool, input: &[u8], out: &mut [u8]) -
 impl Codec for Zlib {
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_bytes(Self::CODEC_ID)?;
-        let mut stream = Stream::deflate(Self::CODEC_ID, check_level(Self::CODEC_ID, self.level)?, Wrapper::Zlib)?;
-        let mut out = AlignedBuf::zeroed(stream.deflate_bound(input.len()))?;
-        let len = stream.deflate_all(input, true, &mut out, 0)?;
-        out.truncate(len);
+        let level = check_level(Self::CODEC_ID, self.level)?;
+        let out = stream::deflate_new(Self::CODEC_ID, level, Wrapper::Zlib, true, input, (&[], &[]), None)?;
         Ok(NdArray::from_buf(out).into())
     }
 
@@ -150,24 +148,23 @@ fn gzip_header(level: i32) -> [u8; 10] {
     [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, 0xff]
 }
 
+/// A gzip member of `input` as Python's `GzipFile` writes it (see [`gzip_header`]);
+/// `capacity` is the first output room to try (the tests' way to make it too small).
+fn gzip_encode(input: &[u8], level: i32, capacity: Option<usize>) -> Result<AlignedBuf> {
+    let mut trailer = [0u8; 8];
+    trailer[..4].copy_from_slice(&stream::crc32(input).to_le_bytes());
+    // ISIZE is the input length modulo 2^32.
+    trailer[4..].copy_from_slice(&u32::try_from(input.len() as u64 & 0xffff_ffff).unwrap_or(0).to_le_bytes());
+    // Python's GzipFile compresses with Z_NO_FLUSH, then finishes on close.
+    let header = gzip_header(level);
+    stream::deflate_new(GZip::CODEC_ID, level, Wrapper::Raw, false, input, (&header, &trailer), capacity)
+}
+
 impl Codec for GZip {
     fn encode(&self, data: DataRef<'_>) -> Result<Data> {
         let input = data.require_bytes(Self::CODEC_ID)?;
-        let mut stream = Stream::deflate(Self::CODEC_ID, check_level(Self::CODEC_ID, self.level)?, Wrapper::Raw)?;
-        let bound = stream.deflate_bound(input.len()).saturating_add(18);
-        let mut out = AlignedBuf::zeroed(bound)?;
-        out.as_mut_slice()[..10].copy_from_slice(&gzip_header(self.level));
-        // Python's GzipFile compresses with Z_NO_FLUSH, then finishes on close.
-        let mut len = stream.deflate_all(input, false, &mut out, 10)?;
-        if out.len() < len + 8 {
-            out.resize(len + 8)?;
-        }
-        let trailer = &mut out.as_mut_slice()[len..len + 8];
-        trailer[..4].copy_from_slice(&stream::crc32(input).to_le_bytes());
-        // ISIZE is the input length modulo 2^32.
-        trailer[4..].copy_from_slice(&u32::try_from(input.len() as u64 & 0xffff_ffff).unwrap_or(0).to_le_bytes());
-        len += 8;
-        out.truncate(len);
+        let level = check_level(Self::CODEC_ID, self.level)?;
+        let out = gzip_encode(input, level, None)?;
         Ok(NdArray::from_buf(out).into())
     }
 
@@ -209,6 +206,40 @@ mod tests {
         for level in -1..=9 {
             testing::assert_bytes_round_trip(&Zlib::new(level).unwrap());
             testing::assert_bytes_round_trip(&GZip::new(level).unwrap());
+        }
+    }
+
+    /// Encoding retries into more room when the first try's is too small, and writes
+    /// exactly what the first try writes when it is enough: at every level (level 0's
+    /// stored blocks follow the output space of each call), with data that compresses
+    /// and data that does not.
+    #[test]
+    fn encodes_the_same_bytes_when_the_first_room_is_too_small() {
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let noise: Vec<u8> = (0..300_000)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect();
+        let text = b"zlib zlib zlib ".repeat(20_000);
+        for data in [&noise[..], &text[..], &[][..]] {
+            for level in -1..=9 {
+                let zlib =
+                    |room| stream::deflate_new("zlib", level, Wrapper::Zlib, true, data, (&[], &[]), room).unwrap();
+                let first = zlib(None);
+                assert_eq!(first.as_slice(), Zlib::new(level).unwrap().encode_bytes(data).unwrap().as_bytes());
+                for room in [1, 100, data.len() / 3] {
+                    assert_eq!(zlib(Some(room)).as_slice(), first.as_slice(), "zlib level {level}, room {room}");
+                    assert_eq!(
+                        gzip_encode(data, level, Some(room)).unwrap().as_slice(),
+                        gzip_encode(data, level, None).unwrap().as_slice(),
+                        "gzip level {level}, room {room}"
+                    );
+                }
+            }
         }
     }
 
@@ -313,7 +344,7 @@ mod tests {
         let codec = if gzip { GZip::CODEC_ID } else { Zlib::CODEC_ID };
         let wrapper = if gzip { Wrapper::Gzip } else { Wrapper::Zlib };
         let mut sink = DecodeSink::growing(64, limit)?;
-        let written = Stream::inflate(codec, wrapper)?.inflate_all(input, &mut sink, gzip)?;
+        let written = stream::Stream::inflate(codec, wrapper)?.inflate_all(input, &mut sink, gzip)?;
         Ok(sink.finish(codec, written)?.map(|b| b.as_slice().to_vec()).unwrap_or_default())
     }
 

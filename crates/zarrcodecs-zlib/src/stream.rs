@@ -5,6 +5,7 @@
 //! that zlib-rs accepts, refuses and decodes exactly as C zlib does.
 
 use std::ffi::CStr;
+use std::mem::MaybeUninit;
 use std::os::raw::{c_int, c_uint};
 
 use libz_sys as z;
@@ -154,8 +155,10 @@ impl Stream {
         usize::try_from(bound).unwrap_or(usize::MAX)
     }
 
-    /// Compresses all of `input` and writes the stream into `out` from `out_pos` on,
-    /// growing `out` if needed; returns the end position.
+    /// Compresses all of `input` and writes the stream into `out` from `out_pos` on;
+    /// returns the end position, or `None` if `out` ran out of room (the stream is then
+    /// spent: encode again into more room with a new one). `out` need not be
+    /// initialised: zlib only writes it.
     ///
     /// The calls to `deflate` are those CPython makes, so that stored blocks (level 0,
     /// whose sizes follow the output space of each call) come out byte for byte as
@@ -166,30 +169,30 @@ impl Stream {
         &mut self,
         input: &[u8],
         finish_at_once: bool,
-        out: &mut AlignedBuf,
+        out: &mut [MaybeUninit<u8>],
         mut out_pos: usize,
-    ) -> Result<usize> {
+    ) -> Result<Option<usize>> {
         debug_assert_eq!(self.mode as u8, Mode::Deflate as u8);
         let mut consumed = 0;
         let mut finishing = finish_at_once;
         let mut blocks = PythonBlocks::new();
         loop {
-            if out_pos == out.len() {
-                let grow = out.len().max(64);
-                out.resize(out.len().saturating_add(grow))?;
+            if out_pos >= out.len() {
+                return Ok(None);
             }
             let in_chunk = &input[consumed..][..(input.len() - consumed).min(CHUNK)];
             let last_chunk = consumed + in_chunk.len() == input.len();
             let flush = if finishing && last_chunk { z::Z_FINISH } else { z::Z_NO_FLUSH };
-            let out_space = &mut out.as_mut_slice()[out_pos..];
+            let out_space = &mut out[out_pos..];
             let out_len = out_space.len().min(blocks.left);
             self.strm.next_in = in_chunk.as_ptr().cast_mut();
             self.strm.avail_in = uint(in_chunk.len());
-            self.strm.next_out = out_space.as_mut_ptr();
+            self.strm.next_out = out_space.as_mut_ptr().cast::<u8>();
             self.strm.avail_out = uint(out_len);
             // SAFETY: next_in/avail_in describe `in_chunk`, which zlib only reads;
-            // next_out/avail_out describe `out_space`, valid for writes; both outlive
-            // the call, and the pointers are cleared right after it.
+            // next_out/avail_out describe `out_space`, valid for writes (deflate never
+            // reads its output, so it may be uninitialised); both outlive the call, and
+            // the pointers are cleared right after it.
             let rc = unsafe { z::deflate(self.strm.as_mut(), flush) };
             consumed += in_chunk.len() - self.strm.avail_in as usize;
             let made = out_len - self.strm.avail_out as usize;
@@ -197,7 +200,7 @@ impl Stream {
             blocks.used(made);
             self.clear_pointers();
             match rc {
-                z::Z_STREAM_END => return Ok(out_pos),
+                z::Z_STREAM_END => return Ok(Some(out_pos)),
                 z::Z_OK | z::Z_BUF_ERROR => {
                     if !finishing && consumed == input.len() && blocks.left > 0 {
                         // All input handed over with Z_NO_FLUSH: finish, like `flush()`
@@ -313,6 +316,54 @@ impl Drop for Stream {
                 Mode::Inflate => z::inflateEnd(self.strm.as_mut()),
             };
         }
+    }
+}
+
+/// Deflates all of `input` (see [`Stream::deflate_all`]) into a new buffer laid out as
+/// `header`, the stream, `trailer`, written into memory that is not zero-filled first.
+///
+/// The first try gets `header`, zlib's `deflateBound` and `trailer` of room (or
+/// `capacity`, for the tests), which zlib documents as enough; should it not be, the
+/// room doubles and a new stream encodes again.
+pub(crate) fn deflate_new(
+    codec: &'static str,
+    level: i32,
+    wrapper: Wrapper,
+    finish_at_once: bool,
+    input: &[u8],
+    (header, trailer): (&[u8], &[u8]),
+    capacity: Option<usize>,
+) -> Result<AlignedBuf> {
+    let mut stream = Stream::deflate(codec, level, wrapper)?;
+    let framing = header.len() + trailer.len();
+    let mut capacity =
+        capacity.unwrap_or_else(|| stream.deflate_bound(input.len())).max(framing + 1).saturating_add(framing);
+    loop {
+        let mut short = false;
+        // SAFETY: the writer reports the bytes it wrote from the start of `out`: the
+        // header, zlib's output up to the end position `deflate_all` returns (what
+        // zlib reported writing), then the trailer right after it.
+        let buf = unsafe {
+            AlignedBuf::from_uninit_writer(capacity, |out| {
+                for (slot, &b) in out.iter_mut().zip(header) {
+                    slot.write(b);
+                }
+                let room = out.len() - trailer.len();
+                let Some(end) = stream.deflate_all(input, finish_at_once, &mut out[..room], header.len())? else {
+                    short = true;
+                    return Ok(0);
+                };
+                for (slot, &b) in out[end..].iter_mut().zip(trailer) {
+                    slot.write(b);
+                }
+                Ok(end + trailer.len())
+            })
+        }?;
+        if !short {
+            return Ok(buf);
+        }
+        capacity = capacity.checked_mul(2).ok_or(Error::Allocation { size: usize::MAX })?;
+        stream = Stream::deflate(codec, level, wrapper)?;
     }
 }
 
