@@ -153,6 +153,34 @@ impl AlignedBuf {
         Ok(())
     }
 
+    /// Grows to `len` bytes (no-op if already as long), like [`AlignedBuf::resize`]
+    /// except that the new bytes are unspecified (stale data, never uninitialised):
+    /// for a writer that overwrites them. When this thread's cache has a buffer of that
+    /// size, the current bytes are copied into it, so that growing costs neither a
+    /// zero-fill nor fresh pages; otherwise the buffer grows in place (as `resize`).
+    pub(crate) fn grow_for_overwrite(&mut self, len: usize) -> Result<()> {
+        let nwords = words_for(len);
+        if nwords <= self.words.len() {
+            return if len > self.len { self.resize(len) } else { Ok(()) };
+        }
+        let Some(mut words) = crate::pool::take(nwords) else {
+            return self.resize(len);
+        };
+        words.truncate(nwords);
+        words[..self.words.len()].copy_from_slice(&self.words);
+        // Keep the bytes past `len` in the last word zero (the invariant `resize`
+        // relies on).
+        let used = len % 8;
+        if let (Some(last), true) = (words.last_mut(), used != 0) {
+            let mut bytes = last.to_ne_bytes();
+            bytes[used..].fill(0);
+            *last = u64::from_ne_bytes(bytes);
+        }
+        crate::pool::give(std::mem::replace(&mut self.words, words));
+        self.len = len;
+        Ok(())
+    }
+
     /// Shrinks to `len` bytes (no-op if already shorter).
     pub fn truncate(&mut self, len: usize) {
         if len < self.len {
@@ -773,6 +801,38 @@ impl<'a> From<&'a Data> for DataRef<'a> {
 #[allow(clippy::cast_possible_truncation)]
 mod tests {
     use super::*;
+
+    /// Growing for overwrite copies the bytes into a cached buffer when there is one
+    /// (whose stale bytes stay past the old length), keeps the zero tail of the last
+    /// word, gives the old buffer to the cache, and grows in place when the cache is
+    /// empty.
+    #[test]
+    fn grow_for_overwrite_reuses_cached_buffers() {
+        AlignedBuf::clear_thread_cache();
+        let stale = AlignedBuf::from_slice(&vec![0xab; 100_000]).unwrap();
+        let stale_ptr = stale.as_slice().as_ptr();
+        drop(stale);
+        let data: Vec<u8> = (0..40_003u32).map(|i| (i % 251) as u8).collect();
+        let mut buf = AlignedBuf::from_slice(&data).unwrap();
+        buf.grow_for_overwrite(90_005).unwrap();
+        assert_eq!(buf.as_slice().as_ptr(), stale_ptr, "the cached buffer is used");
+        assert_eq!(buf.len(), 90_005);
+        assert_eq!(&buf.as_slice()[..data.len()], &data[..]);
+        assert!(buf.as_slice()[data.len() + 5..].iter().all(|&b| b == 0xab), "stale bytes are not cleared");
+        assert_eq!(crate::pool::kept_bytes(), 40_008, "the old buffer went to the cache");
+        // The bytes past the length in the last word are zero, as `resize` needs.
+        buf.resize(90_008).unwrap();
+        assert_eq!(&buf.as_slice()[90_005..], &[0, 0, 0]);
+        // With nothing of the size cached, it grows in place, with zeroes.
+        AlignedBuf::clear_thread_cache();
+        let mut small = AlignedBuf::from_slice(&data).unwrap();
+        small.grow_for_overwrite(50_000).unwrap();
+        assert_eq!(&small.as_slice()[..data.len()], &data[..]);
+        assert!(small.as_slice()[data.len()..].iter().all(|&b| b == 0));
+        small.grow_for_overwrite(10).unwrap();
+        assert_eq!(small.len(), 50_000, "never shrinks");
+        AlignedBuf::clear_thread_cache();
+    }
 
     #[test]
     fn freed_large_buffers_are_reused_by_this_thread() {

@@ -122,7 +122,7 @@ impl<'a> DecodeSink<'a> {
                         limit: *limit as u64,
                     });
                 }
-                buf.resize(len.saturating_mul(2).max(*min_growth).min(*limit).max(len + 1))?;
+                buf.grow_for_overwrite(len.saturating_mul(2).max(*min_growth).min(*limit).max(len + 1))?;
                 buf.as_mut_slice()[len] = scratch[0];
                 Ok(())
             }
