@@ -367,7 +367,54 @@ thread_local! {
 /// Compresses `input` as Python's `lzma.compress` does (all input with `LZMA_RUN`,
 /// then `LZMA_FINISH`), on this thread's kept encoder stream if it has one
 /// (re-initialised: the output does not depend on what the stream did before).
+///
+/// A CRC64 `.xz` stream of some input is written by [`encode_xz_crc64`]; should that
+/// fail anywhere, liblzma's own stream encoder runs, and its error is the one returned.
 pub(crate) fn encode(codec: &'static str, how: &Encoder<'_>, input: &[u8]) -> Result<AlignedBuf> {
+    let preset_chain;
+    let xz_crc64_chain = match *how {
+        _ if input.is_empty() => None,
+        Encoder::XzPreset { preset, check: lz::LZMA_CHECK_CRC64 } => {
+            // lzma_easy_encoder's chain: one LZMA2 filter with the preset's options.
+            preset_chain =
+                Chain::new(&[Filter::Lzma(lz::LZMA_FILTER_LZMA2, LzmaOptions { preset, ..LzmaOptions::default() })])
+                    .ok();
+            preset_chain.as_ref()
+        }
+        Encoder::XzChain { chain, check: lz::LZMA_CHECK_CRC64 } => Some(chain),
+        _ => None,
+    };
+    if let Some(chain) = xz_crc64_chain {
+        if let Ok(out) =
+            with_encoder(codec, &Encoder::Raw(chain), |stream| encode_xz_crc64(codec, chain, stream, input))
+        {
+            #[cfg(test)]
+            OWN_XZ_CONTAINERS.set(OWN_XZ_CONTAINERS.get() + 1);
+            return Ok(out);
+        }
+    }
+    encode_liblzma(codec, how, input)
+}
+
+/// Compresses `input` with liblzma's own encoder for `how` (its stream encoder for
+/// `.xz`), as [`encode`] does when it does not write the container itself.
+pub(crate) fn encode_liblzma(codec: &'static str, how: &Encoder<'_>, input: &[u8]) -> Result<AlignedBuf> {
+    with_encoder(codec, how, |stream| {
+        let mut out = AlignedBuf::for_overwrite(buffer_bound(input.len()))?;
+        let written = code_all(codec, stream, input, &mut out, 0)?;
+        out.truncate(written);
+        Ok(out)
+    })
+}
+
+/// Runs `f` on an encoder stream initialised as `how` says: this thread's kept one if
+/// it has one and `how` is small enough to keep (see [`KEPT_ENCODER_BYTES`]), kept
+/// again after `f` succeeds.
+fn with_encoder(
+    codec: &'static str,
+    how: &Encoder<'_>,
+    f: impl FnOnce(&mut Stream) -> Result<AlignedBuf>,
+) -> Result<AlignedBuf> {
     let keep = how.memusage() <= KEPT_ENCODER_BYTES;
     let kept = if keep { KEPT_ENCODER.try_with(|k| k.borrow_mut().take()).ok().flatten() } else { None };
     let mut stream = match kept {
@@ -375,7 +422,7 @@ pub(crate) fn encode(codec: &'static str, how: &Encoder<'_>, input: &[u8]) -> Re
         Some(mut stream) => stream.start_encoder(codec, how).map(|()| stream)?,
         None => Stream::encoder(codec, how)?,
     };
-    let out = encode_with(codec, &mut stream, input)?;
+    let out = f(&mut stream)?;
     if keep {
         // Kept only after a complete encode; a thread being torn down drops it.
         let _ = KEPT_ENCODER.try_with(|k| *k.borrow_mut() = Some(stream));
@@ -383,31 +430,163 @@ pub(crate) fn encode(codec: &'static str, how: &Encoder<'_>, input: &[u8]) -> Re
     Ok(out)
 }
 
-/// Runs an initialised encoder over all of `input`.
-fn encode_with(codec: &'static str, stream: &mut Stream, input: &[u8]) -> Result<AlignedBuf> {
+/// The first output size to try for `len` bytes of input: liblzma's bound for a
+/// `.xz` stream, which covers raw and `.lzma` output of LZMA2 too (others grow).
+fn buffer_bound(len: usize) -> usize {
     // SAFETY: a pure function of its argument.
-    let bound = unsafe { lz::lzma_stream_buffer_bound(input.len()) };
-    // The encoder writes the bytes it reports and the rest is truncated away: no
-    // zero-fill needed.
-    let mut out = AlignedBuf::for_overwrite(if bound == 0 { input.len().saturating_add(1024) } else { bound })?;
+    let bound = unsafe { lz::lzma_stream_buffer_bound(len) };
+    if bound == 0 {
+        len.saturating_add(1024)
+    } else {
+        bound
+    }
+}
+
+/// Runs an initialised encoder over all of `input`, writing into `out` from `start`
+/// on (growing it if needed); returns the end of the output.
+fn code_all(
+    codec: &'static str,
+    stream: &mut Stream,
+    input: &[u8],
+    out: &mut AlignedBuf,
+    start: usize,
+) -> Result<usize> {
+    // The encoder writes the bytes it reports and the caller truncates the rest away:
+    // `out` need not be zero-filled.
     let mut consumed = 0;
-    let mut written = 0;
+    let mut written = start;
     loop {
-        if written == out.len() {
-            out.resize(out.len().saturating_add(out.len().max(4096)))?;
+        if written >= out.len() {
+            out.resize(written.saturating_add(out.len().max(4096)))?;
         }
         let action = if consumed == input.len() { lz::LZMA_FINISH } else { lz::LZMA_RUN };
         let (rc, read, made) = stream.code(&input[consumed..], &mut out.as_mut_slice()[written..], action);
         consumed += read;
         written += made;
         match rc {
-            lz::LZMA_STREAM_END => break,
+            lz::LZMA_STREAM_END => return Ok(written),
             lz::LZMA_OK => {}
             lz::LZMA_MEM_ERROR => return Err(Error::Allocation { size: 0 }),
             _ => return Err(Error::library(codec, message(rc))),
         }
     }
-    out.truncate(written);
+}
+
+/// Appends `value` as an `.xz` variable-length integer (7 bits per byte, low first).
+#[allow(clippy::cast_possible_truncation)] // each cast takes at most 7 bits
+fn push_vli(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value & 0x7f) as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// liblzma's CRC32 of `bytes` (for the few bytes of headers and the index).
+fn crc32(bytes: &[u8]) -> u32 {
+    // SAFETY: `bytes` is valid for reads of its length; liblzma only reads it.
+    unsafe { lz::lzma_crc32(bytes.as_ptr(), bytes.len(), 0) }
+}
+
+/// An `.xz` stream header or footer (12 bytes) for CRC64 checks, and for the footer
+/// the index size `backward_size`.
+fn stream_flags(footer: bool, backward_size: u64) -> Option<[u8; 12]> {
+    // SAFETY: lzma_stream_flags is a C struct of integers and enums (integers), for
+    // all of which zero is a valid value.
+    let mut flags: lz::lzma_stream_flags = unsafe { std::mem::zeroed() };
+    flags.version = 0;
+    flags.check = lz::LZMA_CHECK_CRC64;
+    flags.backward_size = backward_size;
+    let mut out = [0u8; 12];
+    // SAFETY: `flags` is a valid lzma_stream_flags, only read; `out` has the 12
+    // writable bytes liblzma writes.
+    let rc = unsafe {
+        if footer {
+            lz::lzma_stream_footer_encode(&flags, out.as_mut_ptr())
+        } else {
+            lz::lzma_stream_header_encode(&flags, out.as_mut_ptr())
+        }
+    };
+    (rc == lz::LZMA_OK).then_some(out)
+}
+
+/// The block header liblzma's stream encoder writes for `chain` (sizes not stored):
+/// size byte, flags (number of filters), each filter's id, properties size and
+/// properties, zero padding to a multiple of four, CRC32 (`lzma_block_header_encode`
+/// with unknown sizes). `None` for a chain it cannot describe.
+fn block_header(chain: &Chain) -> Option<Vec<u8>> {
+    let filters = &chain.filters[..chain.filters.len() - 1];
+    if filters.is_empty() || filters.len() > 4 {
+        return None;
+    }
+    let mut header = vec![0, u8::try_from(filters.len() - 1).ok()?];
+    for filter in filters {
+        let mut size = 0u32;
+        // SAFETY: `filter` is a filter of a live chain (its options point to the
+        // struct its id calls for); `size` is writable. liblzma only reads `filter`.
+        if unsafe { lz::lzma_properties_size(&mut size, filter) } != lz::LZMA_OK {
+            return None;
+        }
+        push_vli(&mut header, filter.id);
+        push_vli(&mut header, u64::from(size));
+        let at = header.len();
+        header.resize(at + size as usize, 0);
+        // SAFETY: as above, and `header` has `size` writable bytes from `at`, which
+        // liblzma fills.
+        if size > 0 && unsafe { lz::lzma_properties_encode(filter, header[at..].as_mut_ptr()) } != lz::LZMA_OK {
+            return None;
+        }
+    }
+    // With its CRC32, rounded up to a multiple of four; at most 1024 bytes.
+    let size = (header.len() + 4 + 3) & !3;
+    header[0] = u8::try_from(size / 4 - 1).ok()?;
+    header.resize(size - 4, 0);
+    let crc = crc32(&header);
+    header.extend_from_slice(&crc.to_le_bytes());
+    Some(header)
+}
+
+/// Encodes `input` (not empty) as the `.xz` stream with CRC64 checks that liblzma's
+/// single-threaded stream encoder writes for `chain`, on `stream` (initialised as a raw
+/// encoder of `chain`): stream header, one block (header, the raw encoder's output,
+/// padding to a multiple of four, CRC64 of `input`), index, footer.
+///
+/// Why not liblzma's stream encoder: the bundled liblzma computes CRC64 with a table,
+/// 12 % of a preset-1 encode of data that compresses well (`perf record`); `crc-fast`
+/// folds it with carry-less multiplication, as the Debian liblzma that Python links
+/// does. The tests check the bytes against liblzma's stream encoder.
+fn encode_xz_crc64(codec: &'static str, chain: &Chain, stream: &mut Stream, input: &[u8]) -> Result<AlignedBuf> {
+    let refused = || Error::library(codec, "the .xz container could not be described");
+    let header = block_header(chain).ok_or_else(refused)?;
+    let stream_header = stream_flags(false, 0).ok_or_else(refused)?;
+    let mut out = AlignedBuf::for_overwrite(buffer_bound(input.len()))?;
+    let data_start = stream_header.len() + header.len();
+    if out.len() < data_start {
+        out.resize(data_start)?;
+    }
+    out.as_mut_slice()[..stream_header.len()].copy_from_slice(&stream_header);
+    out.as_mut_slice()[stream_header.len()..data_start].copy_from_slice(&header);
+    let data_end = code_all(codec, stream, input, &mut out, data_start)?;
+    let compressed = data_end - data_start;
+    // Block padding, the check, then the index: indicator, one record (unpadded size:
+    // the block without its padding; uncompressed size), padding, CRC32.
+    let mut tail = vec![0u8; (4 - compressed % 4) % 4];
+    tail.extend_from_slice(&crc_fast::checksum(crc_fast::CrcAlgorithm::Crc64Xz, input).to_le_bytes());
+    let mut index = vec![0u8];
+    push_vli(&mut index, 1);
+    push_vli(&mut index, (header.len() + compressed + 8) as u64);
+    push_vli(&mut index, input.len() as u64);
+    index.resize(index.len().next_multiple_of(4), 0);
+    let crc = crc32(&index);
+    index.extend_from_slice(&crc.to_le_bytes());
+    tail.extend_from_slice(&index);
+    tail.extend_from_slice(&stream_flags(true, index.len() as u64).ok_or_else(refused)?);
+    let end = data_end + tail.len();
+    if out.len() < end {
+        out.resize(end)?;
+    }
+    out.as_mut_slice()[data_end..end].copy_from_slice(&tail);
+    out.truncate(end);
     Ok(out)
 }
 
@@ -473,6 +652,12 @@ fn decode_one(
 thread_local! {
     /// Tests set this to decode with liblzma checking every stream, to compare.
     pub(crate) static FORCE_LIBLZMA_CHECK: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many `.xz` streams [`encode`] put together itself on this thread.
+    pub(crate) static OWN_XZ_CONTAINERS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Whether tests asked for liblzma's own checks (always `false` outside tests).

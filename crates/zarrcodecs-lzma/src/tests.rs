@@ -468,3 +468,65 @@ fn our_crc64_checks_decide_as_liblzma() {
     }
     assert!(mismatches > multi.len() * 2, "{mismatches}");
 }
+
+/// The CRC64 `.xz` streams we put together around liblzma's raw encoder are, byte for
+/// byte, what liblzma's stream encoder writes: for every preset (extreme too), chains
+/// of one to four filters (properties of zero, one and four bytes, odd dictionary
+/// sizes), and inputs from one byte to past a LZMA2 chunk, that compress or do not.
+#[test]
+fn own_xz_container_is_liblzmas_stream() {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let noise: Vec<u8> = (0..200_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    let text = b"lzma is a dictionary coder; ".repeat(40_000);
+    let mut sparse = vec![0u8; 3 << 20];
+    for (i, b) in noise.iter().enumerate().step_by(97) {
+        sparse[(i * 13) % (3 << 20)] = *b;
+    }
+    let inputs: [&[u8]; 5] = [b"x", &text[..100], &noise, &text, &sparse];
+    let lzma2 = |preset: u32, dict_size: Option<u32>| {
+        Filter::Lzma(FILTER_LZMA2, LzmaOptions { preset, dict_size, ..LzmaOptions::default() })
+    };
+    let chains: Vec<Vec<Filter>> = vec![
+        vec![lzma2(1, None)],
+        vec![lzma2(0, Some(12_345))],
+        vec![Filter::Delta(4), lzma2(1, None)],
+        vec![Filter::Bcj(FILTER_X86, 0), lzma2(2, None)],
+        vec![Filter::Bcj(FILTER_X86, 16), lzma2(1, Some(1 << 20))],
+        vec![Filter::Delta(1), Filter::Delta(200), Filter::Bcj(FILTER_ARM, 0), lzma2(0, None)],
+    ];
+    let check = CHECK_CRC64 as u32;
+    let before = stream::OWN_XZ_CONTAINERS.get();
+    let mut cases = 0;
+    for input in inputs {
+        let presets = if input.len() > 1 << 20 { vec![0, 1, 6] } else { (0..=9).chain([6 | PRESET_EXTREME]).collect() };
+        for preset in presets {
+            let how = Encoder::XzPreset { preset, check };
+            let ours = stream::encode(ID, &how, input).unwrap();
+            let theirs = stream::encode_liblzma(ID, &how, input).unwrap();
+            assert!(ours.as_slice() == theirs.as_slice(), "preset {preset:#x}, {} bytes", input.len());
+            cases += 1;
+        }
+        for filters in &chains {
+            let chain = Chain::new(filters).unwrap();
+            let how = Encoder::XzChain { chain: &chain, check };
+            let ours = stream::encode(ID, &how, input).unwrap();
+            let theirs = stream::encode_liblzma(ID, &how, input).unwrap();
+            assert!(ours.as_slice() == theirs.as_slice(), "{filters:?}, {} bytes", input.len());
+            cases += 1;
+        }
+    }
+    assert_eq!(stream::OWN_XZ_CONTAINERS.get() - before, cases, "every case went through our container");
+    // Empty input (no block) and other checks stay with liblzma's encoder.
+    let how = Encoder::XzPreset { preset: 1, check };
+    assert_eq!(
+        stream::encode(ID, &how, b"").unwrap().as_slice(),
+        stream::encode_liblzma(ID, &how, b"").unwrap().as_slice()
+    );
+}
