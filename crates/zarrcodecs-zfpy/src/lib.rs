@@ -307,7 +307,8 @@ impl Codec for Zfpy {
     fn decode_with(&self, encoded: DataRef<'_>, options: &DecodeOptions) -> Result<Data> {
         let src = encoded.require_bytes(ID)?;
         let header = checked_header(src, options.decoded_size_limit())?;
-        let mut out = AlignedBuf::zeroed(header.nbytes)?;
+        // zfp writes every value of the field (edge blocks partially): no zero-fill.
+        let mut out = AlignedBuf::for_overwrite(header.nbytes)?;
         zfp::decompress(src, out.as_mut_slice(), &header)?;
         Ok(NdArray::new(out, dtype_of(header.ztype)?, header.shape)?.into())
     }
@@ -330,7 +331,7 @@ impl Codec for Zfpy {
         if dst.as_ptr().align_offset(header.ztype.size()) == 0 {
             return zfp::decompress(src, dst, &header);
         }
-        let mut tmp = AlignedBuf::zeroed(header.nbytes)?;
+        let mut tmp = AlignedBuf::for_overwrite(header.nbytes)?;
         zfp::decompress(src, tmp.as_mut_slice(), &header)?;
         dst.copy_from_slice(tmp.as_slice());
         Ok(())

@@ -123,6 +123,24 @@ fn reversible_round_trips_sample_arrays_exactly() {
     assert_eq!(checked, 4 * 5 * codecs.len());
 }
 
+/// `decode` takes its output from the thread's cache of freed buffers without
+/// zero-filling it: zfp must write every value, edge blocks included, so that no stale
+/// byte shows. Each decode gets a cached buffer of its size filled with 0xff first.
+#[test]
+fn decode_writes_every_value_over_stale_memory() {
+    let mut rng = Rng::new(7);
+    for shape in [vec![4097], vec![67, 71], vec![13, 17, 23], vec![5, 6, 7, 31]] {
+        let n: usize = shape.iter().product();
+        let values: Vec<f64> = (0..n).map(|_| (rng.next_u64() >> 11) as f64 / 1e10).collect();
+        let a = array(&values, "<f8", &shape);
+        let encoded = Zfpy::default().encode(DataRef::from(&a)).unwrap();
+        AlignedBuf::clear_thread_cache();
+        drop(AlignedBuf::from_slice(&vec![0xff; n * 8]).unwrap());
+        let d = Zfpy::default().decode(encoded.view()).unwrap().into_array().unwrap();
+        assert_eq!(d.as_bytes(), a.as_bytes(), "{shape:?}");
+    }
+}
+
 #[test]
 fn fixed_accuracy_honours_its_tolerance() {
     let mut rng = Rng::new(1);
