@@ -1016,19 +1016,49 @@ fn allocation_counts(e: &manifest::AllocationEntry) -> String {
     parts.join(", ")
 }
 
-/// Why a check missed its target, from its figures: per-call times and, for filters,
-/// the memcpy bandwidth of the same run.
+/// Causes of misses found with `perf` (and written up in docs/architecture.md), by
+/// codec, operation and data kind (`None`: every kind). A miss that is not here is
+/// reported as not yet profiled: the report names no cause it has not measured.
+const KNOWN_CAUSES: &[(&str, &str, Option<&str>, &str)] = &[
+    (
+        "pcodec",
+        "decode",
+        None,
+        "cause found with perf: Python's pcodec wheel builds the same pco 0.4.8 with +bmi1,+bmi2,+avx2, which a \
+         library built for baseline x86-64 cannot use (pco has no run-time dispatch); docs/architecture.md, pco",
+    ),
+    (
+        "zlib",
+        "encode",
+        Some("f4_sparse"),
+        "cause found with perf: the same zlib C code, built by cargo at -O3 where Python's (Debian's) is -O2; \
+         -O3 vectorises fill_window's hash slide poorly (12.0 ms at -O2 against 13.3 ms for 8 MiB); \
+         docs/architecture.md, Buffers",
+    ),
+    (
+        "gzip",
+        "encode",
+        Some("f4_sparse"),
+        "cause found with perf: zlib's C code built at -O3 (cargo) against -O2 (Debian, under Python), as for \
+         zlib; docs/architecture.md, Buffers",
+    ),
+];
+
+/// Why a check missed its target, from its figures (per-call times and, for filters,
+/// the memcpy bandwidth of the same run) and the causes measured before
+/// ([`KNOWN_CAUSES`]). A miss below 1x that the alternated reruns did not settle is
+/// not called noise.
 fn why(m: &Miss<'_>, min: f64, compressor: bool, memcpy: Option<f64>) -> String {
     let (Some(r), Some(p)) = (m.rust_ns, m.python_ns) else { return "no figures".into() };
     let us = |ns: f64| format!("{:.1} µs", ns / 1e3);
     let py_mbps = m.row.size as f64 / p * 1e3;
     let rust_mbps = m.row.size as f64 / r * 1e3;
-    if m.ratio < 1.0 && m.ratio >= 0.85 {
-        return format!(
-            "{} (Rust) against {} (numcodecs): within this shared machine's noise; a quiet rerun should settle it",
-            us(r),
-            us(p)
-        );
+    let times = format!("{} (Rust) against {} (numcodecs)", us(r), us(p));
+    let known = KNOWN_CAUSES
+        .iter()
+        .find(|(codec, op, kind, _)| *codec == m.row.codec && *op == m.op && kind.is_none_or(|k| k == m.row.kind));
+    if let Some((.., cause)) = known {
+        return format!("{times}: {cause}");
     }
     if !compressor {
         if let Some(mc) = memcpy {
@@ -1050,22 +1080,13 @@ fn why(m: &Miss<'_>, min: f64, compressor: bool, memcpy: Option<f64>) -> String 
         }
     }
     if m.ratio >= 1.0 {
-        let work = if compressor { "both sides run the same C library" } else { "numcodecs runs a compiled loop too" };
+        format!("{times}: faster than numcodecs, but {min}× needs a faster implementation than ours; not yet profiled")
+    } else if m.rerun.is_some() {
         format!(
-            "numcodecs takes {} per call against Rust's {}: {work}, so the gap is Python's call overhead, too small \
-             next to the work to reach {min}× (closing it needs a faster kernel, not a thinner binding)",
-            us(p),
-            us(r)
+            "{times}: the alternated reruns confirm it; not yet profiled (`perf record` both sides on the same bytes)"
         )
     } else {
-        format!(
-            "{} (Rust) against {} (numcodecs): both sides run the same C library, so this is load on the machine \
-             during one side's run (see the load averages) or a real cost on the Rust path (an extra copy or \
-             allocation, the C library built with other flags than numcodecs' wheel); to close it, rerun on a quiet \
-             machine, then profile what remains",
-            us(r),
-            us(p)
-        )
+        format!("{times}: not measured again and not yet profiled")
     }
 }
 
@@ -1436,6 +1457,20 @@ mod tests {
         assert!(why(&m, 3.0, false, Some(27_000.0)).contains("memcpy"));
         let r = row("zstd", 64 << 10, 120.0, 100.0);
         let m = Miss { ratio: 1.2, row: &r, op: "encode", rust_ns: r.ns[0], python_ns: r.ns[2], rerun: None };
-        assert!(why(&m, 1.5, true, None).contains("call overhead"));
+        assert!(why(&m, 1.5, true, None).contains("faster implementation"));
+        // Below 1x after the reruns: confirmed, and no cause is named unless measured.
+        let m =
+            Miss { ratio: 0.9, row: &r, op: "encode", rust_ns: r.ns[0], python_ns: r.ns[2], rerun: Some(vec![0.9]) };
+        let note = why(&m, 1.0, true, None);
+        assert!(note.contains("confirm") && note.contains("not yet profiled") && !note.contains("noise"), "{note}");
+        let r = row("pcodec", 8 << 20, 100.0, 150.0);
+        let m =
+            Miss { ratio: 0.66, row: &r, op: "decode", rust_ns: r.ns[1], python_ns: r.ns[3], rerun: Some(vec![0.66]) };
+        assert!(why(&m, 1.0, false, None).contains("bmi2"));
+        let mut r = row("zlib", 8 << 20, 100.0, 110.0);
+        r.kind = "f8_walk".into();
+        let m =
+            Miss { ratio: 0.9, row: &r, op: "encode", rust_ns: r.ns[0], python_ns: r.ns[2], rerun: Some(vec![0.9]) };
+        assert!(!why(&m, 1.0, true, None).contains("-O3"), "the zlib cause was measured on sparse data only");
     }
 }
