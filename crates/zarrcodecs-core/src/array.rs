@@ -85,6 +85,27 @@ impl AlignedBuf {
         Ok(AlignedBuf { words, len })
     }
 
+    /// A buffer for a writer whose output size is only guessed (`len` bytes), with
+    /// unspecified bytes, like [`AlignedBuf::for_overwrite`]: from this thread's cache
+    /// the largest buffer of an eighth to twice the guess (cut to the guess), else a new
+    /// one of the guess. It may be shorter than the guess; the writer grows it.
+    pub(crate) fn for_overwrite_guess(len: usize) -> Result<Self> {
+        let nwords = words_for(len);
+        let Some(mut words) = crate::pool::take_for_guess(nwords) else {
+            return Ok(AlignedBuf { words: crate::write_once::zeroed_words(nwords, len)?, len });
+        };
+        let len = if words.len() >= nwords { len } else { words.len() * 8 };
+        words.truncate(nwords);
+        // Keep the bytes past `len` zero (the invariant `resize` relies on).
+        let used = len % 8;
+        if let (Some(last), true) = (words.last_mut(), used != 0) {
+            let mut bytes = last.to_ne_bytes();
+            bytes[used..].fill(0);
+            *last = u64::from_ne_bytes(bytes);
+        }
+        Ok(AlignedBuf { words, len })
+    }
+
     /// Drops the freed buffers this thread keeps for reuse (see
     /// [`AlignedBuf::for_overwrite`]): for a thread that is done decoding and should
     /// not hold their memory. Returns how many bytes were kept.

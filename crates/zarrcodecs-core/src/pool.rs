@@ -42,6 +42,27 @@ pub(crate) fn take(nwords: usize) -> Option<Vec<u64>> {
     .flatten()
 }
 
+/// For an output whose size is only a guess of `nwords` words (a decoder that does
+/// not know its decoded size): the largest kept vector of `nwords / 8` to `2 * nwords`
+/// words, if this thread has one. Guesses are generous (zlib guesses four times its
+/// input), so the last chunk's buffer is often smaller than the guess but as large as
+/// the output; a decoder that outgrows it grows (three doublings at most to reach the
+/// guess), which costs less than faulting in fresh pages for all of the guess.
+pub(crate) fn take_for_guess(nwords: usize) -> Option<Vec<u64>> {
+    let least = (nwords / 8).max(MIN_POOLED_BYTES / 8);
+    POOL.try_with(|pool| {
+        let mut pool = pool.try_borrow_mut().ok()?;
+        let (i, _) = pool
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.len() >= least && v.len() / 2 <= nwords)
+            .max_by_key(|(_, v)| v.len())?;
+        Some(pool.swap_remove(i))
+    })
+    .ok()
+    .flatten()
+}
+
 /// Keeps `words` for a later [`take`], if it is large enough and within the bounds;
 /// the oldest kept buffers go first.
 pub(crate) fn give(words: Vec<u64>) {

@@ -65,9 +65,9 @@ impl<'a> DecodeSink<'a> {
         DecodeSink::Fixed { buf, scratch: [0] }
     }
 
-    /// A growing sink whose first allocation is `first_guess` bytes (at most `limit`).
-    /// It grows (when a byte comes past its end) to twice its size, at least 64 KiB,
-    /// at most `limit`.
+    /// A growing sink whose first allocation is `first_guess` bytes (at most `limit`),
+    /// or a freed buffer of this thread of an eighth to twice that. It grows (when a
+    /// byte comes past its end) to twice its size, at least 64 KiB, at most `limit`.
     ///
     /// # Errors
     /// [`Error::Allocation`].
@@ -76,7 +76,7 @@ impl<'a> DecodeSink<'a> {
             // The decoder writes the bytes it reports and `finish` truncates to them, so
             // the rest is never read: no zero-fill of a first guess that may be several
             // times the output (zlib guesses 4x its input).
-            buf: AlignedBuf::for_overwrite(first_guess.min(limit))?,
+            buf: AlignedBuf::for_overwrite_guess(first_guess.min(limit))?,
             limit,
             min_growth: MIN_GROWTH,
             scratch: [0],
@@ -275,6 +275,26 @@ mod tests {
         let mut sink = DecodeSink::growing(10, 100_000).unwrap().with_min_growth(16);
         let written = feed(&mut sink, &data).unwrap();
         assert_eq!(sink.finish("t", written).unwrap().unwrap().as_slice(), &data[..]);
+    }
+
+    /// A growing sink starts in the largest freed buffer of the thread between an
+    /// eighth and twice its guess (the last chunk's buffer, when the guess is generous),
+    /// not in fresh memory of the whole guess; smaller buffers are left alone.
+    #[test]
+    fn growing_sink_starts_in_a_cached_buffer_near_its_guess() {
+        AlignedBuf::clear_thread_cache();
+        drop(AlignedBuf::from_slice(&vec![7u8; 600 << 10]).unwrap());
+        drop(AlignedBuf::from_slice(&vec![7u8; 1 << 20]).unwrap());
+        let mut sink = DecodeSink::growing(4 << 20, 64 << 20).unwrap();
+        assert!(matches!(&sink, DecodeSink::Grow { buf, .. } if buf.len() == 1 << 20));
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 253) as u8).collect();
+        let written = feed(&mut sink, &data).unwrap();
+        assert_eq!(sink.finish("t", written).unwrap().unwrap().as_slice(), &data[..]);
+        AlignedBuf::clear_thread_cache();
+        drop(AlignedBuf::from_slice(&vec![7u8; 64 << 10]).unwrap());
+        let sink = DecodeSink::growing(4 << 20, 64 << 20).unwrap();
+        assert!(matches!(&sink, DecodeSink::Grow { buf, .. } if buf.len() == 4 << 20));
+        AlignedBuf::clear_thread_cache();
     }
 
     #[test]
