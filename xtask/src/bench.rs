@@ -936,9 +936,9 @@ fn loop_target(w: &mut String, loops: &[LoopRow]) {
     for (r, gap) in missed {
         let _ = writeln!(
             w,
-            "  - `{}` {} {}: decode takes {:.1}% longer than decode_into ({} against {} MB/s) — what a fresh \
-             output buffer per chunk costs (allocating it, faulting its pages in), or load on this shared \
-             machine during one of the two runs; rerun on a quiet machine, then profile decode's allocation",
+            "  - `{}` {} {}: decode takes {:.1}% longer than decode_into ({} against {} MB/s) — not measured \
+             again and not yet profiled (`perf record -e page-faults` and `-e cpu-clock` of \
+             `benches/examples/decode_loop.rs` on that codec)",
             r.label,
             r.kind,
             r.size_label,
