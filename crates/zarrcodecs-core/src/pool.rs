@@ -28,15 +28,19 @@ thread_local! {
 }
 
 /// A kept vector of at least `nwords` (initialised, stale) words and at most twice
-/// that, if this thread has one.
+/// that, if this thread has one: the one kept last, whose memory is the likeliest to
+/// be in cache. (Taking the oldest, the encode/decode loop of `decode_loop.rs` decoded
+/// lz4's 8 MiB 5-29 % slower than into the caller's buffer on an Intel Xeon, whose
+/// memory copies at 14 GB/s; taking the newest, 0-1 %.)
 pub(crate) fn take(nwords: usize) -> Option<Vec<u64>> {
     if nwords.saturating_mul(8) < MIN_POOLED_BYTES {
         return None;
     }
     POOL.try_with(|pool| {
         let mut pool = pool.try_borrow_mut().ok()?;
-        let i = pool.iter().position(|v| v.len() >= nwords && v.len() / 2 <= nwords)?;
-        Some(pool.swap_remove(i))
+        let i = pool.iter().rposition(|v| v.len() >= nwords && v.len() / 2 <= nwords)?;
+        // `remove`, not `swap_remove`: the others stay oldest first.
+        Some(pool.remove(i))
     })
     .ok()
     .flatten()
@@ -57,7 +61,7 @@ pub(crate) fn take_for_guess(nwords: usize) -> Option<Vec<u64>> {
             .enumerate()
             .filter(|(_, v)| v.len() >= least && v.len() / 2 <= nwords)
             .max_by_key(|(_, v)| v.len())?;
-        Some(pool.swap_remove(i))
+        Some(pool.remove(i))
     })
     .ok()
     .flatten()
