@@ -75,13 +75,7 @@ impl AlignedBuf {
             return Ok(AlignedBuf { words: crate::write_once::zeroed_words(nwords, len)?, len });
         };
         words.truncate(nwords);
-        // Keep the bytes past `len` zero (the invariant `resize` relies on).
-        let used = len % 8;
-        if let (Some(last), true) = (words.last_mut(), used != 0) {
-            let mut bytes = last.to_ne_bytes();
-            bytes[used..].fill(0);
-            *last = u64::from_ne_bytes(bytes);
-        }
+        zero_past(&mut words, len);
         Ok(AlignedBuf { words, len })
     }
 
@@ -96,13 +90,7 @@ impl AlignedBuf {
         };
         let len = if words.len() >= nwords { len } else { words.len() * 8 };
         words.truncate(nwords);
-        // Keep the bytes past `len` zero (the invariant `resize` relies on).
-        let used = len % 8;
-        if let (Some(last), true) = (words.last_mut(), used != 0) {
-            let mut bytes = last.to_ne_bytes();
-            bytes[used..].fill(0);
-            *last = u64::from_ne_bytes(bytes);
-        }
+        zero_past(&mut words, len);
         Ok(AlignedBuf { words, len })
     }
 
@@ -189,14 +177,7 @@ impl AlignedBuf {
         };
         words.truncate(nwords);
         words[..self.words.len()].copy_from_slice(&self.words);
-        // Keep the bytes past `len` in the last word zero (the invariant `resize`
-        // relies on).
-        let used = len % 8;
-        if let (Some(last), true) = (words.last_mut(), used != 0) {
-            let mut bytes = last.to_ne_bytes();
-            bytes[used..].fill(0);
-            *last = u64::from_ne_bytes(bytes);
-        }
+        zero_past(&mut words, len);
         crate::pool::give(std::mem::replace(&mut self.words, words));
         self.len = len;
         Ok(())
@@ -213,6 +194,17 @@ impl AlignedBuf {
     /// Copies the bytes into a plain `Vec<u8>`.
     pub fn to_vec(&self) -> Vec<u8> {
         self.as_slice().to_vec()
+    }
+}
+
+/// Zeroes the bytes past `len` in the last of `words` (which hold `len` bytes):
+/// AlignedBuf's invariant, which `resize` relies on to expose them as zeroes.
+fn zero_past(words: &mut [u64], len: usize) {
+    let used = len % 8;
+    if let (Some(last), true) = (words.last_mut(), used != 0) {
+        let mut bytes = last.to_ne_bytes();
+        bytes[used..].fill(0);
+        *last = u64::from_ne_bytes(bytes);
     }
 }
 

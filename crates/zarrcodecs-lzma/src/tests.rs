@@ -475,15 +475,8 @@ fn our_crc64_checks_decide_as_liblzma() {
 /// sizes), and inputs from one byte to past a LZMA2 chunk, that compress or do not.
 #[test]
 fn own_xz_container_is_liblzmas_stream() {
-    let mut state = 0x2545_f491_4f6c_dd1d_u64;
-    let noise: Vec<u8> = (0..200_000)
-        .map(|_| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state as u8
-        })
-        .collect();
+    let mut rng = testing::Rng::new(25);
+    let noise: Vec<u8> = (0..200_000).map(|_| rng.next_u64() as u8).collect();
     let text = b"lzma is a dictionary coder; ".repeat(40_000);
     let mut sparse = vec![0u8; 3 << 20];
     for (i, b) in noise.iter().enumerate().step_by(97) {
