@@ -69,14 +69,12 @@ impl AlignedBuf {
     /// [`Error::Allocation`] if the memory cannot be had (never aborts).
     pub fn for_overwrite(len: usize) -> Result<Self> {
         let nwords = words_for(len);
-        let Some(mut words) = crate::pool::take(nwords) else {
+        let Some(words) = crate::pool::take(nwords) else {
             // The cache was asked already: allocate (zeroed by calloc) without asking
             // it again through `zeroed`.
             return Ok(AlignedBuf { words: crate::write_once::zeroed_words(nwords, len)?, len });
         };
-        words.truncate(nwords);
-        zero_past(&mut words, len);
-        Ok(AlignedBuf { words, len })
+        Ok(fitted(words, len))
     }
 
     /// A buffer for a writer whose output size is only guessed (`len` bytes), with
@@ -85,13 +83,11 @@ impl AlignedBuf {
     /// one of the guess. It may be shorter than the guess; the writer grows it.
     pub(crate) fn for_overwrite_guess(len: usize) -> Result<Self> {
         let nwords = words_for(len);
-        let Some(mut words) = crate::pool::take_for_guess(nwords) else {
+        let Some(words) = crate::pool::take_for_guess(nwords) else {
             return Ok(AlignedBuf { words: crate::write_once::zeroed_words(nwords, len)?, len });
         };
-        let len = if words.len() >= nwords { len } else { words.len() * 8 };
-        words.truncate(nwords);
-        zero_past(&mut words, len);
-        Ok(AlignedBuf { words, len })
+        let len = len.min(words.len() * 8);
+        Ok(fitted(words, len))
     }
 
     /// Drops the freed buffers this thread keeps for reuse (see
@@ -172,14 +168,13 @@ impl AlignedBuf {
         if nwords <= self.words.len() {
             return if len > self.len { self.resize(len) } else { Ok(()) };
         }
-        let Some(mut words) = crate::pool::take(nwords) else {
+        let Some(words) = crate::pool::take(nwords) else {
             return self.resize(len);
         };
-        words.truncate(nwords);
-        words[..self.words.len()].copy_from_slice(&self.words);
-        zero_past(&mut words, len);
-        crate::pool::give(std::mem::replace(&mut self.words, words));
-        self.len = len;
+        let mut grown = fitted(words, len);
+        grown.words[..self.words.len()].copy_from_slice(&self.words);
+        // The old buffer goes to the cache (AlignedBuf's drop).
+        *self = grown;
         Ok(())
     }
 
@@ -197,15 +192,18 @@ impl AlignedBuf {
     }
 }
 
-/// Zeroes the bytes past `len` in the last of `words` (which hold `len` bytes):
-/// AlignedBuf's invariant, which `resize` relies on to expose them as zeroes.
-fn zero_past(words: &mut [u64], len: usize) {
+/// A cached vector of at least `words_for(len)` words, cut to that and holding `len`
+/// bytes, with the bytes past `len` in the last word zeroed: AlignedBuf's invariant,
+/// which `resize` relies on to expose them as zeroes.
+fn fitted(mut words: Vec<u64>, len: usize) -> AlignedBuf {
+    words.truncate(words_for(len));
     let used = len % 8;
     if let (Some(last), true) = (words.last_mut(), used != 0) {
         let mut bytes = last.to_ne_bytes();
         bytes[used..].fill(0);
         *last = u64::from_ne_bytes(bytes);
     }
+    AlignedBuf { words, len }
 }
 
 impl Drop for AlignedBuf {

@@ -36,14 +36,7 @@ pub(crate) fn take(nwords: usize) -> Option<Vec<u64>> {
     if nwords.saturating_mul(8) < MIN_POOLED_BYTES {
         return None;
     }
-    POOL.try_with(|pool| {
-        let mut pool = pool.try_borrow_mut().ok()?;
-        let i = pool.iter().rposition(|v| v.len() >= nwords && v.len() / 2 <= nwords)?;
-        // `remove`, not `swap_remove`: the others stay oldest first.
-        Some(pool.remove(i))
-    })
-    .ok()
-    .flatten()
+    take_by(|pool| pool.iter().rposition(|v| v.len() >= nwords && v.len() / 2 <= nwords))
 }
 
 /// For an output whose size is only a guess of `nwords` words (a decoder that does
@@ -54,13 +47,18 @@ pub(crate) fn take(nwords: usize) -> Option<Vec<u64>> {
 /// guess), which costs less than faulting in fresh pages for all of the guess.
 pub(crate) fn take_for_guess(nwords: usize) -> Option<Vec<u64>> {
     let least = (nwords / 8).max(MIN_POOLED_BYTES / 8);
+    take_by(|pool| {
+        let fits = pool.iter().enumerate().filter(|(_, v)| v.len() >= least && v.len() / 2 <= nwords);
+        fits.max_by_key(|(_, v)| v.len()).map(|(i, _)| i)
+    })
+}
+
+/// Takes out the kept vector at the index `pick` chooses, if it chooses one.
+fn take_by(pick: impl FnOnce(&[Vec<u64>]) -> Option<usize>) -> Option<Vec<u64>> {
     POOL.try_with(|pool| {
         let mut pool = pool.try_borrow_mut().ok()?;
-        let (i, _) = pool
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| v.len() >= least && v.len() / 2 <= nwords)
-            .max_by_key(|(_, v)| v.len())?;
+        let i = pick(&pool)?;
+        // `remove`, not `swap_remove`: the others stay oldest first.
         Some(pool.remove(i))
     })
     .ok()
