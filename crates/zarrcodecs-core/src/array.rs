@@ -35,8 +35,8 @@ impl AlignedBuf {
     pub fn zeroed(len: usize) -> Result<Self> {
         let nwords = words_for(len);
         if let Some(mut words) = crate::pool::take(nwords) {
-            words.truncate(nwords);
-            words.fill(0);
+            words.clear();
+            words.resize(nwords, 0);
             return Ok(AlignedBuf { words, len });
         }
         Ok(AlignedBuf { words: crate::write_once::zeroed_words(nwords, len)?, len })
@@ -192,11 +192,15 @@ impl AlignedBuf {
     }
 }
 
-/// A cached vector of at least `words_for(len)` words, cut to that and holding `len`
-/// bytes, with the bytes past `len` in the last word zeroed: AlignedBuf's invariant,
-/// which `resize` relies on to expose them as zeroes.
+/// A cached vector whose allocation holds `words_for(len)` words, cut or lengthened
+/// (within its allocation, with zeroes) to that and holding `len` bytes, with the
+/// bytes past `len` in the last word zeroed: AlignedBuf's invariant, which `resize`
+/// relies on to expose them as zeroes.
 fn fitted(mut words: Vec<u64>, len: usize) -> AlignedBuf {
-    words.truncate(words_for(len));
+    let nwords = words_for(len);
+    debug_assert!(words.capacity() >= nwords);
+    // Cut, or lengthened over the part a smaller earlier use cut off.
+    words.resize(nwords, 0);
     let used = len % 8;
     if let (Some(last), true) = (words.last_mut(), used != 0) {
         let mut bytes = last.to_ne_bytes();
@@ -210,7 +214,7 @@ impl Drop for AlignedBuf {
     /// A large buffer goes to this thread's cache for reuse (see
     /// [`AlignedBuf::for_overwrite`]); others go back to the allocator.
     fn drop(&mut self) {
-        if self.words.len().saturating_mul(8) >= crate::pool::MIN_POOLED_BYTES {
+        if self.words.capacity().saturating_mul(8) >= crate::pool::MIN_POOLED_BYTES {
             crate::pool::give(std::mem::take(&mut self.words));
         }
     }
@@ -884,6 +888,20 @@ mod tests {
         assert!(small.as_slice().iter().all(|&b| b == 0), "a fresh, zeroed buffer");
         assert_eq!(AlignedBuf::clear_thread_cache(), 4 << 20, "the large one is still kept");
         drop(small);
+        AlignedBuf::clear_thread_cache();
+        // A kept buffer fitted to a smaller request still holds all its memory: it is
+        // counted by that, and serves a later request of its full size.
+        drop(AlignedBuf::zeroed(4 << 20).unwrap());
+        let mut cut = AlignedBuf::for_overwrite((2 << 20) + 8).unwrap();
+        cut.as_mut_slice().fill(0x5A);
+        let cut_ptr = cut.as_slice().as_ptr();
+        drop(cut);
+        assert_eq!(crate::pool::kept_bytes(), 4 << 20, "counted by its allocation");
+        let full = AlignedBuf::for_overwrite(4 << 20).unwrap();
+        assert_eq!(full.as_slice().as_ptr(), cut_ptr, "the cut buffer serves a full-size request");
+        assert_eq!(full.len(), 4 << 20);
+        assert!(full.as_slice()[..(2 << 20) + 8].iter().all(|&b| b == 0x5A));
+        drop(full);
         AlignedBuf::clear_thread_cache();
         // At most MAX_BUFFERS buffers and MAX_TOTAL_BYTES bytes.
         let many: Vec<AlignedBuf> =

@@ -27,28 +27,32 @@ thread_local! {
     static POOL: RefCell<Vec<Vec<u64>>> = const { RefCell::new(Vec::new()) };
 }
 
-/// A kept vector of at least `nwords` (initialised, stale) words and at most twice
-/// that, if this thread has one: the one kept last, whose memory is the likeliest to
-/// be in cache. (Taking the oldest, the encode/decode loop of `decode_loop.rs` decoded
-/// lz4's 8 MiB 5-29 % slower than into the caller's buffer on an Intel Xeon, whose
-/// memory copies at 14 GB/s; taking the newest, 0-1 %.)
+/// A kept vector whose allocation holds `nwords` words and at most twice that, if this
+/// thread has one, with its (initialised, stale) words; it may be shorter than
+/// `nwords` (a buffer fitted to a smaller request, or a guess cut to its output, still
+/// holds all its allocation, so it is matched by that): the one kept last, whose memory is the
+/// likeliest to be in cache. (Taking the oldest, the encode/decode loop of
+/// `decode_loop.rs` decoded lz4's 8 MiB 5-29 % slower than into the caller's buffer on
+/// an Intel Xeon, whose memory copies at 14 GB/s; taking the newest, 0-1 %.)
 pub(crate) fn take(nwords: usize) -> Option<Vec<u64>> {
     if nwords.saturating_mul(8) < MIN_POOLED_BYTES {
         return None;
     }
-    take_by(|pool| pool.iter().rposition(|v| v.len() >= nwords && v.len() / 2 <= nwords))
+    take_by(|pool| pool.iter().rposition(|v| v.capacity() >= nwords && v.capacity() / 2 <= nwords))
 }
 
 /// For an output whose size is only a guess of `nwords` words (a decoder that does
-/// not know its decoded size): the largest kept vector of `nwords / 8` to `2 * nwords`
-/// words, if this thread has one. Guesses are generous (zlib guesses four times its
-/// input), so the last chunk's buffer is often smaller than the guess but as large as
-/// the output; a decoder that outgrows it grows (three doublings at most to reach the
-/// guess), which costs less than faulting in fresh pages for all of the guess.
+/// not know its decoded size): the longest kept vector of `nwords / 8` words or more
+/// whose allocation is at most `2 * nwords` words, if this thread has one, as long as
+/// it is (a decoder writes what it needs and grows the rest, so nothing is filled).
+/// Guesses are generous (zlib guesses four times its input), so the last chunk's
+/// buffer is often smaller than the guess but as large as the output; a decoder that
+/// outgrows it grows (three doublings at most to reach the guess), which costs less
+/// than faulting in fresh pages for all of the guess.
 pub(crate) fn take_for_guess(nwords: usize) -> Option<Vec<u64>> {
     let least = (nwords / 8).max(MIN_POOLED_BYTES / 8);
     take_by(|pool| {
-        let fits = pool.iter().enumerate().filter(|(_, v)| v.len() >= least && v.len() / 2 <= nwords);
+        let fits = pool.iter().enumerate().filter(|(_, v)| v.len() >= least && v.capacity() / 2 <= nwords);
         fits.max_by_key(|(_, v)| v.len()).map(|(i, _)| i)
     })
 }
@@ -67,15 +71,18 @@ fn take_by(pick: impl FnOnce(&[Vec<u64>]) -> Option<usize>) -> Option<Vec<u64>> 
 
 /// Keeps `words` for a later [`take`], if it is large enough and within the bounds;
 /// the oldest kept buffers go first.
+///
+/// Buffers are counted by their allocation (capacity), not their length: a vector cut
+/// to a shorter output still holds its whole allocation, and the bounds are on memory.
 pub(crate) fn give(words: Vec<u64>) {
-    let bytes = words.len().saturating_mul(8);
+    let bytes = words.capacity().saturating_mul(8);
     if !(MIN_POOLED_BYTES..=MAX_TOTAL_BYTES).contains(&bytes) {
         return;
     }
     let _ = POOL.try_with(move |pool| {
         if let Ok(mut pool) = pool.try_borrow_mut() {
             pool.push(words);
-            while pool.len() > MAX_BUFFERS || pool.iter().map(|v| v.len() * 8).sum::<usize>() > MAX_TOTAL_BYTES {
+            while pool.len() > MAX_BUFFERS || pool.iter().map(|v| v.capacity() * 8).sum::<usize>() > MAX_TOTAL_BYTES {
                 pool.remove(0);
             }
         }
@@ -91,7 +98,7 @@ pub(crate) fn clear() {
     });
 }
 
-/// Bytes this thread keeps.
+/// Bytes this thread keeps (their allocations).
 pub(crate) fn kept_bytes() -> usize {
-    POOL.try_with(|pool| pool.try_borrow().map_or(0, |p| p.iter().map(|v| v.len() * 8).sum())).unwrap_or(0)
+    POOL.try_with(|pool| pool.try_borrow().map_or(0, |p| p.iter().map(|v| v.capacity() * 8).sum())).unwrap_or(0)
 }
