@@ -141,6 +141,44 @@ fn decode_writes_every_value_over_stale_memory() {
     }
 }
 
+/// `encode` writes into a buffer of `zfp_stream_maximum_size` bytes from the thread's
+/// cache without zero-filling it: zfp's bit stream only writes, so the bytes it returns
+/// must be the same over stale memory (0xff here) as over fresh, zeroed memory.
+#[test]
+fn encode_is_the_same_over_stale_memory() {
+    let mut rng = Rng::new(11);
+    let modes = [
+        json!({"id": "zfpy", "mode": 4, "tolerance": -1, "rate": -1, "precision": -1}),
+        json!({"id": "zfpy", "mode": 4, "tolerance": 1e-3, "rate": -1, "precision": -1}),
+        json!({"id": "zfpy", "mode": 2, "tolerance": -1, "rate": 12.5, "precision": -1}),
+        json!({"id": "zfpy", "mode": 3, "tolerance": -1, "rate": -1, "precision": 19}),
+    ];
+    // Large enough that every mode's maximum size is a buffer the cache keeps.
+    for shape in [vec![70_001], vec![267, 271], vec![33, 37, 59], vec![9, 10, 11, 71]] {
+        let n: usize = shape.iter().product();
+        let values: Vec<f64> = (0..n).map(|_| (rng.next_u64() >> 11) as f64 / 1e10).collect();
+        let a = array(&values, "<f8", &shape);
+        for config in &modes {
+            let c = codec(config.clone());
+            AlignedBuf::clear_thread_cache();
+            let fresh = c.encode(DataRef::from(&a)).unwrap().into_array().unwrap();
+            AlignedBuf::clear_thread_cache();
+            // Stale buffers from 3.5 times the input's size (zfp's maximum counts the
+            // padding of edge blocks) down by factors of 1.6: the cache hands out one
+            // of a request's size to twice it, so one of these fits zfp's maximum size
+            // in every mode.
+            let sizes: Vec<usize> = (0..8).map(|k| n * 28 * 5_usize.pow(k) / 8_usize.pow(k)).collect();
+            let stale_buffers: Vec<AlignedBuf> =
+                sizes.iter().map(|&size| AlignedBuf::from_slice(&vec![0xff; size]).unwrap()).collect();
+            drop(stale_buffers);
+            let stale = c.encode(DataRef::from(&a)).unwrap().into_array().unwrap();
+            let kept: usize = sizes.iter().sum();
+            assert!(AlignedBuf::clear_thread_cache() < kept, "the encode took a stale buffer: {config} {shape:?}");
+            assert_eq!(stale.as_bytes(), fresh.as_bytes(), "{config} {shape:?}");
+        }
+    }
+}
+
 #[test]
 fn fixed_accuracy_honours_its_tolerance() {
     let mut rng = Rng::new(1);

@@ -197,7 +197,9 @@ pub(crate) fn compress(values: &[u8], ztype: ZfpType, shape: &[usize], mode: Mod
     if max == 0 {
         return Err(Error::unsupported_input(ID, "zfp cannot size a stream for this array"));
     }
-    let mut out = AlignedBuf::zeroed(max)?;
+    // Not zero-filled (memset was 18 % of an accuracy-mode encode of 8 MiB): zfp's
+    // bit stream only writes, word by word, and every word up to the size it returns.
+    let mut out = AlignedBuf::for_overwrite(max)?;
     let written = {
         let stream = Stream::over(out.as_mut_slice())?;
         set_mode(stream.zfp, mode, rank);
