@@ -30,10 +30,10 @@ thread_local! {
 /// A kept vector whose allocation holds `nwords` words and at most twice that, if this
 /// thread has one, with its (initialised, stale) words; it may be shorter than
 /// `nwords` (a buffer fitted to a smaller request, or a guess cut to its output, still
-/// holds all its allocation, so it is matched by that): the one kept last, whose memory is the
-/// likeliest to be in cache. (Taking the oldest, the encode/decode loop of
-/// `decode_loop.rs` decoded lz4's 8 MiB 5-29 % slower than into the caller's buffer on
-/// an Intel Xeon, whose memory copies at 14 GB/s; taking the newest, 0-1 %.)
+/// holds all its allocation, so it is matched by that). Of those, the one kept last,
+/// whose memory is the likeliest to be in cache. (Taking the oldest, the encode/decode
+/// loop of `decode_loop.rs` decoded lz4's 8 MiB 5-29 % slower than into the caller's
+/// buffer on an Intel Xeon, whose memory copies at 14 GB/s; taking the newest, 0-1 %.)
 pub(crate) fn take(nwords: usize) -> Option<Vec<u64>> {
     if nwords.saturating_mul(8) < MIN_POOLED_BYTES {
         return None;
