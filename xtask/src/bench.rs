@@ -516,9 +516,7 @@ fn rerun(
     let python_sub = Options { filters: vec![python_filter], ..opts.clone() };
     for round in 1..=RERUN_ROUNDS {
         eprintln!("xtask: rerun round {round}/{RERUN_ROUNDS}: Rust");
-        criterion::clear(criterion_dir, &rust_ids)?;
-        run_criterion(&sub, &manifest.bench_ids, rust_ids.len(), &target_dir().join("bench/allocations-rerun.json"))?;
-        let (rust, _) = criterion::results(criterion_dir, &rust_ids);
+        let rust = criterion_again(&sub, manifest, criterion_dir, &rust_ids)?;
         eprintln!("xtask: rerun round {round}/{RERUN_ROUNDS}: Python");
         let python = run_python(&python_sub, manifest_path, dir)?;
         for (key, rust_id) in below {
@@ -529,6 +527,19 @@ fn rerun(
         }
     }
     Ok(ratios)
+}
+
+/// One rerun round of the criterion benches `ids` (`sub` filters to exactly them):
+/// their old results cleared, run again, read back (ns per iteration by full id).
+fn criterion_again(
+    sub: &Options,
+    manifest: &Manifest,
+    criterion_dir: &Path,
+    ids: &[&BenchId],
+) -> Result<HashMap<String, f64>> {
+    criterion::clear(criterion_dir, ids)?;
+    run_criterion(sub, &manifest.bench_ids, ids.len(), &target_dir().join("bench/allocations-rerun.json"))?;
+    Ok(criterion::results(criterion_dir, ids).0)
 }
 
 /// Measures the loop checks in `over` again, [`RERUN_ROUNDS`] times (criterion,
@@ -547,9 +558,7 @@ fn rerun_loops(
     let mut gaps: HashMap<String, Vec<f64>> = HashMap::new();
     for round in 1..=RERUN_ROUNDS {
         eprintln!("xtask: loop rerun round {round}/{RERUN_ROUNDS}");
-        criterion::clear(criterion_dir, &ids)?;
-        run_criterion(&sub, &manifest.bench_ids, ids.len(), &target_dir().join("bench/allocations-rerun.json"))?;
-        let (rust, _) = criterion::results(criterion_dir, &ids);
+        let rust = criterion_again(&sub, manifest, criterion_dir, &ids)?;
         for r in over {
             let (decode, decode_into) = (rust.get(&r.bench_id("decode")), rust.get(&r.bench_id("decode_into")));
             if let (Some(decode), Some(decode_into)) = (decode, decode_into.filter(|ns| **ns > 0.0)) {
@@ -815,8 +824,7 @@ impl Report<'_> {
                 let r = m.row;
                 let note = why(m, min, COMPRESSORS.contains(&r.codec.as_str()), memcpy(&r.size_label));
                 let rerun = m.rerun.as_ref().map_or_else(String::new, |q| {
-                    let (lo, hi) =
-                        (q.iter().copied().fold(f64::INFINITY, f64::min), q.iter().copied().fold(0.0, f64::max));
+                    let (lo, hi) = spread(q);
                     format!(
                         "; measured again, alternated: {} (rounds {}–{})",
                         x(Some(median(q))),
@@ -1007,7 +1015,7 @@ fn loop_target(w: &mut String, loops: &[LoopRow], reruns: &HashMap<String, Vec<f
         let again = rerun_of(r).map_or_else(
             || "not measured again".to_string(),
             |g| {
-                let (lo, hi) = g.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+                let (lo, hi) = spread(g);
                 format!("measured again: {} (rounds {}–{}), so a miss", signed(median(g)), signed(lo), signed(hi))
             },
         );
@@ -1094,31 +1102,40 @@ fn allocation_counts(e: &manifest::AllocationEntry) -> String {
 }
 
 /// Causes of misses found with `perf` (and written up in docs/architecture.md), by
-/// codec id or row label, operation and data kind (`None`: every kind). A miss that
+/// codec id or row label, operation and data kinds (none listed: every kind). A miss that
 /// is not here is reported as not yet profiled: the report names no cause it has not
 /// measured.
-const KNOWN_CAUSES: &[(&[&str], &str, Option<&str>, &str)] = &[
+const KNOWN_CAUSES: &[(&[&str], &str, &[&str], &str)] = &[
     (
         &["pcodec"],
         "decode",
-        None,
+        &[],
         "cause found with perf: Python's pcodec wheel builds the same pco 0.4.8 with +bmi1,+bmi2,+avx2, which a \
          library built for baseline x86-64 cannot use (pco has no run-time dispatch); docs/architecture.md, pco",
     ),
     (
         &["pcodec"],
         "encode",
-        None,
+        &[],
         "cause found by building with the wheel's flags: pco with +bmi1,+bmi2,+avx2 (as Python's pcodec wheel is \
          built) encodes 8 MiB of sparse f4 in 15.5-16.0 ms against 19.5-20.2 ms for baseline x86-64, which a \
          library must target (pco has no run-time dispatch); docs/architecture.md, pco",
     ),
-    (&["zlib", "gzip"], "encode", Some("f8_walk"), ZLIB_UNALIGNED_OK),
-    (&["zlib", "gzip"], "encode", Some("f4_sparse"), ZLIB_UNALIGNED_OK),
+    (
+        &["zlib", "gzip"],
+        "encode",
+        &["f8_walk", "f4_sparse"],
+        "cause found with perf and by building zlib both ways: Python's (Debian's) zlib is \
+         compiled with UNALIGNED_OK (its longest_match compares two bytes at a time), which libz-sys has no switch \
+         for; zlib 1.3.2 built so encodes 8 MiB of sparse f4 in 12.6-13.1 ms (Debian's 12.6-13.0, ours 13.2-13.6) \
+         and, through our codec, 64 KiB of the walk in 1192-1199 µs (numcodecs 1188-1195, ours 1263-1280), with \
+         the same bytes at every level; an application gets it with CFLAGS=-DUNALIGNED_OK; docs/architecture.md, \
+         libz-sys",
+    ),
     (
         &["blosc/blocksize=0,clevel=5,cname=\"lz4\",shuffle=1"],
         "encode",
-        Some("text"),
+        &["text"],
         "cause found by building the same code both ways: the C compiler's code for lz4 1.9.4's \
          LZ4_compress_fast_extState (99 % of the encode in perf, on both builds), which Blosc calls per block; built \
          without frame pointers, as a user's release build does, it encodes 64 KiB of text in 95-97 µs, with \
@@ -1128,7 +1145,7 @@ const KNOWN_CAUSES: &[(&[&str], &str, Option<&str>, &str)] = &[
     (
         &["lzma"],
         "decode",
-        Some("f4_sparse"),
+        &["f4_sparse"],
         "cause found by timing both liblzma versions in C on the same stream, checks off: our xz 5.8.4 (87 % of \
          the decode is its lzma_decode in perf) takes 36 µs for 64 KiB of sparse f4 where Python's (Debian's) \
          xz 5.4.1 takes 26 µs; neither -O2 nor autotools' defines close it, and 5.8.4 is 1.4x faster than 5.4.1 \
@@ -1137,22 +1154,13 @@ const KNOWN_CAUSES: &[(&[&str], &str, Option<&str>, &str)] = &[
     (
         &["bz2"],
         "encode",
-        Some("i4_ramp"),
+        &["i4_ramp"],
         "cause found by building with other flags: the same bzip2 1.0.8 C code (mainSort and fallbackSort in \
          perf on both sides), built by cargo at -O3 where Python's (Debian's) is -O2; at -O2 ours encodes 64 KiB \
          in 7.9-8.0 ms against 8.8-9.0 ms (numcodecs 8.2 ms), but decodes sparse data 26 % slower; \
          docs/architecture.md, Buffers",
     ),
 ];
-
-/// The measured cause of zlib's and gzip's level-1 encodes of the random walk and of
-/// sparse data trailing numcodecs'.
-const ZLIB_UNALIGNED_OK: &str = "cause found with perf and by building zlib both ways: Python's (Debian's) zlib is \
-     compiled with UNALIGNED_OK (its longest_match compares two bytes at a time), which libz-sys has no switch \
-     for; zlib 1.3.2 built so encodes 8 MiB of sparse f4 in 12.6-13.1 ms (Debian's 12.6-13.0, ours 13.2-13.6) \
-     and, through our codec, 64 KiB of the walk in 1192-1199 µs (numcodecs 1188-1195, ours 1263-1280), with \
-     the same bytes at every level; an application gets it with CFLAGS=-DUNALIGNED_OK; docs/architecture.md, \
-     libz-sys";
 
 /// Why a check missed its target, from its figures (per-call times and, for filters,
 /// the memcpy bandwidth of the same run) and the causes measured before
@@ -1165,11 +1173,11 @@ fn why(m: &Miss<'_>, min: f64, compressor: bool, memcpy: Option<f64>) -> String 
     let rust_mbps = m.row.size as f64 / r * 1e3;
     let times = format!("{} (Rust) against {} (numcodecs)", us(r), us(p));
     // The known causes are of rows below numcodecs, not of rows short of a higher target.
-    let known = KNOWN_CAUSES.iter().find(|(codecs, op, kind, _)| {
+    let known = KNOWN_CAUSES.iter().find(|(codecs, op, kinds, _)| {
         m.ratio < 1.0
             && (codecs.contains(&m.row.codec.as_str()) || codecs.contains(&m.row.label.as_str()))
             && *op == m.op
-            && kind.is_none_or(|k| k == m.row.kind)
+            && (kinds.is_empty() || kinds.contains(&m.row.kind.as_str()))
     });
     if let Some((.., cause)) = known {
         return format!("{times}: {cause}");
@@ -1216,6 +1224,11 @@ struct Miss<'a> {
 }
 
 /// The median of `v` (not empty).
+/// The lowest and highest of the rounds of a rerun.
+fn spread(v: &[f64]) -> (f64, f64) {
+    v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+}
+
 fn median(v: &[f64]) -> f64 {
     let mut s = v.to_vec();
     s.sort_by(f64::total_cmp);
