@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use zarrcodecs::{get_codec, npy, Codec, CodecExt, Data, DataRef, DecodeOptions, NdArray, Pipeline, ZarrPipeline};
+use zarrcodecs::{
+    get_codec, npy, Codec, CodecExt, Data, DataRef, DecodeOptions, NdArray, Object, Pipeline, ZarrPipeline,
+};
 
 /// The decoded-size limit every fuzzed decode gets: 64 MiB. libFuzzer's malloc limit is
 /// set well above it and far below what a lying header asks for.
@@ -72,9 +74,36 @@ pub fn decode(target: &str, data: &[u8]) {
 fn check_decode_borrowed(codec: &dyn Codec, encoded: &[u8], decoded: Option<&Data>) {
     let borrowed = codec.decode_borrowed_with(DataRef::from(encoded), &options());
     match (borrowed, decoded) {
-        (Ok(b), Some(d)) => assert_eq!(b.view(), d.view(), "{}: decode_borrowed differs from decode", codec.codec_id()),
+        (Ok(b), Some(d)) => assert!(
+            same(&b.view(), &d.view()),
+            "{}: decode_borrowed differs from decode: {b:?} against {d:?}",
+            codec.codec_id()
+        ),
         (Err(_), None) => {}
         (b, d) => panic!("{}: decode_borrowed gives {b:?} where decode gives {d:?}", codec.codec_id()),
+    }
+}
+
+/// Whether two decoded results hold the same data, floats compared bit for bit: a NaN
+/// item of an object array is the same as itself, which `==` on `f64` denies (a
+/// msgpack float item the fuzzer found).
+fn same(a: &DataRef<'_>, b: &DataRef<'_>) -> bool {
+    match (a, b) {
+        (DataRef::Object(x), DataRef::Object(y)) => {
+            x.shape() == y.shape() && x.items().iter().zip(y.items()).all(|(a, b)| same_object(a, b))
+        }
+        _ => a == b,
+    }
+}
+
+fn same_object(a: &Object, b: &Object) -> bool {
+    match (a, b) {
+        (Object::Float(x), Object::Float(y)) => x.to_bits() == y.to_bits(),
+        (Object::List(x), Object::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_object(a, b)),
+        (Object::Dict(x), Object::Dict(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|((ka, va), (kb, vb))| same_object(ka, kb) && same_object(va, vb))
+        }
+        _ => a == b,
     }
 }
 
