@@ -122,7 +122,10 @@ impl Codec for Bz2 {
         let mut stream = Stream::compress(Self::CODEC_ID, self.level)?;
         // libbzip2's documented worst case: 1% larger plus 600 bytes.
         let bound = input.len().saturating_add(input.len() / 100).saturating_add(600);
-        let mut out = AlignedBuf::zeroed(bound)?;
+        // libbzip2 only writes its output, and `out` is cut to what it wrote, so the
+        // buffer need not be zero-filled first (a memset of the whole bound: 0.6 ms of
+        // an 8 MiB encode).
+        let mut out = AlignedBuf::for_overwrite(bound)?;
         let len = stream.compress_all(input, &mut out)?;
         out.truncate(len);
         Ok(NdArray::from_buf(out).into())
@@ -163,6 +166,17 @@ mod tests {
     use zarrcodecs_core::testing;
     use zarrcodecs_core::CodecExt;
     use zarrcodecs_core::DynCodec;
+
+    /// `encode` writes into a buffer from the thread's cache without zero-filling it,
+    /// so stale bytes (0xff) must not reach the output.
+    #[test]
+    fn encode_is_the_same_over_stale_memory() {
+        let data: Vec<u8> = (0..100_000_u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+        // The output buffer is bzip2's bound, 101 600 bytes.
+        testing::assert_same_over_stale_memory(&[150_000], || {
+            Bz2::new(1).unwrap().encode(DataRef::from(&data[..])).unwrap()
+        });
+    }
 
     #[test]
     fn round_trips_every_level() {

@@ -307,6 +307,37 @@ pub fn round_trip(codec: &dyn Codec, data: DataRef<'_>) -> Data {
     codec.decode(e.view()).unwrap()
 }
 
+/// Checks that `op` (an encode or decode whose output buffer comes from
+/// [`AlignedBuf::for_overwrite`](crate::AlignedBuf::for_overwrite), not zero-filled)
+/// gives the same bytes over stale memory as over fresh memory: it runs `op` once with
+/// this thread's buffer cache empty, then again with the cache holding buffers of
+/// `sizes` bytes filled with 0xff, and asserts that the second run took one of them
+/// and that no stale byte showed. The cache hands out a buffer of a request's size up
+/// to twice it, so `sizes` should step down from above the output buffer's size by
+/// factors below 2; it keeps buffers of 32 KiB to 64 MiB, at most 8 and 64 MiB in all.
+pub fn assert_same_over_stale_memory(sizes: &[usize], op: impl Fn() -> Data) {
+    use crate::AlignedBuf;
+    AlignedBuf::clear_thread_cache();
+    let fresh = op().into_array().unwrap();
+    AlignedBuf::clear_thread_cache();
+    let stale: Vec<AlignedBuf> = sizes.iter().map(|&size| AlignedBuf::from_slice(&vec![0xff; size]).unwrap()).collect();
+    drop(stale);
+    let kept = crate::pool::kept_bytes();
+    assert!(kept >= sizes.iter().sum::<usize>(), "the cache keeps every stale buffer");
+    // Held until the cache is measured, so that its buffer does not go back.
+    let again = op().into_array().unwrap();
+    assert!(
+        AlignedBuf::clear_thread_cache() < kept,
+        "no stale buffer was taken: the sizes do not fit the output buffer"
+    );
+    assert!(
+        again.as_bytes() == fresh.as_bytes(),
+        "different bytes over stale memory ({} against {} bytes)",
+        again.as_bytes().len(),
+        fresh.as_bytes().len()
+    );
+}
+
 /// Bytes from a hex string (known-answer fixtures store Python's output as hex).
 pub fn hex(text: &str) -> Vec<u8> {
     assert!(text.len().is_multiple_of(2), "odd-length hex string");
