@@ -1124,13 +1124,13 @@ const KNOWN_CAUSES: &[(&[&str], &str, &[&str], &str)] = &[
     (
         &["zlib", "gzip"],
         "encode",
-        &["f8_walk", "f4_sparse"],
+        &["f8_walk", "f4_sparse", "text"],
         "cause found with perf and by building zlib both ways: Python's (Debian's) zlib is \
          compiled with UNALIGNED_OK (its longest_match compares two bytes at a time), which libz-sys has no switch \
          for; zlib 1.3.2 built so encodes 8 MiB of sparse f4 in 12.6-13.1 ms (Debian's 12.6-13.0, ours 13.2-13.6) \
-         and, through our codec, 64 KiB of the walk in 1192-1199 µs (numcodecs 1188-1195, ours 1263-1280), with \
-         the same bytes at every level; an application gets it with CFLAGS=-DUNALIGNED_OK; docs/architecture.md, \
-         libz-sys",
+         and, through our codec, 64 KiB of the walk in 1192-1199 µs (numcodecs 1188-1195, ours 1263-1280) and of \
+         text in 384-385 µs (numcodecs 390-394, ours 397-403), with the same bytes at every level; an application \
+         gets it with CFLAGS=-DUNALIGNED_OK; docs/architecture.md, libz-sys",
     ),
     (
         &["blosc/blocksize=0,clevel=5,cname=\"lz4\",shuffle=1"],
@@ -1141,6 +1141,25 @@ const KNOWN_CAUSES: &[(&[&str], &str, &[&str], &str)] = &[
          without frame pointers, as a user's release build does, it encodes 64 KiB of text in 95-97 µs, with \
          them (the workspace's former debug = 1 profile) in 73-75 µs (numcodecs 80); docs/architecture.md, \
          Build profile",
+    ),
+    (
+        &["blosc/blocksize=0,clevel=5,cname=\"lz4\",shuffle=1"],
+        "encode",
+        &["i4_ramp"],
+        "cause found with perf and by building the same code both ways: LZ4 takes the same time on both sides, \
+         C-Blosc 1.21.6's shuffle_sse2 31 % more here (931 against 713 samples); gcc 12.2, which builds ours, \
+         makes its 4-byte shuffle 25 % slower at -O3 than at -O2 (628-636 against 500-504 µs for 8 MiB), while \
+         -O3 is 1.4-2.4x faster for the other shuffles and unshuffles; the wheel is built by gcc 10.2.1; \
+         docs/architecture.md, The C compiler's code",
+    ),
+    (
+        &["blosc/blocksize=0,clevel=5,cname=\"zstd\",shuffle=2"],
+        "encode",
+        &["i4_ramp"],
+        "cause found with perf: about 90 % of the difference is in one function of the same zstd 1.5.6 source, \
+         ZSTD_RowFindBestMatch (6231 against 6028 samples for 61 encodes of 8 MiB), compiled by gcc 12.2 here and \
+         gcc 10.2.1 for the wheel; bit shuffle and the rest take the same time; docs/architecture.md, The C \
+         compiler's code",
     ),
     (
         &["lzma"],
@@ -1154,11 +1173,12 @@ const KNOWN_CAUSES: &[(&[&str], &str, &[&str], &str)] = &[
     (
         &["bz2"],
         "encode",
-        &["i4_ramp"],
+        &["i4_ramp", "f4_sparse"],
         "cause found by building with other flags: the same bzip2 1.0.8 C code (mainSort and fallbackSort in \
          perf on both sides), built by cargo at -O3 where Python's (Debian's) is -O2; at -O2 ours encodes 64 KiB \
-         in 7.9-8.0 ms against 8.8-9.0 ms (numcodecs 8.2 ms), but decodes sparse data 26 % slower; \
-         docs/architecture.md, Buffers",
+         of the ramp in 7.9-8.0 ms against 8.8-9.0 ms (numcodecs 8.2 ms), but decodes sparse data 26 % slower; \
+         8 MiB of sparse f4 encodes in C in 38.9-39.1 ms at -O3, 38.6-38.8 ms at -O2 and 38.7-38.8 ms with \
+         Debian's; docs/architecture.md, Buffers",
     ),
 ];
 
@@ -1621,10 +1641,10 @@ mod tests {
         let m =
             Miss { ratio: 0.9, row: &r, op: "encode", rust_ns: r.ns[0], python_ns: r.ns[2], rerun: Some(vec![0.9]) };
         assert!(why(&m, 1.0, true, None).contains("UNALIGNED_OK"));
-        r.kind = "text".into();
+        r.kind = "i4_ramp".into();
         let m =
             Miss { ratio: 0.9, row: &r, op: "encode", rust_ns: r.ns[0], python_ns: r.ns[2], rerun: Some(vec![0.9]) };
-        assert!(!why(&m, 1.0, true, None).contains("UNALIGNED_OK"), "the zlib cause was not measured on text");
+        assert!(!why(&m, 1.0, true, None).contains("UNALIGNED_OK"), "the zlib cause was not measured on ramps");
         // A cause may be of one configuration (by its label) rather than of a codec.
         let mut r = row("blosc", 64 << 10, 100.0, 120.0);
         r.kind = "text".into();
@@ -1636,5 +1656,12 @@ mod tests {
         let m =
             Miss { ratio: 0.83, row: &r, op: "encode", rust_ns: r.ns[0], python_ns: r.ns[2], rerun: Some(vec![0.83]) };
         assert!(!why(&m, 1.0, true, None).contains("frame pointers"));
+        // The same configuration, another data kind: another cause.
+        r.label = r#"blosc/blocksize=0,clevel=5,cname="lz4",shuffle=1"#.into();
+        r.kind = "i4_ramp".into();
+        let m =
+            Miss { ratio: 0.9, row: &r, op: "encode", rust_ns: r.ns[0], python_ns: r.ns[2], rerun: Some(vec![0.9]) };
+        let note = why(&m, 1.0, true, None);
+        assert!(note.contains("shuffle_sse2") && !note.contains("frame pointers"), "{note}");
     }
 }
