@@ -173,7 +173,7 @@ mod tests {
     fn encode_is_the_same_over_stale_memory() {
         let data: Vec<u8> = (0..100_000_u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
         // The output buffer is bzip2's bound, 101 600 bytes.
-        testing::assert_same_over_stale_memory(&[150_000], || {
+        testing::assert_same_over_stale_memory("encode", &[150_000], || {
             Bz2::new(1).unwrap().encode(DataRef::from(&data[..])).unwrap()
         });
     }

@@ -165,7 +165,9 @@ fn encode_is_the_same_over_stale_memory() {
             // of a request's size to twice it, so one of these fits zfp's maximum size
             // in every mode.
             let sizes: Vec<usize> = (0..8).map(|k| n * 28 * 5_usize.pow(k) / 8_usize.pow(k)).collect();
-            testing::assert_same_over_stale_memory(&sizes, || c.encode(DataRef::from(&a)).unwrap());
+            testing::assert_same_over_stale_memory(&format!("{config} {shape:?}"), &sizes, || {
+                c.encode(DataRef::from(&a)).unwrap()
+            });
         }
     }
 }
